@@ -1,0 +1,164 @@
+//===- XFBase.td - the xf dialect, its type constraints and op bases ------===//
+//
+// Everything the op files share: the dialect itself, the tensor types xf ops
+// accept, the attribute enums and the base classes that give each op family its
+// traits and its textual form.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_DIALECT_XF_IR_XFBASE_TD
+#define XFC_DIALECT_XF_IR_XFBASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "xfc/Dialect/XF/IR/XFInterfaces.td"
+
+def XF_Dialect : Dialect {
+  let name = "xf";
+  let cppNamespace = "::mlir::xf";
+  let summary = "Transformer graphs, from imported ONNX nodes down to kernels";
+  let description = [{
+    The one dialect of xfc. Its graph-level ops mirror ONNX operators with ONNX
+    semantics (multidirectional broadcasting, negative axes, optional inputs);
+    its transformer-level ops (`xf.attention`, `xf.rms_norm`, `xf.layer_norm`,
+    `xf.linear`) are what the raise passes form from those graphs.
+
+    Every xf tensor is ranked. A dynamic dimension (`?`) stands for a symbolic
+    ONNX dimension; verifiers and shape inference treat `?` as compatible with
+    any size, so `?` against 4 is never an error.
+  }];
+  let hasConstantMaterializer = 1;
+  let useDefaultAttributePrinterParser = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def XF_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def XF_IntTensor : RankedTensorOf<[AnyInteger]>;
+def XF_BoolTensor : RankedTensorOf<[I1]>;
+def XF_IndexTensor : RankedTensorOf<[I32, I64]>;
+def XF_I64Tensor : RankedTensorOf<[I64]>;
+def XF_NumericTensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
+def XF_Tensor : RankedTensorOf<[AnyType]>;
+
+// An i64 attribute read back as a signed value (upstream's I64Attr yields
+// uint64_t, which turns the negative axes ONNX allows into huge ones).
+def XF_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                              "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def XF_Activation_None : I32EnumAttrCase<"none", 0>;
+def XF_Activation_Relu : I32EnumAttrCase<"relu", 1>;
+def XF_Activation_Gelu : I32EnumAttrCase<"gelu", 2>;
+def XF_Activation_GeluTanh : I32EnumAttrCase<"gelu_tanh", 3>;
+def XF_Activation_Silu : I32EnumAttrCase<"silu", 4>;
+
+def XF_ActivationEnum : I32EnumAttr<"Activation",
+    "element-wise function applied to a linear layer's output",
+    [XF_Activation_None, XF_Activation_Relu, XF_Activation_Gelu,
+     XF_Activation_GeluTanh, XF_Activation_Silu]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::xf";
+}
+
+def XF_ActivationAttr : EnumAttr<XF_Dialect, XF_ActivationEnum, "activation">;
+
+//===----------------------------------------------------------------------===//
+// Op base classes
+//===----------------------------------------------------------------------===//
+
+def XF_GraphOpsGroup : OpDocGroup {
+  let summary = "Graph-level ops";
+  let description = [{
+    One op per ONNX operator, with the operator's semantics at the newest opset
+    xfc imports. Inputs that exporters always write as constants (axes, `k`,
+    split sizes) are attributes; inputs that can be computed at run time
+    (shapes, slice bounds, indices) are operands.
+  }];
+}
+
+def XF_TransformerOpsGroup : OpDocGroup {
+  let summary = "Transformer-level ops";
+  let description = [{
+    The building blocks of transformer layers that the raise passes form from
+    graph-level subgraphs, and that the kernel generators lower.
+  }];
+}
+
+// Every xf op is pure, infers its result types (used by the verifier and by
+// `xf-infer-shapes`) and prints its operand and result types in one list.
+class XF_Op<string mnemonic, list<Trait> traits = []>
+    : Op<XF_Dialect, mnemonic,
+         !listconcat([Pure, DeclareOpInterfaceMethods<XF_ShapeInferenceOpInterface>],
+                     traits)> {
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
+// ONNX operators that map one ONNX node to one op.
+class XF_GraphOp<string mnemonic, list<Trait> traits = []>
+    : XF_Op<mnemonic, traits> {
+  let opDocGroup = XF_GraphOpsGroup;
+}
+
+class XF_TransformerOp<string mnemonic, list<Trait> traits = []>
+    : XF_Op<mnemonic, traits> {
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
+// Element-wise ops with ONNX multidirectional broadcasting.
+// `resultElement` is C++ that yields the result's element type.
+class XF_BroadcastOp<string mnemonic, TypeConstraint operandType,
+                     TypeConstraint resultType, string resultElement,
+                     list<Trait> traits = []>
+    : XF_GraphOp<mnemonic, traits> {
+  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let results = (outs resultType:$result);
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferResultTypes(
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferred,
+        ::mlir::xf::ErrorEmitter emitError) {
+      return ::mlir::xf::inferBroadcastResultType(
+          getOperation()->getOperands(), }] # resultElement # [{, inferred, emitError);
+    }
+  }];
+}
+
+class XF_UnaryOp<string mnemonic, TypeConstraint type, list<Trait> traits = []>
+    : XF_GraphOp<mnemonic, traits # [SameOperandsAndResultElementType]> {
+  let arguments = (ins type:$input);
+  let results = (outs type:$result);
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferResultTypes(
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferred, ::mlir::xf::ErrorEmitter) {
+      inferred.push_back(getInput().getType());
+      return ::mlir::success();
+    }
+  }];
+}
+
+class XF_ReduceOp<string mnemonic> : XF_GraphOp<mnemonic> {
+  let arguments = (ins XF_NumericTensor:$data,
+                       OptionalAttr<DenseI64ArrayAttr>:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$noop_with_empty_axes);
+  let results = (outs XF_NumericTensor:$reduced);
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferResultTypes(
+        ::llvm::SmallVectorImpl<::mlir::Type> &inferred,
+        ::mlir::xf::ErrorEmitter emitError) {
+      return ::mlir::xf::inferReduceResultType(getData().getType(), getAxes(),
+          getKeepdims(), getNoopWithEmptyAxes(), inferred, emitError);
+    }
+  }];
+}
+
+#endif // XFC_DIALECT_XF_IR_XFBASE_TD

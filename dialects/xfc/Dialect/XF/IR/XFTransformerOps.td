@@ -1,0 +1,102 @@
+//===- XFTransformerOps.td - the building blocks of transformer layers ----===//
+//
+// What the raise passes form from graph-level subgraphs and what the kernel
+// generators consume. Each op states its semantics exactly, so a lowering and
+// a reference implementation can be checked against this text.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD
+#define XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD
+
+include "xfc/Dialect/XF/IR/XFBase.td"
+
+def XF_AttentionOp : XF_TransformerOp<"attention"> {
+  let summary = "scaled dot-product attention with grouped-query heads";
+  let description = [{
+    For `query: [B, Hq, Sq, D]`, `key: [B, Hkv, Sk, D]` and
+    `value: [B, Hkv, Sk, Dv]`, with `Hq` a multiple of `Hkv`:
+
+    ```
+    g = Hq / Hkv                                  // query heads per key/value head
+    s[b, h, i, j] = scale * sum_d query[b, h, i, d] * key[b, h / g, j, d]
+    s[b, h, i, j] = -inf              if causal and j > i + (Sk - Sq)
+    s[b, h, i, j] += mask[b, h, i, j] if mask is floating point
+    s[b, h, i, j] = -inf              if mask is i1 and mask[b, h, i, j] is false
+    p = softmax over j of s
+    result[b, h, i, e] = sum_j p[b, h, i, j] * value[b, h / g, j, e]
+    ```
+
+    `scale` defaults to `1 / sqrt(D)`. The optional `mask` broadcasts (ONNX
+    rules) to `[B, Hq, Sq, Sk]`. The causal diagonal is aligned to the end of
+    the keys, so a query step at the end of a key/value cache sees every key.
+    A row whose every score is masked yields zeros.
+
+    Example:
+    ```mlir
+    %o = xf.attention %q, %k, %v {causal = true}
+        : (tensor<1x8x?x64xf32>, tensor<1x2x?x64xf32>, tensor<1x2x?x64xf32>)
+        -> tensor<1x8x?x64xf32>
+    ```
+  }];
+  let arguments = (ins XF_FloatTensor:$query, XF_FloatTensor:$key,
+                       XF_FloatTensor:$value, Optional<XF_Tensor>:$mask,
+                       DefaultValuedAttr<BoolAttr, "false">:$causal,
+                       OptionalAttr<F32Attr>:$scale);
+  let results = (outs XF_FloatTensor:$result);
+}
+
+def XF_RmsNormOp : XF_TransformerOp<"rms_norm", [SameOperandsElementType]> {
+  let summary = "root-mean-square normalization";
+  let description = [{
+    Over the dimensions `axis..rank-1` (the normalized shape):
+    `result = input / sqrt(mean(input^2) + epsilon) * scale`, with `scale`
+    broadcast to the normalized shape. Statistics are computed in at least
+    fp32 whatever the element type.
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$scale,
+                       DefaultValuedAttr<XF_I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-6">:$epsilon);
+  let results = (outs XF_FloatTensor:$result);
+}
+
+def XF_LayerNormOp : XF_TransformerOp<"layer_norm", [SameOperandsElementType]> {
+  let summary = "layer normalization";
+  let description = [{
+    Over the dimensions `axis..rank-1`:
+    `result = (input - mean) / sqrt(variance + epsilon) * scale + bias`, the
+    variance being the biased one (divided by the element count). `scale` and
+    the optional `bias` broadcast to the normalized shape. Statistics are
+    computed in at least fp32.
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$scale,
+                       Optional<XF_FloatTensor>:$bias,
+                       DefaultValuedAttr<XF_I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs XF_FloatTensor:$result);
+}
+
+def XF_LinearOp : XF_TransformerOp<"linear", [SameOperandsElementType]> {
+  let summary = "dense layer: matrix product, bias and activation";
+  let description = [{
+    `result = activation(input * weight + bias)` for `input: [..., K]`.
+    `weight` is `[K, N]`, or `[N, K]` when `transpose_weight` is set (the
+    layout of `Gemm` with `transB` and of PyTorch's `nn.Linear`). The optional
+    `bias` is `[N]`. `activation` is one of `none`, `relu`, `gelu` (erf),
+    `gelu_tanh` and `silu`.
+
+    Example:
+    ```mlir
+    %y = xf.linear %x, %w, %b {activation = #xf<activation gelu>}
+        : (tensor<?x?x96xf32>, tensor<96x384xf32>, tensor<384xf32>) -> tensor<?x?x384xf32>
+    ```
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$weight,
+                       Optional<XF_FloatTensor>:$bias,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_weight,
+                       DefaultValuedAttr<XF_ActivationAttr,
+                                         "::mlir::xf::Activation::none">:$activation);
+  let results = (outs XF_FloatTensor:$result);
+}
+
+#endif // XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD

@@ -1,0 +1,50 @@
+//===- Pipelines.h - the one definition of xfc's pass order -----*- C++ -*-===//
+//
+// `xfc`, `xfc-opt` and the Python package all build their pass managers
+// here. The pipeline is a sequence of stages; `xfc --emit=STAGE` stops after
+// one of them and prints the IR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_PIPELINES_PIPELINES_H
+#define XFC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+
+namespace mlir::xf {
+
+/// The stages of compilation, in order.
+enum class Stage {
+  /// The graph as imported: one xf op per ONNX node.
+  XFGraph,
+  /// The graph after shape inference, folding and cleanup.
+  XF,
+};
+
+struct StageInfo {
+  Stage stage;
+  llvm::StringRef name;
+  llvm::StringRef description;
+};
+
+/// Every stage, in pipeline order, with its `--emit` name.
+llvm::ArrayRef<StageInfo> getStages();
+
+/// The stage named `name`, or nullopt.
+std::optional<Stage> parseStage(llvm::StringRef name);
+
+/// Graph cleanup: verify the import contract, infer shapes, fold shape
+/// arithmetic, remove what became dead.
+void buildGraphCleanupPipeline(OpPassManager &pm);
+
+/// Appends the passes that take a freshly imported module to `stop`.
+void buildPipelineUpTo(OpPassManager &pm, Stage stop);
+
+/// Registers the named pipelines with the pass registry (for xfc-opt).
+void registerPipelines();
+
+} // namespace mlir::xf
+
+#endif // XFC_PIPELINES_PIPELINES_H

@@ -1,0 +1,44 @@
+//===- ShapeFunctions.h - shape inference shared by op families -*- C++ -*-===//
+//
+// Private to the dialect library: the generated op classes call these from
+// the `inferResultTypes` bodies their TableGen base classes define.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_LIB_DIALECT_XF_IR_SHAPEFUNCTIONS_H
+#define XFC_LIB_DIALECT_XF_IR_SHAPEFUNCTIONS_H
+
+#include "xfc/Dialect/XF/IR/XFInterfaces.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/ValueRange.h"
+
+namespace mlir::xf {
+
+/// Broadcasts every operand's shape (ONNX multidirectional rules) into a
+/// result of element type `elementType`.
+LogicalResult inferBroadcastResultType(ValueRange operands, Type elementType,
+                                       SmallVectorImpl<Type> &inferred,
+                                       ErrorEmitter emitError);
+
+/// The result of an ONNX Reduce* op with the axes as an attribute.
+LogicalResult inferReduceResultType(RankedTensorType input,
+                                    std::optional<ArrayRef<int64_t>> axes,
+                                    bool keepDims, bool noopWithEmptyAxes,
+                                    SmallVectorImpl<Type> &inferred,
+                                    ErrorEmitter emitError);
+
+/// Reports an axis outside [-rank, rank).
+LogicalResult checkAxis(int64_t axis, int64_t rank, ErrorEmitter emitError);
+
+/// Checks that a normalization's parameter (scale, bias) broadcasts to the
+/// normalized trailing dimensions `input[axis:]`.
+LogicalResult checkNormParameter(RankedTensorType input, int64_t axis,
+                                 Value parameter, StringRef name,
+                                 ErrorEmitter emitError);
+
+/// Prints a shape the way MLIR types do, `4x?x16`, for diagnostics.
+std::string formatShape(ArrayRef<int64_t> shape);
+
+} // namespace mlir::xf
+
+#endif // XFC_LIB_DIALECT_XF_IR_SHAPEFUNCTIONS_H

@@ -1,0 +1,111 @@
+//===- TransformerOps.cpp - attention, norms and linear layers ------------===//
+
+#include "ShapeFunctions.h"
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+
+/// Joins a dimension that several operands share, or reports the conflict.
+static LogicalResult joinShared(int64_t &dim, int64_t other, StringRef what,
+                                ErrorEmitter emitError) {
+  if (!areCompatibleDims(dim, other))
+    return emitError() << what << " differs: " << dim << " and " << other;
+  dim = joinDims(dim, other);
+  return success();
+}
+
+LogicalResult AttentionOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                            ErrorEmitter emitError) {
+  RankedTensorType q = getQuery().getType(), k = getKey().getType(),
+                   v = getValue().getType();
+  if (q.getRank() != 4 || k.getRank() != 4 || v.getRank() != 4)
+    return emitError() << "query, key and value must have rank 4 "
+                          "[batch, heads, sequence, head size]";
+  if (q.getElementType() != k.getElementType() ||
+      q.getElementType() != v.getElementType())
+    return emitError() << "query, key and value must have one element type";
+  int64_t batch = q.getDimSize(0), kvHeads = k.getDimSize(1),
+          keys = k.getDimSize(2), headSize = q.getDimSize(3);
+  if (failed(joinShared(batch, k.getDimSize(0), "batch size", emitError)) ||
+      failed(joinShared(batch, v.getDimSize(0), "batch size", emitError)) ||
+      failed(joinShared(kvHeads, v.getDimSize(1), "key/value head count",
+                        emitError)) ||
+      failed(joinShared(keys, v.getDimSize(2), "key/value sequence length",
+                        emitError)) ||
+      failed(joinShared(headSize, k.getDimSize(3), "query/key head size",
+                        emitError)))
+    return failure();
+  int64_t heads = q.getDimSize(1);
+  if (!ShapedType::isDynamic(heads) && !ShapedType::isDynamic(kvHeads) &&
+      (kvHeads == 0 || heads % kvHeads != 0))
+    return emitError() << "query heads (" << heads
+                       << ") must be a multiple of key/value heads ("
+                       << kvHeads << ")";
+  SmallVector<int64_t> scores = {batch, heads, q.getDimSize(2), keys};
+  if (Value mask = getMask()) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    Type element = maskType.getElementType();
+    if (!element.isInteger(1) && !isa<FloatType>(element))
+      return emitError() << "mask must be i1 or floating point";
+    if (!isUnidirectionalBroadcastable(maskType.getShape(), scores))
+      return emitError() << "mask of shape [" << formatShape(maskType.getShape())
+                         << "] does not broadcast to the scores ["
+                         << formatShape(scores) << "]";
+  }
+  if (std::optional<APFloat> scale = getScale(); scale && scale->isNegative())
+    return emitError() << "scale must not be negative";
+  inferred.push_back(RankedTensorType::get(
+      {batch, heads, q.getDimSize(2), v.getDimSize(3)}, q.getElementType()));
+  return success();
+}
+
+LogicalResult RmsNormOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                          ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType();
+  if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
+      failed(checkNormParameter(input, getAxis(), getScale(), "scale",
+                                emitError)))
+    return failure();
+  inferred.push_back(input);
+  return success();
+}
+
+LogicalResult LayerNormOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                            ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType();
+  if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
+      failed(checkNormParameter(input, getAxis(), getScale(), "scale",
+                                emitError)) ||
+      failed(checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
+    return failure();
+  inferred.push_back(input);
+  return success();
+}
+
+LogicalResult LinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                         ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType(), weight = getWeight().getType();
+  if (input.getRank() < 1)
+    return emitError() << "input must have rank 1 or more";
+  if (weight.getRank() != 2)
+    return emitError() << "weight must have rank 2";
+  int64_t k = weight.getDimSize(getTransposeWeight() ? 1 : 0);
+  int64_t n = weight.getDimSize(getTransposeWeight() ? 0 : 1);
+  int64_t inputK = input.getShape().back();
+  if (failed(joinShared(inputK, k, "input features", emitError)))
+    return failure();
+  if (Value bias = getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1)
+      return emitError() << "bias must have rank 1";
+    if (failed(joinShared(n, biasType.getDimSize(0), "output features",
+                          emitError)))
+      return failure();
+  }
+  SmallVector<int64_t> shape(input.getShape().drop_back());
+  shape.push_back(n);
+  inferred.push_back(input.clone(shape));
+  return success();
+}

@@ -1,0 +1,61 @@
+//===- XFDialect.cpp - registration, constants and result verification ----===//
+
+#include "xfc/Dialect/XF/IR/XFDialect.h"
+
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+
+#include "xfc/Dialect/XF/IR/XFDialect.cpp.inc"
+#include "xfc/Dialect/XF/IR/XFEnums.cpp.inc"
+#include "xfc/Dialect/XF/IR/XFInterfaces.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "xfc/Dialect/XF/IR/XFAttrs.cpp.inc"
+
+void XFDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "xfc/Dialect/XF/IR/XFOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "xfc/Dialect/XF/IR/XFAttrs.cpp.inc"
+      >();
+}
+
+Operation *XFDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                          Type type, Location loc) {
+  auto elements = dyn_cast<ElementsAttr>(value);
+  if (!elements || elements.getType() != type)
+    return nullptr;
+  return ConstantOp::create(builder, loc, type, elements);
+}
+
+LogicalResult mlir::xf::verifyInferredResultTypes(Operation *op) {
+  auto emitError = [op] { return op->emitOpError(); };
+  SmallVector<Type> inferred;
+  if (failed(cast<ShapeInferenceOpInterface>(op).inferResultTypes(inferred,
+                                                                  emitError)))
+    return failure();
+  if (inferred.size() != op->getNumResults())
+    return op->emitOpError() << "has " << op->getNumResults()
+                             << " results but its operands imply "
+                             << inferred.size();
+  for (auto [index, actual, expected] :
+       llvm::enumerate(op->getResultTypes(), inferred)) {
+    auto actualType = cast<RankedTensorType>(actual);
+    auto expectedType = cast<RankedTensorType>(expected);
+    if (!joinTypes(actualType, expectedType))
+      return op->emitOpError() << "result #" << index << " has type "
+                               << actualType
+                               << ", which contradicts the inferred type "
+                               << expectedType;
+  }
+  return success();
+}

@@ -1,0 +1,22 @@
+//===- InitAll.cpp - register everything xfc's tools offer ----------------===//
+
+#include "xfc/InitAll.h"
+
+#include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "xfc/Dialect/XF/Transforms/Passes.h"
+#include "xfc/Pipelines/Pipelines.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void mlir::xf::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<XFDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void mlir::xf::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerXFPasses();
+  registerPipelines();
+}

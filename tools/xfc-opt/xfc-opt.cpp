@@ -1,0 +1,13 @@
+//===- xfc-opt.cpp - run xf and upstream passes on MLIR files -------------===//
+
+#include "xfc/InitAll.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::xf::registerAllPasses();
+  mlir::DialectRegistry registry;
+  mlir::xf::registerAllDialects(registry);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "xfc optimizer driver\n", registry));
+}

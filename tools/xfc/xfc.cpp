@@ -1,0 +1,91 @@
+//===- xfc.cpp - the compiler driver --------------------------------------===//
+//
+// Reads a model, runs the pipeline from lib/Pipelines up to the stage named
+// by --emit and writes the result. Upstream's IR-printing, timing and
+// elision flags apply to the pipeline as they do in xfc-opt.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/InitAll.h"
+#include "xfc/Pipelines/Pipelines.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static std::string describeStages() {
+  std::string text = "Stop after STAGE and print its IR. Stages, in order:";
+  for (const xf::StageInfo &info : xf::getStages())
+    text += "\n  " + info.name.str() + ": " + info.description.str();
+  return text;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                                 cl::init("-"));
+  cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                  cl::value_desc("file"), cl::init("-"));
+  cl::opt<std::string> emit("emit", cl::desc(describeStages()),
+                            cl::value_desc("STAGE"),
+                            cl::init(xf::getStages().back().name.str()));
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "xfc: transformer graph compiler\n");
+
+  std::optional<xf::Stage> stage = xf::parseStage(emit);
+  if (!stage) {
+    llvm::errs() << "xfc: unknown stage '" << emit << "'; see --help\n";
+    return 1;
+  }
+
+  DialectRegistry registry;
+  xf::registerAllDialects(registry);
+  MLIRContext context(registry);
+
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return 1;
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return 1;
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  TimingScope timingScope = timing.getRootScope();
+  pm.enableTiming(timingScope);
+  xf::buildPipelineUpTo(pm, *stage);
+  if (failed(pm.run(*module)))
+    return 1;
+  timingScope.stop();
+
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(outputFile, &error);
+  if (!output) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return 1;
+  }
+  module->print(output->os(), OpPrintingFlags());
+  output->keep();
+  return 0;
+}
