@@ -36,9 +36,13 @@ int main(int argc, char **argv) {
                                  cl::init("-"));
   cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                   cl::value_desc("file"), cl::init("-"));
-  cl::opt<std::string> emit("emit", cl::desc(describeStages()),
+  // cl::desc keeps a reference: the text must outlive the option.
+  static const std::string emitHelp = describeStages();
+  cl::opt<std::string> emit("emit", cl::desc(emitHelp),
                             cl::value_desc("STAGE"),
                             cl::init(xf::getStages().back().name.str()));
+  // Registered passes are what --mlir-print-ir-after=PASS names.
+  xf::registerAllPasses();
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
@@ -86,6 +90,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   module->print(output->os(), OpPrintingFlags());
+  output->os() << "\n";
   output->keep();
   return 0;
 }

@@ -238,9 +238,8 @@ static Attribute castElement(Attribute element, Type to) {
       return IntegerAttr::get(to, !value.isZero());
     APSInt result(toInt.getWidth(), toInt.isUnsigned());
     bool exact;
-    if (value.convertToInteger(result, APFloat::rmTowardZero, &exact) !=
-            APFloat::opOK &&
-        !exact)
+    if (value.convertToInteger(result, APFloat::rmTowardZero, &exact) &
+        APFloat::opInvalidOp)
       return {};
     return IntegerAttr::get(to, result);
   }

@@ -9,11 +9,8 @@ using namespace mlir;
 using namespace mlir::xf;
 
 LogicalResult ConstantOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
-                                           ErrorEmitter emitError) {
-  auto type = dyn_cast<RankedTensorType>(getValue().getType());
-  if (!type)
-    return emitError() << "value must be a ranked tensor";
-  inferred.push_back(type);
+                                           ErrorEmitter) {
+  inferred.push_back(getValue().getType());
   return success();
 }
 

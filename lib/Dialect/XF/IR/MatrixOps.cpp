@@ -85,8 +85,6 @@ LogicalResult EinsumOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
     return emitError() << "equation has " << terms.size()
                        << " input terms for " << getInputs().size()
                        << " operands";
-  if (getInputs().empty())
-    return emitError() << "needs at least one operand";
   llvm::StringMap<int64_t> sizes;
   llvm::StringMap<int> counts;
   for (auto [term, input] : llvm::zip_equal(terms, getInputs())) {

@@ -46,6 +46,7 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   }
   SmallVector<int64_t> shape;
   std::optional<size_t> inferredIndex;
+  SmallVector<bool> copied(input.getRank(), false);
   for (auto [i, value] : llvm::enumerate(*values)) {
     if (value == -1) {
       if (inferredIndex)
@@ -58,6 +59,7 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                            << " is 0 (copy) but the input has rank "
                            << input.getRank();
       shape.push_back(input.getDimSize(i));
+      copied[i] = true;
     } else if (value < 0) {
       return emitError() << "shape entry " << i << " is " << value;
     } else {
@@ -66,8 +68,17 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   }
   int64_t count = productOfDims(input.getShape());
   if (inferredIndex) {
-    SmallVector<int64_t> others(shape);
-    others.erase(others.begin() + *inferredIndex);
+    // Dimensions copied with 0 cancel out of the element count, so -1 is
+    // known even when those are symbolic: [?, 16, 288] to [0, 0, 3, -1].
+    SmallVector<int64_t> rest, others;
+    for (auto [i, dim] : llvm::enumerate(input.getShape()))
+      if (!copied[i])
+        rest.push_back(dim);
+    for (auto [i, dim] : llvm::enumerate(shape))
+      if (i != *inferredIndex &&
+          !(i < copied.size() && copied[i]))
+        others.push_back(dim);
+    count = productOfDims(rest);
     int64_t known = productOfDims(others);
     if (!ShapedType::isDynamic(count) && !ShapedType::isDynamic(known)) {
       if (known == 0 || count % known != 0)
@@ -278,9 +289,11 @@ static FailureOr<SliceParams> getSliceParams(SliceOp op,
   int64_t rank = op.getData().getType().getRank();
   FailureOr<int64_t> count =
       getShapeOperandLength(op.getStarts(), "starts", emitError);
+  if (failed(count))
+    return failure();
   FailureOr<int64_t> endCount =
       getShapeOperandLength(op.getEnds(), "ends", emitError);
-  if (failed(count) || failed(endCount))
+  if (failed(endCount))
     return failure();
   if (*count != *endCount)
     return emitError() << "starts and ends have " << *count << " and "

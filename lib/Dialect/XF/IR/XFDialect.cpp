@@ -49,9 +49,9 @@ LogicalResult mlir::xf::verifyInferredResultTypes(Operation *op) {
                              << inferred.size();
   for (auto [index, actual, expected] :
        llvm::enumerate(op->getResultTypes(), inferred)) {
-    auto actualType = cast<RankedTensorType>(actual);
-    auto expectedType = cast<RankedTensorType>(expected);
-    if (!joinTypes(actualType, expectedType))
+    auto actualType = dyn_cast<RankedTensorType>(actual);
+    auto expectedType = dyn_cast<RankedTensorType>(expected);
+    if (!actualType || !expectedType || !joinTypes(actualType, expectedType))
       return op->emitOpError() << "result #" << index << " has type "
                                << actualType
                                << ", which contradicts the inferred type "

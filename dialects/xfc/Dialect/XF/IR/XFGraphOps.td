@@ -372,7 +372,7 @@ def XF_SliceOp : XF_GraphOp<"slice"> {
   let hasFolder = 1;
 }
 
-def XF_ExpandOp : XF_GraphOp<"expand", [SameOperandsAndResultElementType]> {
+def XF_ExpandOp : XF_GraphOp<"expand"> {
   let summary = "broadcast to a shape given as a tensor";
   let description = [{
     ONNX `Expand`: the result's shape is the broadcast of the input's shape and

@@ -1,0 +1,60 @@
+"""The command-line tools as a user meets them."""
+
+import re
+import subprocess
+
+from conftest import ROOT
+
+
+def run(*args, check=True):
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, check=check)
+
+
+def test_xfc_opt_lists_every_xf_pass(xfc_opt):
+    help_text = run(xfc_opt, "--help").stdout
+    passes_td = (ROOT / "dialects/xfc/Dialect/XF/Transforms/Passes.td").read_text()
+    declared = re.findall(r'Pass<"(xf-[a-z-]+)"', passes_td)
+    assert declared, "no passes declared"
+    for flag in declared + ["xf-graph-cleanup"]:
+        assert f"--{flag}" in help_text
+
+
+def test_demo_example_folds_all_shape_arithmetic(xfc):
+    example = ROOT / "examples/gpt2-attention-heads.mlir"
+    before = run(xfc, example, "--emit=xf-graph").stdout
+    after = run(xfc, example, "--emit=xf").stdout
+    assert before.count("xf.shape") == 3
+    for op in ("xf.shape", "xf.gather", "xf.unsqueeze", "xf.concat"):
+        assert op not in after
+    assert "-> (tensor<2x3x16x32xf32>, tensor<2x3x32x16xf32>, tensor<2x3x16x32xf32>)" in after
+
+
+def test_stage_output_feeds_xfc_opt(xfc, xfc_opt, tmp_path):
+    """Any stage's output, given to xfc-opt with the rest of the pipeline,
+    gives what xfc gives."""
+    example = ROOT / "examples/gpt2-attention-heads.mlir"
+    graph = tmp_path / "graph.mlir"
+    graph.write_text(run(xfc, example, "--emit=xf-graph").stdout)
+    via_opt = run(xfc_opt, graph, "--xf-graph-cleanup").stdout
+    via_xfc = run(xfc, example, "--emit=xf").stdout
+    assert via_opt.strip() == via_xfc.strip()
+
+
+def test_invalid_input_is_a_diagnostic_not_a_crash(xfc, tmp_path):
+    bad = tmp_path / "bad.mlir"
+    bad.write_text(
+        "func.func @f(%a: tensor<4xf32>, %b: tensor<3xf32>) -> tensor<4xf32> {\n"
+        "  %0 = xf.add %a, %b : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xf32>\n"
+        "  return %0 : tensor<4xf32>\n}\n")
+    result = run(xfc, bad, check=False)
+    assert result.returncode == 1
+    assert "bad.mlir:2:8: error: 'xf.add' op operand shapes do not broadcast: [4] [3]" in result.stderr
+
+
+def test_truncated_input_is_a_diagnostic(xfc, tmp_path):
+    text = (ROOT / "examples/gpt2-attention-heads.mlir").read_text()
+    cut = tmp_path / "cut.mlir"
+    cut.write_text(text[: len(text) // 2])
+    result = run(xfc, cut, check=False)
+    assert result.returncode == 1
+    assert "error:" in result.stderr

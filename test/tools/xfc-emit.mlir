@@ -1,0 +1,25 @@
+// `xfc --emit=STAGE` stops after a stage of the pipeline; upstream's IR
+// printing flags work on the driver as on xfc-opt.
+// RUN: xfc %s --emit=xf-graph | FileCheck %s --check-prefix=GRAPH
+// RUN: xfc %s --emit=xf | FileCheck %s --check-prefix=XF
+// RUN: xfc %s --emit=xf --mlir-print-ir-after=xf-infer-shapes 2>&1 | FileCheck %s --check-prefix=PRINT
+// RUN: not xfc %s --emit=nonsense 2>&1 | FileCheck %s --check-prefix=BADSTAGE
+// RUN: xfc --help | FileCheck %s --check-prefix=HELP
+
+// GRAPH: xf.shape
+// GRAPH: -> tensor<?x?xf32>
+// XF-NOT: xf.shape
+// XF: xf.reshape {{.*}} -> tensor<8x12xf32>
+// PRINT: IR Dump After InferShapesPass (xf-infer-shapes)
+// BADSTAGE: xfc: unknown stage 'nonsense'
+// HELP: --emit=<STAGE>
+// HELP: xf-graph: the imported graph
+// HELP: xf: after shape inference
+
+func.func @main(%x: tensor<8x3x4xf32>) -> tensor<?x?xf32> {
+  %shape = xf.shape %x {end = 1 : i64} : (tensor<8x3x4xf32>) -> tensor<1xi64>
+  %rest = xf.constant dense<[-1]> : tensor<1xi64>
+  %target = xf.concat %shape, %rest {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %r = xf.reshape %x, %target : (tensor<8x3x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}
