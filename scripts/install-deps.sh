@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22
+  clang-format-22 clang-tidy-22
   cmake ninja-build ccache
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3-onnx python3-numpy python3-pytest libonnx-testdata

@@ -2,12 +2,12 @@
 
 #include "xfc/InitAll.h"
 
-#include "xfc/Dialect/XF/IR/XFDialect.h"
-#include "xfc/Dialect/XF/Transforms/Passes.h"
-#include "xfc/Pipelines/Pipelines.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "xfc/Dialect/XF/Transforms/Passes.h"
+#include "xfc/Pipelines/Pipelines.h"
 
 void mlir::xf::registerAllDialects(DialectRegistry &registry) {
   registry.insert<XFDialect>();

@@ -2,17 +2,19 @@
 
 #include "xfc/Pipelines/Pipelines.h"
 
-#include "xfc/Dialect/XF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "xfc/Dialect/XF/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::xf;
 
 ArrayRef<StageInfo> mlir::xf::getStages() {
   static const StageInfo stages[] = {
-      {Stage::XFGraph, "xf-graph", "the imported graph, one xf op per ONNX node"},
-      {Stage::XF, "xf", "after shape inference and folding of shape arithmetic"},
+      {Stage::XFGraph, "xf-graph",
+       "the imported graph, one xf op per ONNX node"},
+      {Stage::XF, "xf",
+       "after shape inference and folding of shape arithmetic"},
   };
   return stages;
 }

@@ -1,8 +1,8 @@
 //===- xfc-opt.cpp - run xf and upstream passes on MLIR files -------------===//
 
-#include "xfc/InitAll.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "xfc/InitAll.h"
 
 int main(int argc, char **argv) {
   mlir::xf::registerAllPasses();

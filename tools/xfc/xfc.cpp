@@ -6,8 +6,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "xfc/InitAll.h"
-#include "xfc/Pipelines/Pipelines.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -15,6 +13,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "xfc/InitAll.h"
+#include "xfc/Pipelines/Pipelines.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -38,8 +38,7 @@ int main(int argc, char **argv) {
                                   cl::value_desc("file"), cl::init("-"));
   // cl::desc keeps a reference: the text must outlive the option.
   static const std::string emitHelp = describeStages();
-  cl::opt<std::string> emit("emit", cl::desc(emitHelp),
-                            cl::value_desc("STAGE"),
+  cl::opt<std::string> emit("emit", cl::desc(emitHelp), cl::value_desc("STAGE"),
                             cl::init(xf::getStages().back().name.str()));
   // Registered passes are what --mlir-print-ir-after=PASS names.
   xf::registerAllPasses();
@@ -84,7 +83,8 @@ int main(int argc, char **argv) {
     return 1;
   timingScope.stop();
 
-  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(outputFile, &error);
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(outputFile, &error);
   if (!output) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;

@@ -25,8 +25,8 @@ bool isFoldableResultType(Type type);
 
 /// Computes one result element from the operands' elements (IntegerAttr or
 /// FloatAttr each); returns null when this element cannot be folded.
-using ElementFn =
-    llvm::function_ref<Attribute(ArrayRef<Attribute> elements, Type resultElement)>;
+using ElementFn = llvm::function_ref<Attribute(ArrayRef<Attribute> elements,
+                                               Type resultElement)>;
 
 /// Evaluates an element-wise op with ONNX broadcasting on constant operands.
 /// Null unless every operand is a foldable constant and the result type is

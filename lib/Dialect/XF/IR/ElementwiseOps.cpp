@@ -7,9 +7,9 @@
 
 #include "ConstantFolding.h"
 #include "ShapeFunctions.h"
+#include "mlir/IR/Matchers.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
-#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/APSInt.h"
 
 using namespace mlir;
@@ -30,10 +30,10 @@ std::string mlir::xf::formatShape(ArrayRef<int64_t> shape) {
   return text;
 }
 
-LogicalResult mlir::xf::inferBroadcastResultType(ValueRange operands,
-                                                 Type elementType,
-                                                 SmallVectorImpl<Type> &inferred,
-                                                 ErrorEmitter emitError) {
+LogicalResult
+mlir::xf::inferBroadcastResultType(ValueRange operands, Type elementType,
+                                   SmallVectorImpl<Type> &inferred,
+                                   ErrorEmitter emitError) {
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value operand : operands)
     shapes.push_back(cast<RankedTensorType>(operand.getType()).getShape());
@@ -55,23 +55,23 @@ LogicalResult mlir::xf::inferBroadcastResultType(ValueRange operands,
 
 namespace {
 /// An element-wise function on integers or floats, for folders.
-using IntFn = llvm::function_ref<std::optional<APInt>(const APInt &, const APInt &)>;
+using IntFn =
+    llvm::function_ref<std::optional<APInt>(const APInt &, const APInt &)>;
 using FloatFn = llvm::function_ref<APFloat(const APFloat &, const APFloat &)>;
 } // namespace
 
 static Attribute evalArith(ArrayRef<Attribute> operands, Type resultType,
                            IntFn intFn, FloatFn floatFn) {
-  return foldElementwise(operands, resultType,
-                         [&](ArrayRef<Attribute> e, Type type) -> Attribute {
-                           if (auto a = dyn_cast<IntegerAttr>(e[0])) {
-                             std::optional<APInt> v = intFn(
-                                 a.getValue(), cast<IntegerAttr>(e[1]).getValue());
-                             return v ? IntegerAttr::get(type, *v) : Attribute();
-                           }
-                           return FloatAttr::get(
-                               type, floatFn(cast<FloatAttr>(e[0]).getValue(),
-                                             cast<FloatAttr>(e[1]).getValue()));
-                         });
+  return foldElementwise(
+      operands, resultType, [&](ArrayRef<Attribute> e, Type type) -> Attribute {
+        if (auto a = dyn_cast<IntegerAttr>(e[0])) {
+          std::optional<APInt> v =
+              intFn(a.getValue(), cast<IntegerAttr>(e[1]).getValue());
+          return v ? IntegerAttr::get(type, *v) : Attribute();
+        }
+        return FloatAttr::get(type, floatFn(cast<FloatAttr>(e[0]).getValue(),
+                                            cast<FloatAttr>(e[1]).getValue()));
+      });
 }
 
 /// Compares two elements: -1, 0 or 1, or nullopt for an unordered float.
@@ -90,23 +90,23 @@ static std::optional<int> compareElements(Attribute lhs, Attribute rhs) {
   return c == APFloat::cmpLessThan ? -1 : c == APFloat::cmpEqual ? 0 : 1;
 }
 
-static Attribute evalCompare(ArrayRef<Attribute> operands, Type resultType,
-                             llvm::function_ref<bool(std::optional<int>)> pred) {
-  return foldElementwise(operands, resultType,
-                         [&](ArrayRef<Attribute> e, Type type) -> Attribute {
-                           return IntegerAttr::get(
-                               type, pred(compareElements(e[0], e[1])));
-                         });
+static Attribute
+evalCompare(ArrayRef<Attribute> operands, Type resultType,
+            llvm::function_ref<bool(std::optional<int>)> pred) {
+  return foldElementwise(
+      operands, resultType, [&](ArrayRef<Attribute> e, Type type) -> Attribute {
+        return IntegerAttr::get(type, pred(compareElements(e[0], e[1])));
+      });
 }
 
 static Attribute evalLogic(ArrayRef<Attribute> operands, Type resultType,
                            llvm::function_ref<bool(bool, bool)> fn) {
-  return foldElementwise(operands, resultType,
-                         [&](ArrayRef<Attribute> e, Type type) -> Attribute {
-                           bool x = cast<IntegerAttr>(e[0]).getValue().getBoolValue();
-                           bool y = cast<IntegerAttr>(e[1]).getValue().getBoolValue();
-                           return IntegerAttr::get(type, fn(x, y));
-                         });
+  return foldElementwise(
+      operands, resultType, [&](ArrayRef<Attribute> e, Type type) -> Attribute {
+        bool x = cast<IntegerAttr>(e[0]).getValue().getBoolValue();
+        bool y = cast<IntegerAttr>(e[1]).getValue().getBoolValue();
+        return IntegerAttr::get(type, fn(x, y));
+      });
 }
 
 //===----------------------------------------------------------------------===//
@@ -116,21 +116,27 @@ static Attribute evalLogic(ArrayRef<Attribute> operands, Type resultType,
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return evalArith(
       adaptor.getOperands(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a + b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a + b;
+      },
       [](const APFloat &a, const APFloat &b) { return a + b; });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return evalArith(
       adaptor.getOperands(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a - b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a - b;
+      },
       [](const APFloat &a, const APFloat &b) { return a - b; });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return evalArith(
       adaptor.getOperands(), getType(),
-      [](const APInt &a, const APInt &b) -> std::optional<APInt> { return a * b; },
+      [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+        return a * b;
+      },
       [](const APFloat &a, const APFloat &b) { return a * b; });
 }
 
@@ -177,11 +183,12 @@ OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
-  return foldElementwise(adaptor.getOperands(), getType(),
-                         [](ArrayRef<Attribute> e, Type type) -> Attribute {
-                           return IntegerAttr::get(
-                               type, !cast<IntegerAttr>(e[0]).getValue().getBoolValue());
-                         });
+  return foldElementwise(
+      adaptor.getOperands(), getType(),
+      [](ArrayRef<Attribute> e, Type type) -> Attribute {
+        return IntegerAttr::get(
+            type, !cast<IntegerAttr>(e[0]).getValue().getBoolValue());
+      });
 }
 
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
@@ -189,8 +196,8 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
                          [](ArrayRef<Attribute> e, Type type) -> Attribute {
                            if (auto i = dyn_cast<IntegerAttr>(e[0]))
                              return IntegerAttr::get(type, -i.getValue());
-                           return FloatAttr::get(type,
-                                                 -cast<FloatAttr>(e[0]).getValue());
+                           return FloatAttr::get(
+                               type, -cast<FloatAttr>(e[0]).getValue());
                          });
 }
 
@@ -218,14 +225,14 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
 /// for conversions a folder leaves to run time (out-of-range float to int).
 static Attribute castElement(Attribute element, Type to) {
   if (auto i = dyn_cast<IntegerAttr>(element)) {
-    bool isUnsigned = i.getType().isUnsignedInteger() ||
-                      i.getType().isInteger(1);
+    bool isUnsigned =
+        i.getType().isUnsignedInteger() || i.getType().isInteger(1);
     if (auto toInt = dyn_cast<IntegerType>(to)) {
       if (toInt.getWidth() == 1)
         return IntegerAttr::get(to, !i.getValue().isZero());
-      return IntegerAttr::get(to, isUnsigned
-                                      ? i.getValue().zextOrTrunc(toInt.getWidth())
-                                      : i.getValue().sextOrTrunc(toInt.getWidth()));
+      return IntegerAttr::get(
+          to, isUnsigned ? i.getValue().zextOrTrunc(toInt.getWidth())
+                         : i.getValue().sextOrTrunc(toInt.getWidth()));
     }
     APFloat value(cast<FloatType>(to).getFloatSemantics());
     value.convertFromAPInt(i.getValue(), !isUnsigned,
@@ -252,10 +259,9 @@ static Attribute castElement(Attribute element, Type to) {
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  return foldElementwise(adaptor.getOperands(), getType(),
-                         [](ArrayRef<Attribute> e, Type type) {
-                           return castElement(e[0], type);
-                         });
+  return foldElementwise(
+      adaptor.getOperands(), getType(),
+      [](ArrayRef<Attribute> e, Type type) { return castElement(e[0], type); });
 }
 
 //===----------------------------------------------------------------------===//
@@ -266,9 +272,8 @@ LogicalResult WhereOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                         ErrorEmitter emitError) {
   if (getX().getType().getElementType() != getY().getType().getElementType())
     return emitError() << "x and y must have the same element type";
-  return inferBroadcastResultType(getOperands(),
-                                  getX().getType().getElementType(), inferred,
-                                  emitError);
+  return inferBroadcastResultType(
+      getOperands(), getX().getType().getElementType(), inferred, emitError);
 }
 
 LogicalResult GeluOp::inferResultTypes(SmallVectorImpl<Type> &inferred,

@@ -16,8 +16,9 @@ LogicalResult ConstantOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
-LogicalResult ConstantOfShapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
-                                                  ErrorEmitter emitError) {
+LogicalResult
+ConstantOfShapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                    ErrorEmitter emitError) {
   auto valueType = cast<ShapedType>(getValue().getType());
   if (valueType.getNumElements() != 1)
     return emitError() << "value must have exactly one element";
@@ -25,7 +26,8 @@ LogicalResult ConstantOfShapeOp::inferResultTypes(SmallVectorImpl<Type> &inferre
   if (!rank)
     return emitError() << "shape must be a rank-1 tensor of static length";
   SmallVector<int64_t> shape(*rank, ShapedType::kDynamic);
-  if (std::optional<SmallVector<int64_t>> values = getConstantIntValues(getShape())) {
+  if (std::optional<SmallVector<int64_t>> values =
+          getConstantIntValues(getShape())) {
     if (llvm::any_of(*values, [](int64_t v) { return v < 0; }))
       return emitError() << "shape has a negative entry";
     shape = *values;
@@ -77,11 +79,13 @@ OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
   SmallVector<Attribute> elements;
   Type element = getType().getElementType();
   if (auto intType = dyn_cast<IntegerType>(element)) {
-    APInt value = start.getValues<APInt>()[0], step = delta.getValues<APInt>()[0];
+    APInt value = start.getValues<APInt>()[0],
+          step = delta.getValues<APInt>()[0];
     for (int64_t i = 0; i < getType().getNumElements(); ++i, value += step)
       elements.push_back(IntegerAttr::get(element, value));
   } else {
-    APFloat base = start.getValues<APFloat>()[0], step = delta.getValues<APFloat>()[0];
+    APFloat base = start.getValues<APFloat>()[0],
+            step = delta.getValues<APFloat>()[0];
     for (int64_t i = 0; i < getType().getNumElements(); ++i) {
       // start + i * delta, as ONNX defines it (no accumulated rounding).
       APFloat index(base.getSemantics(), i);

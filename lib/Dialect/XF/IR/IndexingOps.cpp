@@ -29,8 +29,9 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   RankedTensorType dataType = getData().getType();
   int64_t axis = *normalizeAxis(getAxis(), dataType.getRank());
   int64_t extent = dataType.getDimSize(axis);
-  if (ShapedType::isDynamic(extent) ||
-      llvm::any_of(*indices, [&](int64_t i) { return i < -extent || i >= extent; }))
+  if (ShapedType::isDynamic(extent) || llvm::any_of(*indices, [&](int64_t i) {
+        return i < -extent || i >= extent;
+      }))
     return {};
 
   // Gathering from the shape of a tensor needs only that tensor's static
@@ -61,14 +62,15 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t index : *indices) {
       int64_t row = index < 0 ? index + extent : index;
-      llvm::append_range(elements, ArrayRef(values).slice(
-                                       (o * extent + row) * inner, inner));
+      llvm::append_range(
+          elements, ArrayRef(values).slice((o * extent + row) * inner, inner));
     }
   return DenseElementsAttr::get(getType(), elements);
 }
 
-LogicalResult GatherElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
-                                                 ErrorEmitter emitError) {
+LogicalResult
+GatherElementsOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                   ErrorEmitter emitError) {
   RankedTensorType data = getData().getType();
   RankedTensorType indices = getIndices().getType();
   if (failed(checkAxis(getAxis(), data.getRank(), emitError)))
@@ -96,8 +98,8 @@ static FailureOr<int64_t> getIndexTupleLength(RankedTensorType data,
                        << " do not fit data of rank " << data.getRank();
   for (int64_t i = 0; i < batchDims; ++i)
     if (!areCompatibleDims(data.getDimSize(i), indices.getDimSize(i)))
-      return emitError() << "batch dimension " << i << " differs: "
-                         << data.getDimSize(i) << " and "
+      return emitError() << "batch dimension " << i
+                         << " differs: " << data.getDimSize(i) << " and "
                          << indices.getDimSize(i);
   return tuple;
 }
@@ -111,7 +113,8 @@ LogicalResult GatherNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (failed(tuple))
     return failure();
   SmallVector<int64_t> shape(indices.getShape().drop_back());
-  llvm::append_range(shape, data.getShape().drop_front(getBatchDims() + *tuple));
+  llvm::append_range(shape,
+                     data.getShape().drop_front(getBatchDims() + *tuple));
   inferred.push_back(data.clone(shape));
   return success();
 }
@@ -132,7 +135,8 @@ LogicalResult ScatterNDOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   llvm::append_range(expected, data.getShape().drop_front(*tuple));
   RankedTensorType expectedType = updates.clone(expected);
   if (!joinTypes(updates, expectedType))
-    return emitError() << "updates of shape [" << formatShape(updates.getShape())
+    return emitError() << "updates of shape ["
+                       << formatShape(updates.getShape())
                        << "] should have shape [" << formatShape(expected)
                        << "]";
   inferred.push_back(data);

@@ -26,8 +26,8 @@ LogicalResult MatMulOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (!areCompatibleDims(k, kB))
     return emitError() << "contraction dimensions differ: " << k << " and "
                        << kB;
-  std::optional<SmallVector<int64_t>> batch = broadcastShapes(
-      {ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2)});
+  std::optional<SmallVector<int64_t>> batch =
+      broadcastShapes({ArrayRef(a).drop_back(2), ArrayRef(b).drop_back(2)});
   if (!batch)
     return emitError() << "batch dimensions do not broadcast: ["
                        << formatShape(lhs) << "] and [" << formatShape(rhs)
@@ -82,9 +82,8 @@ LogicalResult EinsumOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   SmallVector<StringRef> terms;
   inputsText.split(terms, ',');
   if (terms.size() != getInputs().size())
-    return emitError() << "equation has " << terms.size()
-                       << " input terms for " << getInputs().size()
-                       << " operands";
+    return emitError() << "equation has " << terms.size() << " input terms for "
+                       << getInputs().size() << " operands";
   llvm::StringMap<int64_t> sizes;
   llvm::StringMap<int> counts;
   for (auto [term, input] : llvm::zip_equal(terms, getInputs())) {
@@ -100,8 +99,8 @@ LogicalResult EinsumOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
       auto [it, inserted] = sizes.try_emplace(key, dim);
       if (!inserted) {
         if (!areCompatibleDims(it->second, dim))
-          return emitError() << "label '" << key << "' has sizes "
-                             << it->second << " and " << dim;
+          return emitError() << "label '" << key << "' has sizes " << it->second
+                             << " and " << dim;
         it->second = joinDims(it->second, dim);
       }
       ++counts[key];
@@ -125,7 +124,7 @@ LogicalResult EinsumOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
     shape.push_back(it->second);
   }
   inferred.push_back(RankedTensorType::get(
-      shape, cast<RankedTensorType>(getInputs().front().getType())
-                 .getElementType()));
+      shape,
+      cast<RankedTensorType>(getInputs().front().getType()).getElementType()));
   return success();
 }

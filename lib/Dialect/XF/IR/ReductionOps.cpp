@@ -19,8 +19,8 @@ LogicalResult mlir::xf::checkNormParameter(RankedTensorType input, int64_t axis,
                                            ErrorEmitter emitError) {
   if (!parameter)
     return success();
-  ArrayRef<int64_t> normalized = input.getShape().drop_front(
-      *normalizeAxis(axis, input.getRank()));
+  ArrayRef<int64_t> normalized =
+      input.getShape().drop_front(*normalizeAxis(axis, input.getRank()));
   ArrayRef<int64_t> shape =
       cast<RankedTensorType>(parameter.getType()).getShape();
   if (isUnidirectionalBroadcastable(shape, normalized))
@@ -60,13 +60,15 @@ LogicalResult mlir::xf::inferReduceResultType(
   return success();
 }
 
-LogicalResult LayerNormalizationOp::inferResultTypes(
-    SmallVectorImpl<Type> &inferred, ErrorEmitter emitError) {
+LogicalResult
+LayerNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                       ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType();
   if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
       failed(checkNormParameter(input, getAxis(), getScale(), "scale",
                                 emitError)) ||
-      failed(checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
+      failed(
+          checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
     return failure();
   inferred.push_back(input);
   return success();

@@ -8,9 +8,9 @@
 #ifndef XFC_LIB_DIALECT_XF_IR_SHAPEFUNCTIONS_H
 #define XFC_LIB_DIALECT_XF_IR_SHAPEFUNCTIONS_H
 
-#include "xfc/Dialect/XF/IR/XFInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/ValueRange.h"
+#include "xfc/Dialect/XF/IR/XFInterfaces.h"
 
 namespace mlir::xf {
 

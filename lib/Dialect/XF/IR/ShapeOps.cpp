@@ -25,7 +25,8 @@ static FailureOr<int64_t> getShapeOperandLength(Value value, StringRef name,
 /// True when two types of equal rank describe the same run-time shape: they
 /// agree and at most one dimension is dynamic (the element count fixes it).
 static bool isSameShapeReshape(RankedTensorType from, RankedTensorType to) {
-  return from == to && llvm::count_if(from.getShape(), ShapedType::isDynamic) <= 1;
+  return from == to &&
+         llvm::count_if(from.getShape(), ShapedType::isDynamic) <= 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -35,13 +36,14 @@ static bool isSameShapeReshape(RankedTensorType from, RankedTensorType to) {
 LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                           ErrorEmitter emitError) {
   RankedTensorType input = getData().getType();
-  FailureOr<int64_t> rank = getShapeOperandLength(getShape(), "shape", emitError);
+  FailureOr<int64_t> rank =
+      getShapeOperandLength(getShape(), "shape", emitError);
   if (failed(rank))
     return failure();
   std::optional<SmallVector<int64_t>> values = getConstantIntValues(getShape());
   if (!values) {
-    inferred.push_back(input.clone(
-        SmallVector<int64_t>(*rank, ShapedType::kDynamic)));
+    inferred.push_back(
+        input.clone(SmallVector<int64_t>(*rank, ShapedType::kDynamic)));
     return success();
   }
   SmallVector<int64_t> shape;
@@ -75,8 +77,7 @@ LogicalResult ReshapeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
       if (!copied[i])
         rest.push_back(dim);
     for (auto [i, dim] : llvm::enumerate(shape))
-      if (i != *inferredIndex &&
-          !(i < copied.size() && copied[i]))
+      if (i != *inferredIndex && !(i < copied.size() && copied[i]))
         others.push_back(dim);
     count = productOfDims(rest);
     int64_t known = productOfDims(others);
@@ -121,8 +122,8 @@ LogicalResult TransposeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   SmallVector<int64_t> perm = getPermutation(*this);
   SmallVector<bool> used(input.getRank(), false);
   if (static_cast<int64_t>(perm.size()) != input.getRank())
-    return emitError() << "perm has " << perm.size()
-                       << " entries for rank " << input.getRank();
+    return emitError() << "perm has " << perm.size() << " entries for rank "
+                       << input.getRank();
   SmallVector<int64_t> shape;
   for (int64_t p : perm) {
     if (p < 0 || p >= input.getRank() || used[p])
@@ -200,7 +201,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
     values.emplace_back(input.getValues<Attribute>());
   for (int64_t o = 0; o < outer; ++o)
     for (auto [input, vals] : llvm::zip_equal(inputs, values)) {
-      int64_t block = productOfDims(input.getType().getShape().drop_front(axis));
+      int64_t block =
+          productOfDims(input.getType().getShape().drop_front(axis));
       llvm::append_range(elements, ArrayRef(vals).slice(o * block, block));
     }
   return DenseElementsAttr::get(getType(), elements);
@@ -310,8 +312,8 @@ static FailureOr<SliceParams> getSliceParams(SliceOp op,
   params.steps = op.getSteps() ? SmallVector<int64_t>(*op.getSteps())
                                : SmallVector<int64_t>(*count, 1);
   if (static_cast<int64_t>(params.steps.size()) != *count)
-    return emitError() << "steps has " << params.steps.size()
-                       << " entries for " << *count << " axes";
+    return emitError() << "steps has " << params.steps.size() << " entries for "
+                       << *count << " axes";
   if (llvm::is_contained(params.steps, 0))
     return emitError() << "steps must not be 0";
   return params;
@@ -321,7 +323,8 @@ static FailureOr<SliceParams> getSliceParams(SliceOp op,
 /// sliced dimensions static; unsliced dimensions take everything.
 static std::optional<SmallVector<AxisSlice>>
 resolveSlices(SliceOp op, const SliceParams &params) {
-  std::optional<SmallVector<int64_t>> starts = getConstantIntValues(op.getStarts());
+  std::optional<SmallVector<int64_t>> starts =
+      getConstantIntValues(op.getStarts());
   std::optional<SmallVector<int64_t>> ends = getConstantIntValues(op.getEnds());
   if (!starts || !ends)
     return std::nullopt;
@@ -361,8 +364,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   DenseElementsAttr data = getFoldableConstant(adaptor.getData());
   if (!data || !isFoldableResultType(getType()))
     return {};
-  FailureOr<SliceParams> params = getSliceParams(
-      *this, [&] { return emitOpError(); });
+  FailureOr<SliceParams> params =
+      getSliceParams(*this, [&] { return emitOpError(); });
   if (failed(params))
     return {};
   std::optional<SmallVector<AxisSlice>> slices = resolveSlices(*this, *params);
@@ -371,7 +374,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
   SmallVector<Attribute> values(data.getValues<Attribute>());
   SmallVector<int64_t> strides = computeStrides(data.getType().getShape());
   SmallVector<Attribute> elements;
-  for (int64_t position = 0; position < getType().getNumElements(); ++position) {
+  for (int64_t position = 0; position < getType().getNumElements();
+       ++position) {
     SmallVector<int64_t> index = delinearize(position, getType().getShape());
     int64_t linear = 0;
     for (auto [d, slice] : llvm::enumerate(*slices))
@@ -388,16 +392,19 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
 LogicalResult ExpandOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                          ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType();
-  FailureOr<int64_t> length = getShapeOperandLength(getShape(), "shape", emitError);
+  FailureOr<int64_t> length =
+      getShapeOperandLength(getShape(), "shape", emitError);
   if (failed(length))
     return failure();
   SmallVector<int64_t> target(*length, ShapedType::kDynamic);
-  if (std::optional<SmallVector<int64_t>> values = getConstantIntValues(getShape()))
+  if (std::optional<SmallVector<int64_t>> values =
+          getConstantIntValues(getShape()))
     target = *values;
   else
     // An unknown target size is 1 or agrees with the input's; an input size
     // other than 1 therefore decides the result.
-    for (size_t i = 0; i < std::min<size_t>(target.size(), input.getRank()); ++i)
+    for (size_t i = 0; i < std::min<size_t>(target.size(), input.getRank());
+         ++i)
       if (int64_t dim = input.getDimSize(input.getRank() - 1 - i); dim != 1)
         target[target.size() - 1 - i] = dim;
   std::optional<SmallVector<int64_t>> shape =
@@ -452,8 +459,8 @@ LogicalResult SqueezeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                          << input.getRank();
     for (int64_t axis : *normalized)
       if (!areCompatibleDims(input.getDimSize(axis), 1))
-        return emitError() << "cannot squeeze dimension " << axis
-                           << " of size " << input.getDimSize(axis);
+        return emitError() << "cannot squeeze dimension " << axis << " of size "
+                           << input.getDimSize(axis);
     removed = *normalized;
   } else {
     // Which dynamic dimensions are 1 is known only at run time, so the
@@ -488,9 +495,9 @@ LogicalResult FlattenOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (axis < 0 || axis > rank)
     return emitError() << "axis " << getAxis() << " is out of range for rank "
                        << rank;
-  inferred.push_back(input.clone(
-      {productOfDims(input.getShape().take_front(axis)),
-       productOfDims(input.getShape().drop_front(axis))}));
+  inferred.push_back(
+      input.clone({productOfDims(input.getShape().take_front(axis)),
+                   productOfDims(input.getShape().drop_front(axis))}));
   return success();
 }
 

@@ -41,8 +41,8 @@ LogicalResult AttentionOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (!ShapedType::isDynamic(heads) && !ShapedType::isDynamic(kvHeads) &&
       (kvHeads == 0 || heads % kvHeads != 0))
     return emitError() << "query heads (" << heads
-                       << ") must be a multiple of key/value heads ("
-                       << kvHeads << ")";
+                       << ") must be a multiple of key/value heads (" << kvHeads
+                       << ")";
   SmallVector<int64_t> scores = {batch, heads, q.getDimSize(2), keys};
   if (Value mask = getMask()) {
     auto maskType = cast<RankedTensorType>(mask.getType());
@@ -50,7 +50,8 @@ LogicalResult AttentionOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
     if (!element.isInteger(1) && !isa<FloatType>(element))
       return emitError() << "mask must be i1 or floating point";
     if (!isUnidirectionalBroadcastable(maskType.getShape(), scores))
-      return emitError() << "mask of shape [" << formatShape(maskType.getShape())
+      return emitError() << "mask of shape ["
+                         << formatShape(maskType.getShape())
                          << "] does not broadcast to the scores ["
                          << formatShape(scores) << "]";
   }
@@ -65,8 +66,8 @@ LogicalResult RmsNormOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                           ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType();
   if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
-      failed(checkNormParameter(input, getAxis(), getScale(), "scale",
-                                emitError)))
+      failed(
+          checkNormParameter(input, getAxis(), getScale(), "scale", emitError)))
     return failure();
   inferred.push_back(input);
   return success();
@@ -78,7 +79,8 @@ LogicalResult LayerNormOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
       failed(checkNormParameter(input, getAxis(), getScale(), "scale",
                                 emitError)) ||
-      failed(checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
+      failed(
+          checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
     return failure();
   inferred.push_back(input);
   return success();

@@ -2,10 +2,10 @@
 
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 
-#include "xfc/Dialect/XF/IR/ShapeUtils.h"
-#include "xfc/Dialect/XF/IR/XFOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -44,18 +44,17 @@ LogicalResult mlir::xf::verifyInferredResultTypes(Operation *op) {
                                                                   emitError)))
     return failure();
   if (inferred.size() != op->getNumResults())
-    return op->emitOpError() << "has " << op->getNumResults()
-                             << " results but its operands imply "
-                             << inferred.size();
+    return op->emitOpError()
+           << "has " << op->getNumResults()
+           << " results but its operands imply " << inferred.size();
   for (auto [index, actual, expected] :
        llvm::enumerate(op->getResultTypes(), inferred)) {
     auto actualType = dyn_cast<RankedTensorType>(actual);
     auto expectedType = dyn_cast<RankedTensorType>(expected);
     if (!actualType || !expectedType || !joinTypes(actualType, expectedType))
-      return op->emitOpError() << "result #" << index << " has type "
-                               << actualType
-                               << ", which contradicts the inferred type "
-                               << expectedType;
+      return op->emitOpError()
+             << "result #" << index << " has type " << actualType
+             << ", which contradicts the inferred type " << expectedType;
   }
   return success();
 }

@@ -24,12 +24,13 @@ struct InferShapesPass : xf::impl::InferShapesPassBase<InferShapesPass> {
     // types (graphs are acyclic and regions hold no xf ops).
     WalkResult result = func.walk([&](ShapeInferenceOpInterface op) {
       SmallVector<Type> inferred;
-      if (failed(op.inferResultTypes(inferred,
-                                     [&] { return op->emitOpError(); })))
+      if (failed(
+              op.inferResultTypes(inferred, [&] { return op->emitOpError(); })))
         return WalkResult::interrupt();
       for (auto [value, type] : llvm::zip_equal(op->getResults(), inferred)) {
-        RankedTensorType joined = joinTypes(
-            cast<RankedTensorType>(value.getType()), cast<RankedTensorType>(type));
+        RankedTensorType joined =
+            joinTypes(cast<RankedTensorType>(value.getType()),
+                      cast<RankedTensorType>(type));
         if (!joined) {
           op->emitOpError() << "result type " << value.getType()
                             << " contradicts the inferred type " << type;

@@ -25,8 +25,10 @@ struct VerifyGraphLevelPass
     bool valid = true;
     getOperation().walk([&](Operation *op) {
       if (auto func = dyn_cast<func::FuncOp>(op)) {
-        if (!llvm::all_of(func.getFunctionType().getInputs(), isGraphValueType) ||
-            !llvm::all_of(func.getFunctionType().getResults(), isGraphValueType)) {
+        if (!llvm::all_of(func.getFunctionType().getInputs(),
+                          isGraphValueType) ||
+            !llvm::all_of(func.getFunctionType().getResults(),
+                          isGraphValueType)) {
           func.emitError() << "graph function '" << func.getSymName()
                            << "' must take and return ranked tensors only";
           valid = false;

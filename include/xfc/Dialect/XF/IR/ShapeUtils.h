@@ -29,7 +29,8 @@ broadcastShapes(ArrayRef<ArrayRef<int64_t>> shapes);
 
 /// True when `from` broadcasts to `to` in one direction (ONNX
 /// unidirectional broadcasting): no higher rank, each size 1 or compatible.
-bool isUnidirectionalBroadcastable(ArrayRef<int64_t> from, ArrayRef<int64_t> to);
+bool isUnidirectionalBroadcastable(ArrayRef<int64_t> from,
+                                   ArrayRef<int64_t> to);
 
 /// Maps an axis in [-rank, rank) to [0, rank); nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
