@@ -13,6 +13,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/InitAll.h"
 #include "xfc/Pipelines/Pipelines.h"
 #include "llvm/Support/CommandLine.h"
@@ -32,8 +33,14 @@ static std::string describeStages() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
-                                 cl::init("-"));
+  cl::opt<std::string> inputFile(
+      cl::Positional, cl::desc("<model.onnx or model.mlir>"), cl::init("-"));
+  cl::list<std::string> pinnedShapes(
+      "shape", cl::desc("Pin an ONNX input's shape, e.g. input_ids=1x128"),
+      cl::value_desc("NAME=DIMS"));
+  cl::opt<bool> printSupportedOps(
+      "print-supported-ops",
+      cl::desc("Print the ONNX operators the importer supports (Markdown)"));
   cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                   cl::value_desc("file"), cl::init("-"));
   // cl::desc keeps a reference: the text must outlive the option.
@@ -48,6 +55,10 @@ int main(int argc, char **argv) {
   registerDefaultTimingManagerCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "xfc: transformer graph compiler\n");
 
+  if (printSupportedOps) {
+    xf::printSupportedOps(llvm::outs());
+    return 0;
+  }
   std::optional<xf::Stage> stage = xf::parseStage(emit);
   if (!stage) {
     llvm::errs() << "xfc: unknown stage '" << emit << "'; see --help\n";
@@ -58,16 +69,28 @@ int main(int argc, char **argv) {
   xf::registerAllDialects(registry);
   MLIRContext context(registry);
 
-  std::string error;
-  std::unique_ptr<llvm::MemoryBuffer> input = openInputFile(inputFile, &error);
-  if (!input) {
-    llvm::errs() << "xfc: " << error << "\n";
-    return 1;
-  }
   llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module;
+  std::string error;
+  if (StringRef(inputFile).ends_with(".onnx")) {
+    xf::ONNXImportOptions options;
+    for (const std::string &text : pinnedShapes)
+      if (failed(xf::parsePinnedShape(text, options, error))) {
+        llvm::errs() << "xfc: " << error << "\n";
+        return 1;
+      }
+    module = xf::importONNXModel(inputFile, &context, options);
+  } else {
+    std::unique_ptr<llvm::MemoryBuffer> input =
+        openInputFile(inputFile, &error);
+    if (!input) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return 1;
 

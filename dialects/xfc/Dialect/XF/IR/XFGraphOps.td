@@ -551,4 +551,68 @@ def XF_ScatterNDOp : XF_GraphOp<"scatter_nd"> {
   let results = (outs XF_Tensor:$result);
 }
 
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+def XF_DequantizeLinearOp : XF_GraphOp<"dequantize_linear"> {
+  let summary = "integers to floating point through a scale and zero point";
+  let description = [{
+    ONNX `DequantizeLinear` (opset 21): `result = (input - zero_point) * scale`
+    in the scale's element type. Per tensor when `scale` has one element; per
+    axis when it is rank 1 with `input.shape[axis]` entries; blocked when
+    `block_size` > 0 and `scale` has the input's rank with
+    `ceil(input.shape[axis] / block_size)` entries along `axis`. The optional
+    `zero_point` has the scale's shape and the input's element type (0 when
+    absent). Int4 weights (MatMulNBits) import as this op on a `ui4` constant.
+  }];
+  let arguments = (ins XF_IntTensor:$input, XF_FloatTensor:$scale,
+                       Optional<XF_IntTensor>:$zero_point,
+                       DefaultValuedAttr<XF_I64Attr, "1">:$axis,
+                       DefaultValuedAttr<XF_I64Attr, "0">:$block_size);
+  let results = (outs XF_FloatTensor:$result);
+}
+
+def XF_QuantizeLinearOp : XF_GraphOp<"quantize_linear"> {
+  let summary = "floating point to integers through a scale and zero point";
+  let description = [{
+    ONNX `QuantizeLinear`: `result = saturate(round_half_even(input / scale) +
+    zero_point)` in the result's integer type. Scale and zero point as for
+    `xf.dequantize_linear`; the zero point, when present, has the result's
+    element type.
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$scale,
+                       Optional<XF_IntTensor>:$zero_point,
+                       DefaultValuedAttr<XF_I64Attr, "1">:$axis,
+                       DefaultValuedAttr<XF_I64Attr, "0">:$block_size);
+  let results = (outs XF_IntTensor:$result);
+}
+
+def XF_DynamicQuantizeLinearOp : XF_GraphOp<"dynamic_quantize_linear"> {
+  let summary = "quantize to ui8 with a scale computed from the data";
+  let description = [{
+    ONNX `DynamicQuantizeLinear`: `scale = (max(0, max(x)) - min(0, min(x))) /
+    255`, `zero_point = saturate(round(-min(0, min(x)) / scale))`, and the
+    input quantized with them; results `y` (ui8, the input's shape), `scale`
+    (f32 scalar) and `zero_point` (ui8 scalar).
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input);
+  let results = (outs RankedTensorOf<[UI8]>:$y, RankedTensorOf<[F32]>:$y_scale,
+                      RankedTensorOf<[UI8]>:$y_zero_point);
+}
+
+def XF_MatMulIntegerOp : XF_GraphOp<"matmul_integer"> {
+  let summary = "integer matrix product with zero points, in i32";
+  let description = [{
+    ONNX `MatMulInteger`: `(lhs - lhs_zero_point) * (rhs - rhs_zero_point)`
+    with `xf.matmul` shapes, accumulated in i32. The zero points are scalars,
+    or per row of `lhs` (`[M]`) and per column of `rhs` (`[N]`); the importer
+    writes zero constants for absent ones.
+  }];
+  let arguments = (ins XF_IntTensor:$lhs, XF_IntTensor:$rhs,
+                       XF_IntTensor:$lhs_zero_point,
+                       XF_IntTensor:$rhs_zero_point);
+  let results = (outs RankedTensorOf<[I32]>:$result);
+}
+
 #endif // XFC_DIALECT_XF_IR_XFGRAPHOPS_TD

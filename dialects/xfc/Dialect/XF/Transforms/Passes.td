@@ -6,11 +6,13 @@
 include "mlir/Pass/PassBase.td"
 
 def InferShapesPass : Pass<"xf-infer-shapes", "func::FuncOp"> {
-  let summary = "Refine xf result types from their operands";
+  let summary = "Refine xf result types from their operands, folding as it goes";
   let description = [{
     Visits the function's xf ops in order and replaces each result type with
     the most static type that agrees with both the current type and the type
-    the op infers from its operands (constant shape operands included). The
+    the op infers from its operands (constant shape operands included), then
+    folds the op if it can. One sweep thus carries static shapes through
+    shape arithmetic that only folds once its inputs are static. The
     function's result types are updated to what it returns. Dynamic
     dimensions that nothing determines stay dynamic.
   }];

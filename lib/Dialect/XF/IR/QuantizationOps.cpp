@@ -1,0 +1,110 @@
+//===- QuantizationOps.cpp - quantize, dequantize, integer products -------===//
+
+#include "ShapeFunctions.h"
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+
+/// Checks scale and zero point against the quantized tensor's shape for the
+/// per-tensor, per-axis and blocked forms.
+static LogicalResult checkQuantParams(RankedTensorType data, Value scale,
+                                      Value zeroPoint, int64_t axis,
+                                      int64_t blockSize,
+                                      ErrorEmitter emitError) {
+  auto scaleType = cast<RankedTensorType>(scale.getType());
+  if (zeroPoint) {
+    auto zpType = cast<RankedTensorType>(zeroPoint.getType());
+    if (!joinTypes(zpType, zpType.clone(scaleType.getShape())))
+      return emitError() << "zero_point must have the shape of scale";
+  }
+  if (blockSize < 0)
+    return emitError() << "block_size must not be negative";
+  bool perTensor = scaleType.getRank() == 0 ||
+                   (scaleType.getRank() == 1 && scaleType.getDimSize(0) == 1 &&
+                    blockSize == 0);
+  if (perTensor)
+    return success();
+  if (failed(checkAxis(axis, data.getRank(), emitError)))
+    return failure();
+  int64_t a = *normalizeAxis(axis, data.getRank());
+  int64_t extent = data.getDimSize(a);
+  if (blockSize == 0) {
+    if (scaleType.getRank() != 1 ||
+        !areCompatibleDims(scaleType.getDimSize(0), extent))
+      return emitError() << "a per-axis scale must have shape [" << extent
+                         << "]";
+    return success();
+  }
+  SmallVector<int64_t> expected(data.getShape());
+  expected[a] = ShapedType::isDynamic(extent)
+                    ? ShapedType::kDynamic
+                    : (extent + blockSize - 1) / blockSize;
+  if (!joinTypes(scaleType, scaleType.clone(expected)))
+    return emitError() << "a blocked scale must have shape ["
+                       << formatShape(expected) << "], not ["
+                       << formatShape(scaleType.getShape()) << "]";
+  return success();
+}
+
+LogicalResult
+DequantizeLinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                     ErrorEmitter emitError) {
+  if (getZeroPoint() && getZeroPoint().getType().getElementType() !=
+                            getInput().getType().getElementType())
+    return emitError() << "zero_point must have the input's element type";
+  if (failed(checkQuantParams(getInput().getType(), getScale(), getZeroPoint(),
+                              getAxis(), getBlockSize(), emitError)))
+    return failure();
+  inferred.push_back(
+      getInput().getType().clone(getScale().getType().getElementType()));
+  return success();
+}
+
+LogicalResult
+QuantizeLinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                   ErrorEmitter emitError) {
+  if (failed(checkQuantParams(getInput().getType(), getScale(), getZeroPoint(),
+                              getAxis(), getBlockSize(), emitError)))
+    return failure();
+  Type element = getZeroPoint() ? getZeroPoint().getType().getElementType()
+                                : getType().getElementType();
+  inferred.push_back(getInput().getType().clone(element));
+  return success();
+}
+
+LogicalResult
+DynamicQuantizeLinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                          ErrorEmitter) {
+  Builder b(getContext());
+  Type ui8 = IntegerType::get(getContext(), 8, IntegerType::Unsigned);
+  inferred.push_back(getInput().getType().clone(ui8));
+  inferred.push_back(RankedTensorType::get({}, b.getF32Type()));
+  inferred.push_back(RankedTensorType::get({}, ui8));
+  return success();
+}
+
+LogicalResult MatMulIntegerOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                                ErrorEmitter emitError) {
+  RankedTensorType lhs = getLhs().getType(), rhs = getRhs().getType();
+  if (getLhsZeroPoint().getType().getElementType() != lhs.getElementType() ||
+      getRhsZeroPoint().getType().getElementType() != rhs.getElementType())
+    return emitError() << "zero points must have their operand's element type";
+  if (lhs.getRank() < 2 || rhs.getRank() < 2)
+    return emitError() << "operands must have rank 2 or more";
+  int64_t k = lhs.getShape().back(), kB = rhs.getDimSize(rhs.getRank() - 2);
+  if (!areCompatibleDims(k, kB))
+    return emitError() << "contraction dimensions differ: " << k << " and "
+                       << kB;
+  std::optional<SmallVector<int64_t>> batch = broadcastShapes(
+      {lhs.getShape().drop_back(2), rhs.getShape().drop_back(2)});
+  if (!batch)
+    return emitError() << "batch dimensions do not broadcast";
+  SmallVector<int64_t> shape = *batch;
+  shape.push_back(lhs.getDimSize(lhs.getRank() - 2));
+  shape.push_back(rhs.getShape().back());
+  inferred.push_back(
+      RankedTensorType::get(shape, IntegerType::get(getContext(), 32)));
+  return success();
+}

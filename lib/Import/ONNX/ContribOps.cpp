@@ -1,0 +1,244 @@
+//===- ContribOps.cpp - importers of ONNX Runtime's com.microsoft ops -----===//
+//
+// ONNX Runtime's fused operators, written as the xf ops that compute the
+// same thing: a bias-add and a Gelu, a residual add and a normalization,
+// int4 weights and a dequantizing matrix product.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NodeImporter.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+namespace mlir::xf::onnx_import {
+
+static constexpr StringLiteral kMicrosoft = "com.microsoft";
+
+/// `x + bias` when the bias is there.
+static FailureOr<Value> addOptional(NodeImporter &n, Value x, Value bias) {
+  if (!bias)
+    return x;
+  return n.create1<AddOp>({x, bias});
+}
+
+static LogicalResult importGeluVariant(NodeImporter &n, StringRef approximate,
+                                       size_t biasInput) {
+  FailureOr<Value> x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  FailureOr<Value> sum = addOptional(n, *x, n.optionalInput(biasInput));
+  if (failed(sum))
+    return failure();
+  FailureOr<Value> result = n.create1<GeluOp>(
+      {*sum},
+      {n.namedAttr("approximate", n.builder().getStringAttr(approximate))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importQuickGelu(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "X");
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  Value alpha = n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+      RankedTensorType::get({}, type.getElementType()),
+      FloatAttr::get(type.getElementType(), n.floatAttr("alpha", 1.702f)))));
+  FailureOr<Value> scaled = n.create1<MulOp>({*x, alpha});
+  if (failed(scaled))
+    return failure();
+  FailureOr<Value> gate = n.create1<SigmoidOp>({*scaled});
+  if (failed(gate))
+    return failure();
+  FailureOr<Value> result = n.create1<MulOp>({*x, *gate});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+/// SkipLayerNormalization and SkipSimplifiedLayerNormalization: the sum
+/// `input + skip (+ bias)` normalized; output 3 is the sum itself.
+static LogicalResult importSkipNorm(NodeImporter &n, bool simplified) {
+  FailureOr<Value> input = n.input(0, "input"), skip = n.input(1, "skip"),
+                   gamma = n.input(2, "gamma");
+  if (failed(input) || failed(skip) || failed(gamma))
+    return failure();
+  Value beta = simplified ? Value() : n.optionalInput(3);
+  Value bias = n.optionalInput(simplified ? 3 : 4);
+  for (int i : {1, 2})
+    if (i < n.proto().output_size() && !n.proto().output(i).empty())
+      return n.emitError() << "output " << i << " ('" << n.proto().output(i)
+                           << "') of " << n.proto().op_type()
+                           << " (statistics) is not supported";
+  FailureOr<Value> sum = n.create1<AddOp>({*input, *skip});
+  if (failed(sum))
+    return failure();
+  sum = addOptional(n, *sum, bias);
+  if (failed(sum))
+    return failure();
+  SmallVector<NamedAttribute> attrs = {
+      n.namedAttr("axis", n.i64Attr(-1)),
+      n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-12f)))};
+  FailureOr<Value> normalized =
+      simplified ? n.create1<RmsNormOp>({*sum, *gamma}, attrs)
+      : beta     ? n.create1<LayerNormalizationOp>({*sum, *gamma, beta}, attrs)
+                 : n.create1<LayerNormalizationOp>({*sum, *gamma}, attrs);
+  if (failed(normalized))
+    return failure();
+  return n.setResults({*normalized, Value(), Value(), *sum});
+}
+
+static LogicalResult importSimplifiedLayerNormalization(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "scale");
+  if (failed(x) || failed(scale) ||
+      failed(n.checkUnusedOutputs(1, "only the normalized output is")))
+    return failure();
+  FailureOr<Value> result = n.create1<RmsNormOp>(
+      {*x, *scale},
+      {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
+       n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+/// The bytes of a constant, dense or a resource blob.
+static std::optional<ArrayRef<char>> getConstantBytes(Value value) {
+  auto constant = value.getDefiningOp<ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+    return dense.getRawData();
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+/// One byte per element from `bits`-wide fields, low bits first.
+static std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits) {
+  std::string out;
+  out.reserve(count);
+  int perByte = 8 / bits;
+  for (int64_t i = 0; i < count; ++i)
+    out.push_back(static_cast<char>(
+        (static_cast<uint8_t>(packed[i / perByte]) >> (bits * (i % perByte))) &
+        ((1 << bits) - 1)));
+  return out;
+}
+
+static LogicalResult importMatMulNBits(NodeImporter &n) {
+  FailureOr<Value> a = n.input(0, "A"), packed = n.input(1, "B"),
+                   scales = n.input(2, "scales");
+  if (failed(a) || failed(packed) || failed(scales))
+    return failure();
+  int64_t k = n.intAttr("K", 0), cols = n.intAttr("N", 0),
+          bits = n.intAttr("bits", 4), blockSize = n.intAttr("block_size", 0);
+  if (bits != 4 && bits != 8)
+    return n.emitError() << "MatMulNBits with " << bits
+                         << "-bit weights is not supported (4 or 8)";
+  if (k <= 0 || cols <= 0 || blockSize <= 0 || (blockSize * bits) % 8 != 0)
+    return n.emitError() << "MatMulNBits needs positive K, N and block_size";
+  if (n.optionalInput(4))
+    return n.emitError() << "MatMulNBits with g_idx (act-order) is not "
+                            "supported";
+  int64_t blocks = (k + blockSize - 1) / blockSize, padded = blocks * blockSize;
+  std::optional<ArrayRef<char>> weightBytes = getConstantBytes(*packed);
+  if (!weightBytes)
+    return n.emitError() << "MatMulNBits needs constant weights (input B)";
+  if (static_cast<int64_t>(weightBytes->size()) != cols * padded * bits / 8)
+    return n.emitError() << "MatMulNBits weights hold " << weightBytes->size()
+                         << " bytes, not the " << cols * padded * bits / 8
+                         << " that K, N, bits and block_size imply";
+
+  OpBuilder &b = n.builder();
+  Type quantType = IntegerType::get(n.context(), bits, IntegerType::Unsigned);
+  auto weightType = RankedTensorType::get({cols, padded}, quantType);
+  std::string unpacked = unpackBits(*weightBytes, cols * padded, bits);
+  Value weights = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
+      weightType, "matmul_nbits_weight",
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(unpacked.data(), unpacked.size()), 8))));
+
+  // Scales and zero points, one per row and block.
+  FailureOr<Value> scales2d =
+      n.create1<ReshapeOp>({*scales, n.constantI64({cols, blocks})});
+  if (failed(scales2d))
+    return failure();
+  auto zpType = RankedTensorType::get({cols, blocks}, quantType);
+  Value zeroPoints;
+  if (Value zp = n.optionalInput(3)) {
+    if (!isa<IntegerType>(
+            cast<RankedTensorType>(zp.getType()).getElementType()))
+      return n.emitError() << "MatMulNBits with floating-point zero points is "
+                              "not supported";
+    std::optional<ArrayRef<char>> zpBytes = getConstantBytes(zp);
+    int64_t rowBytes = (blocks * bits + 7) / 8;
+    if (!zpBytes || static_cast<int64_t>(zpBytes->size()) != cols * rowBytes)
+      return n.emitError() << "MatMulNBits zero points must be a constant of "
+                           << cols * rowBytes << " bytes";
+    std::string values;
+    for (int64_t row = 0; row < cols; ++row)
+      values +=
+          unpackBits(zpBytes->slice(row * rowBytes, rowBytes), blocks, bits);
+    zeroPoints =
+        n.constant(cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+            zpType, ArrayRef<char>(values.data(), values.size()))));
+  } else {
+    // Without zero points the weights are centred at 2^(bits-1).
+    zeroPoints = n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+        zpType, IntegerAttr::get(quantType, 1 << (bits - 1)))));
+  }
+
+  FailureOr<Value> dequantized = n.create1<DequantizeLinearOp>(
+      {weights, *scales2d, zeroPoints},
+      {n.namedAttr("axis", n.i64Attr(1)),
+       n.namedAttr("block_size", n.i64Attr(blockSize))});
+  if (failed(dequantized))
+    return failure();
+  if (padded != k) {
+    dequantized = n.create1<SliceOp>(
+        {*dequantized, n.constantI64({0}), n.constantI64({k})},
+        {n.namedAttr("axes", n.i64ArrayAttr({1}))});
+    if (failed(dequantized))
+      return failure();
+  }
+  FailureOr<Value> transposed = n.create1<TransposeOp>({*dequantized});
+  if (failed(transposed))
+    return failure();
+  FailureOr<Value> product = n.create1<MatMulOp>({*a, *transposed});
+  if (failed(product))
+    return failure();
+  FailureOr<Value> result = addOptional(n, *product, n.optionalInput(5));
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+void addContribOps(SmallVectorImpl<OpEntry> &table) {
+  table.append({
+      {kMicrosoft, "FastGelu", 1,
+       [](NodeImporter &n) { return importGeluVariant(n, "tanh", 1); }, ""},
+      {kMicrosoft, "BiasGelu", 1,
+       [](NodeImporter &n) { return importGeluVariant(n, "none", 1); }, ""},
+      {kMicrosoft, "Gelu", 1,
+       [](NodeImporter &n) { return importGeluVariant(n, "none", 99); }, ""},
+      {kMicrosoft, "QuickGelu", 1, importQuickGelu, ""},
+      {kMicrosoft, "SkipLayerNormalization", 1,
+       [](NodeImporter &n) { return importSkipNorm(n, false); },
+       "outputs 0 and 3"},
+      {kMicrosoft, "SkipSimplifiedLayerNormalization", 1,
+       [](NodeImporter &n) { return importSkipNorm(n, true); },
+       "outputs 0 and 3"},
+      {kMicrosoft, "SimplifiedLayerNormalization", 1,
+       importSimplifiedLayerNormalization, "output Y only"},
+      // ONNX Runtime registers this one in the default domain too.
+      {"", "SimplifiedLayerNormalization", 1,
+       importSimplifiedLayerNormalization, "ONNX Runtime's, output Y only"},
+      {kMicrosoft, "MatMulNBits", 1, importMatMulNBits,
+       "4- and 8-bit constant weights, integer zero points, no g_idx"},
+  });
+}
+
+} // namespace mlir::xf::onnx_import

@@ -1,0 +1,151 @@
+//===- NodeImporter.h - what an op importer sees of its node ----*- C++ -*-===//
+//
+// Private to the importer. Each ONNX operator has a function that reads its
+// node through a NodeImporter (inputs, attributes, constant inputs) and
+// builds xf ops; the op table maps (domain, op type, opset) to it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_LIB_IMPORT_ONNX_NODEIMPORTER_H
+#define XFC_LIB_IMPORT_ONNX_NODEIMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "onnx/onnx_pb.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::xf::onnx_import {
+
+class TensorImporter;
+
+/// The node being imported, and the means to build its ops.
+class NodeImporter {
+public:
+  NodeImporter(const onnx::NodeProto &node, int64_t opset, Location loc,
+               OpBuilder &builder, llvm::StringMap<Value> &values,
+               TensorImporter &tensors)
+      : node(node), opsetVersion(opset), location(loc), b(builder),
+        values(values), tensors(tensors) {}
+
+  const onnx::NodeProto &proto() const { return node; }
+  /// The opset version of the node's domain.
+  int64_t opset() const { return opsetVersion; }
+  Location loc() const { return location; }
+  OpBuilder &builder() { return b; }
+  MLIRContext *context() { return b.getContext(); }
+
+  /// Starts an error at the node's location.
+  InFlightDiagnostic emitError();
+
+  //===--------------------------------------------------------------------===//
+  // Inputs
+  //===--------------------------------------------------------------------===//
+
+  /// The number of inputs, counting empty (omitted) optional ones.
+  size_t numInputs() const { return node.input_size(); }
+  /// Input `i`, or null when it is absent or empty (an omitted optional).
+  Value optionalInput(size_t i);
+  /// Input `i`; reports the node when it is missing.
+  FailureOr<Value> input(size_t i, StringRef name);
+  /// The integer values of input `i`, which must be a constant (axes, k, ...);
+  /// nullopt-in-success when the input is absent.
+  FailureOr<std::optional<SmallVector<int64_t>>> constantInts(size_t i,
+                                                              StringRef name);
+
+  //===--------------------------------------------------------------------===//
+  // Attributes
+  //===--------------------------------------------------------------------===//
+
+  const onnx::AttributeProto *attribute(StringRef name) const;
+  int64_t intAttr(StringRef name, int64_t defaultValue) const;
+  float floatAttr(StringRef name, float defaultValue) const;
+  std::string stringAttr(StringRef name, StringRef defaultValue) const;
+  std::optional<SmallVector<int64_t>> intsAttr(StringRef name) const;
+  /// A tensor attribute as an elements attribute.
+  FailureOr<ElementsAttr> tensorAttr(StringRef name);
+
+  //===--------------------------------------------------------------------===//
+  // Building
+  //===--------------------------------------------------------------------===//
+
+  /// Creates an xf op and gives its results the types the op infers. For
+  /// ops whose result element type is not implied by the operands (Cast),
+  /// `elementType` names it. Fails, with the op's own diagnostic at the
+  /// node, when the operands break the op's rules.
+  FailureOr<Operation *> create(StringRef opName, ValueRange operands,
+                                ArrayRef<NamedAttribute> attributes = {},
+                                unsigned numResults = 1, Type elementType = {});
+
+  template <typename OpTy>
+  FailureOr<Value> create1(ValueRange operands,
+                           ArrayRef<NamedAttribute> attributes = {},
+                           Type elementType = {}) {
+    FailureOr<Operation *> op =
+        create(OpTy::getOperationName(), operands, attributes, 1, elementType);
+    if (failed(op))
+      return failure();
+    return (*op)->getResult(0);
+  }
+
+  /// An xf.constant at the node.
+  Value constant(ElementsAttr value);
+  /// A constant i64 vector, for shape operands the importer makes up.
+  Value constantI64(ArrayRef<int64_t> values);
+
+  NamedAttribute namedAttr(StringRef name, Attribute value) {
+    return b.getNamedAttr(name, value);
+  }
+  Attribute i64Attr(int64_t v) { return b.getI64IntegerAttr(v); }
+  Attribute f32Attr(float v) { return b.getF32FloatAttr(v); }
+  Attribute boolAttr(bool v) { return b.getBoolAttr(v); }
+  Attribute i64ArrayAttr(ArrayRef<int64_t> v) {
+    return b.getDenseI64ArrayAttr(v);
+  }
+
+  /// Binds the node's outputs to `results`, in order; fewer results than
+  /// outputs is an error only if a missing one is used (name non-empty).
+  LogicalResult setResults(ValueRange results);
+
+  /// Reports outputs from `first` on as unsupported if the graph names them.
+  LogicalResult checkUnusedOutputs(size_t first, StringRef why);
+
+  TensorImporter &tensorImporter() { return tensors; }
+
+private:
+  const onnx::NodeProto &node;
+  int64_t opsetVersion;
+  Location location;
+  OpBuilder &b;
+  llvm::StringMap<Value> &values;
+  TensorImporter &tensors;
+};
+
+/// Imports one node; reports through the node on failure.
+using ImportFn = LogicalResult (*)(NodeImporter &);
+
+/// One row of the op table: an operator in a range of opset versions.
+struct OpEntry {
+  StringRef domain; // "" for the default domain
+  StringRef opType;
+  int64_t sinceVersion;
+  ImportFn import;
+  StringRef note; // what a user should know (limits), for the docs
+};
+
+/// Each family file contributes its rows.
+void addElementwiseOps(SmallVectorImpl<OpEntry> &table);
+void addMatrixOps(SmallVectorImpl<OpEntry> &table);
+void addNormalizationOps(SmallVectorImpl<OpEntry> &table);
+void addShapeOps(SmallVectorImpl<OpEntry> &table);
+void addIndexingOps(SmallVectorImpl<OpEntry> &table);
+void addContribOps(SmallVectorImpl<OpEntry> &table);
+
+/// The whole table, sorted by domain and op type.
+ArrayRef<OpEntry> getOpTable();
+
+/// The row for an operator at an opset, or null.
+const OpEntry *lookupOp(StringRef domain, StringRef opType, int64_t opset);
+
+} // namespace mlir::xf::onnx_import
+
+#endif // XFC_LIB_IMPORT_ONNX_NODEIMPORTER_H

@@ -1,0 +1,136 @@
+//===- NormalizationOps.cpp - softmax, norms, reductions, scans, TopK -----===//
+
+#include "NodeImporter.h"
+
+namespace mlir::xf::onnx_import {
+
+template <typename OpTy> static LogicalResult importSoftmax(NodeImporter &n) {
+  FailureOr<Value> input = n.input(0, "input");
+  if (failed(input))
+    return failure();
+  FailureOr<Value> result = n.create1<OpTy>(
+      {*input}, {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1)))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importLayerNormalization(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "Scale");
+  if (failed(x) || failed(scale) ||
+      failed(n.checkUnusedOutputs(1, "only the normalized output is")))
+    return failure();
+  SmallVector<Value> operands = {*x, *scale};
+  if (Value bias = n.optionalInput(2))
+    operands.push_back(bias);
+  FailureOr<Value> result = n.create1<LayerNormalizationOp>(
+      operands,
+      {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
+       n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importRMSNormalization(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "scale");
+  if (failed(x) || failed(scale))
+    return failure();
+  FailureOr<Value> result = n.create1<RmsNormOp>(
+      {*x, *scale},
+      {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
+       n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+/// Reduce* ops; `axesInputSince` is the opset from which the axes are an
+/// input rather than an attribute.
+template <typename OpTy, int64_t axesInputSince>
+static LogicalResult importReduce(NodeImporter &n) {
+  FailureOr<Value> data = n.input(0, "data");
+  if (failed(data))
+    return failure();
+  std::optional<SmallVector<int64_t>> axes;
+  if (n.opset() >= axesInputSince) {
+    FailureOr<std::optional<SmallVector<int64_t>>> input =
+        n.constantInts(1, "axes");
+    if (failed(input))
+      return failure();
+    axes = *input;
+  } else {
+    axes = n.intsAttr("axes");
+  }
+  SmallVector<NamedAttribute> attrs = {
+      n.namedAttr("keepdims", n.boolAttr(n.intAttr("keepdims", 1))),
+      n.namedAttr("noop_with_empty_axes",
+                  n.boolAttr(n.intAttr("noop_with_empty_axes", 0)))};
+  if (axes)
+    attrs.push_back(n.namedAttr("axes", n.i64ArrayAttr(*axes)));
+  FailureOr<Value> result = n.create1<OpTy>({*data}, attrs);
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+/// Reads a constant scalar input that the xf op takes as an attribute.
+static FailureOr<int64_t> constantScalar(NodeImporter &n, size_t i,
+                                         StringRef name) {
+  FailureOr<std::optional<SmallVector<int64_t>>> values =
+      n.constantInts(i, name);
+  if (failed(values))
+    return failure();
+  if (!*values || (*values)->size() != 1)
+    return n.emitError() << "input " << i << " (" << name << ") of "
+                         << n.proto().op_type()
+                         << " must hold exactly one value";
+  return (**values)[0];
+}
+
+static LogicalResult importCumSum(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "x");
+  FailureOr<int64_t> axis = constantScalar(n, 1, "axis");
+  if (failed(x) || failed(axis))
+    return failure();
+  FailureOr<Value> result = n.create1<CumSumOp>(
+      {*x}, {n.namedAttr("axis", n.i64Attr(*axis)),
+             n.namedAttr("exclusive", n.boolAttr(n.intAttr("exclusive", 0))),
+             n.namedAttr("reverse", n.boolAttr(n.intAttr("reverse", 0)))});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importTopK(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "X");
+  FailureOr<int64_t> k = constantScalar(n, 1, "K");
+  if (failed(x) || failed(k))
+    return failure();
+  FailureOr<Operation *> op =
+      n.create(TopKOp::getOperationName(), {*x},
+               {n.namedAttr("k", n.i64Attr(*k)),
+                n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
+                n.namedAttr("largest", n.boolAttr(n.intAttr("largest", 1))),
+                n.namedAttr("sorted", n.boolAttr(n.intAttr("sorted", 1)))},
+               2);
+  if (failed(op))
+    return failure();
+  return n.setResults((*op)->getResults());
+}
+
+void addNormalizationOps(SmallVectorImpl<OpEntry> &table) {
+  table.append({
+      {"", "Softmax", 13, importSoftmax<SoftmaxOp>, ""},
+      {"", "LogSoftmax", 13, importSoftmax<LogSoftmaxOp>, ""},
+      {"", "LayerNormalization", 17, importLayerNormalization, "output Y only"},
+      {"", "RMSNormalization", 23, importRMSNormalization, ""},
+      {"", "ReduceMean", 13, importReduce<ReduceMeanOp, 18>, "constant axes"},
+      {"", "ReduceSum", 13, importReduce<ReduceSumOp, 13>, "constant axes"},
+      {"", "ReduceMax", 13, importReduce<ReduceMaxOp, 18>, "constant axes"},
+      {"", "CumSum", 13, importCumSum, "constant axis"},
+      {"", "TopK", 13, importTopK, "constant K"},
+  });
+}
+
+} // namespace mlir::xf::onnx_import

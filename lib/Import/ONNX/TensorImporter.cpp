@@ -1,0 +1,317 @@
+//===- TensorImporter.cpp - ONNX tensors into elements attributes ---------===//
+
+#include "TensorImporter.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <cstring>
+
+namespace mlir::xf::onnx_import {
+
+namespace {
+/// ONNX's TensorProto.DataType codes.
+enum DataType : int32_t {
+  kFloat = 1,
+  kUInt8 = 2,
+  kInt8 = 3,
+  kUInt16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUInt32 = 12,
+  kUInt64 = 13,
+  kComplex64 = 14,
+  kComplex128 = 15,
+  kBFloat16 = 16,
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUInt4 = 21,
+  kInt4 = 22,
+};
+} // namespace
+
+/// Tensors up to this many elements stay inline (shape arithmetic, index
+/// tables, scalars) so folders can read them; larger ones are weights.
+static constexpr int64_t kMaxInlineElements = 64;
+static constexpr int64_t kMaxInlineIntegerElements = 4096;
+
+Type getElementType(MLIRContext *context, int32_t dataType) {
+  Builder b(context);
+  auto unsignedInt = [&](unsigned width) {
+    return IntegerType::get(context, width, IntegerType::Unsigned);
+  };
+  switch (dataType) {
+  case kFloat:
+    return b.getF32Type();
+  case kUInt8:
+    return unsignedInt(8);
+  case kInt8:
+    return b.getI8Type();
+  case kUInt16:
+    return unsignedInt(16);
+  case kInt16:
+    return b.getI16Type();
+  case kInt32:
+    return b.getI32Type();
+  case kInt64:
+    return b.getI64Type();
+  case kBool:
+    return b.getI1Type();
+  case kFloat16:
+    return b.getF16Type();
+  case kDouble:
+    return b.getF64Type();
+  case kUInt32:
+    return unsignedInt(32);
+  case kUInt64:
+    return unsignedInt(64);
+  case kBFloat16:
+    return b.getBF16Type();
+  case kFloat8E4M3FN:
+    return b.getType<Float8E4M3FNType>();
+  case kFloat8E4M3FNUZ:
+    return b.getType<Float8E4M3FNUZType>();
+  case kFloat8E5M2:
+    return b.getType<Float8E5M2Type>();
+  case kFloat8E5M2FNUZ:
+    return b.getType<Float8E5M2FNUZType>();
+  case kUInt4:
+    return unsignedInt(4);
+  case kInt4:
+    return b.getIntegerType(4);
+  default:
+    return {};
+  }
+}
+
+std::string getDataTypeName(int32_t dataType) {
+  if (onnx::TensorProto_DataType_IsValid(dataType))
+    return onnx::TensorProto_DataType_Name(
+        static_cast<onnx::TensorProto_DataType>(dataType));
+  switch (dataType) {
+  case kFloat8E4M3FN:
+    return "FLOAT8E4M3FN";
+  case kFloat8E4M3FNUZ:
+    return "FLOAT8E4M3FNUZ";
+  case kFloat8E5M2:
+    return "FLOAT8E5M2";
+  case kFloat8E5M2FNUZ:
+    return "FLOAT8E5M2FNUZ";
+  case kUInt4:
+    return "UINT4";
+  case kInt4:
+    return "INT4";
+  default:
+    return "data type " + std::to_string(dataType);
+  }
+}
+
+/// Bytes one element takes in MLIR's dense storage (sub-byte types take a
+/// byte; i1 is handled apart).
+static size_t storageBytes(Type element) {
+  return std::max<size_t>(1, element.getIntOrFloatBitWidth() / 8);
+}
+
+/// Appends `count` little-endian values of `width` bytes, each taken from
+/// the low bytes of `values`.
+template <typename T>
+static void appendTruncated(std::string &out, const T &values, size_t width) {
+  for (auto value : values) {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof(value));
+    out.append(reinterpret_cast<const char *>(&bits), width);
+  }
+}
+
+/// Unpacks two 4-bit values per byte (low nibble first) into one byte each,
+/// sign-extending for INT4.
+static std::string unpackNibbles(StringRef packed, int64_t count,
+                                 bool isSigned) {
+  std::string out;
+  out.reserve(count);
+  for (int64_t i = 0; i < count; ++i) {
+    uint8_t nibble =
+        (static_cast<uint8_t>(packed[i / 2]) >> (4 * (i % 2))) & 0xF;
+    if (isSigned && (nibble & 0x8))
+      nibble |= 0xF0;
+    out.push_back(static_cast<char>(nibble));
+  }
+  return out;
+}
+
+FailureOr<std::string>
+TensorImporter::readExternalData(const onnx::TensorProto &tensor,
+                                 size_t expectedBytes, std::string &error) {
+  std::string location;
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    auto parse = [&](uint64_t &out) {
+      if (StringRef(entry.value()).getAsInteger(10, out)) {
+        error = "external data " + entry.key() + " '" + entry.value() +
+                "' is not a number";
+        return false;
+      }
+      return true;
+    };
+    if (entry.key() == "location") {
+      location = entry.value();
+    } else if (entry.key() == "offset") {
+      if (!parse(offset))
+        return failure();
+    } else if (entry.key() == "length") {
+      uint64_t value;
+      if (!parse(value))
+        return failure();
+      length = value;
+    }
+  }
+  if (location.empty()) {
+    error = "external data has no location";
+    return failure();
+  }
+  // Weights come only from the model's own folder: no absolute paths, no
+  // `..`, and no symbolic link that leads outside.
+  namespace path = llvm::sys::path;
+  if (path::is_absolute(location) ||
+      llvm::any_of(llvm::make_range(path::begin(location), path::end(location)),
+                   [](StringRef part) { return part == ".."; })) {
+    error = "external data location '" + location +
+            "' is outside the model's folder";
+    return failure();
+  }
+  SmallString<256> full(modelDirectory);
+  path::append(full, location);
+  SmallString<256> realFile, realDirectory;
+  if (llvm::sys::fs::real_path(full, realFile) ||
+      llvm::sys::fs::real_path(modelDirectory, realDirectory)) {
+    error = "external data file '" + std::string(full) + "' does not exist";
+    return failure();
+  }
+  if (!StringRef(realFile).starts_with(std::string(realDirectory) + "/")) {
+    error = "external data location '" + location +
+            "' resolves outside the model's folder";
+    return failure();
+  }
+  if (length && *length != expectedBytes) {
+    error = "external data length " + std::to_string(*length) +
+            " does not match the " + std::to_string(expectedBytes) +
+            " bytes its shape and type need";
+    return failure();
+  }
+  uint64_t size = 0;
+  if (llvm::sys::fs::file_size(realFile, size) || offset > size ||
+      size - offset < expectedBytes) {
+    error = "external data file '" + location + "' holds " +
+            std::to_string(size) + " bytes, too few for " +
+            std::to_string(expectedBytes) + " bytes at offset " +
+            std::to_string(offset);
+    return failure();
+  }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFileSlice(realFile, expectedBytes, offset);
+  if (!buffer) {
+    error = "cannot read external data file '" + location +
+            "': " + buffer.getError().message();
+    return failure();
+  }
+  return (*buffer)->getBuffer().str();
+}
+
+FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
+                                               std::string &error) {
+  int32_t dataType = tensor.data_type();
+  Type element = getElementType(context, dataType);
+  if (!element) {
+    error = "has unsupported " + getDataTypeName(dataType);
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t dim : tensor.dims()) {
+    if (dim < 0 || (dim > 0 && count > (int64_t(1) << 40) / dim)) {
+      error = "has an invalid or oversized shape";
+      return failure();
+    }
+    shape.push_back(dim);
+    count *= dim;
+  }
+  auto type = RankedTensorType::get(shape, element);
+  unsigned bits = element.getIntOrFloatBitWidth();
+  // The bytes ONNX stores: 4-bit types two to a byte, others whole bytes.
+  size_t onnxBytes =
+      bits == 4 ? (count + 1) / 2 : count * storageBytes(element);
+
+  // Gather the data as ONNX lays it out, from whichever field holds it.
+  std::string bytes;
+  auto mismatch = [&](size_t have) {
+    error = "holds " + std::to_string(have) + " but its shape [" +
+            std::to_string(count) + " elements] of " +
+            getDataTypeName(dataType) + " needs " + std::to_string(onnxBytes) +
+            " bytes";
+    return failure();
+  };
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
+    FailureOr<std::string> data = readExternalData(tensor, onnxBytes, error);
+    if (failed(data))
+      return failure();
+    bytes = std::move(*data);
+  } else if (tensor.has_raw_data()) {
+    if (tensor.raw_data().size() != onnxBytes)
+      return mismatch(tensor.raw_data().size());
+    bytes = tensor.raw_data();
+  } else {
+    size_t width = bits == 4 ? 1 : storageBytes(element);
+    switch (dataType) {
+    case kFloat:
+      appendTruncated(bytes, tensor.float_data(), 4);
+      break;
+    case kDouble:
+      appendTruncated(bytes, tensor.double_data(), 8);
+      break;
+    case kInt64:
+      appendTruncated(bytes, tensor.int64_data(), 8);
+      break;
+    case kUInt32:
+    case kUInt64:
+      appendTruncated(bytes, tensor.uint64_data(), width);
+      break;
+    default: // 8- and 16-bit types, bool, packed 4-bit: in int32_data
+      appendTruncated(bytes, tensor.int32_data(), width);
+      break;
+    }
+    if (bytes.size() != onnxBytes)
+      return mismatch(bytes.size());
+  }
+  if (bits == 4)
+    bytes = unpackNibbles(
+        bytes, count, element.isSignedInteger() || element.isSignlessInteger());
+
+  if (element.isInteger(1)) {
+    SmallVector<bool> values;
+    for (char c : bytes)
+      values.push_back(c != 0);
+    return cast<ElementsAttr>(DenseElementsAttr::get(type, values));
+  }
+  bool isInteger = isa<IntegerType>(element);
+  if (count <= kMaxInlineElements ||
+      (isInteger && count <= kMaxInlineIntegerElements))
+    return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(bytes.data(), bytes.size())));
+  std::string name = tensor.name().empty() ? "weight" : tensor.name();
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+  return cast<ElementsAttr>(
+      DenseResourceElementsAttr::get(type, name, std::move(blob)));
+}
+
+} // namespace mlir::xf::onnx_import
