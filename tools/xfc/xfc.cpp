@@ -16,6 +16,7 @@
 #include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/InitAll.h"
 #include "xfc/Pipelines/Pipelines.h"
+#include "xfc/Support/ModelDiagnostics.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -71,6 +72,7 @@ int main(int argc, char **argv) {
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  xf::ModelDiagnosticHandler modelDiagnostics(&context, llvm::errs());
   OwningOpRef<ModuleOp> module;
   std::string error;
   if (StringRef(inputFile).ends_with(".onnx")) {

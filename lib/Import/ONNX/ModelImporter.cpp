@@ -9,6 +9,8 @@
 
 #include "xfc/Import/ONNX/ONNXImporter.h"
 
+#include "xfc/Support/ModelDiagnostics.h"
+
 #include "NodeImporter.h"
 #include "TensorImporter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -30,16 +32,14 @@ static StringRef canonicalDomain(StringRef domain) {
   return domain == "ai.onnx" ? StringRef() : domain;
 }
 
-/// The location of a node: its name (or, if unnamed, its first output) and
-/// op type, inside the model file, so diagnostics name what Netron shows.
+/// A node's location names it (or, if unnamed, its first output) and its op
+/// type, so diagnostics point at what Netron shows.
 static Location getNodeLocation(MLIRContext *context, StringRef modelPath,
                                 const onnx::NodeProto &node, int index) {
   std::string name = node.name();
   if (name.empty())
     name = node.output_size() ? node.output(0) : "#" + std::to_string(index);
-  Location file = FileLineColLoc::get(context, modelPath, 0, 0);
-  return NameLoc::get(
-      StringAttr::get(context, name + " (" + node.op_type() + ")"), file);
+  return getModelNodeLoc(context, modelPath, name, node.op_type());
 }
 
 namespace {
@@ -49,7 +49,7 @@ public:
   ModelImporter(StringRef path, MLIRContext *context,
                 const ONNXImportOptions &options)
       : path(path), context(context), options(options),
-        fileLoc(FileLineColLoc::get(context, path, 0, 0)),
+        fileLoc(getModelFileLoc(context, path)),
         tensors(context, llvm::sys::path::parent_path(path).empty()
                              ? "."
                              : llvm::sys::path::parent_path(path).str()) {}
@@ -308,7 +308,8 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
     std::string error;
     FailureOr<ElementsAttr> value = tensors.import(init, error);
     if (failed(value)) {
-      emitError(fileLoc) << "initializer '" << init.name() << "' " << error;
+      emitError(getModelTensorLoc(context, path, init.name()))
+          << "initializer " << error;
       return {};
     }
     values[init.name()] = ConstantOp::create(

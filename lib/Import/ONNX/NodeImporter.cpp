@@ -95,8 +95,13 @@ FailureOr<Operation *> NodeImporter::create(StringRef opName,
   state.addTypes(SmallVector<Type>(numResults, placeholder));
   Operation *op = b.create(state);
   SmallVector<Type> inferred;
+  // Reported at the node, without printing the op: its result types are
+  // still placeholders.
+  auto emitOpError = [&] {
+    return mlir::emitError(location) << "'" << opName << "' op ";
+  };
   if (failed(cast<ShapeInferenceOpInterface>(op).inferResultTypes(
-          inferred, [&] { return op->emitOpError(); }))) {
+          inferred, emitOpError))) {
     op->erase();
     return failure();
   }

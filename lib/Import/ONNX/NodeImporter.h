@@ -139,6 +139,8 @@ void addNormalizationOps(SmallVectorImpl<OpEntry> &table);
 void addShapeOps(SmallVectorImpl<OpEntry> &table);
 void addIndexingOps(SmallVectorImpl<OpEntry> &table);
 void addContribOps(SmallVectorImpl<OpEntry> &table);
+void addQuantizationOps(SmallVectorImpl<OpEntry> &table);
+void addAttentionOps(SmallVectorImpl<OpEntry> &table);
 
 /// The whole table, sorted by domain and op type.
 ArrayRef<OpEntry> getOpTable();

@@ -15,6 +15,8 @@ ArrayRef<OpEntry> getOpTable() {
     addShapeOps(rows);
     addIndexingOps(rows);
     addContribOps(rows);
+    addQuantizationOps(rows);
+    addAttentionOps(rows);
     llvm::sort(rows, [](const OpEntry &a, const OpEntry &b) {
       return std::make_tuple(a.domain, a.opType, a.sinceVersion) <
              std::make_tuple(b.domain, b.opType, b.sinceVersion);

@@ -254,7 +254,7 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
   // Gather the data as ONNX lays it out, from whichever field holds it.
   std::string bytes;
   auto mismatch = [&](size_t have) {
-    error = "holds " + std::to_string(have) + " but its shape [" +
+    error = "holds " + std::to_string(have) + " bytes but its shape [" +
             std::to_string(count) + " elements] of " +
             getDataTypeName(dataType) + " needs " + std::to_string(onnxBytes) +
             " bytes";

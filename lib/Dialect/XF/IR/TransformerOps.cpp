@@ -111,3 +111,28 @@ LogicalResult LinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   inferred.push_back(input.clone(shape));
   return success();
 }
+
+LogicalResult RopeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                       ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType(), cos = getCos().getType(),
+                   sin = getSin().getType();
+  if (input.getRank() != 4)
+    return emitError() << "input must have rank 4 [batch, heads, sequence, "
+                          "head size]";
+  if (cos.getRank() != 3 || !joinTypes(cos, sin))
+    return emitError() << "cos and sin must have one shape [batch, sequence, "
+                          "rotary size / 2]";
+  // The tables may hold one batch row for all (positions shared).
+  int64_t batch = input.getDimSize(0), seq = input.getDimSize(2);
+  if ((cos.getDimSize(0) != 1 &&
+       failed(joinShared(batch, cos.getDimSize(0), "batch size", emitError))) ||
+      failed(joinShared(seq, cos.getDimSize(1), "sequence length", emitError)))
+    return failure();
+  int64_t half = cos.getDimSize(2), headSize = input.getDimSize(3);
+  if (!ShapedType::isDynamic(half) && !ShapedType::isDynamic(headSize) &&
+      2 * half > headSize)
+    return emitError() << "rotary size " << 2 * half
+                       << " exceeds the head size " << headSize;
+  inferred.push_back(input);
+  return success();
+}

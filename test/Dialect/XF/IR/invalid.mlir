@@ -759,3 +759,123 @@ func.func @linear_bias_size(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>, %b: tensor
   %0 = xf.linear %x, %w, %b : (tensor<2x8xf32>, tensor<8x4xf32>, tensor<5xf32>) -> tensor<2x4xf32>
   return
 }
+
+// -----
+
+func.func @rope_rank(%x: tensor<2x16x64xf32>, %c: tensor<2x16x32xf32>) {
+  // expected-error @+1 {{input must have rank 4 [batch, heads, sequence, head size]}}
+  %0 = xf.rope %x, %c, %c : (tensor<2x16x64xf32>, tensor<2x16x32xf32>, tensor<2x16x32xf32>) -> tensor<2x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @rope_tables(%x: tensor<2x4x16x64xf32>, %c: tensor<2x16x32xf32>, %s: tensor<2x16x16xf32>) {
+  // expected-error @+1 {{cos and sin must have one shape [batch, sequence, rotary size / 2]}}
+  %0 = xf.rope %x, %c, %s : (tensor<2x4x16x64xf32>, tensor<2x16x32xf32>, tensor<2x16x16xf32>) -> tensor<2x4x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @rope_sequence(%x: tensor<2x4x16x64xf32>, %c: tensor<2x8x32xf32>) {
+  // expected-error @+1 {{sequence length differs: 16 and 8}}
+  %0 = xf.rope %x, %c, %c : (tensor<2x4x16x64xf32>, tensor<2x8x32xf32>, tensor<2x8x32xf32>) -> tensor<2x4x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @rope_size(%x: tensor<2x4x16x64xf32>, %c: tensor<2x16x40xf32>) {
+  // expected-error @+1 {{rotary size 80 exceeds the head size 64}}
+  %0 = xf.rope %x, %c, %c : (tensor<2x4x16x64xf32>, tensor<2x16x40xf32>, tensor<2x16x40xf32>) -> tensor<2x4x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_zero_point_type(%q: tensor<4x8xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
+  // expected-error @+1 {{zero_point must have the input's element type}}
+  %0 = xf.dequantize_linear %q, %s, %z : (tensor<4x8xi8>, tensor<f32>, tensor<ui8>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_zero_point_shape(%q: tensor<4x8xi8>, %s: tensor<f32>, %z: tensor<2xi8>) {
+  // expected-error @+1 {{zero_point must have the shape of scale}}
+  %0 = xf.dequantize_linear %q, %s, %z : (tensor<4x8xi8>, tensor<f32>, tensor<2xi8>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_block_size(%q: tensor<4x8xi8>, %s: tensor<4x2xf32>) {
+  // expected-error @+1 {{block_size must not be negative}}
+  %0 = xf.dequantize_linear %q, %s {block_size = -4 : i64} : (tensor<4x8xi8>, tensor<4x2xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_axis(%q: tensor<4x8xi8>, %s: tensor<8xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = xf.dequantize_linear %q, %s {axis = 2 : i64} : (tensor<4x8xi8>, tensor<8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_per_axis(%q: tensor<4x8xi8>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{a per-axis scale must have shape [8]}}
+  %0 = xf.dequantize_linear %q, %s : (tensor<4x8xi8>, tensor<4xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_blocked(%q: tensor<4x64xui4>, %s: tensor<4x3xf32>) {
+  // expected-error @+1 {{a blocked scale must have shape [4x2], not [4x3]}}
+  %0 = xf.dequantize_linear %q, %s {block_size = 32 : i64} : (tensor<4x64xui4>, tensor<4x3xf32>) -> tensor<4x64xf32>
+  return
+}
+
+// -----
+
+func.func @quantize_per_axis(%x: tensor<4x8xf32>, %s: tensor<4xf32>, %z: tensor<4xi8>) {
+  // expected-error @+1 {{a per-axis scale must have shape [8]}}
+  %0 = xf.quantize_linear %x, %s, %z : (tensor<4x8xf32>, tensor<4xf32>, tensor<4xi8>) -> tensor<4x8xi8>
+  return
+}
+
+// -----
+
+func.func @matmul_integer_zero_points(%a: tensor<4x8xui8>, %b: tensor<8x2xi8>, %za: tensor<i8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{zero points must have their operand's element type}}
+  %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<8x2xi8>, tensor<i8>, tensor<i8>) -> tensor<4x2xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_integer_rank(%a: tensor<8xui8>, %b: tensor<8x2xi8>, %za: tensor<ui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{operands must have rank 2 or more}}
+  %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<8xui8>, tensor<8x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_integer_contraction(%a: tensor<4x8xui8>, %b: tensor<6x2xi8>, %za: tensor<ui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{contraction dimensions differ: 8 and 6}}
+  %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<4x8xui8>, tensor<6x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<4x2xi32>
+  return
+}
+
+// -----
+
+func.func @matmul_integer_batch(%a: tensor<3x4x8xui8>, %b: tensor<2x8x2xi8>, %za: tensor<ui8>, %zb: tensor<i8>) {
+  // expected-error @+1 {{batch dimensions do not broadcast}}
+  %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<3x4x8xui8>, tensor<2x8x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<3x4x2xi32>
+  return
+}

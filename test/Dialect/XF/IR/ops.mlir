@@ -189,6 +189,27 @@ func.func @transformer(%q: tensor<1x8x?x64xf32>, %kv: tensor<1x2x?x64xf32>, %mas
   return
 }
 
+// CHECK-LABEL: func.func @quantization
+func.func @quantization(%x: tensor<4x64xf32>, %q: tensor<4x64xui4>, %s: tensor<4x2xf32>, %z: tensor<4x2xui4>,
+                        %a: tensor<?x8xui8>, %b: tensor<8x2xi8>, %za: tensor<ui8>, %zb: tensor<i8>, %st: tensor<f32>, %zt: tensor<i8>) {
+  // CHECK: xf.dequantize_linear %{{.*}}, %{{.*}}, %{{.*}} {block_size = 32 : i64}
+  %0 = xf.dequantize_linear %q, %s, %z {block_size = 32 : i64} : (tensor<4x64xui4>, tensor<4x2xf32>, tensor<4x2xui4>) -> tensor<4x64xf32>
+  // CHECK: xf.quantize_linear {{.*}} -> tensor<4x64xi8>
+  %1 = xf.quantize_linear %x, %st, %zt : (tensor<4x64xf32>, tensor<f32>, tensor<i8>) -> tensor<4x64xi8>
+  // CHECK: xf.dynamic_quantize_linear {{.*}} -> (tensor<4x64xui8>, tensor<f32>, tensor<ui8>)
+  %2:3 = xf.dynamic_quantize_linear %x : (tensor<4x64xf32>) -> (tensor<4x64xui8>, tensor<f32>, tensor<ui8>)
+  // CHECK: xf.matmul_integer {{.*}} -> tensor<?x2xi32>
+  %3 = xf.matmul_integer %a, %b, %za, %zb : (tensor<?x8xui8>, tensor<8x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<?x2xi32>
+  return
+}
+
+// CHECK-LABEL: func.func @rope
+func.func @rope(%x: tensor<1x8x?x64xf32>, %c: tensor<1x?x16xf32>) {
+  // CHECK: xf.rope %{{.*}}, %{{.*}}, %{{.*}} {interleaved = true}
+  %0 = xf.rope %x, %c, %c {interleaved = true} : (tensor<1x8x?x64xf32>, tensor<1x?x16xf32>, tensor<1x?x16xf32>) -> tensor<1x8x?x64xf32>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -99,4 +99,27 @@ def XF_LinearOp : XF_TransformerOp<"linear", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
+def XF_RopeOp : XF_TransformerOp<"rope", [SameOperandsElementType]> {
+  let summary = "rotary position embedding";
+  let description = [{
+    Rotates the first `R = 2 * cos.shape[2]` channels of each head of
+    `input: [B, H, S, D]` by the angles whose cosines and sines are
+    `cos, sin: [B, S, R / 2]` (the same for every head, and for every batch
+    row when their first dimension is 1); channels `R..D`
+    pass through. Without `interleaved`, channel `i < R/2` pairs with
+    `i + R/2` (rotate-half):
+
+    ```
+    out[i]       = x[i] * cos[i] - x[i + R/2] * sin[i]
+    out[i + R/2] = x[i + R/2] * cos[i] + x[i] * sin[i]
+    ```
+
+    with `interleaved`, channel `2i` pairs with `2i + 1` the same way.
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$cos,
+                       XF_FloatTensor:$sin,
+                       DefaultValuedAttr<BoolAttr, "false">:$interleaved);
+  let results = (outs XF_FloatTensor:$result);
+}
+
 #endif // XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD

@@ -1,0 +1,97 @@
+//===- QuantizationOps.cpp - importers of quantize / dequantize ops -------===//
+
+#include "NodeImporter.h"
+#include "TensorImporter.h"
+
+namespace mlir::xf::onnx_import {
+
+/// QuantizeLinear and DequantizeLinear share inputs and attributes.
+static FailureOr<SmallVector<Value>> quantOperands(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "x"), scale = n.input(1, "scale");
+  if (failed(x) || failed(scale))
+    return failure();
+  SmallVector<Value> operands = {*x, *scale};
+  if (Value zp = n.optionalInput(2))
+    operands.push_back(zp);
+  return operands;
+}
+
+static SmallVector<NamedAttribute> quantAttributes(NodeImporter &n) {
+  return {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", 1))),
+          n.namedAttr("block_size", n.i64Attr(n.intAttr("block_size", 0)))};
+}
+
+static LogicalResult importDequantizeLinear(NodeImporter &n) {
+  FailureOr<SmallVector<Value>> operands = quantOperands(n);
+  if (failed(operands))
+    return failure();
+  FailureOr<Value> result =
+      n.create1<DequantizeLinearOp>(*operands, quantAttributes(n));
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importQuantizeLinear(NodeImporter &n) {
+  FailureOr<SmallVector<Value>> operands = quantOperands(n);
+  if (failed(operands))
+    return failure();
+  // Without a zero point the output type is output_dtype, else uint8.
+  Type element = IntegerType::get(n.context(), 8, IntegerType::Unsigned);
+  if (int64_t dtype = n.intAttr("output_dtype", 0)) {
+    element = getElementType(n.context(), dtype);
+    if (!element || !isa<IntegerType>(element))
+      return n.emitError() << "QuantizeLinear to " << getDataTypeName(dtype)
+                           << " is not supported";
+  }
+  FailureOr<Value> result =
+      n.create1<QuantizeLinearOp>(*operands, quantAttributes(n), element);
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+static LogicalResult importDynamicQuantizeLinear(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0, "x");
+  if (failed(x))
+    return failure();
+  FailureOr<Operation *> op =
+      n.create(DynamicQuantizeLinearOp::getOperationName(), {*x}, {}, 3);
+  if (failed(op))
+    return failure();
+  return n.setResults((*op)->getResults());
+}
+
+static LogicalResult importMatMulInteger(NodeImporter &n) {
+  FailureOr<Value> a = n.input(0, "A"), b = n.input(1, "B");
+  if (failed(a) || failed(b))
+    return failure();
+  // Absent zero points are zeros of the operand's type.
+  auto zeroPoint = [&](size_t i, Value operand) {
+    if (Value zp = n.optionalInput(i))
+      return zp;
+    Type element = cast<RankedTensorType>(operand.getType()).getElementType();
+    return n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+        RankedTensorType::get({}, element), IntegerAttr::get(element, 0))));
+  };
+  FailureOr<Value> result =
+      n.create1<MatMulIntegerOp>({*a, *b, zeroPoint(2, *a), zeroPoint(3, *b)});
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
+void addQuantizationOps(SmallVectorImpl<OpEntry> &table) {
+  table.append({
+      {"", "DequantizeLinear", 13, importDequantizeLinear,
+       "per tensor, per axis, blocked (21)"},
+      {"", "QuantizeLinear", 13, importQuantizeLinear,
+       "per tensor, per axis, blocked (21)"},
+      {"", "DynamicQuantizeLinear", 13, importDynamicQuantizeLinear, ""},
+      {"", "MatMulInteger", 13, importMatMulInteger, ""},
+      {"com.microsoft", "DequantizeLinear", 1, importDequantizeLinear, ""},
+      {"com.microsoft", "QuantizeLinear", 1, importQuantizeLinear, ""},
+  });
+}
+
+} // namespace mlir::xf::onnx_import
