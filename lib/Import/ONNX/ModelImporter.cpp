@@ -210,7 +210,9 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
                                             ArrayAttr &dimNames) {
   if (!input.type().has_tensor_type())
     return emitError(fileLoc)
-           << "graph input '" << input.name() << "' is not a tensor";
+           << "graph input '" << input.name()
+           << "' is not a tensor; xfc does not support sequences, maps or "
+              "optionals";
   const onnx::TypeProto::Tensor &tensor = input.type().tensor_type();
   Type element = getElementType(context, tensor.elem_type());
   if (!element)

@@ -15,10 +15,59 @@ template <typename OpTy> static LogicalResult importSoftmax(NodeImporter &n) {
   return n.setResults(*result);
 }
 
+/// LayerNormalization's optional statistics outputs, Mean and InvStdDev
+/// over the normalized dimensions (kept as size 1), in the stash type.
+static FailureOr<std::pair<Value, Value>> layerNormStatistics(NodeImporter &n,
+                                                              Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  int64_t axis = n.intAttr("axis", -1);
+  if (axis < -rank || axis >= rank)
+    return n.emitError() << "LayerNormalization axis " << axis
+                         << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  // Statistics are float32 (stash_type 1) whatever the input's type.
+  if (n.intAttr("stash_type", 1) == 1 && !type.getElementType().isF32()) {
+    FailureOr<Value> widened =
+        n.create1<CastOp>({x}, {}, n.builder().getF32Type());
+    if (failed(widened))
+      return failure();
+    x = *widened;
+  }
+  Type element = cast<RankedTensorType>(x.getType()).getElementType();
+  SmallVector<NamedAttribute> reduce = {n.namedAttr(
+      "axes", n.i64ArrayAttr(llvm::to_vector(llvm::seq<int64_t>(axis, rank))))};
+  FailureOr<Value> mean = n.create1<ReduceMeanOp>({x}, reduce);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = n.create1<SubOp>({x, *mean});
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> squared = n.create1<MulOp>({*centered, *centered});
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> variance = n.create1<ReduceMeanOp>({*squared}, reduce);
+  if (failed(variance))
+    return failure();
+  Value epsilon = n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+      RankedTensorType::get({}, element),
+      FloatAttr::get(element, n.floatAttr("epsilon", 1e-5f)))));
+  FailureOr<Value> shifted = n.create1<AddOp>({*variance, epsilon});
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> deviation = n.create1<SqrtOp>({*shifted});
+  if (failed(deviation))
+    return failure();
+  FailureOr<Value> inverse = n.create1<ReciprocalOp>({*deviation});
+  if (failed(inverse))
+    return failure();
+  return std::make_pair(*mean, *inverse);
+}
+
 static LogicalResult importLayerNormalization(NodeImporter &n) {
   FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "Scale");
-  if (failed(x) || failed(scale) ||
-      failed(n.checkUnusedOutputs(1, "only the normalized output is")))
+  if (failed(x) || failed(scale))
     return failure();
   SmallVector<Value> operands = {*x, *scale};
   if (Value bias = n.optionalInput(2))
@@ -29,7 +78,17 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
        n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});
   if (failed(result))
     return failure();
-  return n.setResults(*result);
+  SmallVector<Value> results = {*result};
+  auto used = [&](int i) {
+    return n.proto().output_size() > i && !n.proto().output(i).empty();
+  };
+  if (used(1) || used(2)) {
+    FailureOr<std::pair<Value, Value>> stats = layerNormStatistics(n, *x);
+    if (failed(stats))
+      return failure();
+    results.append({stats->first, stats->second});
+  }
+  return n.setResults(results);
 }
 
 static LogicalResult importRMSNormalization(NodeImporter &n) {
@@ -123,7 +182,7 @@ void addNormalizationOps(SmallVectorImpl<OpEntry> &table) {
   table.append({
       {"", "Softmax", 13, importSoftmax<SoftmaxOp>, ""},
       {"", "LogSoftmax", 13, importSoftmax<LogSoftmaxOp>, ""},
-      {"", "LayerNormalization", 17, importLayerNormalization, "output Y only"},
+      {"", "LayerNormalization", 17, importLayerNormalization, ""},
       {"", "RMSNormalization", 23, importRMSNormalization, ""},
       {"", "ReduceMean", 13, importReduce<ReduceMeanOp, 18>, "constant axes"},
       {"", "ReduceSum", 13, importReduce<ReduceSumOp, 13>, "constant axes"},
