@@ -279,3 +279,89 @@ func.func @large_constants_stay() -> tensor<8192xf32> {
   %c = xf.add %a, %b : (tensor<8192xf32>, tensor<8192xf32>) -> tensor<8192xf32>
   return %c : tensor<8192xf32>
 }
+
+// -----
+
+// Symbolic shape arithmetic collapses: the batch and sequence sizes taken
+// from the reshaped tensor trace back to the input, and the Reshape copies
+// them (0) instead of computing them.
+// CHECK-LABEL: func.func @symbolic_reshape_copies
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?x96xf32>)
+// CHECK: %[[S:.+]] = xf.constant dense<[0, 0, 3, 32]> : tensor<4xi64>
+// CHECK: %[[R:.+]] = xf.reshape %[[X]], %[[S]]
+// CHECK-NOT: xf.shape
+// CHECK: return %[[R]]
+func.func @symbolic_reshape_copies(%x: tensor<?x?x96xf32>) -> tensor<?x?x3x32xf32> {
+  %shape = xf.shape %x : (tensor<?x?x96xf32>) -> tensor<3xi64>
+  %i0 = xf.constant dense<0> : tensor<i64>
+  %i1 = xf.constant dense<1> : tensor<i64>
+  %b = xf.gather %shape, %i0 : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %s = xf.gather %shape, %i1 : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %ub = xf.unsqueeze %b {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %us = xf.unsqueeze %s {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %heads = xf.constant dense<[3, 32]> : tensor<2xi64>
+  %target = xf.concat %ub, %us, %heads {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<2xi64>) -> tensor<4xi64>
+  %r = xf.reshape %x, %target : (tensor<?x?x96xf32>, tensor<4xi64>) -> tensor<?x?x3x32xf32>
+  return %r : tensor<?x?x3x32xf32>
+}
+
+// -----
+
+// Sizes read from a tensor computed from %x trace to %x; a merged last
+// dimension (here seq * heads, computed) becomes -1.
+// CHECK-LABEL: func.func @symbolic_traced_through_ops
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?x96xf32>, %[[W:.+]]: tensor<96x96xf32>)
+// CHECK-DAG: %[[S:.+]] = xf.constant dense<[0, -1]> : tensor<2xi64>
+// CHECK-DAG: %[[SH:.+]] = xf.shape %[[X]] : (tensor<?x?x96xf32>) -> tensor<3xi64>
+// CHECK: %[[B:.+]] = xf.gather %[[SH]], %{{.*}} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+// CHECK: xf.reshape %{{.*}}, %[[S]]
+// CHECK: return %{{.*}}, %[[B]]
+func.func @symbolic_traced_through_ops(%x: tensor<?x?x96xf32>, %w: tensor<96x96xf32>) -> (tensor<?x?xf32>, tensor<i64>) {
+  %y = xf.matmul %x, %w : (tensor<?x?x96xf32>, tensor<96x96xf32>) -> tensor<?x?x96xf32>
+  %t = xf.transpose %y {perm = array<i64: 1, 0, 2>} : (tensor<?x?x96xf32>) -> tensor<?x?x96xf32>
+  %z = xf.tanh %t : (tensor<?x?x96xf32>) -> tensor<?x?x96xf32>
+  %shape = xf.shape %z : (tensor<?x?x96xf32>) -> tensor<3xi64>
+  %i0 = xf.constant dense<0> : tensor<i64>
+  %i1 = xf.constant dense<1> : tensor<i64>
+  %seq = xf.gather %shape, %i0 : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %batch = xf.gather %shape, %i1 : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %c96 = xf.constant dense<96> : tensor<i64>
+  %merged = xf.mul %batch, %c96 : (tensor<i64>, tensor<i64>) -> tensor<i64>
+  %us = xf.unsqueeze %seq {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %um = xf.unsqueeze %merged {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %target = xf.concat %us, %um {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %r = xf.reshape %z, %target : (tensor<?x?x96xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %r, %batch : tensor<?x?xf32>, tensor<i64>
+}
+
+// -----
+
+// A dimension a broadcast may have stretched is not traced through it.
+// CHECK-LABEL: func.func @ambiguous_broadcast_stays
+// CHECK: %[[SUM:.+]] = xf.add
+// CHECK: %[[SH:.+]] = xf.shape %[[SUM]]
+// CHECK: xf.gather %[[SH]]
+func.func @ambiguous_broadcast_stays(%x: tensor<?xf32>, %y: tensor<?xf32>) -> tensor<i64> {
+  %sum = xf.add %x, %y : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  %shape = xf.shape %sum : (tensor<?xf32>) -> tensor<1xi64>
+  %i0 = xf.constant dense<0> : tensor<i64>
+  %n = xf.gather %shape, %i0 : (tensor<1xi64>, tensor<i64>) -> tensor<i64>
+  return %n : tensor<i64>
+}
+
+// -----
+
+// An Expand to the input's own symbolic sizes keeps them (1).
+// CHECK-LABEL: func.func @symbolic_expand
+// CHECK: %[[S:.+]] = xf.constant dense<[4, 1]> : tensor<2xi64>
+// CHECK: xf.expand %{{.*}}, %[[S]]
+func.func @symbolic_expand(%x: tensor<1x?xf32>) -> tensor<4x?xf32> {
+  %shape = xf.shape %x : (tensor<1x?xf32>) -> tensor<2xi64>
+  %i1 = xf.constant dense<1> : tensor<i64>
+  %n = xf.gather %shape, %i1 : (tensor<2xi64>, tensor<i64>) -> tensor<i64>
+  %un = xf.unsqueeze %n {axes = array<i64: 0>} : (tensor<i64>) -> tensor<1xi64>
+  %four = xf.constant dense<4> : tensor<1xi64>
+  %target = xf.concat %four, %un {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %e = xf.expand %x, %target : (tensor<1x?xf32>, tensor<2xi64>) -> tensor<4x?xf32>
+  return %e : tensor<4x?xf32>
+}

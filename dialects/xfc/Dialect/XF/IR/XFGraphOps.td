@@ -323,6 +323,7 @@ def XF_ReshapeOp : XF_GraphOp<"reshape"> {
                        DefaultValuedAttr<BoolAttr, "false">:$allowzero);
   let results = (outs XF_Tensor:$result);
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def XF_TransposeOp : XF_GraphOp<"transpose"> {
@@ -381,6 +382,7 @@ def XF_ExpandOp : XF_GraphOp<"expand"> {
   let arguments = (ins XF_Tensor:$input, XF_I64Tensor:$shape);
   let results = (outs XF_Tensor:$result);
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def XF_UnsqueezeOp : XF_GraphOp<"unsqueeze", [SameOperandsAndResultElementType]> {
@@ -514,6 +516,7 @@ def XF_GatherOp : XF_GraphOp<"gather"> {
                        DefaultValuedAttr<XF_I64Attr, "0">:$axis);
   let results = (outs XF_Tensor:$result);
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def XF_GatherElementsOp : XF_GraphOp<"gather_elements"> {
