@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${XFC_ASAN_BUILD_DIR:-$root/build-asan}
 
 bash "$root/scripts/install-deps.sh"
-if ! dpkg-query -W -f='${db:Status-Status}' libclang-rt-22-dev 2>/dev/null | grep -q installed; then
+if [ "$(dpkg-query -W -f='${db:Status-Status}' libclang-rt-22-dev 2>/dev/null)" != installed ]; then
   sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   "${sudo[@]}" apt-get install -y -q --no-install-recommends libclang-rt-22-dev
 fi

@@ -157,6 +157,17 @@ static std::optional<DimRef> traceStep(DimRef ref) {
           return DimRef{op.getIndices(), d - axis};
         return DimRef{op.getData(), d - indicesRank + 1};
       })
+      .Case([&](RangeOp op) -> std::optional<DimRef> {
+        // range(0, n, 1) has n elements: the size n names, if it names one.
+        std::optional<SmallVector<int64_t>> start =
+            getConstantIntValues(op.getStart());
+        std::optional<SmallVector<int64_t>> delta =
+            getConstantIntValues(op.getDelta());
+        if (!start || !delta || (*start)[0] != 0 || (*delta)[0] != 1)
+          return std::nullopt;
+        std::optional<ShapeElement> limit = getShapeElement(op.getLimit(), 0);
+        return limit ? limit->dim : std::nullopt;
+      })
       .Case([&](AttentionOp op) -> std::optional<DimRef> {
         if (d == 3)
           return DimRef{op.getValue(), 3};
