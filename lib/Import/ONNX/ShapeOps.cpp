@@ -197,16 +197,15 @@ static LogicalResult importRange(NodeImporter &n) {
 
 static LogicalResult importTrilu(NodeImporter &n) {
   FailureOr<Value> input = n.input(0, "input");
-  FailureOr<std::optional<SmallVector<int64_t>>> k = n.constantInts(1, "k");
-  if (failed(input) || failed(k))
+  if (failed(input))
     return failure();
-  if (*k && (*k)->size() != 1)
-    return n.emitError() << "input 1 (k) of Trilu must hold one value";
+  SmallVector<Value> operands = {*input};
+  if (Value k = n.optionalInput(1))
+    operands.push_back(k);
   return finish(
       n,
       n.create1<TriluOp>(
-          {*input}, {n.namedAttr("k", n.i64Attr(*k ? (**k)[0] : 0)),
-                     n.namedAttr("upper", n.boolAttr(n.intAttr("upper", 1)))}));
+          operands, {n.namedAttr("upper", n.boolAttr(n.intAttr("upper", 1)))}));
 }
 
 static LogicalResult importNonZero(NodeImporter &n) {
@@ -231,7 +230,7 @@ void addShapeOps(SmallVectorImpl<OpEntry> &table) {
       {"", "Constant", 13, importConstant, "numeric tensors"},
       {"", "ConstantOfShape", 13, importConstantOfShape, ""},
       {"", "Range", 13, importRange, ""},
-      {"", "Trilu", 14, importTrilu, "constant k"},
+      {"", "Trilu", 14, importTrilu, ""},
       {"", "NonZero", 13, importNonZero, ""},
   });
 }

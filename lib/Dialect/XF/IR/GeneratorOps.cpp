@@ -101,6 +101,11 @@ LogicalResult TriluOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                         ErrorEmitter emitError) {
   if (getInput().getType().getRank() < 2)
     return emitError() << "input must have rank 2 or more";
+  if (Value k = getK()) {
+    auto type = cast<RankedTensorType>(k.getType());
+    if (type.getRank() > 1 || (type.getRank() == 1 && type.getDimSize(0) != 1))
+      return emitError() << "k must be a scalar";
+  }
   inferred.push_back(getInput().getType());
   return success();
 }

@@ -506,6 +506,14 @@ func.func @trilu_rank(%x: tensor<8xf32>) {
 
 // -----
 
+func.func @trilu_k(%x: tensor<4x4xf32>, %k: tensor<2xi64>) {
+  // expected-error @+1 {{k must be a scalar}}
+  %0 = xf.trilu %x, %k : (tensor<4x4xf32>, tensor<2xi64>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
 func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<2xi64>) {
   // expected-error @+1 {{axis -3 is out of range for rank 2}}
   %0 = xf.gather %x, %i {axis = -3 : i64} : (tensor<4x8xf32>, tensor<2xi64>) -> tensor<2x8xf32>

@@ -149,8 +149,8 @@ func.func @generators(%shape: tensor<2xi64>, %n: tensor<i64>, %m: tensor<4x4xf32
   %2 = xf.constant_of_shape %shape {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x?xf32>
   // CHECK: xf.range {{.*}} -> tensor<?xi64>
   %3 = xf.range %n, %n, %n : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
-  // CHECK: xf.trilu %{{.*}} {k = 1 : i64, upper = false}
-  %4 = xf.trilu %m {k = 1 : i64, upper = false} : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  // CHECK: xf.trilu %{{.*}}, %{{.*}} {upper = false} : (tensor<4x4xf32>, tensor<i64>) -> tensor<4x4xf32>
+  %4 = xf.trilu %m, %n {upper = false} : (tensor<4x4xf32>, tensor<i64>) -> tensor<4x4xf32>
   // CHECK: xf.nonzero {{.*}} -> tensor<2x?xi64>
   %5 = xf.nonzero %m : (tensor<4x4xf32>) -> tensor<2x?xi64>
   return

@@ -481,13 +481,14 @@ def XF_RangeOp : XF_GraphOp<"range"> {
   let hasFolder = 1;
 }
 
-def XF_TriluOp : XF_GraphOp<"trilu", [SameOperandsAndResultElementType]> {
+def XF_TriluOp : XF_GraphOp<"trilu"> {
   let summary = "upper or lower triangle of the last two dimensions";
   let description = [{
-    ONNX `Trilu` with `k` as an attribute: keeps elements on and above
-    (`upper`) or on and below the `k`-th diagonal, zeroing the rest.
+    ONNX `Trilu`: keeps elements on and above (`upper`) or on and below the
+    `k`-th diagonal, zeroing the rest. `k` is an optional scalar (or
+    one-element) i64 operand, 0 when absent; it may be known only at run time.
   }];
-  let arguments = (ins XF_Tensor:$input, DefaultValuedAttr<XF_I64Attr, "0">:$k,
+  let arguments = (ins XF_Tensor:$input, Optional<XF_I64Tensor>:$k,
                        DefaultValuedAttr<BoolAttr, "true">:$upper);
   let results = (outs XF_Tensor:$result);
 }
