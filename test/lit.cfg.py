@@ -18,5 +18,11 @@ config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(
     ("%zoo", os.path.join(config.xfc_src_root, "..", "shared", "models", "zoo")))
 config.excludes.append("Inputs")
+# End-to-end numerics: lowered programs run by upstream's JIT runner.
+runner_libs = ",".join(
+    os.path.join(config.llvm_tools_dir, "..", "lib", lib)
+    for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))
+config.substitutions.append(
+    ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(
     ["xfc-opt", "xfc"], [config.xfc_tools_dir])

@@ -5,6 +5,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "xfc/Conversion/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
 #include "xfc/Pipelines/Pipelines.h"
@@ -18,5 +19,6 @@ void mlir::xf::registerAllDialects(DialectRegistry &registry) {
 void mlir::xf::registerAllPasses() {
   mlir::registerAllPasses();
   registerXFPasses();
+  registerXFConversionPasses();
   registerPipelines();
 }

@@ -4,6 +4,7 @@
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "xfc/Conversion/Passes.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
 
 using namespace mlir;
@@ -15,6 +16,8 @@ ArrayRef<StageInfo> mlir::xf::getStages() {
        "the imported graph, one xf op per ONNX node"},
       {Stage::XF, "xf",
        "after shape inference and folding of shape arithmetic"},
+      {Stage::Linalg, "linalg", "lowered to linalg on tensors"},
+      {Stage::LLVM, "llvm", "bufferized and lowered to the LLVM dialect"},
   };
   return stages;
 }
@@ -38,13 +41,49 @@ void mlir::xf::buildGraphCleanupPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
+void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+  // Upstream's lowering, in the order docs/CPU.md records as working with
+  // Debian's MLIR 22; math functions without an LLVM intrinsic (erf, tanh)
+  // become libm calls.
+  static constexpr llvm::StringLiteral pipeline =
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-deallocation-pipeline,"
+      "convert-linalg-to-loops,convert-scf-to-cf,expand-strided-metadata,"
+      "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+      "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
+      "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
+  if (failed(parsePassPipeline(pipeline, pm)))
+    llvm::report_fatal_error("xfc: the built-in LLVM lowering pipeline does "
+                             "not parse");
+}
+
 void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
   if (stop == Stage::XFGraph)
     return;
   buildGraphCleanupPipeline(pm);
+  if (stop == Stage::XF)
+    return;
+  buildXFToLinalgPipeline(pm);
+  if (stop == Stage::Linalg)
+    return;
+  buildLinalgToLLVMPipeline(pm);
 }
 
 void mlir::xf::registerPipelines() {
+  PassPipelineRegistration<>("xf-lower-to-linalg",
+                             "Lower xf ops to linalg on tensors",
+                             buildXFToLinalgPipeline);
+  PassPipelineRegistration<>(
+      "xf-lower-linalg-to-llvm",
+      "Bufferize linalg on tensors and lower it to the LLVM dialect",
+      buildLinalgToLLVMPipeline);
   PassPipelineRegistration<>(
       "xf-graph-cleanup",
       "Infer shapes and fold shape arithmetic on an imported xf graph",

@@ -21,6 +21,10 @@ enum class Stage {
   XFGraph,
   /// The graph after shape inference, folding and cleanup.
   XF,
+  /// Lowered to linalg, tensor, arith and math on tensors.
+  Linalg,
+  /// Bufferized and lowered to the LLVM dialect.
+  LLVM,
 };
 
 struct StageInfo {
@@ -38,6 +42,12 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 /// Graph cleanup: verify the import contract, infer shapes, fold shape
 /// arithmetic, remove what became dead.
 void buildGraphCleanupPipeline(OpPassManager &pm);
+
+/// xf ops to linalg on tensors.
+void buildXFToLinalgPipeline(OpPassManager &pm);
+
+/// linalg on tensors to the LLVM dialect: bufferization, loops, LLVM.
+void buildLinalgToLLVMPipeline(OpPassManager &pm);
 
 /// Appends the passes that take a freshly imported module to `stop`.
 void buildPipelineUpTo(OpPassManager &pm, Stage stop);

@@ -1,0 +1,24 @@
+//===- Passes.h - lowerings out of the xf dialect ---------------*- C++ -*-===//
+
+#ifndef XFC_CONVERSION_PASSES_H
+#define XFC_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::xf {
+
+#define GEN_PASS_DECL
+#include "xfc/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "xfc/Conversion/Passes.h.inc"
+
+} // namespace mlir::xf
+
+#endif // XFC_CONVERSION_PASSES_H

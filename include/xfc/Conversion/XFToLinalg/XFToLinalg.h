@@ -1,0 +1,30 @@
+//===- XFToLinalg.h - xf ops to linalg, by op family ------------*- C++ -*-===//
+
+#ifndef XFC_CONVERSION_XFTOLINALG_XFTOLINALG_H
+#define XFC_CONVERSION_XFTOLINALG_XFTOLINALG_H
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::xf {
+
+/// Element-wise ops with ONNX broadcasting (arithmetic, comparisons, logic,
+/// unary math, Where, Cast, Max/Min) as `linalg.generic`.
+void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+
+/// MatMul and Gemm as `linalg.matmul` / `linalg.batch_matmul` where they fit,
+/// a `linalg.generic` contraction otherwise.
+void populateMatmulToLinalgPatterns(RewritePatternSet &patterns);
+
+/// ReduceSum, ReduceMean and ReduceMax as linalg reductions.
+void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+
+/// Unsqueeze/Squeeze as expand/collapse_shape; Reshape and Flatten as
+/// tensor.reshape to sizes computed by ONNX's rules.
+void populateReshapeToTensorPatterns(RewritePatternSet &patterns);
+
+/// Constants and data movement (Transpose).
+void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::xf
+
+#endif // XFC_CONVERSION_XFTOLINALG_XFTOLINALG_H

@@ -1,0 +1,78 @@
+// RUN: xfc-opt %s -split-input-file -verify-diagnostics --xf-convert-to-linalg | FileCheck %s
+
+// Broadcasting: a static size-1 dimension is a constant index in the
+// operand's map; dynamic sizes that cannot be proven equal are checked.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (0, d1)>
+// CHECK-LABEL: func.func @broadcast
+// CHECK: %[[D0:.+]] = tensor.dim %arg0, %{{.*}}
+// CHECK: %[[D1:.+]] = tensor.dim %arg1, %{{.*}}
+// CHECK: %[[EQ:.+]] = arith.cmpi eq, %[[D1]], %[[D0]]
+// CHECK: cf.assert %[[EQ]], "dynamic dimensions that broadcast must be equal at run time"
+// CHECK: %[[E:.+]] = tensor.empty(%[[D0]]) : tensor<?x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%arg0, %arg1, %arg2 : tensor<?x8xf32>, tensor<?x8xf32>, tensor<1x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: arith.maximumf
+func.func @broadcast(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>, %c: tensor<1x8xf32>) -> tensor<?x8xf32> {
+  %0 = xf.max %a, %b, %c : (tensor<?x8xf32>, tensor<?x8xf32>, tensor<1x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// Sizes that trace to one source need no check.
+// CHECK-LABEL: func.func @traced_equal
+// CHECK-NOT: cf.assert
+// CHECK: linalg.generic
+// CHECK: math.tanh
+// CHECK: linalg.generic
+// CHECK: arith.addf
+func.func @traced_equal(%a: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %t = xf.tanh %a : (tensor<?x8xf32>) -> tensor<?x8xf32>
+  %0 = xf.add %a, %t : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// Rows times a weight matrix: the leading dimensions fold into a
+// linalg.matmul; equal batches use linalg.batch_matmul.
+// CHECK-LABEL: func.func @matmuls
+// CHECK: %[[ROWS:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2]] : tensor<?x?x96xf32> into tensor<?x96xf32>
+// CHECK: %[[MM:.+]] = linalg.matmul ins(%[[ROWS]], %arg1 : tensor<?x96xf32>, tensor<96x32xf32>)
+// CHECK: tensor.expand_shape %[[MM]] {{\[}}[0, 1], [2]]
+// CHECK: tensor.collapse_shape %arg2 {{\[}}[0, 1], [2], [3]] : tensor<2x3x?x32xf32> into tensor<6x?x32xf32>
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x?x32xf32>, tensor<6x32x?xf32>)
+func.func @matmuls(%x: tensor<?x?x96xf32>, %w: tensor<96x32xf32>, %q: tensor<2x3x?x32xf32>, %k: tensor<2x3x32x?xf32>) -> (tensor<?x?x32xf32>, tensor<2x3x?x?xf32>) {
+  %0 = xf.matmul %x, %w : (tensor<?x?x96xf32>, tensor<96x32xf32>) -> tensor<?x?x32xf32>
+  %1 = xf.matmul %q, %k : (tensor<2x3x?x32xf32>, tensor<2x3x32x?xf32>) -> tensor<2x3x?x?xf32>
+  return %0, %1 : tensor<?x?x32xf32>, tensor<2x3x?x?xf32>
+}
+
+// -----
+
+// Weights stay resource blobs.
+// CHECK-LABEL: func.func @constants
+// CHECK: arith.constant dense_resource<w> : tensor<2xf32>
+func.func @constants() -> tensor<2xf32> {
+  %0 = xf.constant dense_resource<w> : tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F00000040"
+    }
+  }
+#-}
+
+// -----
+
+// An op without a lowering is reported at its location.
+func.func @unlowered(%q: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
+  // expected-error @+1 {{failed to legalize operation 'xf.attention'}}
+  %0 = xf.attention %q, %q, %q : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
