@@ -15,6 +15,7 @@ config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "python", 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%xfc", os.path.join(config.xfc_tools_dir, "xfc")))
 config.substitutions.append(
     ("%zoo", os.path.join(config.xfc_src_root, "..", "shared", "models", "zoo")))
 config.excludes.append("Inputs")

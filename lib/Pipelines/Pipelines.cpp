@@ -50,18 +50,22 @@ void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
 void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   // Upstream's lowering, in the order docs/CPU.md records as working with
   // Debian's MLIR 22; math functions without an LLVM intrinsic (erf, tanh)
-  // become libm calls.
-  static constexpr llvm::StringLiteral pipeline =
+  // become libm calls. xf-lower-expand-shape steps around an upstream crash
+  // in expand-strided-metadata (see its description).
+  static constexpr llvm::StringLiteral bufferize =
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-deallocation-pipeline,"
-      "convert-linalg-to-loops,convert-scf-to-cf,expand-strided-metadata,"
-      "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
-      "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
-      "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(pipeline, pm)))
-    llvm::report_fatal_error("xfc: the built-in LLVM lowering pipeline does "
-                             "not parse");
+      "buffer-deallocation-pipeline,convert-linalg-to-loops,convert-scf-to-cf";
+  static constexpr llvm::StringLiteral toLLVM =
+      "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+      "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+      "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
+      "reconcile-unrealized-casts";
+  if (failed(parsePassPipeline(bufferize, pm)))
+    llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
+  pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
+  if (failed(parsePassPipeline(toLLVM, pm)))
+    llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");
 }
 
 void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {

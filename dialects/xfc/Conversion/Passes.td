@@ -12,9 +12,11 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     products become `linalg.matmul` or `linalg.batch_matmul` where they fit
     (so tiling and vectorization apply to named ops), a `linalg.generic`
     contraction otherwise; constants become `arith.constant`; transposes
-    `linalg.transpose`. A dynamic dimension that meets another dynamic one in
-    a broadcast is assumed equal to it unless both trace to the same source;
-    a `cf.assert` checks that at run time. An op without a lowering is
+    `linalg.transpose`; Softmax and the normalizations are decomposed into
+    reductions and element-wise ops first. A dynamic dimension that may be
+    1 at run time while others are not (broadcasting the exporter's types
+    did not show) is handled at run time; one that provably equals the
+    others (traced to one source) is not. An op without a lowering is
     reported at its location (the ONNX node) and the pass fails.
   }];
   let dependentDialects = [
@@ -24,6 +26,21 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     "::mlir::math::MathDialect",
     "::mlir::tensor::TensorDialect",
   ];
+}
+
+def LowerExpandShapePass : Pass<"xf-lower-expand-shape", "func::FuncOp"> {
+  let summary = "Rewrite memref.expand_shape of contiguous buffers as reinterpret_cast";
+  let description = [{
+    Upstream's `expand-strided-metadata` in MLIR 22 crashes on a
+    `memref.expand_shape` that splits one dimension into several dynamic
+    ones (`memref<?xf32> into memref<?x?xf32>`), which dynamic batch and
+    sequence sizes produce all the time. For a source with the identity
+    layout the result is the same buffer with row-major strides, so this
+    pass writes it as `memref.reinterpret_cast` with those strides, computed
+    from the output sizes, before that pass runs.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 #endif // XFC_CONVERSION_PASSES_TD

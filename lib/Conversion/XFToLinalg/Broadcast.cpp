@@ -3,7 +3,6 @@
 #include "Broadcast.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "xfc/Dialect/XF/IR/DimTracing.h"
@@ -14,78 +13,118 @@ Value createZero(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }
 
+/// Whether every operand that has result dimension `d` as a dynamic size
+/// provably has the same size there (traced to one source).
+static bool dynamicSizesAgree(ValueRange operands, ValueRange original,
+                              int64_t rank, int64_t d) {
+  std::optional<DimRef> first;
+  for (auto [k, operand] : llvm::enumerate(operands)) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t i = d - (rank - type.getRank());
+    if (i < 0 || !ShapedType::isDynamic(type.getDimSize(i)))
+      continue;
+    if (k >= original.size())
+      return false;
+    DimRef ref = traceDim({original[k], i});
+    if (first && !(*first == ref))
+      return false;
+    first = ref;
+  }
+  return true;
+}
+
 Value buildBroadcastGeneric(OpBuilder &b, Location loc,
                             RankedTensorType resultType, ValueRange operands,
-                            ValueRange original, ScalarBuilder body) {
+                            ValueRange original, ScalarBuilder body,
+                            ArrayRef<Value> resultSizes) {
   int64_t rank = resultType.getRank();
+  SmallVector<bool> agree;
+  for (int64_t d = 0; d < rank; ++d)
+    agree.push_back(resultSizes.empty() &&
+                    dynamicSizesAgree(operands, original, rank, d));
+
+  // The result's sizes: given, or the shared size where the operands agree,
+  // else the largest (ONNX broadcasting: the others are that size or 1).
+  SmallVector<Value> dynamicSizes(resultSizes);
+  for (int64_t d = 0; d < rank && resultSizes.empty(); ++d) {
+    if (!resultType.isDynamicDim(d))
+      continue;
+    Value size;
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t i = d - (rank - type.getRank());
+      if (i < 0 || !type.isDynamicDim(i))
+        continue;
+      Value dim = tensor::DimOp::create(b, loc, operand, i);
+      size =
+          !size ? dim : arith::MaxUIOp::create(b, loc, size, dim).getResult();
+      if (agree[d])
+        break;
+    }
+    dynamicSizes.push_back(size);
+  }
+
+  // Operands whose dynamic sizes may be 1 where others are not are read
+  // element by element at (index or 0); the rest through indexing maps.
+  SmallVector<Value> direct;
   SmallVector<AffineMap> maps;
-  SmallVector<Value> dynamicSizes;
-  for (Value operand : operands) {
+  SmallVector<int64_t> position(operands.size(), -1);
+  for (auto [k, operand] : llvm::enumerate(operands)) {
     auto type = cast<RankedTensorType>(operand.getType());
     int64_t offset = rank - type.getRank();
+    bool mayStretch = false;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      mayStretch |= type.isDynamicDim(i) && !agree[offset + i];
+    if (mayStretch)
+      continue;
     SmallVector<AffineExpr> exprs;
     for (int64_t i = 0; i < type.getRank(); ++i)
       exprs.push_back(type.getDimSize(i) == 1 &&
                               resultType.getDimSize(offset + i) != 1
                           ? b.getAffineConstantExpr(0)
                           : b.getAffineDimExpr(offset + i));
+    position[k] = direct.size();
+    direct.push_back(operand);
     maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
-
-  // The result's sizes; where an operand's dynamic size stands in for the
-  // result's, check that it is not a size-1 dimension meant to broadcast.
-  for (int64_t d = 0; d < rank; ++d) {
-    int64_t size = resultType.getDimSize(d);
-    Value source;
-    std::optional<DimRef> sourceRef;
-    SmallVector<DimRef> checked; // dimensions already compared with source
-    for (auto [k, operand] : llvm::enumerate(operands)) {
-      auto type = cast<RankedTensorType>(operand.getType());
-      int64_t i = d - (rank - type.getRank());
-      if (i < 0 || !ShapedType::isDynamic(type.getDimSize(i)))
-        continue;
-      Value dim = tensor::DimOp::create(b, loc, operand, i);
-      std::optional<DimRef> ref;
-      if (k < original.size())
-        ref = traceDim({original[k], i});
-      if (!ShapedType::isDynamic(size)) {
-        Value expected = arith::ConstantIndexOp::create(b, loc, size);
-        Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dim,
-                                         expected);
-        cf::AssertOp::create(
-            b, loc, ok,
-            "a dynamic dimension differs from the broadcast's static size");
-        continue;
-      }
-      if (!source) {
-        source = dim;
-        sourceRef = ref;
-        continue;
-      }
-      if (ref && sourceRef && *ref == *sourceRef)
-        continue;
-      if (ref && llvm::is_contained(checked, *ref))
-        continue;
-      if (ref)
-        checked.push_back(*ref);
-      Value ok =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dim, source);
-      cf::AssertOp::create(b, loc, ok,
-                           "dynamic dimensions that broadcast must be equal "
-                           "at run time");
-    }
-    if (ShapedType::isDynamic(size))
-      dynamicSizes.push_back(source);
-  }
 
   Value init = tensor::EmptyOp::create(b, loc, resultType, dynamicSizes);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
-      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args.drop_back());
+      b, loc, TypeRange{resultType}, direct, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        SmallVector<Value> elements;
+        for (auto [k, operand] : llvm::enumerate(operands)) {
+          if (position[k] >= 0) {
+            elements.push_back(args[position[k]]);
+            continue;
+          }
+          auto type = cast<RankedTensorType>(operand.getType());
+          int64_t offset = rank - type.getRank();
+          Value zero = arith::ConstantIndexOp::create(nested, nestedLoc, 0);
+          SmallVector<Value> at;
+          for (int64_t i = 0; i < type.getRank(); ++i) {
+            Value index =
+                linalg::IndexOp::create(nested, nestedLoc, offset + i);
+            if (type.getDimSize(i) == 1) {
+              at.push_back(zero);
+            } else if (type.isDynamicDim(i)) {
+              Value isOne = arith::CmpIOp::create(
+                  nested, nestedLoc, arith::CmpIPredicate::eq,
+                  tensor::DimOp::create(nested, nestedLoc, operand, i),
+                  arith::ConstantIndexOp::create(nested, nestedLoc, 1));
+              at.push_back(arith::SelectOp::create(nested, nestedLoc, isOne,
+                                                   zero, index));
+            } else {
+              at.push_back(index);
+            }
+          }
+          elements.push_back(
+              tensor::ExtractOp::create(nested, nestedLoc, operand, at));
+        }
+        Value result = body(nested, nestedLoc, elements);
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
   return generic.getResult(0);

@@ -15,14 +15,17 @@ using ScalarBuilder =
 /// A `linalg.generic` that applies `body` to the elements of `operands`
 /// broadcast (ONNX rules, aligned from the right) to `resultType`.
 ///
-/// A size-1 dimension known statically is broadcast by its indexing map. A
-/// dynamic dimension is assumed to have the result's size; unless it traces
-/// to the same source as the dimension the result's size is read from, a
-/// `cf.assert` checks that at run time. `original` are the operands before
-/// conversion (xf values, for tracing).
+/// A size-1 dimension known statically is broadcast by its indexing map, as
+/// is a dynamic one that every operand having it provably shares (traced to
+/// one source through `original`, the operands before conversion). Any
+/// other dynamic dimension may be 1 at run time: that operand is read with
+/// `tensor.extract` at index 0 or the result's index, decided at run time.
+/// `resultSizes`, when given, are the result's dynamic sizes (Expand knows
+/// them from its shape operand); every dynamic operand size may then stretch.
 Value buildBroadcastGeneric(OpBuilder &b, Location loc,
                             RankedTensorType resultType, ValueRange operands,
-                            ValueRange original, ScalarBuilder body);
+                            ValueRange original, ScalarBuilder body,
+                            ArrayRef<Value> resultSizes = {});
 
 /// A zero of `type` (floating point or integer).
 Value createZero(OpBuilder &b, Location loc, Type type);

@@ -32,6 +32,8 @@ struct ConvertXFToLinalgPass
     populateMatmulToLinalgPatterns(patterns);
     populateReductionToLinalgPatterns(patterns);
     populateReshapeToTensorPatterns(patterns);
+    populateDecompositionPatterns(patterns);
+    populateIndexingToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
     // Every xf op must go: one without a lowering is reported at its node.
     if (failed(

@@ -2,8 +2,9 @@
 //
 // Unsqueeze and Squeeze only add or drop unit dimensions: tensor.expand_shape
 // and tensor.collapse_shape, which later passes see through. Reshape and
-// Flatten may regroup anything: tensor.reshape to sizes computed at run time
-// from ONNX's rules (0 copies a dimension, -1 takes what remains).
+// Flatten may regroup anything: a collapse to one dimension and an expansion
+// to sizes computed at run time from ONNX's rules (0 copies a dimension, -1
+// takes what remains).
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,15 +46,42 @@ static SmallVector<OpFoldResult> mixedSizes(OpBuilder &b, RankedTensorType type,
   return mixed;
 }
 
-/// tensor.reshape of `input` to `sizes` (index values, one per result dim).
+/// `input` regrouped to `sizes` (index values, one per result dimension):
+/// collapsed to one dimension, then expanded. Unlike tensor.reshape, both
+/// steps keep strided layouts, which bufferization and LLVM lowering handle
+/// without copying.
 static Value reshapeTo(OpBuilder &b, Location loc, Value input,
                        RankedTensorType resultType, ArrayRef<Value> sizes) {
-  Value shape = tensor::FromElementsOp::create(
-      b, loc,
-      RankedTensorType::get({static_cast<int64_t>(sizes.size())},
-                            b.getIndexType()),
-      sizes);
-  return tensor::ReshapeOp::create(b, loc, resultType, input, shape);
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t inputRank = inputType.getRank(), rank = resultType.getRank();
+  if (inputRank == 0 || rank == 0) {
+    // Only unit dimensions come or go.
+    if (rank == 0)
+      return tensor::CollapseShapeOp::create(b, loc, resultType, input,
+                                             ArrayRef<ReassociationIndices>{});
+    return tensor::ExpandShapeOp::create(b, loc, resultType, input,
+                                         ArrayRef<ReassociationIndices>{},
+                                         mixedSizes(b, resultType, sizes));
+  }
+  Value flat = input;
+  if (inputRank > 1)
+    flat = tensor::CollapseShapeOp::create(
+        b, loc, input,
+        SmallVector<ReassociationIndices>{
+            llvm::to_vector(llvm::seq<int64_t>(0, inputRank))});
+  // expand_shape wants the collapsed size static exactly when all the
+  // expanded sizes are.
+  auto flatType = RankedTensorType::get({productOfDims(resultType.getShape())},
+                                        resultType.getElementType());
+  if (flat.getType() != flatType)
+    flat = tensor::CastOp::create(b, loc, flatType, flat);
+  if (rank == 1)
+    return flat;
+  return tensor::ExpandShapeOp::create(
+      b, loc, resultType, flat,
+      SmallVector<ReassociationIndices>{
+          llvm::to_vector(llvm::seq<int64_t>(0, rank))},
+      mixedSizes(b, resultType, sizes));
 }
 
 static Value product(OpBuilder &b, Location loc, Value input, int64_t from,

@@ -85,29 +85,8 @@ FailureOr<Operation *> NodeImporter::create(StringRef opName,
                                             ArrayRef<NamedAttribute> attributes,
                                             unsigned numResults,
                                             Type elementType) {
-  // Results start with a placeholder type; the op's own shape function
-  // gives the real ones (and reports operands that break its rules).
-  OperationState state(location, opName);
-  state.addOperands(operands);
-  state.addAttributes(attributes);
-  Type placeholder =
-      RankedTensorType::get({}, elementType ? elementType : b.getI8Type());
-  state.addTypes(SmallVector<Type>(numResults, placeholder));
-  Operation *op = b.create(state);
-  SmallVector<Type> inferred;
-  // Reported at the node, without printing the op: its result types are
-  // still placeholders.
-  auto emitOpError = [&] {
-    return mlir::emitError(location) << "'" << opName << "' op ";
-  };
-  if (failed(cast<ShapeInferenceOpInterface>(op).inferResultTypes(
-          inferred, emitOpError))) {
-    op->erase();
-    return failure();
-  }
-  for (auto [result, type] : llvm::zip_equal(op->getResults(), inferred))
-    result.setType(type);
-  return op;
+  return createInferred(b, location, opName, operands, attributes, numResults,
+                        elementType);
 }
 
 Value NodeImporter::constant(ElementsAttr value) {

@@ -1,17 +1,21 @@
 // RUN: xfc-opt %s -split-input-file -verify-diagnostics --xf-convert-to-linalg | FileCheck %s
 
 // Broadcasting: a static size-1 dimension is a constant index in the
-// operand's map; dynamic sizes that cannot be proven equal are checked.
+// operand's map. Dynamic sizes that cannot be proven equal may be 1 at run
+// time: the result takes the largest, and those operands are read at index
+// 0 or the result's index, chosen at run time.
 // CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[ROW:.+]] = affine_map<(d0, d1) -> (0, d1)>
 // CHECK-LABEL: func.func @broadcast
 // CHECK: %[[D0:.+]] = tensor.dim %arg0, %{{.*}}
 // CHECK: %[[D1:.+]] = tensor.dim %arg1, %{{.*}}
-// CHECK: %[[EQ:.+]] = arith.cmpi eq, %[[D1]], %[[D0]]
-// CHECK: cf.assert %[[EQ]], "dynamic dimensions that broadcast must be equal at run time"
-// CHECK: %[[E:.+]] = tensor.empty(%[[D0]]) : tensor<?x8xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
-// CHECK-SAME: ins(%arg0, %arg1, %arg2 : tensor<?x8xf32>, tensor<?x8xf32>, tensor<1x8xf32>)
+// CHECK: %[[MAX:.+]] = arith.maxui %[[D0]], %[[D1]]
+// CHECK: %[[E:.+]] = tensor.empty(%[[MAX]]) : tensor<?x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[ROW]], #[[ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins(%arg2 : tensor<1x8xf32>)
+// CHECK: %[[ROW0:.+]] = arith.select %{{.*}}, %{{.*}}, %{{.*}} : index
+// CHECK: tensor.extract %arg0[%[[ROW0]], %{{.*}}]
+// CHECK: tensor.extract %arg1
 // CHECK: arith.maximumf
 // CHECK: arith.maximumf
 func.func @broadcast(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>, %c: tensor<1x8xf32>) -> tensor<?x8xf32> {
@@ -21,9 +25,9 @@ func.func @broadcast(%a: tensor<?x8xf32>, %b: tensor<?x8xf32>, %c: tensor<1x8xf3
 
 // -----
 
-// Sizes that trace to one source need no check.
+// Sizes that trace to one source are read through indexing maps.
 // CHECK-LABEL: func.func @traced_equal
-// CHECK-NOT: cf.assert
+// CHECK-NOT: tensor.extract
 // CHECK: linalg.generic
 // CHECK: math.tanh
 // CHECK: linalg.generic

@@ -18,9 +18,17 @@ void populateMatmulToLinalgPatterns(RewritePatternSet &patterns);
 /// ReduceSum, ReduceMean and ReduceMax as linalg reductions.
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
 
-/// Unsqueeze/Squeeze as expand/collapse_shape; Reshape and Flatten as
-/// tensor.reshape to sizes computed by ONNX's rules.
+/// Unsqueeze/Squeeze as expand/collapse_shape; Reshape and Flatten as a
+/// collapse and an expansion to sizes computed by ONNX's rules.
 void populateReshapeToTensorPatterns(RewritePatternSet &patterns);
+
+/// Softmax, LogSoftmax, the normalizations and Linear written as the
+/// reductions, products and element-wise xf ops they consist of.
+void populateDecompositionPatterns(RewritePatternSet &patterns);
+
+/// Gather, Split, Concat, Slice, Expand, Trilu, Shape, ConstantOfShape and
+/// Range on tensors.
+void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
 
 /// Constants and data movement (Transpose).
 void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);

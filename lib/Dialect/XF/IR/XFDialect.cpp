@@ -58,3 +58,32 @@ LogicalResult mlir::xf::verifyInferredResultTypes(Operation *op) {
   }
   return success();
 }
+
+FailureOr<Operation *>
+mlir::xf::createInferred(OpBuilder &b, Location loc, StringRef opName,
+                         ValueRange operands,
+                         ArrayRef<NamedAttribute> attributes,
+                         unsigned numResults, Type elementType) {
+  // Built detached with placeholder result types; inserted only once the
+  // op's own shape function has given the real ones.
+  OperationState state(loc, opName);
+  state.addOperands(operands);
+  state.addAttributes(attributes);
+  Type placeholder =
+      RankedTensorType::get({}, elementType ? elementType : b.getI8Type());
+  state.addTypes(SmallVector<Type>(numResults, placeholder));
+  Operation *op = Operation::create(state);
+  SmallVector<Type> inferred;
+  // Reported without printing the op: its result types are placeholders.
+  auto emitOpError = [&] {
+    return mlir::emitError(loc) << "'" << opName << "' op ";
+  };
+  if (failed(cast<ShapeInferenceOpInterface>(op).inferResultTypes(
+          inferred, emitOpError))) {
+    op->destroy();
+    return failure();
+  }
+  for (auto [result, type] : llvm::zip_equal(op->getResults(), inferred))
+    result.setType(type);
+  return b.insert(op);
+}

@@ -14,4 +14,31 @@
 #define GET_OP_CLASSES
 #include "xfc/Dialect/XF/IR/XFOps.h.inc"
 
+namespace mlir::xf {
+
+/// Creates an xf op whose result types are the ones it infers from its
+/// operands and attributes. `elementType` gives the result element type
+/// where the operands do not imply it (Cast, QuantizeLinear). When the
+/// operands break the op's rules, reports through `emitError` (or at `loc`)
+/// and creates nothing.
+FailureOr<Operation *> createInferred(OpBuilder &b, Location loc,
+                                      StringRef opName, ValueRange operands,
+                                      ArrayRef<NamedAttribute> attributes = {},
+                                      unsigned numResults = 1,
+                                      Type elementType = {});
+
+/// The same, for ops with one result.
+template <typename OpTy>
+FailureOr<Value> createInferred(OpBuilder &b, Location loc, ValueRange operands,
+                                ArrayRef<NamedAttribute> attributes = {},
+                                Type elementType = {}) {
+  FailureOr<Operation *> op = createInferred(
+      b, loc, OpTy::getOperationName(), operands, attributes, 1, elementType);
+  if (failed(op))
+    return failure();
+  return (*op)->getResult(0);
+}
+
+} // namespace mlir::xf
+
 #endif // XFC_DIALECT_XF_IR_XFOPS_H
