@@ -1,5 +1,6 @@
 //===- ConvertXFToLinalg.cpp - the xf-convert-to-linalg pass --------------===//
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
@@ -25,7 +26,8 @@ struct ConvertXFToLinalgPass
     ConversionTarget target(*context);
     target.addLegalDialect<arith::ArithDialect, cf::ControlFlowDialect,
                            func::FuncDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addIllegalDialect<XFDialect>();
     RewritePatternSet patterns(context);
     populateElementwiseToLinalgPatterns(patterns);
@@ -34,6 +36,8 @@ struct ConvertXFToLinalgPass
     populateReshapeToTensorPatterns(patterns);
     populateDecompositionPatterns(patterns);
     populateIndexingToLinalgPatterns(patterns);
+    populateQuantizationToLinalgPatterns(patterns);
+    populateScatterToLinalgPatterns(patterns);
     populateDataMovementToLinalgPatterns(patterns);
     // Every xf op must go: one without a lowering is reported at its node.
     if (failed(

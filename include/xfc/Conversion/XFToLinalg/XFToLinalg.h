@@ -30,6 +30,13 @@ void populateDecompositionPatterns(RewritePatternSet &patterns);
 /// Range on tensors.
 void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
 
+/// DequantizeLinear (per tensor, per axis, blocked) on constant weights.
+void populateQuantizationToLinalgPatterns(RewritePatternSet &patterns);
+
+/// GatherElements and GatherND as generics; ScatterND and NonZero as
+/// sequential loops; TopK by ranking.
+void populateScatterToLinalgPatterns(RewritePatternSet &patterns);
+
 /// Constants and data movement (Transpose).
 void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 
