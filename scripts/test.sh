@@ -15,4 +15,4 @@ ctest --test-dir "$build" --output-on-failure -j "${XFC_JOBS:-2}"
 
 echo "== pytest"
 # Debian's interpreter: it has numpy, onnx and pytest.
-XFC_BUILD_DIR="$build" /usr/bin/python3 -m pytest -q "$root/test/python"
+XFC_BUILD_DIR="$build" PYTHONPATH="$root/python" /usr/bin/python3 -m pytest -q "$root/test/python"

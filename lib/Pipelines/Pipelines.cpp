@@ -18,6 +18,8 @@ ArrayRef<StageInfo> mlir::xf::getStages() {
        "after shape inference and folding of shape arithmetic"},
       {Stage::Linalg, "linalg", "lowered to linalg on tensors"},
       {Stage::LLVM, "llvm", "bufferized and lowered to the LLVM dialect"},
+      {Stage::LLVMIR, "llvm-ir", "LLVM IR, optimized for the target CPU"},
+      {Stage::Asm, "asm", "assembly for the target CPU"},
   };
   return stages;
 }

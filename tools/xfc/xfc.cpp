@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -17,8 +18,14 @@
 #include "xfc/InitAll.h"
 #include "xfc/Pipelines/Pipelines.h"
 #include "xfc/Support/ModelDiagnostics.h"
+#include "xfc/Target/CPU/CPUTarget.h"
+#include "xfc/Target/CPU/LibraryWriter.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -39,6 +46,12 @@ int main(int argc, char **argv) {
   cl::list<std::string> pinnedShapes(
       "shape", cl::desc("Pin an ONNX input's shape, e.g. input_ids=1x128"),
       cl::value_desc("NAME=DIMS"));
+  cl::opt<std::string> target(
+      "target", cl::desc("What to compile for: cpu (the default)"),
+      cl::init("cpu"));
+  cl::opt<std::string> cpu(
+      "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
+      cl::init("native"));
   cl::opt<bool> printSupportedOps(
       "print-supported-ops",
       cl::desc("Print the ONNX operators the importer supports (Markdown)"));
@@ -96,6 +109,35 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  if (target != "cpu") {
+    llvm::errs() << "xfc: unknown target '" << target
+                 << "'; this xfc generates code for: cpu\n";
+    return 1;
+  }
+  xf::CPUTargetOptions cpuOptions;
+  cpuOptions.cpu = cpu;
+
+  // A shared library: the model compiled to object code, with a C interface
+  // that the runtime adapts to xfc's.
+  bool library = StringRef(outputFile).ends_with(".so");
+  std::optional<xf::ModelSignature> signature;
+  if (library) {
+    auto main = module->lookupSymbol<func::FuncOp>("main");
+    if (!main) {
+      llvm::errs() << "xfc: the module has no function @main to compile\n";
+      return 1;
+    }
+    FailureOr<xf::ModelSignature> found = xf::getModelSignature(main);
+    if (failed(found))
+      return 1;
+    signature = *found;
+    // A unique symbol (a library's `main` would meet the program's), with
+    // the C interface the runtime calls.
+    main.setSymName(xf::kModelSymbol);
+    main->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
+    stage = xf::Stage::Asm;
+  }
+
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
@@ -108,14 +150,65 @@ int main(int argc, char **argv) {
     return 1;
   timingScope.stop();
 
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(outputFile, &error);
-  if (!output) {
+  if (*stage < xf::Stage::LLVMIR) {
+    std::unique_ptr<llvm::ToolOutputFile> output =
+        openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
+    module->print(output->os(), OpPrintingFlags());
+    output->os() << "\n";
+    output->keep();
+    return 0;
+  }
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      xf::translateToLLVMIR(*module, llvmContext, cpuOptions);
+  if (!llvmModule)
+    return 1;
+  if (!library) {
+    std::unique_ptr<llvm::ToolOutputFile> output =
+        openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
+    if (*stage == xf::Stage::LLVMIR)
+      llvmModule->print(output->os(), nullptr);
+    else if (failed(xf::emitMachineCode(*llvmModule, cpuOptions, output->os(),
+                                        /*assembly=*/true)))
+      return 1;
+    output->keep();
+    return 0;
+  }
+
+  SmallString<256> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("xfc-model", "o", objectPath)) {
+    llvm::errs() << "xfc: cannot create a temporary file: " << ec.message()
+                 << "\n";
+    return 1;
+  }
+  llvm::FileRemover removeObject(objectPath);
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream object(objectPath, ec);
+    if (ec || failed(xf::emitMachineCode(*llvmModule, cpuOptions, object,
+                                         /*assembly=*/false))) {
+      llvm::errs() << "xfc: cannot write object code to " << objectPath << "\n";
+      return 1;
+    }
+  }
+  std::string toolsDir =
+      llvm::sys::path::parent_path(
+          llvm::sys::fs::getMainExecutable(argv[0], (void *)&main))
+          .str();
+  if (failed(xf::writeSharedLibrary(*signature, objectPath, outputFile,
+                                    toolsDir, error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;
   }
-  module->print(output->os(), OpPrintingFlags());
-  output->os() << "\n";
-  output->keep();
   return 0;
 }

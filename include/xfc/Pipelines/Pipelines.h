@@ -25,6 +25,10 @@ enum class Stage {
   Linalg,
   /// Bufferized and lowered to the LLVM dialect.
   LLVM,
+  /// Translated to LLVM IR and optimized for the target CPU.
+  LLVMIR,
+  /// Target assembly.
+  Asm,
 };
 
 struct StageInfo {

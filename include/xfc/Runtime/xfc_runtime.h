@@ -1,0 +1,84 @@
+/*===- xfc_runtime.h - the C interface of libraries xfc compiles -----------===*
+ *
+ * Every `model.so` written by `xfc MODEL -o model.so` exports these
+ * functions. A session runs the model; sessions are independent, so threads
+ * may run separate sessions of one library at once. Every call that can
+ * fail returns a status, and the session's message says what went wrong,
+ * naming the tensor involved.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef XFC_RUNTIME_XFC_RUNTIME_H
+#define XFC_RUNTIME_XFC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum {
+  XFC_FLOAT32 = 1,
+  XFC_UINT8 = 2,
+  XFC_INT8 = 3,
+  XFC_INT32 = 6,
+  XFC_INT64 = 7,
+  XFC_BOOL = 9,
+  XFC_FLOAT16 = 10,
+  XFC_FLOAT64 = 11,
+  XFC_BFLOAT16 = 16
+} xfc_dtype;
+
+enum { XFC_MAX_RANK = 8 };
+
+/* A dense row-major tensor. Inputs are read where `data` points; outputs
+ * point into memory the session owns until its next run or destruction. */
+typedef struct {
+  xfc_dtype dtype;
+  int32_t rank;
+  int64_t shape[XFC_MAX_RANK];
+  void *data;
+} xfc_tensor;
+
+typedef enum {
+  XFC_OK = 0,
+  XFC_INVALID_ARGUMENT = 1, /* wrong dtype, rank, size, count or pointer */
+  XFC_OUT_OF_MEMORY = 2,
+  XFC_INTERNAL = 3
+} xfc_status;
+
+typedef struct xfc_session xfc_session;
+
+xfc_status xfc_session_create(xfc_session **session);
+void xfc_session_destroy(xfc_session *session);
+
+/* Runs the model on `inputs` (in the order of xfc_input_name) and fills
+ * `outputs`. On failure, xfc_session_error says why. */
+xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
+                   size_t num_inputs, xfc_tensor *outputs, size_t num_outputs);
+
+/* The message of the session's last failure ("" after a success). */
+const char *xfc_session_error(const xfc_session *session);
+
+/* What the model takes and returns. A dimension of -1 is symbolic: its
+ * name (xfc_*_dim_name) is the model's, and inputs sharing a name must
+ * agree on its size. */
+size_t xfc_num_inputs(void);
+size_t xfc_num_outputs(void);
+const char *xfc_input_name(size_t index);
+const char *xfc_output_name(size_t index);
+xfc_dtype xfc_input_dtype(size_t index);
+xfc_dtype xfc_output_dtype(size_t index);
+int32_t xfc_input_rank(size_t index);
+int32_t xfc_output_rank(size_t index);
+int64_t xfc_input_dim(size_t index, int32_t dim);
+int64_t xfc_output_dim(size_t index, int32_t dim);
+const char *xfc_input_dim_name(size_t index, int32_t dim);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XFC_RUNTIME_XFC_RUNTIME_H */

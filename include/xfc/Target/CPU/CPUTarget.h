@@ -1,0 +1,36 @@
+//===- CPUTarget.h - LLVM IR and machine code for x86 CPUs ------*- C++ -*-===//
+
+#ifndef XFC_TARGET_CPU_CPUTARGET_H
+#define XFC_TARGET_CPU_CPUTARGET_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+#include <memory>
+#include <string>
+
+namespace mlir::xf {
+
+struct CPUTargetOptions {
+  /// LLVM's CPU name (`x86-64-v3`, `znver4`, ...); "native" is the host's.
+  std::string cpu = "native";
+  /// Extra target features (`+avx512f,...`), added to the CPU's.
+  std::string features;
+};
+
+/// Translates a module in the LLVM dialect to LLVM IR for the target and
+/// optimizes it (O3). Reports at the module's location on failure.
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                  const CPUTargetOptions &options);
+
+/// Writes `module` (as translateToLLVMIR made it) as an object file or, with
+/// `assembly`, as assembly text.
+LogicalResult emitMachineCode(llvm::Module &module,
+                              const CPUTargetOptions &options,
+                              llvm::raw_pwrite_stream &os, bool assembly);
+
+} // namespace mlir::xf
+
+#endif // XFC_TARGET_CPU_CPUTARGET_H

@@ -1,0 +1,253 @@
+/*===- runtime.c - sessions, input checks and outputs of xfc libraries ----===*
+ *
+ * Plain C, no LLVM or MLIR: linked into every library xfc writes. It checks
+ * every input against the model's table before the compiled code sees it,
+ * so bad input is an error status with a message, never a crash.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "runtime_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct xfc_session {
+  char error[512];
+  void **allocations; /* buffers of the last run's outputs */
+  size_t num_allocations;
+};
+
+static xfc_status fail(xfc_session *session, xfc_status status,
+                       const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(session->error, sizeof session->error, format, args);
+  va_end(args);
+  return status;
+}
+
+static const char *dtype_name(xfc_dtype dtype) {
+  switch (dtype) {
+  case XFC_FLOAT32: return "float32";
+  case XFC_UINT8: return "uint8";
+  case XFC_INT8: return "int8";
+  case XFC_INT32: return "int32";
+  case XFC_INT64: return "int64";
+  case XFC_BOOL: return "bool";
+  case XFC_FLOAT16: return "float16";
+  case XFC_FLOAT64: return "float64";
+  case XFC_BFLOAT16: return "bfloat16";
+  }
+  return "an unknown dtype";
+}
+
+static void release_outputs(xfc_session *session) {
+  for (size_t i = 0; i < session->num_allocations; ++i) {
+    /* Two outputs may share a buffer: free each once. */
+    int seen = 0;
+    for (size_t j = 0; j < i; ++j)
+      seen |= session->allocations[j] == session->allocations[i];
+    if (!seen)
+      free(session->allocations[i]);
+  }
+  session->num_allocations = 0;
+}
+
+xfc_status xfc_session_create(xfc_session **session) {
+  if (!session)
+    return XFC_INVALID_ARGUMENT;
+  xfc_session *s = calloc(1, sizeof *s);
+  if (!s)
+    return XFC_OUT_OF_MEMORY;
+  s->allocations = calloc(xfc__num_outputs ? xfc__num_outputs : 1,
+                          sizeof *s->allocations);
+  if (!s->allocations) {
+    free(s);
+    return XFC_OUT_OF_MEMORY;
+  }
+  *session = s;
+  return XFC_OK;
+}
+
+void xfc_session_destroy(xfc_session *session) {
+  if (!session)
+    return;
+  release_outputs(session);
+  free(session->allocations);
+  free(session);
+}
+
+const char *xfc_session_error(const xfc_session *session) {
+  return session ? session->error : "no session";
+}
+
+/* Checks one input against the table; symbolic sizes must agree with the
+ * sizes the same name got from earlier inputs. */
+static xfc_status check_input(xfc_session *session, size_t index,
+                              const xfc_tensor *tensor, const char **names,
+                              int64_t *sizes, size_t *num_names) {
+  const xfc__io_info *info = &xfc__inputs[index];
+  if (tensor->dtype != info->dtype)
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "input '%s' has dtype %s, but the model takes %s", info->name,
+                dtype_name(tensor->dtype), dtype_name(info->dtype));
+  if (tensor->rank != info->rank)
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "input '%s' has rank %d, but the model takes rank %d",
+                info->name, (int)tensor->rank, (int)info->rank);
+  int64_t count = 1;
+  for (int32_t d = 0; d < info->rank; ++d) {
+    int64_t size = tensor->shape[d];
+    if (size < 0)
+      return fail(session, XFC_INVALID_ARGUMENT,
+                  "input '%s' has negative size %lld in dimension %d",
+                  info->name, (long long)size, (int)d);
+    if (info->dims[d] >= 0 && size != info->dims[d])
+      return fail(session, XFC_INVALID_ARGUMENT,
+                  "input '%s' has size %lld in dimension %d, but the model "
+                  "fixes it to %lld",
+                  info->name, (long long)size, (int)d,
+                  (long long)info->dims[d]);
+    const char *name = info->dim_names[d];
+    if (info->dims[d] < 0 && name[0]) {
+      size_t k = 0;
+      while (k < *num_names && strcmp(names[k], name) != 0)
+        ++k;
+      if (k == *num_names) {
+        names[k] = name;
+        sizes[k] = size;
+        ++*num_names;
+      } else if (sizes[k] != size) {
+        return fail(session, XFC_INVALID_ARGUMENT,
+                    "input '%s' has %s = %lld in dimension %d, but an earlier "
+                    "input has %s = %lld",
+                    info->name, name, (long long)size, (int)d, name,
+                    (long long)sizes[k]);
+      }
+    }
+    count *= size;
+  }
+  if (count > 0 && !tensor->data)
+    return fail(session, XFC_INVALID_ARGUMENT, "input '%s' has no data",
+                info->name);
+  return XFC_OK;
+}
+
+xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
+                   size_t num_inputs, xfc_tensor *outputs,
+                   size_t num_outputs) {
+  if (!session)
+    return XFC_INVALID_ARGUMENT;
+  session->error[0] = '\0';
+  if (num_inputs != xfc__num_inputs)
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "the model takes %zu inputs, not %zu", xfc__num_inputs,
+                num_inputs);
+  if (num_outputs != xfc__num_outputs)
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "the model returns %zu outputs, not %zu", xfc__num_outputs,
+                num_outputs);
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "inputs or outputs is a null pointer");
+  const char *names[XFC_MAX_RANK * 16];
+  int64_t sizes[XFC_MAX_RANK * 16];
+  size_t num_names = 0;
+  for (size_t i = 0; i < num_inputs; ++i) {
+    if (num_names + XFC_MAX_RANK > sizeof sizes / sizeof *sizes)
+      num_names = 0; /* too many names to cross-check: keep going */
+    xfc_status status =
+        check_input(session, i, &inputs[i], names, sizes, &num_names);
+    if (status != XFC_OK)
+      return status;
+  }
+  release_outputs(session);
+  xfc__invoke(inputs, outputs, session->allocations);
+  session->num_allocations = num_outputs;
+  return XFC_OK;
+}
+
+size_t xfc_num_inputs(void) { return xfc__num_inputs; }
+size_t xfc_num_outputs(void) { return xfc__num_outputs; }
+
+static const xfc__io_info *input_info(size_t index) {
+  return index < xfc__num_inputs ? &xfc__inputs[index] : NULL;
+}
+static const xfc__io_info *output_info(size_t index) {
+  return index < xfc__num_outputs ? &xfc__outputs[index] : NULL;
+}
+
+const char *xfc_input_name(size_t i) {
+  return input_info(i) ? input_info(i)->name : NULL;
+}
+const char *xfc_output_name(size_t i) {
+  return output_info(i) ? output_info(i)->name : NULL;
+}
+xfc_dtype xfc_input_dtype(size_t i) {
+  return input_info(i) ? input_info(i)->dtype : (xfc_dtype)0;
+}
+xfc_dtype xfc_output_dtype(size_t i) {
+  return output_info(i) ? output_info(i)->dtype : (xfc_dtype)0;
+}
+int32_t xfc_input_rank(size_t i) {
+  return input_info(i) ? input_info(i)->rank : -1;
+}
+int32_t xfc_output_rank(size_t i) {
+  return output_info(i) ? output_info(i)->rank : -1;
+}
+int64_t xfc_input_dim(size_t i, int32_t d) {
+  const xfc__io_info *info = input_info(i);
+  return info && d >= 0 && d < info->rank ? info->dims[d] : 0;
+}
+int64_t xfc_output_dim(size_t i, int32_t d) {
+  const xfc__io_info *info = output_info(i);
+  return info && d >= 0 && d < info->rank ? info->dims[d] : 0;
+}
+const char *xfc_input_dim_name(size_t i, int32_t d) {
+  const xfc__io_info *info = input_info(i);
+  return info && d >= 0 && d < info->rank ? info->dim_names[d] : NULL;
+}
+
+/* Copies between strided buffers: the helper the compiled code calls for a
+ * memref.copy whose layouts are not both contiguous. Both arguments are
+ * unranked descriptors {rank, ranked descriptor}; a ranked descriptor is
+ * {allocated, aligned, offset, sizes[rank], strides[rank]}. */
+typedef struct {
+  int64_t rank;
+  void *descriptor;
+} xfc__unranked;
+
+void memrefCopy(int64_t element_size, xfc__unranked *source,
+                xfc__unranked *target) {
+  int64_t rank = source->rank;
+  char **src = source->descriptor, **dst = target->descriptor;
+  int64_t *src_meta = (int64_t *)(src + 2), *dst_meta = (int64_t *)(dst + 2);
+  char *from = src[1] + src_meta[0] * element_size;
+  char *to = dst[1] + dst_meta[0] * element_size;
+  const int64_t *sizes = src_meta + 1;
+  const int64_t *src_strides = src_meta + 1 + rank;
+  const int64_t *dst_strides = dst_meta + 1 + rank;
+  int64_t count = 1;
+  for (int64_t d = 0; d < rank; ++d)
+    count *= sizes[d];
+  if (count == 0)
+    return;
+  int64_t index[XFC_MAX_RANK * 4] = {0};
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t src_offset = 0, dst_offset = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      src_offset += index[d] * src_strides[d];
+      dst_offset += index[d] * dst_strides[d];
+    }
+    memcpy(to + dst_offset * element_size, from + src_offset * element_size,
+           (size_t)element_size);
+    /* Next index, last dimension fastest. */
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < sizes[d])
+        break;
+      index[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+"""Zoo models compiled to shared libraries and run through the C interface.
+
+Each model is compiled with `xfc -o model.so`, loaded with ctypes (the xfc
+Python package) and run on the stored inputs; outputs must match ONNX
+Runtime's stored outputs within 1e-4 relative error (the int4 models too:
+their weights are dequantized exactly).
+"""
+
+import pathlib
+import threading
+
+import numpy as np
+import pytest
+
+import xfc
+from conftest import ROOT
+
+ZOO = ROOT.parent / "shared" / "models" / "zoo"
+MODELS = ["gpt2_ts", "llama_ts", "bert_ts", "gpt2_ortfused", "llama_dynamo",
+          "moesparse_dynamo", "gpt2_int4", "llama_int4"]
+
+
+def relative_error(got, want):
+    return float(np.abs(got - want).max() / max(1.0, np.abs(want).max()))
+
+
+@pytest.fixture(scope="module")
+def libraries(tmp_path_factory, build_dir):
+    return tmp_path_factory.mktemp("libs")
+
+
+def compiled(libraries, name):
+    path = libraries / f"{name}.so"
+    if not path.exists():
+        xfc.compile(ZOO / f"{name}.onnx", path)
+    return xfc.load(path)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_zoo_model_matches_onnx_runtime(libraries, name):
+    model = compiled(libraries, name)
+    data = np.load(ZOO / f"{name}.npz")
+    outputs = model.run({i.name: data[i.name] for i in model.inputs})
+    for info in model.outputs:
+        assert relative_error(outputs[info.name], data["out:" + info.name]) <= 1e-4
+
+
+def test_header_and_metadata(libraries):
+    model = compiled(libraries, "gpt2_ts")
+    assert [i.name for i in model.inputs] == ["input_ids", "attention_mask"]
+    assert model.inputs[0].shape == ("batch", "seq")
+    assert model.outputs[0].shape[-1] == 384
+    header = (libraries / "gpt2_ts.h").read_text()
+    assert "input 'input_ids': dtype 7, shape [batch, seq]" in header
+    assert "xfc_status xfc_run(" in header
+
+
+def test_two_sessions_in_two_threads(libraries):
+    model = compiled(libraries, "llama_ts")
+    data = np.load(ZOO / "llama_ts.npz")
+    feeds = {i.name: data[i.name] for i in model.inputs}
+    want = data["out:logits"]
+    errors = []
+
+    def worker():
+        for _ in range(3):
+            got = model.run(feeds)["logits"]
+            errors.append(relative_error(got, want))
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 6 and max(errors) <= 1e-4
+
+
+@pytest.mark.parametrize("feeds, message", [
+    (lambda ids: {"input_ids": ids.astype(np.int32), "attention_mask": ids},
+     "input 'input_ids' has dtype int32, but the model takes int64"),
+    (lambda ids: {"input_ids": ids[0], "attention_mask": ids},
+     "input 'input_ids' has rank 1, but the model takes rank 2"),
+    (lambda ids: {"input_ids": ids, "attention_mask": ids[:, :-1]},
+     "input 'attention_mask' has seq = 15 in dimension 1, but an earlier input has seq = 16"),
+    (lambda ids: {"input_ids": ids},
+     "missing inputs ['attention_mask']"),
+])
+def test_bad_inputs_are_errors(libraries, feeds, message):
+    model = compiled(libraries, "gpt2_ts")
+    ids = np.load(ZOO / "gpt2_ts.npz")["input_ids"]
+    with pytest.raises(xfc.XfcError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        model.run(feeds(ids))
