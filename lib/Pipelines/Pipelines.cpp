@@ -57,7 +57,8 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   static constexpr llvm::StringLiteral bufferize =
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-deallocation-pipeline,convert-linalg-to-loops,convert-scf-to-cf";
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+      "convert-linalg-to-loops,convert-scf-to-cf";
   static constexpr llvm::StringLiteral toLLVM =
       "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
       "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"

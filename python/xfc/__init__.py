@@ -134,7 +134,8 @@ class Model:
         extra = sorted(set(feeds) - {i.name for i in self.inputs})
         if missing or extra:
             raise XfcError(f"missing inputs {missing}, unknown inputs {extra}")
-        arrays = [np.ascontiguousarray(feeds[i.name]) for i in self.inputs]
+        # np.require keeps rank-0 arrays rank 0 (ascontiguousarray does not).
+        arrays = [np.require(feeds[i.name], requirements="C") for i in self.inputs]
         inputs = (_Tensor * max(1, len(arrays)))()
         for tensor, array in zip(inputs, arrays):
             if array.ndim > _MAX_RANK:
@@ -152,6 +153,9 @@ class Model:
         results = {}
         for info, tensor in zip(self.outputs, outputs):
             shape = tuple(tensor.shape[d] for d in range(tensor.rank))
+            if tensor.dtype not in _DTYPES:
+                raise XfcError(f"output '{info.name}' has a type NumPy lacks "
+                               f"(xfc_dtype {tensor.dtype})")
             dtype = np.dtype(_DTYPES[tensor.dtype])
             count = int(np.prod(shape)) if shape else 1
             buffer = (ctypes.c_char * (count * dtype.itemsize)).from_address(tensor.data)
