@@ -90,3 +90,15 @@ def test_bad_inputs_are_errors(libraries, feeds, message):
     ids = np.load(ZOO / "gpt2_ts.npz")["input_ids"]
     with pytest.raises(xfc.XfcError, match=message.replace("[", r"\[").replace("]", r"\]")):
         model.run(feeds(ids))
+
+
+def test_demo_block_matches_numpy_at_other_sizes(tmp_path, build_dir):
+    """The demo's GPT-2 block at batch/sequence sizes no model file fixed,
+    against a NumPy implementation (examples/run_demo.py, tolerance 1e-4)."""
+    import subprocess
+    import sys
+    env = dict(__import__("os").environ, XFC_BUILD_DIR=str(build_dir))
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "run_demo.py"),
+                             str(tmp_path)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "batch 1, sequence 37" in result.stdout and "\nOK" in result.stdout
