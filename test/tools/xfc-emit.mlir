@@ -5,6 +5,13 @@
 // RUN: xfc %s --emit=xf --mlir-print-ir-after=xf-infer-shapes 2>&1 | FileCheck %s --check-prefix=PRINT
 // RUN: not xfc %s --emit=nonsense 2>&1 | FileCheck %s --check-prefix=BADSTAGE
 // RUN: xfc --help | FileCheck %s --check-prefix=HELP
+// RUN: xfc %s --emit=linalg | FileCheck %s --check-prefix=LINALG
+// RUN: xfc %s --emit=llvm | FileCheck %s --check-prefix=LLVM
+// RUN: xfc %s --emit=llvm-ir --cpu=x86-64-v3 | FileCheck %s --check-prefix=LLVMIR
+// RUN: xfc %s --emit=asm --cpu=x86-64-v3 | FileCheck %s --check-prefix=ASM
+// RUN: rm -rf %t && xfc %s --emit=llvm --dump-ir-dir=%t > /dev/null
+// RUN: ls %t | FileCheck %s --check-prefix=DUMP
+// RUN: xfc-opt %t/002-xf-infer-shapes.mlir --pass-pipeline='builtin.module(canonicalize,cse,func.func(xf-infer-shapes),canonicalize)' | FileCheck %s --check-prefix=XF
 
 // GRAPH: xf.shape
 // GRAPH: -> tensor<?x?xf32>
@@ -15,6 +22,20 @@
 // HELP: --emit=<STAGE>
 // HELP: xf-graph: the imported graph
 // HELP: xf: after shape inference
+// HELP: linalg: lowered to linalg on tensors
+// HELP: llvm-ir: LLVM IR
+// LINALG: tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<8x3x4xf32> into tensor<8x12xf32>
+// LLVM: llvm.func @main(
+// LLVMIR: target triple = "x86_64
+// LLVMIR: define {{.*}} @main(
+// ASM: main:
+// DUMP: 000-input.mlir
+// DUMP-NEXT: 001-xf-verify-graph-level.mlir
+// DUMP-NEXT: 002-xf-infer-shapes.mlir
+// DUMP-NEXT: 003-canonicalize.mlir
+// DUMP: xf-convert-to-linalg.mlir
+// DUMP: one-shot-bufferize.mlir
+// DUMP: reconcile-unrealized-casts.mlir
 
 func.func @main(%x: tensor<8x3x4xf32>) -> tensor<?x?xf32> {
   %shape = xf.shape %x {end = 1 : i64} : (tensor<8x3x4xf32>) -> tensor<1xi64>

@@ -17,6 +17,7 @@
 #include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/InitAll.h"
 #include "xfc/Pipelines/Pipelines.h"
+#include "xfc/Support/IRDumper.h"
 #include "xfc/Support/ModelDiagnostics.h"
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/CPU/LibraryWriter.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv) {
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
       cl::init("native"));
+  cl::opt<std::string> dumpDir(
+      "dump-ir-dir",
+      cl::desc("Write the IR after every pass to numbered files in DIR"),
+      cl::value_desc("DIR"));
   cl::opt<bool> printSupportedOps(
       "print-supported-ops",
       cl::desc("Print the ONNX operators the importer supports (Markdown)"));
@@ -145,6 +150,8 @@ int main(int argc, char **argv) {
   applyDefaultTimingManagerCLOptions(timing);
   TimingScope timingScope = timing.getRootScope();
   pm.enableTiming(timingScope);
+  if (!dumpDir.empty() && failed(xf::enableIRDumps(pm, *module, dumpDir)))
+    return 1;
   xf::buildPipelineUpTo(pm, *stage);
   if (failed(pm.run(*module)))
     return 1;

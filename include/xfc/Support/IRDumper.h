@@ -1,0 +1,18 @@
+//===- IRDumper.h - the IR after every pass, one file each ------*- C++ -*-===//
+
+#ifndef XFC_SUPPORT_IRDUMPER_H
+#define XFC_SUPPORT_IRDUMPER_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace mlir::xf {
+
+/// Makes `pm` write the module after every pass to `directory` as
+/// `NNN-<pass argument>.mlir` (000 is the input), so that any two stages can
+/// be diffed. Creates the directory; reports failure if it cannot.
+LogicalResult enableIRDumps(PassManager &pm, Operation *module,
+                            StringRef directory);
+
+} // namespace mlir::xf
+
+#endif // XFC_SUPPORT_IRDUMPER_H
