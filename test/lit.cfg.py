@@ -26,4 +26,4 @@ runner_libs = ",".join(
 config.substitutions.append(
     ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(
-    ["xfc-opt", "xfc"], [config.xfc_tools_dir])
+    ["xfc-opt", "xfc-run", "xfc"], [config.xfc_tools_dir])
