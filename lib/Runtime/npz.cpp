@@ -67,7 +67,8 @@ static bool parseNpy(const std::string &bytes, Array &array,
     return false;
   }
   std::string shape = field("shape");
-  shape = shape.substr(shape.find('(') + 1, shape.find(')') - shape.find('(') - 1);
+  shape =
+      shape.substr(shape.find('(') + 1, shape.find(')') - shape.find('(') - 1);
   std::stringstream dims(shape);
   std::string dim;
   array.shape.clear();
@@ -100,7 +101,8 @@ bool read(const std::string &path, std::map<std::string, Array> &arrays,
     if (size == 0xFFFFFFFFu) {
       // Zip64 (numpy.savez writes it): the sizes are in an extra field.
       size_t extra = at + 30 + nameLength;
-      for (size_t e = extra; e + 4 <= extra + extraLength && e + 4 <= zip.size();) {
+      for (size_t e = extra;
+           e + 4 <= extra + extraLength && e + 4 <= zip.size();) {
         uint16_t id = load<uint16_t>(&zip[e]);
         uint16_t length = load<uint16_t>(&zip[e + 2]);
         if (id == 0x0001 && length >= 16 && e + 20 <= zip.size())
@@ -156,17 +158,34 @@ bool write(const std::string &path, const std::map<std::string, Array> &arrays,
     uint32_t crc = crc32(npy.data(), npy.size());
     uint32_t offset = static_cast<uint32_t>(zip.size());
     put32(zip, 0x04034b50u);
-    put16(zip, 20); put16(zip, 0); put16(zip, 0); put16(zip, 0); put16(zip, 0x21);
-    put32(zip, crc); put32(zip, npy.size()); put32(zip, npy.size());
-    put16(zip, name.size()); put16(zip, 0);
+    put16(zip, 20);
+    put16(zip, 0);
+    put16(zip, 0);
+    put16(zip, 0);
+    put16(zip, 0x21);
+    put32(zip, crc);
+    put32(zip, npy.size());
+    put32(zip, npy.size());
+    put16(zip, name.size());
+    put16(zip, 0);
     zip += name;
     zip += npy;
     put32(directory, 0x02014b50u);
-    put16(directory, 20); put16(directory, 20); put16(directory, 0);
-    put16(directory, 0); put16(directory, 0); put16(directory, 0x21);
-    put32(directory, crc); put32(directory, npy.size()); put32(directory, npy.size());
-    put16(directory, name.size()); put16(directory, 0); put16(directory, 0);
-    put16(directory, 0); put16(directory, 0); put32(directory, 0);
+    put16(directory, 20);
+    put16(directory, 20);
+    put16(directory, 0);
+    put16(directory, 0);
+    put16(directory, 0);
+    put16(directory, 0x21);
+    put32(directory, crc);
+    put32(directory, npy.size());
+    put32(directory, npy.size());
+    put16(directory, name.size());
+    put16(directory, 0);
+    put16(directory, 0);
+    put16(directory, 0);
+    put16(directory, 0);
+    put32(directory, 0);
     put32(directory, offset);
     directory += name;
     ++count;
@@ -174,8 +193,13 @@ bool write(const std::string &path, const std::map<std::string, Array> &arrays,
   uint32_t directoryOffset = static_cast<uint32_t>(zip.size());
   zip += directory;
   put32(zip, 0x06054b50u);
-  put16(zip, 0); put16(zip, 0); put16(zip, count); put16(zip, count);
-  put32(zip, directory.size()); put32(zip, directoryOffset); put16(zip, 0);
+  put16(zip, 0);
+  put16(zip, 0);
+  put16(zip, count);
+  put16(zip, count);
+  put32(zip, directory.size());
+  put32(zip, directoryOffset);
+  put16(zip, 0);
   std::ofstream out(path, std::ios::binary);
   if (!out.write(zip.data(), zip.size())) {
     error = "cannot write '" + path + "'";
