@@ -1,16 +1,20 @@
 //===- Decompose.cpp - composite xf ops as simpler xf ops -----------------===//
 //
-// Softmax and the normalizations are written as the reductions and
-// element-wise ops they are made of; the conversion then lowers those. (The
+// Softmax, the normalizations and attention are written as the reductions,
+// products and element-wise ops they are made of; the conversion then
+// lowers those. (The
 // fused kernels of the back ends replace these decompositions for speed;
 // this is the portable definition.)
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include <cmath>
+#include <limits>
 
 namespace mlir::xf {
 
@@ -57,6 +61,16 @@ private:
   bool hasFailed = false;
 };
 
+/// Replaces `op` by `value`, cast to the op's type where inference found a
+/// more static one.
+static void replaceWith(ConversionPatternRewriter &rewriter, Operation *op,
+                        Value value) {
+  Type type = op->getResult(0).getType();
+  if (value.getType() != type)
+    value = tensor::CastOp::create(rewriter, op->getLoc(), type, value);
+  rewriter.replaceOp(op, value);
+}
+
 static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }
@@ -82,7 +96,7 @@ struct DecomposeSoftmax : OpConversionPattern<OpTy> {
     if (x.failed())
       return rewriter.notifyMatchFailure(op,
                                          "could not build the decomposition");
-    rewriter.replaceOp(op, result);
+    replaceWith(rewriter, op, result);
     return success();
   }
 };
@@ -122,7 +136,7 @@ struct DecomposeNorm : OpConversionPattern<OpTy> {
     if (x.failed())
       return rewriter.notifyMatchFailure(op,
                                          "could not build the decomposition");
-    rewriter.replaceOp(op, result);
+    replaceWith(rewriter, op, result);
     return success();
   }
 };
@@ -164,19 +178,110 @@ struct DecomposeLinear : OpConversionPattern<LinearOp> {
     if (x.failed())
       return rewriter.notifyMatchFailure(op,
                                          "could not build the decomposition");
-    rewriter.replaceOp(op, result);
+    replaceWith(rewriter, op, result);
+    return success();
+  }
+};
+/// Scaled dot-product attention as products, a mask and a softmax. Key and
+/// value heads are repeated for grouped-query attention; a row whose every
+/// score is masked gives zeros (not NaN), as xf.attention specifies.
+struct DecomposeAttention : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    XFBuilder x(rewriter, op.getLoc());
+    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
+    RankedTensorType qType = op.getQuery().getType(),
+                     kType = op.getKey().getType();
+    int64_t heads = qType.getDimSize(1), kvHeads = kType.getDimSize(1);
+    if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(kvHeads))
+      return rewriter.notifyMatchFailure(op, "dynamic head counts");
+    Type element = qType.getElementType();
+    auto i64Vector = [&](ArrayRef<int64_t> values) {
+      auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                        rewriter.getI64Type());
+      return ConstantOp::create(
+          rewriter, op.getLoc(), type,
+          cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
+    };
+    // [B, Hkv, S, D] -> [B, Hkv, g, S, D] -> [B, Hq, S, D].
+    auto repeatHeads = [&](Value t, int64_t headSize) -> Value {
+      if (heads == kvHeads)
+        return t;
+      int64_t group = heads / kvHeads;
+      Value unsqueezed = x.op<UnsqueezeOp>({t}, {x.axes({2})});
+      Value expanded =
+          x.op<ExpandOp>({unsqueezed, i64Vector({1, 1, group, 1, 1})});
+      return x.op<ReshapeOp>({expanded, i64Vector({0, heads, -1, headSize})});
+    };
+    int64_t keySize = kType.getDimSize(3);
+    int64_t valueSize = op.getValue().getType().getDimSize(3);
+    if (heads != kvHeads &&
+        (ShapedType::isDynamic(keySize) || ShapedType::isDynamic(valueSize)))
+      return rewriter.notifyMatchFailure(op, "grouped heads of dynamic size");
+    k = repeatHeads(k, keySize);
+    v = repeatHeads(v, valueSize);
+    double scale = op.getScale()
+                       ? op.getScale()->convertToDouble()
+                       : 1.0 / std::sqrt(static_cast<double>(
+                                   qType.getDimSize(3) == ShapedType::kDynamic
+                                       ? 1
+                                       : qType.getDimSize(3)));
+    if (ShapedType::isDynamic(qType.getDimSize(3)) && !op.getScale())
+      return rewriter.notifyMatchFailure(op, "dynamic head size, no scale");
+    Value kT = x.op<TransposeOp>(
+        {k}, {rewriter.getNamedAttr(
+                 "perm", rewriter.getDenseI64ArrayAttr({0, 1, 3, 2}))});
+    Value scores =
+        x.op<MulOp>({x.op<MatMulOp>({q, kT}), x.scalar(element, scale)});
+    Value minusInf =
+        x.scalar(element, -std::numeric_limits<double>::infinity());
+    if (Value mask = adaptor.getMask()) {
+      auto maskType = cast<RankedTensorType>(op.getMask().getType());
+      scores = maskType.getElementType().isInteger(1)
+                   ? x.op<WhereOp>({mask, scores, minusInf})
+                   : x.op<AddOp>({scores, mask});
+    }
+    if (op.getCausal()) {
+      // Key j is visible from query i when j <= i + (Sk - Sq).
+      Type i64 = rewriter.getI64Type();
+      auto length = [&](Value t) {
+        Value dim = x.op<ShapeOp>(
+            {t}, {rewriter.getNamedAttr("start", rewriter.getI64IntegerAttr(2)),
+                  rewriter.getNamedAttr("end", rewriter.getI64IntegerAttr(3))});
+        return x.op<ReshapeOp>({dim, i64Vector({})});
+      };
+      Value sq = length(q), sk = length(k);
+      Value rows = x.op<RangeOp>({x.scalar(i64, 0), sq, x.scalar(i64, 1)});
+      Value cols = x.op<RangeOp>({x.scalar(i64, 0), sk, x.scalar(i64, 1)});
+      Value shifted = x.op<AddOp>({rows, x.op<SubOp>({sk, sq})});
+      Value column = x.op<UnsqueezeOp>({shifted}, {x.axes({1})});
+      Value visible = x.op<LessOrEqualOp>({cols, column});
+      scores = x.op<WhereOp>({visible, scores, minusInf});
+    }
+    Value probs = x.op<SoftmaxOp>({scores});
+    // All-masked rows: softmax of -inf everywhere is NaN; make them zero.
+    Value rowMax = x.op<ReduceMaxOp>({scores}, {x.axes({3})});
+    Value dead = x.op<EqualOp>({rowMax, minusInf});
+    probs = x.op<WhereOp>({dead, x.scalar(element, 0.0), probs});
+    Value result = x.op<MatMulOp>({probs, v});
+    if (x.failed())
+      return rewriter.notifyMatchFailure(op,
+                                         "could not build the decomposition");
+    replaceWith(rewriter, op, result);
     return success();
   }
 };
 } // namespace
 
 void populateDecompositionPatterns(RewritePatternSet &patterns) {
-  patterns.add<DecomposeSoftmax<SoftmaxOp, false>,
-               DecomposeSoftmax<LogSoftmaxOp, true>,
-               DecomposeNorm<LayerNormalizationOp, true>,
-               DecomposeNorm<LayerNormOp, true>,
-               DecomposeNorm<RmsNormOp, false>, DecomposeLinear>(
-      patterns.getContext());
+  patterns.add<
+      DecomposeSoftmax<SoftmaxOp, false>, DecomposeSoftmax<LogSoftmaxOp, true>,
+      DecomposeNorm<LayerNormalizationOp, true>,
+      DecomposeNorm<LayerNormOp, true>, DecomposeNorm<RmsNormOp, false>,
+      DecomposeLinear, DecomposeAttention>(patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -26,6 +26,24 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
 
 
+def attention(q, k, v, keep, causal):
+    """xf.attention's definition: grouped heads, a boolean mask, the causal
+    diagonal aligned to the end of the keys, all-masked rows giving zeros."""
+    group = q.shape[1] // k.shape[1]
+    k, v = np.repeat(k, group, axis=1), np.repeat(v, group, axis=1)
+    s = q @ k.transpose(0, 1, 3, 2) / np.sqrt(q.shape[-1])
+    sq, sk = q.shape[2], k.shape[2]
+    allowed = np.broadcast_to(keep, s.shape)
+    if causal:
+        allowed = allowed & (np.arange(sk)[None, :] <= np.arange(sq)[:, None] + sk - sq)
+    s = np.where(allowed, s, -np.inf)
+    top = s.max(-1, keepdims=True)
+    e = np.where(allowed, np.exp(s - np.where(np.isinf(top), 0, top)), 0)
+    total = e.sum(-1, keepdims=True)
+    p = np.where(total > 0, e / np.where(total > 0, total, 1), 0)
+    return p @ v
+
+
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -143,6 +161,14 @@ CASES = {
   %back = arith.constant dense<[3, 8]> : tensor<2xi64>
   %r = xf.reshape %f, %back : (tensor<?x1xf32>, tensor<2xi64>) -> tensor<3x8xf32>""",
         "%r", "tensor<3x8xf32>", lambda x: x.reshape(3, 8), 0),
+    "attention": (
+        {"q": ((1, 4, 5, 8), [2]), "k": ((1, 2, 7, 8), [2]), "v": ((1, 2, 7, 8), [2]),
+         "m": ((1, 1, 5, 7), [])},
+        """
+  %zero = arith.constant dense<0.0> : tensor<f32>
+  %mask = xf.greater %m, %zero : (tensor<1x1x5x7xf32>, tensor<f32>) -> tensor<1x1x5x7xi1>
+  %r = xf.attention %q, %k, %v, %mask {causal = true} : (tensor<1x4x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x1x5x7xi1>) -> tensor<1x4x?x8xf32>""",
+        "%r", "tensor<1x4x?x8xf32>", lambda q, k, v, m: attention(q, k, v, m > 0, True), 1e-5),
 }
 
 # The vector products, written out: each result is reshaped by NumPy's rules
