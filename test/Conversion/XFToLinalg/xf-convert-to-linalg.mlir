@@ -75,8 +75,8 @@ func.func @constants() -> tensor<2xf32> {
 // -----
 
 // An op without a lowering is reported at its location.
-func.func @unlowered(%q: tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32> {
-  // expected-error @+1 {{failed to legalize operation 'xf.attention'}}
-  %0 = xf.attention %q, %q, %q : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
-  return %0 : tensor<1x2x4x8xf32>
+func.func @unlowered(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  // expected-error @+1 {{failed to legalize operation 'xf.cumsum'}}
+  %0 = xf.cumsum %x {axis = 1 : i64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %0 : tensor<4x8xf32>
 }
