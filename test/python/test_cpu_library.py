@@ -102,3 +102,21 @@ def test_demo_block_matches_numpy_at_other_sizes(tmp_path, build_dir):
                              str(tmp_path)], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "batch 1, sequence 37" in result.stdout and "\nOK" in result.stdout
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("batch, seq", [(1, 5), (3, 9)])
+def test_zoo_model_at_other_sizes_matches_onnx_runtime(libraries, name, batch, seq, tmp_path):
+    """Sizes other than the stored ones, against ONNX Runtime run now."""
+    from ort_reference import run_ort
+    model = compiled(libraries, name)
+    rng = np.random.default_rng(batch * 100 + seq)
+    ids = rng.integers(0, 384, size=(batch, seq), dtype=np.int64)
+    mask = np.ones((batch, seq), dtype=np.int64)
+    mask[0, : seq // 3] = 0  # left padding in the first row
+    feeds = {"input_ids": ids, "attention_mask": mask}
+    got = model.run(feeds)
+    shapes = {k: (v.dtype, v.shape) for k, v in got.items()}
+    want, _ = run_ort(ZOO / f"{name}.onnx", feeds, shapes, tmp_path)
+    for key in got:
+        assert relative_error(got[key], want[key]) <= 1e-4, key
