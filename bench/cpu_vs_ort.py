@@ -1,0 +1,87 @@
+"""xfc's CPU libraries against ONNX Runtime (CPU), side by side.
+
+For each zoo model, at batch 1 with sequence 128 and with sequence 1: the
+median latency of xfc's library (one thread: the generated code is not
+parallel yet) and of ONNX Runtime 1.30 with the same thread count, their
+ratio, and xfc's compile time. Writes bench/results/cpu.json and prints a
+Markdown table.
+
+Usage: PYTHONPATH=python python3 bench/cpu_vs_ort.py [--reps N]
+"""
+
+import argparse
+import json
+import pathlib
+import platform
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "test" / "python"))
+import xfc  # noqa: E402
+from ort_reference import run_ort  # noqa: E402
+
+ZOO = ROOT.parent / "shared" / "models" / "zoo"
+MODELS = ["gpt2_ts", "llama_ts", "bert_ts", "gpt2_ortfused", "llama_dynamo",
+          "moesparse_dynamo", "gpt2_int4", "llama_int4"]
+SIZES = [(1, 128), (1, 1)]
+THREADS = 1
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=20)
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        work = pathlib.Path(work)
+        for name in MODELS:
+            start = time.perf_counter()
+            library = xfc.compile(ZOO / f"{name}.onnx", work / f"{name}.so")
+            compile_s = time.perf_counter() - start
+            model = xfc.load(library)
+            for batch, seq in SIZES:
+                rng = np.random.default_rng(0)
+                feeds = {"input_ids": rng.integers(0, 384, (batch, seq), dtype=np.int64),
+                         "attention_mask": np.ones((batch, seq), dtype=np.int64)}
+                outputs = model.run(feeds)
+                times = []
+                for _ in range(args.reps):
+                    t0 = time.perf_counter()
+                    model.run(feeds)
+                    times.append(1e3 * (time.perf_counter() - t0))
+                shapes = {k: (v.dtype, v.shape) for k, v in outputs.items()}
+                want, ort = run_ort(ZOO / f"{name}.onnx", feeds, shapes,
+                                    work / f"{name}_{seq}", reps=args.reps, threads=THREADS)
+                error = max(float(np.abs(outputs[k] - want[k]).max() /
+                                  max(1.0, np.abs(want[k]).max())) for k in outputs)
+                xfc_ms = statistics.median(times)
+                rows.append({"model": name, "batch": batch, "sequence": seq,
+                             "xfc_median_ms": round(xfc_ms, 4),
+                             "ort_median_ms": round(ort["median_ms"], 4),
+                             "xfc_over_ort": round(xfc_ms / ort["median_ms"], 3),
+                             "relative_error": error,
+                             "compile_s": round(compile_s, 2)})
+                print(rows[-1], flush=True)
+    ratios = [r["xfc_over_ort"] for r in rows]
+    result = {"machine": platform.processor() or platform.machine(),
+              "threads": THREADS, "reps": args.reps,
+              "geomean_xfc_over_ort": round(float(np.exp(np.mean(np.log(ratios)))), 3),
+              "rows": rows}
+    out = ROOT / "bench" / "results" / "cpu.json"
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    print("\n| model | batch x seq | xfc ms | ORT ms | xfc / ORT | compile s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r['model']} | {r['batch']}x{r['sequence']} | {r['xfc_median_ms']} | "
+              f"{r['ort_median_ms']} | {r['xfc_over_ort']} | {r['compile_s']} |")
+    print(f"\ngeometric mean xfc / ORT: {result['geomean_xfc_over_ort']}")
+
+
+if __name__ == "__main__":
+    main()
