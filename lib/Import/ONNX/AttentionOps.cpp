@@ -32,6 +32,18 @@ struct AttentionBuilder {
     return transpose0213(*reshaped);
   }
 
+  /// Query, key and value split into heads.
+  LogicalResult splitHeads(FailureOr<Value> &q, FailureOr<Value> &k,
+                           FailureOr<Value> &v, int64_t heads,
+                           int64_t kvHeads) {
+    q = splitHeads(*q, heads);
+    if (succeeded(q))
+      k = splitHeads(*k, kvHeads);
+    if (succeeded(k))
+      v = splitHeads(*v, kvHeads);
+    return failure(failed(q) || failed(k) || failed(v));
+  }
+
   /// [B, heads, S, D] -> [B, S, heads * D].
   FailureOr<Value> mergeHeads(Value x) {
     FailureOr<Value> transposed = transpose0213(x);
@@ -167,12 +179,7 @@ static LogicalResult importAttention(NodeImporter &n) {
     if (qHeads <= 0 || kvHeads <= 0)
       return n.emitError() << "Attention on rank-3 inputs needs q_num_heads "
                               "and kv_num_heads";
-    q = ab.splitHeads(*q, qHeads);
-    if (succeeded(q))
-      k = ab.splitHeads(*k, kvHeads);
-    if (succeeded(k))
-      v = ab.splitHeads(*v, kvHeads);
-    if (failed(v))
+    if (failed(ab.splitHeads(q, k, v, qHeads, kvHeads)))
       return failure();
   }
   FailureOr<Value> keys = ab.appendToCache(n.optionalInput(4), *k);
@@ -313,12 +320,7 @@ static LogicalResult importMultiHeadAttention(NodeImporter &n) {
     if (failed(v))
       return failure();
   }
-  q = ab.splitHeads(*q, heads);
-  if (succeeded(q))
-    k = ab.splitHeads(*k, heads);
-  if (succeeded(k))
-    v = ab.splitHeads(*v, heads);
-  if (failed(v))
+  if (failed(ab.splitHeads(q, k, v, heads, heads)))
     return failure();
   FailureOr<Value> keys = ab.appendToCache(n.optionalInput(6), *k);
   FailureOr<Value> values = ab.appendToCache(n.optionalInput(7), *v);

@@ -89,20 +89,6 @@ static LogicalResult importSkipNorm(NodeImporter &n, bool simplified) {
   return n.setResults({*normalized, Value(), Value(), *sum});
 }
 
-static LogicalResult importSimplifiedLayerNormalization(NodeImporter &n) {
-  FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "scale");
-  if (failed(x) || failed(scale) ||
-      failed(n.checkUnusedOutputs(1, "only the normalized output is")))
-    return failure();
-  FailureOr<Value> result = n.create1<RmsNormOp>(
-      {*x, *scale},
-      {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
-       n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});
-  if (failed(result))
-    return failure();
-  return n.setResults(*result);
-}
-
 /// The bytes of a constant, dense or a resource blob.
 static std::optional<ArrayRef<char>> getConstantBytes(Value value) {
   auto constant = value.getDefiningOp<ConstantOp>();
@@ -231,11 +217,11 @@ void addContribOps(SmallVectorImpl<OpEntry> &table) {
       {kMicrosoft, "SkipSimplifiedLayerNormalization", 1,
        [](NodeImporter &n) { return importSkipNorm(n, true); },
        "outputs 0 and 3"},
-      {kMicrosoft, "SimplifiedLayerNormalization", 1,
-       importSimplifiedLayerNormalization, "output Y only"},
+      {kMicrosoft, "SimplifiedLayerNormalization", 1, importRMSNormalization,
+       "output Y only"},
       // ONNX Runtime registers this one in the default domain too.
-      {"", "SimplifiedLayerNormalization", 1,
-       importSimplifiedLayerNormalization, "ONNX Runtime's, output Y only"},
+      {"", "SimplifiedLayerNormalization", 1, importRMSNormalization,
+       "ONNX Runtime's, output Y only"},
       {kMicrosoft, "MatMulNBits", 1, importMatMulNBits,
        "4- and 8-bit constant weights, integer zero points, no g_idx"},
   });

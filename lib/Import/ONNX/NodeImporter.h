@@ -142,6 +142,10 @@ void addContribOps(SmallVectorImpl<OpEntry> &table);
 void addQuantizationOps(SmallVectorImpl<OpEntry> &table);
 void addAttentionOps(SmallVectorImpl<OpEntry> &table);
 
+/// ONNX RMSNormalization and ONNX Runtime's SimplifiedLayerNormalization,
+/// which compute the same thing.
+LogicalResult importRMSNormalization(NodeImporter &n);
+
 /// The whole table, sorted by domain and op type.
 ArrayRef<OpEntry> getOpTable();
 

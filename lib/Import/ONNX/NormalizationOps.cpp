@@ -91,9 +91,10 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
   return n.setResults(results);
 }
 
-static LogicalResult importRMSNormalization(NodeImporter &n) {
+LogicalResult importRMSNormalization(NodeImporter &n) {
   FailureOr<Value> x = n.input(0, "X"), scale = n.input(1, "scale");
-  if (failed(x) || failed(scale))
+  if (failed(x) || failed(scale) ||
+      failed(n.checkUnusedOutputs(1, "only the normalized output is")))
     return failure();
   FailureOr<Value> result = n.create1<RmsNormOp>(
       {*x, *scale},
