@@ -64,6 +64,7 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
       "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
       "reconcile-unrealized-casts";
+  pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
   if (failed(parsePassPipeline(bufferize, pm)))
     llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());

@@ -44,4 +44,19 @@ def LowerExpandShapePass : Pass<"xf-lower-expand-shape", "func::FuncOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def InnermostContiguousLoopPass
+    : Pass<"xf-innermost-contiguous-loop", "func::FuncOp"> {
+  let summary = "Order contraction loops so the innermost one is contiguous";
+  let description = [{
+    A matrix product's loops come out as (i, j, k): the innermost loop is
+    the reduction, which LLVM cannot vectorize without reassociating
+    floating-point sums. This pass turns contractions into `linalg.generic`
+    and moves the loop over the output's contiguous dimension innermost
+    ((i, k, j)), where each step is an independent multiply-add on
+    consecutive elements that LLVM's loop vectorizer turns into vector FMAs.
+    It stands in until xfc generates tiled vector kernels itself.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // XFC_CONVERSION_PASSES_TD
