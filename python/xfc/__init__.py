@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["XfcError", "compile", "load", "Model"]
+__all__ = ["XfcError", "compile", "load", "Model", "models"]
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _MAX_RANK = 8
@@ -170,3 +170,6 @@ class Model:
 def load(path):
     """Loads a library written by `compile` (or `xfc -o`)."""
     return Model(path)
+
+
+from . import models  # noqa: E402  (needs onnx; imported last)
