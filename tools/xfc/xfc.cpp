@@ -21,6 +21,7 @@
 #include "xfc/Support/ModelDiagnostics.h"
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/CPU/LibraryWriter.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -170,6 +171,29 @@ int main(int argc, char **argv) {
     return 0;
   }
 
+  // A library's weights go around LLVM, straight into the library.
+  SmallVector<xf::WeightBlob> weights;
+  SmallString<256> weightDir;
+  if (library) {
+    if (std::error_code ec =
+            llvm::sys::fs::createUniqueDirectory("xfc-weights", weightDir)) {
+      llvm::errs() << "xfc: cannot create a temporary directory: "
+                   << ec.message() << "\n";
+      return 1;
+    }
+    FailureOr<SmallVector<xf::WeightBlob>> moved =
+        xf::externalizeWeights(*module, weightDir, error);
+    if (failed(moved)) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
+    weights = std::move(*moved);
+  }
+  auto removeWeights = llvm::make_scope_exit([&] {
+    if (!weightDir.empty())
+      llvm::sys::fs::remove_directories(weightDir);
+  });
+
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       xf::translateToLLVMIR(*module, llvmContext, cpuOptions);
@@ -212,7 +236,7 @@ int main(int argc, char **argv) {
       llvm::sys::path::parent_path(
           llvm::sys::fs::getMainExecutable(argv[0], (void *)&main))
           .str();
-  if (failed(xf::writeSharedLibrary(*signature, objectPath, outputFile,
+  if (failed(xf::writeSharedLibrary(*signature, objectPath, weights, outputFile,
                                     toolsDir, error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;

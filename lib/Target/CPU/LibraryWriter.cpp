@@ -10,6 +10,9 @@
 
 #include "xfc/Target/CPU/LibraryWriter.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -231,9 +234,67 @@ static LogicalResult writeFile(StringRef path, StringRef contents,
   return success();
 }
 
+FailureOr<SmallVector<WeightBlob>>
+externalizeWeights(ModuleOp module, StringRef directory, std::string &error) {
+  // Small constants stay in the IR, where LLVM may fold them.
+  constexpr size_t kMinBytes = 4096;
+  SmallVector<WeightBlob> blobs;
+  for (auto global : module.getOps<LLVM::GlobalOp>()) {
+    auto value = dyn_cast_or_null<ElementsAttr>(global.getValueAttr());
+    if (!value)
+      continue;
+    unsigned bits = value.getElementType().getIntOrFloatBitWidth();
+    if (bits % 8 != 0)
+      continue;
+    ArrayRef<char> data;
+    if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+      if (dense.isSplat())
+        continue;
+      data = dense.getRawData();
+    } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+      if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+        data = blob->getData();
+    }
+    if (data.size() < kMinBytes ||
+        data.size() != static_cast<size_t>(value.getNumElements()) * bits / 8)
+      continue;
+    SmallString<256> path(directory);
+    llvm::sys::path::append(path, global.getSymName() + ".bin");
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec) {
+      error = "cannot write '" + std::string(path) + "': " + ec.message();
+      return failure();
+    }
+    os.write(data.data(), data.size());
+    blobs.push_back(
+        {global.getSymName().str(), std::string(path), data.size()});
+    global.removeValueAttr();
+    global.setLinkage(LLVM::Linkage::External);
+    global.setVisibility_(LLVM::Visibility::Hidden);
+  }
+  return blobs;
+}
+
+/// Assembly that places each weight file under its symbol.
+static std::string generateWeightAssembly(ArrayRef<WeightBlob> weights) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "  .section .rodata.xfc_weights,\"a\"\n";
+  for (const WeightBlob &w : weights)
+    os << "  .balign 64\n  .globl " << w.symbol << "\n  .hidden " << w.symbol
+       << "\n  .type " << w.symbol << ",@object\n"
+       << w.symbol << ":\n  .incbin " << quoted(w.path) << "\n  .size "
+       << w.symbol << ", " << w.bytes << "\n";
+  os << "  .section .note.GNU-stack,\"\",@progbits\n";
+  return text;
+}
+
 LogicalResult writeSharedLibrary(const ModelSignature &signature,
-                                 StringRef objectPath, StringRef outputPath,
-                                 StringRef toolsDir, std::string &error) {
+                                 StringRef objectPath,
+                                 ArrayRef<WeightBlob> weights,
+                                 StringRef outputPath, StringRef toolsDir,
+                                 std::string &error) {
   SmallString<256> root(toolsDir);
   llvm::sys::path::remove_dots(root, /*remove_dot_dot=*/true);
   llvm::sys::path::remove_filename(root); // bin/.. (the build or install root)
@@ -259,6 +320,16 @@ LogicalResult writeSharedLibrary(const ModelSignature &signature,
   if (failed(writeFile(gluePath, generateGlue(signature), error)))
     return failure();
 
+  SmallString<256> weightsPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("xfc-weights", "S", weightsPath)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover removeWeights(weightsPath);
+  if (failed(writeFile(weightsPath, generateWeightAssembly(weights), error)))
+    return failure();
+
   llvm::ErrorOr<std::string> clang = llvm::sys::findProgramByName("clang-22");
   if (!clang)
     clang = llvm::sys::findProgramByName("cc");
@@ -269,12 +340,19 @@ LogicalResult writeSharedLibrary(const ModelSignature &signature,
   std::string includeFlag = "-I" + std::string(include);
   // The whole runtime: the library exports its functions whether or not
   // the compiled code calls any of them.
-  SmallVector<StringRef> args = {*clang,      "-shared",
-                                 "-fPIC",     "-O2",
-                                 includeFlag, gluePath,
-                                 objectPath,  "-Wl,--whole-archive",
-                                 runtime,     "-Wl,--no-whole-archive",
-                                 "-lm",       "-o",
+  SmallVector<StringRef> args = {*clang,
+                                 "-shared",
+                                 "-fPIC",
+                                 "-O2",
+                                 includeFlag,
+                                 gluePath,
+                                 weightsPath,
+                                 objectPath,
+                                 "-Wl,--whole-archive",
+                                 runtime,
+                                 "-Wl,--no-whole-archive",
+                                 "-lm",
+                                 "-o",
                                  outputPath};
   std::string message;
   if (llvm::sys::ExecuteAndWait(*clang, args, std::nullopt, {}, 0, 0,

@@ -5,6 +5,7 @@
 #define XFC_TARGET_CPU_LIBRARYWRITER_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include <string>
 
 namespace mlir::xf {
@@ -26,6 +27,20 @@ struct ModelSignature {
 /// reports at the function when a type has no C interface.
 FailureOr<ModelSignature> getModelSignature(func::FuncOp function);
 
+/// A weight moved out of the IR into a file, linked back by symbol.
+struct WeightBlob {
+  std::string symbol;
+  std::string path;
+  size_t bytes;
+};
+
+/// Moves the data of the module's large constant globals (LLVM dialect)
+/// into files in `directory`, leaving external declarations: LLVM then
+/// never sees the weights, which keeps compile time independent of model
+/// size. The library links them back (see writeSharedLibrary).
+FailureOr<SmallVector<WeightBlob>>
+externalizeWeights(ModuleOp module, StringRef directory, std::string &error);
+
 /// The symbol the compiled model function has in a library.
 constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 
@@ -34,8 +49,10 @@ constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 /// library `outputPath`, and writes the C header beside it. `toolsDir` is
 /// the directory of the xfc executable (the runtime is found from it).
 LogicalResult writeSharedLibrary(const ModelSignature &signature,
-                                 StringRef objectPath, StringRef outputPath,
-                                 StringRef toolsDir, std::string &error);
+                                 StringRef objectPath,
+                                 ArrayRef<WeightBlob> weights,
+                                 StringRef outputPath, StringRef toolsDir,
+                                 std::string &error);
 
 } // namespace mlir::xf
 
