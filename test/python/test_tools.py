@@ -58,3 +58,17 @@ def test_truncated_input_is_a_diagnostic(xfc, tmp_path):
     result = run(xfc, cut, check=False)
     assert result.returncode == 1
     assert "error:" in result.stderr
+
+
+def test_deep_residual_stream_compiles_in_linear_time(xfc, tmp_path):
+    """Every layer adds to the residual stream (x + f(x)), so each symbolic
+    dimension is reachable along 2^layers paths; shape tracing must visit
+    each tensor once. 40 layers would take days if it did not."""
+    import onnx
+    from xfc import models
+
+    model = tmp_path / "deep.onnx"
+    onnx.save(models.gpt2(layers=40, hidden=8, heads=2, vocab=16), str(model))
+    graph = subprocess.run([str(xfc), str(model), "--emit=xf"], capture_output=True,
+                           text=True, check=True, timeout=120).stdout
+    assert graph.count("xf.softmax") == 40

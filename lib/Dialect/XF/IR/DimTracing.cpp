@@ -4,6 +4,8 @@
 
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace mlir::xf {
@@ -222,14 +224,40 @@ static std::optional<DimRef> traceInferredReshapeDim(ReshapeOp op, int64_t d) {
   return symbolic.front();
 }
 
+namespace {
+/// What the outermost traceDim call has traced so far. A residual stream
+/// reaches a tensor along many paths (x + f(x) in every layer), so without
+/// remembering, tracing through broadcasts is exponential in the depth. The
+/// IR does not change during one call, so the entries stay true within it.
+using TraceCache = llvm::DenseMap<std::pair<Value, int64_t>, DimRef>;
+thread_local TraceCache *activeCache = nullptr;
+} // namespace
+
 DimRef traceDim(DimRef ref) {
+  TraceCache outermostCache;
+  bool outermost = !activeCache;
+  if (outermost)
+    activeCache = &outermostCache;
+  auto uninstall = llvm::make_scope_exit([&] {
+    if (outermost)
+      activeCache = nullptr;
+  });
+  SmallVector<std::pair<Value, int64_t>> walked;
   // Static sizes need no source; stop there.
   while (ShapedType::isDynamic(dimOf(ref.value, ref.dim))) {
+    auto known = activeCache->find({ref.value, ref.dim});
+    if (known != activeCache->end()) {
+      ref = known->second;
+      break;
+    }
+    walked.push_back({ref.value, ref.dim});
     std::optional<DimRef> previous = traceStep(ref);
     if (!previous)
       break;
     ref = *previous;
   }
+  for (const std::pair<Value, int64_t> &key : walked)
+    (*activeCache)[key] = ref;
   return ref;
 }
 
