@@ -53,20 +53,23 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   // Upstream's lowering, in the order docs/CPU.md records as working with
   // Debian's MLIR 22; math functions without an LLVM intrinsic (erf, tanh)
   // become libm calls. xf-lower-expand-shape steps around an upstream crash
-  // in expand-strided-metadata (see its description).
+  // in expand-strided-metadata (see its description); xf-outline-kernels
+  // keeps LLVM from optimizing a whole model as one function.
   static constexpr llvm::StringLiteral bufferize =
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "convert-linalg-to-loops,convert-scf-to-cf";
+      "convert-linalg-to-loops";
   static constexpr llvm::StringLiteral toLLVM =
-      "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,"
+      "convert-scf-to-cf,expand-strided-metadata,lower-affine,finalize-memref-"
+      "to-llvm,"
       "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
       "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
       "reconcile-unrealized-casts";
   pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
   if (failed(parsePassPipeline(bufferize, pm)))
     llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
+  pm.addPass(createOutlineKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   if (failed(parsePassPipeline(toLLVM, pm)))
     llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");

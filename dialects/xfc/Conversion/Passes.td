@@ -59,4 +59,19 @@ def InnermostContiguousLoopPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
+  let summary = "Give every top-level loop nest of a function its own function";
+  let description = [{
+    After lowering to loops, a whole model is one function with a loop nest
+    per kernel. LLVM's optimizer is superlinear in a function's size (its
+    dominator trees are rebuilt over all of it), so a GPT-2-small-shaped
+    model spent minutes there. This pass moves each top-level `scf.for`
+    nest into a private function `<name>_kernel<N>` that takes the values it
+    uses as arguments, and calls it; the CPU target marks those private
+    functions `noinline` so LLVM optimizes them one at a time.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // XFC_CONVERSION_PASSES_TD

@@ -2,6 +2,7 @@
 
 #include "xfc/Target/CPU/CPUTarget.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -58,6 +59,13 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
       for (NamedAttribute attr : function.getResultAttrs(i))
         if (attr.getName().strref().starts_with("xf."))
           function.removeResultAttr(i, attr.getName());
+  });
+  // Private definitions are the kernels xf-outline-kernels made: kept apart,
+  // LLVM optimizes each alone instead of one model-sized function.
+  module.walk([](LLVM::LLVMFuncOp function) {
+    if (!function.isExternal() && SymbolTable::getSymbolVisibility(function) ==
+                                      SymbolTable::Visibility::Private)
+      function.setNoInline(true);
   });
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context);

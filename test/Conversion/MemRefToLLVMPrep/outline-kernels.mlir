@@ -1,0 +1,58 @@
+// RUN: xfc-opt %s --xf-outline-kernels --split-input-file | FileCheck %s
+
+// Each top-level loop nest becomes a private function called in its place,
+// taking the buffers and sizes it uses; code between nests stays.
+
+// CHECK-LABEL: func.func private @model_kernel0(
+// CHECK:         scf.for
+// CHECK:           math.exp
+// CHECK-LABEL: func.func private @model_kernel1(
+// CHECK:         scf.for
+// CHECK:           arith.addf
+// CHECK-LABEL: func.func @model(
+// CHECK-SAME:    %[[IN:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[N:[^:]*]]: index)
+// CHECK-NOT:     scf.for
+// CHECK:         %[[TMP:.*]] = memref.alloc(%[[N]])
+// CHECK-NEXT:    call @model_kernel0(%[[IN]], %[[TMP]], %{{.*}}, %[[N]], %{{.*}})
+// CHECK-NEXT:    call @model_kernel1(%[[TMP]], %[[OUT]], %{{.*}}, %[[N]], %{{.*}})
+// CHECK-NEXT:    memref.dealloc %[[TMP]]
+// CHECK-NEXT:    return
+func.func @model(%in: memref<?xf32>, %out: memref<?xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %tmp = memref.alloc(%n) : memref<?xf32>
+  scf.for %i = %c0 to %n step %c1 {
+    %x = memref.load %in[%i] : memref<?xf32>
+    %e = math.exp %x : f32
+    memref.store %e, %tmp[%i] : memref<?xf32>
+  }
+  scf.for %i = %c0 to %n step %c1 {
+    %x = memref.load %tmp[%i] : memref<?xf32>
+    %y = arith.addf %x, %x : f32
+    memref.store %y, %out[%i] : memref<?xf32>
+  }
+  memref.dealloc %tmp : memref<?xf32>
+  return
+}
+
+// -----
+
+// A nest that carries a value out returns it from its function.
+
+// CHECK-LABEL: func.func private @sum_kernel0({{.*}}) -> f32
+// CHECK:         %[[R:.*]] = scf.for {{.*}} -> (f32)
+// CHECK:         return %[[R]] : f32
+// CHECK-LABEL: func.func @sum(
+// CHECK:         %[[S:.*]] = call @sum_kernel0(
+// CHECK-NEXT:    return %[[S]] : f32
+func.func @sum(%in: memref<?xf32>, %n: index) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %s = scf.for %i = %c0 to %n step %c1 iter_args(%acc = %zero) -> (f32) {
+    %x = memref.load %in[%i] : memref<?xf32>
+    %a = arith.addf %acc, %x : f32
+    scf.yield %a : f32
+  }
+  return %s : f32
+}
