@@ -93,9 +93,12 @@ struct AttentionBuilder {
   }
 
   /// Combines two masks: both i1 (and), or an i1 one into an additive one.
+  /// Either may be null, leaving the other.
   FailureOr<Value> combineMasks(Value mask, Value allowed) {
     if (!mask)
       return allowed;
+    if (!allowed)
+      return mask;
     auto type = cast<RankedTensorType>(mask.getType());
     if (type.getElementType().isInteger(1))
       return n.create1<AndOp>({mask, allowed});
@@ -205,10 +208,11 @@ static LogicalResult importAttention(NodeImporter &n) {
       ab.attention(*q, *keys, *values, mask, nativeCausal, scaleAttr(n));
   if (failed(result))
     return failure();
-  if (packed)
+  if (packed) {
     result = ab.mergeHeads(*result);
-  if (failed(result))
-    return failure();
+    if (failed(result))
+      return failure();
+  }
   return n.setResults({*result, *keys, *values});
 }
 
@@ -334,14 +338,10 @@ static LogicalResult importMultiHeadAttention(NodeImporter &n) {
     mask = *m;
   }
   if (Value bias = n.optionalInput(5)) {
-    if (mask) {
-      FailureOr<Value> combined = ab.combineMasks(bias, mask);
-      if (failed(combined))
-        return failure();
-      mask = *combined;
-    } else {
-      mask = bias;
-    }
+    FailureOr<Value> combined = ab.combineMasks(bias, mask);
+    if (failed(combined))
+      return failure();
+    mask = *combined;
   }
   FailureOr<Value> result = ab.attention(
       *q, *keys, *values, mask, n.intAttr("unidirectional", 0), scaleAttr(n));
