@@ -1,5 +1,6 @@
 //===- ConvertXFToLinalg.cpp - the xf-convert-to-linalg pass --------------===//
 
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/Passes.h"
@@ -16,6 +17,20 @@ namespace mlir::xf {
 using namespace mlir;
 using namespace mlir::xf;
 
+RankedTensorType xf::toSignless(RankedTensorType type) {
+  auto integer = dyn_cast<IntegerType>(type.getElementType());
+  if (!integer || integer.getWidth() == 1 ||
+      (integer.isSignless() && integer.getWidth() >= 8))
+    return type;
+  return type.clone(
+      IntegerType::get(type.getContext(), std::max(8u, integer.getWidth())));
+}
+
+SignlessTypeConverter::SignlessTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](RankedTensorType type) { return toSignless(type); });
+}
+
 namespace {
 struct ConvertXFToLinalgPass
     : xf::impl::ConvertXFToLinalgPassBase<ConvertXFToLinalgPass> {
@@ -29,16 +44,28 @@ struct ConvertXFToLinalgPass
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
     target.addIllegalDialect<XFDialect>();
+    // Unsigned model inputs and outputs become signless too; the library's
+    // C interface was described from the xf types before this pass.
+    SignlessTypeConverter converter;
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(
+        [&](Operation *op) { return converter.isLegal(op); });
     RewritePatternSet patterns(context);
-    populateElementwiseToLinalgPatterns(patterns);
-    populateMatmulToLinalgPatterns(patterns);
-    populateReductionToLinalgPatterns(patterns);
-    populateReshapeToTensorPatterns(patterns);
-    populateDecompositionPatterns(patterns);
-    populateIndexingToLinalgPatterns(patterns);
-    populateQuantizationToLinalgPatterns(patterns);
-    populateScatterToLinalgPatterns(patterns);
-    populateDataMovementToLinalgPatterns(patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateElementwiseToLinalgPatterns(converter, patterns);
+    populateMatmulToLinalgPatterns(converter, patterns);
+    populateReductionToLinalgPatterns(converter, patterns);
+    populateReshapeToTensorPatterns(converter, patterns);
+    populateDecompositionPatterns(converter, patterns);
+    populateIndexingToLinalgPatterns(converter, patterns);
+    populateQuantizationToLinalgPatterns(converter, patterns);
+    populateScatterToLinalgPatterns(converter, patterns);
+    populateDataMovementToLinalgPatterns(converter, patterns);
     // Every xf op must go: one without a lowering is reported at its node.
     if (failed(
             applyFullConversion(getOperation(), target, std::move(patterns))))

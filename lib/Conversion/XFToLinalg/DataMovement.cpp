@@ -3,6 +3,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
@@ -10,16 +11,27 @@
 namespace mlir::xf {
 
 namespace {
-/// Weights stay `dense_resource` blobs: arith.constant takes them as they are.
+/// Weights stay `dense_resource` blobs: arith.constant takes them as they
+/// are. Unsigned and sub-byte integers are reread as signless bytes (the
+/// importer stores 4-bit values one to a byte, already sign- or
+/// zero-extended).
 struct ConstantToArith : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ConstantOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getType().getElementType().isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned integer constant");
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, op.getType(), cast<TypedAttr>(op.getValue()));
+    RankedTensorType type = toSignless(op.getType());
+    Attribute value = op.getValue();
+    if (type != op.getType()) {
+      if (auto dense = dyn_cast<DenseElementsAttr>(value))
+        value = DenseElementsAttr::getFromRawBuffer(type, dense.getRawData());
+      else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+        value = DenseResourceElementsAttr::get(type, resource.getRawHandle());
+      else
+        return rewriter.notifyMatchFailure(op, "unknown constant storage");
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
+                                                   cast<TypedAttr>(value));
     return success();
   }
 };
@@ -39,8 +51,8 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
     for (int64_t p : perm)
       sizes.push_back(
           tensor::getMixedSize(rewriter, loc, adaptor.getData(), p));
-    Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
-                                         op.getType().getElementType());
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, sizes, toSignless(op.getType()).getElementType());
     rewriter.replaceOp(op, linalg::TransposeOp::create(
                                rewriter, loc, adaptor.getData(), init, perm)
                                .getResult());
@@ -49,8 +61,10 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
 };
 } // namespace
 
-void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith, TransposeToLinalg>(patterns.getContext());
+void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<ConstantToArith, TransposeToLinalg>(converter,
+                                                   patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -276,12 +276,13 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
 };
 } // namespace
 
-void populateDecompositionPatterns(RewritePatternSet &patterns) {
+void populateDecompositionPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns) {
   patterns.add<
       DecomposeSoftmax<SoftmaxOp, false>, DecomposeSoftmax<LogSoftmaxOp, true>,
       DecomposeNorm<LayerNormalizationOp, true>,
       DecomposeNorm<LayerNormOp, true>, DecomposeNorm<RmsNormOp, false>,
-      DecomposeLinear, DecomposeAttention>(patterns.getContext());
+      DecomposeLinear, DecomposeAttention>(converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -16,8 +16,10 @@ static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
 }
 
 /// Converts a scalar between element types as ONNX Cast does (signless
-/// integers are signed; i1 converts from any non-zero value).
-static Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
+/// integers are signed unless the flags say otherwise; i1 converts from any
+/// non-zero value).
+static Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
+                        bool fromUnsigned, bool toUnsigned) {
   Type from = v.getType();
   if (from == to)
     return v;
@@ -29,12 +31,17 @@ static Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
                                    createZero(b, loc, from));
     }
-    if (isa<FloatType>(from))
+    if (isa<FloatType>(from)) {
+      if (toUnsigned)
+        return arith::FPToUIOp::create(b, loc, to, v);
       return arith::FPToSIOp::create(b, loc, to, v);
+    }
     unsigned fromWidth = from.getIntOrFloatBitWidth();
     if (fromWidth > toInt.getWidth())
       return arith::TruncIOp::create(b, loc, to, v);
-    if (fromWidth == 1)
+    if (fromWidth == toInt.getWidth())
+      return v;
+    if (fromWidth == 1 || fromUnsigned)
       return arith::ExtUIOp::create(b, loc, to, v);
     return arith::ExtSIOp::create(b, loc, to, v);
   }
@@ -43,24 +50,29 @@ static Value castScalar(OpBuilder &b, Location loc, Value v, Type to) {
       return arith::ExtFOp::create(b, loc, to, v);
     return arith::TruncFOp::create(b, loc, to, v);
   }
-  if (from.isInteger(1))
+  if (from.isInteger(1) || fromUnsigned)
     return arith::UIToFPOp::create(b, loc, to, v);
   return arith::SIToFPOp::create(b, loc, to, v);
 }
 
-/// Scalar arithmetic on floats or (signed, signless) integers.
-template <typename FloatOp, typename IntOp>
-static Value arith2(OpBuilder &b, Location loc, ValueRange args) {
+/// Scalar arithmetic on floats or integers, which are signed unless
+/// `isUnsigned`.
+template <typename FloatOp, typename SignedOp, typename UnsignedOp = SignedOp>
+static Value arith2(OpBuilder &b, Location loc, ValueRange args,
+                    bool isUnsigned = false) {
   if (isa<FloatType>(args[0].getType()))
     return FloatOp::create(b, loc, args[0], args[1]);
-  return IntOp::create(b, loc, args[0], args[1]);
+  if (isUnsigned)
+    return UnsignedOp::create(b, loc, args[0], args[1]);
+  return SignedOp::create(b, loc, args[0], args[1]);
 }
 
 static Value compare(OpBuilder &b, Location loc, ValueRange args,
-                     arith::CmpFPredicate fp, arith::CmpIPredicate si) {
+                     arith::CmpFPredicate fp, arith::CmpIPredicate si,
+                     arith::CmpIPredicate ui, bool isUnsigned) {
   if (isa<FloatType>(args[0].getType()))
     return arith::CmpFOp::create(b, loc, fp, args[0], args[1]);
-  return arith::CmpIOp::create(b, loc, si, args[0], args[1]);
+  return arith::CmpIOp::create(b, loc, isUnsigned ? ui : si, args[0], args[1]);
 }
 
 /// 0.5 x (1 + erf(x / sqrt 2)), or the tanh approximation.
@@ -91,10 +103,20 @@ static Value gelu(OpBuilder &b, Location loc, Value x, bool useTanh) {
       b, loc, arith::MulFOp::create(b, loc, x, half).getResult(), scale);
 }
 
+/// Whether the elements of xf value `v` are unsigned integers.
+static bool isUnsignedTensor(Value v) {
+  return cast<RankedTensorType>(v.getType())
+      .getElementType()
+      .isUnsignedInteger();
+}
+
 /// The scalar computation of an element-wise xf op whose result elements
-/// have type `resultType`.
+/// have type `resultType`; integers are unsigned where the op's are.
 static Value emitScalar(Operation *op, OpBuilder &b, Location loc,
                         ValueRange args, Type resultType) {
+  // Where's data operands follow its condition.
+  Value data = op->getOperand(isa<WhereOp>(op) ? 1 : 0);
+  bool isUnsigned = isUnsignedTensor(data);
   using FP = arith::CmpFPredicate;
   using IP = arith::CmpIPredicate;
   return llvm::TypeSwitch<Operation *, Value>(op)
@@ -108,10 +130,13 @@ static Value emitScalar(Operation *op, OpBuilder &b, Location loc,
         return arith2<arith::MulFOp, arith::MulIOp>(b, loc, args);
       })
       .Case([&](DivOp) {
-        return arith2<arith::DivFOp, arith::DivSIOp>(b, loc, args);
+        return arith2<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(
+            b, loc, args, isUnsigned);
       })
       .Case([&](PowOp) -> Value {
-        Value exponent = castScalar(b, loc, args[1], args[0].getType());
+        Value exponent =
+            castScalar(b, loc, args[1], args[0].getType(),
+                       isUnsignedTensor(op->getOperand(1)), isUnsigned);
         if (isa<FloatType>(args[0].getType()))
           return math::PowFOp::create(b, loc, args[0], exponent);
         return math::IPowIOp::create(b, loc, args[0], exponent);
@@ -119,23 +144,31 @@ static Value emitScalar(Operation *op, OpBuilder &b, Location loc,
       .Case([&](MaxOp) {
         Value acc = args[0];
         for (Value v : args.drop_front())
-          acc = arith2<arith::MaximumFOp, arith::MaxSIOp>(b, loc, {acc, v});
+          acc = arith2<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(
+              b, loc, {acc, v}, isUnsigned);
         return acc;
       })
       .Case([&](MinOp) {
         Value acc = args[0];
         for (Value v : args.drop_front())
-          acc = arith2<arith::MinimumFOp, arith::MinSIOp>(b, loc, {acc, v});
+          acc = arith2<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>(
+              b, loc, {acc, v}, isUnsigned);
         return acc;
       })
-      .Case([&](EqualOp) { return compare(b, loc, args, FP::OEQ, IP::eq); })
-      .Case([&](LessOp) { return compare(b, loc, args, FP::OLT, IP::slt); })
-      .Case([&](LessOrEqualOp) {
-        return compare(b, loc, args, FP::OLE, IP::sle);
+      .Case([&](EqualOp) {
+        return compare(b, loc, args, FP::OEQ, IP::eq, IP::eq, isUnsigned);
       })
-      .Case([&](GreaterOp) { return compare(b, loc, args, FP::OGT, IP::sgt); })
+      .Case([&](LessOp) {
+        return compare(b, loc, args, FP::OLT, IP::slt, IP::ult, isUnsigned);
+      })
+      .Case([&](LessOrEqualOp) {
+        return compare(b, loc, args, FP::OLE, IP::sle, IP::ule, isUnsigned);
+      })
+      .Case([&](GreaterOp) {
+        return compare(b, loc, args, FP::OGT, IP::sgt, IP::ugt, isUnsigned);
+      })
       .Case([&](GreaterOrEqualOp) {
-        return compare(b, loc, args, FP::OGE, IP::sge);
+        return compare(b, loc, args, FP::OGE, IP::sge, IP::uge, isUnsigned);
       })
       .Case([&](AndOp) {
         return arith::AndIOp::create(b, loc, args[0], args[1]);
@@ -180,16 +213,22 @@ static Value emitScalar(Operation *op, OpBuilder &b, Location loc,
       .Case([&](AbsOp) -> Value {
         if (isa<FloatType>(args[0].getType()))
           return math::AbsFOp::create(b, loc, args[0]);
+        if (isUnsigned)
+          return args[0];
         return math::AbsIOp::create(b, loc, args[0]);
       })
       .Case([&](ReluOp) {
-        return arith2<arith::MaximumFOp, arith::MaxSIOp>(
-            b, loc, {args[0], createZero(b, loc, args[0].getType())});
+        return arith2<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(
+            b, loc, {args[0], createZero(b, loc, args[0].getType())},
+            isUnsigned);
       })
       .Case([&](GeluOp g) {
         return gelu(b, loc, args[0], g.getApproximate() == "tanh");
       })
-      .Case([&](CastOp) { return castScalar(b, loc, args[0], resultType); })
+      .Case([&](CastOp c) {
+        return castScalar(b, loc, args[0], resultType, isUnsigned,
+                          isUnsignedTensor(c.getResult()));
+      })
       .Default([](Operation *) { return Value(); });
 }
 
@@ -203,14 +242,8 @@ struct ElementwiseToGeneric : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    // arith computes on signless integers only; unsigned tensors (quantized
-    // data) are handled by the quantization lowerings, not here.
-    for (Type type : op->getOperandTypes())
-      if (cast<RankedTensorType>(type).getElementType().isUnsignedInteger())
-        return rewriter.notifyMatchFailure(op, "unsigned integer operands");
-    if (resultType.getElementType().isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned integer result");
+    auto resultType =
+        toSignless(cast<RankedTensorType>(op->getResult(0).getType()));
     Value result = buildBroadcastGeneric(
         rewriter, op.getLoc(), resultType, adaptor.getOperands(),
         op->getOperands(), [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -232,7 +265,8 @@ struct IdentityToOperand : OpConversionPattern<IdentityOp> {
 };
 } // namespace
 
-void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
+void populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
   patterns
       .add<ElementwiseToGeneric<AddOp>, ElementwiseToGeneric<SubOp>,
            ElementwiseToGeneric<MulOp>, ElementwiseToGeneric<DivOp>,
@@ -250,7 +284,7 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
            ElementwiseToGeneric<NegOp>, ElementwiseToGeneric<AbsOp>,
            ElementwiseToGeneric<ReluOp>, ElementwiseToGeneric<GeluOp>,
            ElementwiseToGeneric<CastOp>, IdentityToOperand>(
-          patterns.getContext());
+          converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -61,7 +61,7 @@ struct GatherToLinalg : OpConversionPattern<GatherOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
-    RankedTensorType resultType = op.getType();
+    RankedTensorType resultType = toSignless(op.getType());
     int64_t dataRank = op.getData().getType().getRank();
     int64_t indicesRank = op.getIndices().getType().getRank();
     int64_t axis = *normalizeAxis(op.getAxis(), dataRank);
@@ -144,11 +144,11 @@ struct SplitToSlices : OpConversionPattern<SplitOp> {
                             ? OpFoldResult(size)
                             : tensor::getMixedSize(rewriter, loc, input, d));
       offsets[axis] = offset;
-      results.push_back(
-          castTo(rewriter, loc,
-                 tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
-                                                sizes, strides),
-                 op.getResult(p).getType()));
+      results.push_back(castTo(
+          rewriter, loc,
+          tensor::ExtractSliceOp::create(rewriter, loc, input, offsets, sizes,
+                                         strides),
+          toSignless(cast<RankedTensorType>(op.getResult(p).getType()))));
       offset = arith::AddIOp::create(rewriter, loc, offset, size);
     }
     rewriter.replaceOp(op, results);
@@ -163,7 +163,7 @@ struct ConcatToInserts : OpConversionPattern<ConcatOp> {
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
+    RankedTensorType resultType = toSignless(op.getType());
     int64_t rank = resultType.getRank();
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
     ValueRange inputs = adaptor.getInputs();
@@ -246,7 +246,7 @@ struct SliceToExtractSlice : OpConversionPattern<SliceOp> {
         op, castTo(rewriter, loc,
                    tensor::ExtractSliceOp::create(rewriter, loc, data, offsets,
                                                   sizes, strides),
-                   op.getType()));
+                   toSignless(op.getType())));
     return success();
   }
 };
@@ -273,18 +273,21 @@ struct ConstantOfShapeToFill : OpConversionPattern<ConstantOfShapeOp> {
   matchAndRewrite(ConstantOfShapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
+    RankedTensorType type = toSignless(op.getType());
     auto value = dyn_cast<DenseElementsAttr>(op.getValue());
-    if (!value || type.getElementType().isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "value not dense or unsigned");
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "value not dense");
     SmallVector<Value> sizes;
     for (int64_t d = 0; d < type.getRank(); ++d)
       sizes.push_back(toIndex(
           rewriter, loc, extractI64(rewriter, loc, adaptor.getShape(), d)));
     Value init =
         tensor::EmptyOp::create(rewriter, loc, type, dynamicOf(type, sizes));
-    Value fill = arith::ConstantOp::create(
-        rewriter, loc, cast<TypedAttr>(value.getValues<Attribute>()[0]));
+    auto first = cast<TypedAttr>(value.getValues<Attribute>()[0]);
+    if (auto integer = dyn_cast<IntegerAttr>(first))
+      first =
+          rewriter.getIntegerAttr(type.getElementType(), integer.getValue());
+    Value fill = arith::ConstantOp::create(rewriter, loc, first);
     rewriter.replaceOp(
         op, linalg::FillOp::create(rewriter, loc, fill, init).getResult(0));
     return success();
@@ -369,11 +372,9 @@ struct ExpandToGeneric : OpConversionPattern<ExpandOp> {
   matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
+    RankedTensorType type = toSignless(op.getType());
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
-    if (type.getElementType().isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned data");
     int64_t rank = type.getRank(), offset = rank - inputType.getRank();
     // Result size: the shape's entry, unless it is 1 (then the input's).
     SmallVector<Value> sizes;
@@ -408,9 +409,7 @@ struct TriluToGeneric : OpConversionPattern<TriluOp> {
   matchAndRewrite(TriluOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    if (type.getElementType().isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned data");
+    RankedTensorType type = toSignless(op.getType());
     int64_t rank = type.getRank();
     Value k = index(rewriter, loc, 0);
     if (Value kTensor = adaptor.getK()) {
@@ -440,11 +439,12 @@ struct TriluToGeneric : OpConversionPattern<TriluOp> {
 };
 } // namespace
 
-void populateIndexingToLinalgPatterns(RewritePatternSet &patterns) {
+void populateIndexingToLinalgPatterns(const TypeConverter &converter,
+                                      RewritePatternSet &patterns) {
   patterns.add<GatherToLinalg, SplitToSlices, ConcatToInserts,
                SliceToExtractSlice, ShapeToFromElements, ConstantOfShapeToFill,
                RangeToGeneric, ExpandToGeneric, TriluToGeneric>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -293,8 +293,9 @@ struct GemmToLinalg : OpConversionPattern<GemmOp> {
 };
 } // namespace
 
-void populateMatmulToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToLinalg, GemmToLinalg>(patterns.getContext());
+void populateMatmulToLinalgPatterns(const TypeConverter &converter,
+                                    RewritePatternSet &patterns) {
+  patterns.add<MatMulToLinalg, GemmToLinalg>(converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -1,54 +1,113 @@
-//===- Quantization.cpp - DequantizeLinear as a linalg.generic ------------===//
+//===- Quantization.cpp - quantize, dequantize, integer matrix products ---===//
 //
-// Quantized weights are constants of narrow (often unsigned) integers. arith
-// computes on signless integers, so a constant's bytes are read as i8 (the
-// importer stores 4-bit values one to a byte, already sign- or
-// zero-extended) and the scale and zero point are indexed per tensor, per
-// axis or per block of the quantized axis.
+// The conversion has made integer tensors signless, so each lowering takes
+// signedness from the xf op's own types. Scales and zero points are indexed
+// per tensor, per axis or per block of the quantized axis. Rounding is half
+// to even and results saturate, as ONNX specifies.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Broadcast.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include <limits>
 
 namespace mlir::xf {
 
-/// The integers of an xf constant as a signless tensor, 8 bits wide for
-/// narrower types; null if `value` is not such a constant.
-static Value signlessConstant(OpBuilder &b, Location loc, Value value) {
-  auto constant = value.getDefiningOp<ConstantOp>();
-  if (!constant)
-    return {};
-  RankedTensorType type = constant.getType();
-  unsigned width = std::max(8u, type.getElementType().getIntOrFloatBitWidth());
-  auto signless = type.clone(b.getIntegerType(width));
-  Attribute attr;
-  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
-    attr = DenseElementsAttr::getFromRawBuffer(signless, dense.getRawData());
-  else if (auto resource =
-               dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-    attr = DenseResourceElementsAttr::get(signless, resource.getRawHandle());
-  if (!attr)
-    return {};
-  return arith::ConstantOp::create(b, loc, signless, cast<TypedAttr>(attr));
+static bool isUnsignedTensor(Value v) {
+  return cast<RankedTensorType>(v.getType())
+      .getElementType()
+      .isUnsignedInteger();
 }
 
-/// An integer tensor as arith can use it: signless as is, or a constant's
-/// bytes reread; null when neither (a computed unsigned tensor).
-static Value usableIntegers(OpBuilder &b, Location loc, Value converted,
-                            Value original) {
-  auto type = cast<RankedTensorType>(original.getType());
-  if (type.getElementType().isSignlessInteger() &&
-      type.getElementType().getIntOrFloatBitWidth() >= 8)
-    return converted;
-  return signlessConstant(b, loc, original);
+static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+/// An integer scalar as a float (or wider integer), by its signedness.
+static Value extendInteger(OpBuilder &b, Location loc, Value v, Type to,
+                           bool isUnsigned) {
+  if (isa<FloatType>(to))
+    return isUnsigned ? arith::UIToFPOp::create(b, loc, to, v).getResult()
+                      : arith::SIToFPOp::create(b, loc, to, v).getResult();
+  return isUnsigned ? arith::ExtUIOp::create(b, loc, to, v).getResult()
+                    : arith::ExtSIOp::create(b, loc, to, v).getResult();
+}
+
+/// The range of an integer element type of the xf level.
+static std::pair<double, double> integerRange(Type type) {
+  unsigned width = type.getIntOrFloatBitWidth();
+  if (type.isUnsignedInteger())
+    return {0.0, std::ldexp(1.0, width) - 1};
+  return {-std::ldexp(1.0, width - 1), std::ldexp(1.0, width - 1) - 1};
+}
+
+/// saturate(round_half_even(x / scale) + zeroPoint) as an integer of type
+/// `to` (signless) whose xf type has the range [lo, hi].
+static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
+                            Value zeroPoint, Type to, double lo, double hi,
+                            bool isUnsigned) {
+  Type f = x.getType();
+  Value q = math::RoundEvenOp::create(b, loc,
+                                      arith::DivFOp::create(b, loc, x, scale));
+  if (zeroPoint)
+    q = arith::AddFOp::create(b, loc, q, zeroPoint);
+  q = arith::MinimumFOp::create(
+      b, loc,
+      arith::MaximumFOp::create(b, loc, q, floatConstant(b, loc, f, lo))
+          .getResult(),
+      floatConstant(b, loc, f, hi));
+  return isUnsigned ? arith::FPToUIOp::create(b, loc, to, q).getResult()
+                    : arith::FPToSIOp::create(b, loc, to, q).getResult();
+}
+
+/// How a (De)QuantizeLinear op of rank `rank` reads its scale and zero
+/// point: per tensor, along `axis`, or per block of `blockSize` along it.
+static AffineMap scaleMap(OpBuilder &b, RankedTensorType scaleType,
+                          int64_t rank, int64_t axis, int64_t blockSize) {
+  SmallVector<AffineExpr> exprs;
+  bool perTensor = scaleType.getRank() == 0 ||
+                   (scaleType.getRank() == 1 && scaleType.getDimSize(0) == 1 &&
+                    blockSize == 0);
+  if (perTensor) {
+    for (int64_t i = 0; i < scaleType.getRank(); ++i)
+      exprs.push_back(b.getAffineConstantExpr(0));
+  } else if (blockSize == 0) {
+    exprs.push_back(b.getAffineDimExpr(axis));
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(d == axis ? b.getAffineDimExpr(d).floorDiv(blockSize)
+                                : b.getAffineDimExpr(d));
+  }
+  return AffineMap::get(rank, 0, exprs, b.getContext());
+}
+
+/// A parallel generic over `like`'s shape, producing `resultType`, that
+/// reads `inputs` through `maps` (the result's identity map is added).
+static Value elementwiseGeneric(OpBuilder &b, Location loc, Value like,
+                                RankedTensorType resultType, ValueRange inputs,
+                                SmallVector<AffineMap> maps,
+                                ScalarBuilder body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> dynamicSizes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (resultType.isDynamicDim(d))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, like, d));
+  Value init = tensor::EmptyOp::create(b, loc, resultType, dynamicSizes);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(nb, l, body(nb, l, args));
+      });
+  return generic.getResult(0);
 }
 
 namespace {
@@ -58,116 +117,210 @@ struct DequantizeLinearToGeneric : OpConversionPattern<DequantizeLinearOp> {
   LogicalResult
   matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     RankedTensorType resultType = op.getType();
     int64_t rank = resultType.getRank();
-    Value input =
-        usableIntegers(rewriter, loc, adaptor.getInput(), op.getInput());
-    if (!input)
-      return rewriter.notifyMatchFailure(op, "computed unsigned input");
-    Value zeroPoint;
-    if (op.getZeroPoint()) {
-      zeroPoint = usableIntegers(rewriter, loc, adaptor.getZeroPoint(),
-                                 op.getZeroPoint());
-      if (!zeroPoint)
-        return rewriter.notifyMatchFailure(op, "computed unsigned zero point");
-    }
-    // 8-bit unsigned data was reread as i8: convert it as unsigned.
-    auto isUnsigned8 = [](Value original) {
-      Type t = cast<RankedTensorType>(original.getType()).getElementType();
-      return t.isUnsignedInteger(8);
-    };
-
-    // How the scale (and zero point) is indexed.
-    auto scaleType = op.getScale().getType();
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
-    SmallVector<AffineExpr> scaleExprs;
-    bool perTensor = scaleType.getRank() == 0 ||
-                     (scaleType.getRank() == 1 &&
-                      scaleType.getDimSize(0) == 1 && op.getBlockSize() == 0);
-    if (perTensor) {
-      for (int64_t i = 0; i < scaleType.getRank(); ++i)
-        scaleExprs.push_back(rewriter.getAffineConstantExpr(0));
-    } else if (op.getBlockSize() == 0) {
-      scaleExprs.push_back(rewriter.getAffineDimExpr(axis));
-    } else {
-      for (int64_t d = 0; d < rank; ++d)
-        scaleExprs.push_back(
-            d == axis ? rewriter.getAffineDimExpr(d).floorDiv(op.getBlockSize())
-                      : rewriter.getAffineDimExpr(d));
-    }
-    AffineMap scaleMap = AffineMap::get(rank, 0, scaleExprs, getContext());
-    SmallVector<Value> inputs = {input, adaptor.getScale()};
+    AffineMap indexing = scaleMap(rewriter, op.getScale().getType(), rank, axis,
+                                  op.getBlockSize());
+    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
     SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
-                                   scaleMap};
+                                   indexing};
+    Value zeroPoint = adaptor.getZeroPoint();
     if (zeroPoint) {
       inputs.push_back(zeroPoint);
-      maps.push_back(scaleMap);
+      maps.push_back(indexing);
     }
-    maps.push_back(rewriter.getMultiDimIdentityMap(rank));
-    SmallVector<Value> dynamicSizes;
-    for (int64_t d = 0; d < rank; ++d)
-      if (resultType.isDynamicDim(d))
-        dynamicSizes.push_back(tensor::DimOp::create(rewriter, loc, input, d));
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, resultType, dynamicSizes);
     Type element = resultType.getElementType();
-    bool inputUnsigned = isUnsigned8(op.getInput());
-    bool zpUnsigned = op.getZeroPoint() && isUnsigned8(op.getZeroPoint());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          auto toFloat = [&](Value v, bool isUnsigned) -> Value {
-            if (isUnsigned)
-              return arith::UIToFPOp::create(b, l, element, v);
-            return arith::SIToFPOp::create(b, l, element, v);
-          };
-          Value x = toFloat(args[0], inputUnsigned);
-          if (zeroPoint)
-            x = arith::SubFOp::create(b, l, x, toFloat(args[2], zpUnsigned));
-          linalg::YieldOp::create(
-              b, l, arith::MulFOp::create(b, l, x, args[1]).getResult());
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    bool inputUnsigned = isUnsignedTensor(op.getInput());
+    bool zpUnsigned = zeroPoint && isUnsignedTensor(op.getZeroPoint());
+    rewriter.replaceOp(
+        op,
+        elementwiseGeneric(
+            rewriter, op.getLoc(), adaptor.getInput(), resultType, inputs, maps,
+            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+              Value x = extendInteger(b, l, args[0], element, inputUnsigned);
+              if (zeroPoint)
+                x = arith::SubFOp::create(
+                    b, l, x, extendInteger(b, l, args[2], element, zpUnsigned));
+              return arith::MulFOp::create(b, l, x, args[1]);
+            }));
     return success();
   }
 };
 
-/// Unsigned or sub-byte constants are only read by the quantization
-/// lowerings, which take their bytes directly; they keep their type here
-/// through a bitcast of the signless constant, and fold away once unused.
-struct UnsignedConstantToArith : OpConversionPattern<ConstantOp> {
+struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
+
   LogicalResult
-  matchAndRewrite(ConstantOp op, OpAdaptor,
+  matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Type element = op.getType().getElementType();
-    if (!isa<IntegerType>(element) ||
-        (element.isSignlessInteger() && element.getIntOrFloatBitWidth() >= 8))
-      return rewriter.notifyMatchFailure(op, "an ordinary constant");
-    auto signlessType = op.getType().clone(
-        rewriter.getIntegerType(element.getIntOrFloatBitWidth()));
-    Attribute attr;
-    if (auto dense = dyn_cast<DenseElementsAttr>(op.getValue()))
-      attr =
-          DenseElementsAttr::getFromRawBuffer(signlessType, dense.getRawData());
-    else if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
-      attr =
-          DenseResourceElementsAttr::get(signlessType, resource.getRawHandle());
-    if (!attr)
-      return rewriter.notifyMatchFailure(op, "unknown constant storage");
-    Value signless = arith::ConstantOp::create(
-        rewriter, op.getLoc(), signlessType, cast<TypedAttr>(attr));
-    rewriter.replaceOpWithNewOp<tensor::BitcastOp>(op, op.getType(), signless);
+    RankedTensorType resultType = toSignless(op.getType());
+    int64_t rank = resultType.getRank();
+    int64_t axis = *normalizeAxis(op.getAxis(), rank);
+    AffineMap indexing = scaleMap(rewriter, op.getScale().getType(), rank, axis,
+                                  op.getBlockSize());
+    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
+                                   indexing};
+    Value zeroPoint = adaptor.getZeroPoint();
+    if (zeroPoint) {
+      inputs.push_back(zeroPoint);
+      maps.push_back(indexing);
+    }
+    Type xfElement = op.getType().getElementType();
+    bool isUnsigned = xfElement.isUnsignedInteger();
+    auto [lo, hi] = integerRange(xfElement);
+    rewriter.replaceOp(
+        op, elementwiseGeneric(
+                rewriter, op.getLoc(), adaptor.getInput(), resultType, inputs,
+                maps, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value zp;
+                  if (zeroPoint)
+                    zp = extendInteger(b, l, args[2], args[0].getType(),
+                                       isUnsigned);
+                  return quantizeScalar(b, l, args[0], args[1], zp,
+                                        resultType.getElementType(), lo, hi,
+                                        isUnsigned);
+                }));
+    return success();
+  }
+};
+
+/// min(0, min x) and max(0, max x) in one pass; scale = (max - min) / 255
+/// (1 when the range is empty, as ONNX Runtime does), zero point =
+/// round(clamp(-min / scale, 0, 255)), then x quantized with them.
+struct DynamicQuantizeLinearToLinalg
+    : OpConversionPattern<DynamicQuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DynamicQuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t rank = inputType.getRank();
+    Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
+    auto scalarType = RankedTensorType::get({}, f32);
+    Value zero = floatConstant(rewriter, loc, f32, 0.0);
+    Value bound =
+        linalg::FillOp::create(
+            rewriter, loc, zero,
+            tensor::EmptyOp::create(rewriter, loc, scalarType, ValueRange{})
+                .getResult())
+            .getResult(0);
+    AffineMap toScalar = AffineMap::get(rank, 0, {}, getContext());
+    auto range = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{scalarType, scalarType}, ValueRange{input},
+        ValueRange{bound, bound},
+        {rewriter.getMultiDimIdentityMap(rank), toScalar, toScalar},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
+                         arith::MaximumFOp::create(b, l, args[0], args[2])});
+        });
+    auto scalar = [&](Value t) -> Value {
+      return tensor::ExtractOp::create(rewriter, loc, t, ValueRange{});
+    };
+    Value min = scalar(range.getResult(0)), max = scalar(range.getResult(1));
+    Value span = arith::SubFOp::create(rewriter, loc, max, min);
+    Value empty = arith::CmpFOp::create(rewriter, loc,
+                                        arith::CmpFPredicate::OEQ, span, zero);
+    Value scale = arith::SelectOp::create(
+        rewriter, loc, empty, floatConstant(rewriter, loc, f32, 1.0),
+        arith::DivFOp::create(rewriter, loc, span,
+                              floatConstant(rewriter, loc, f32, 255.0)));
+    Value zeroPointF = math::RoundEvenOp::create(
+        rewriter, loc,
+        arith::MinimumFOp::create(
+            rewriter, loc,
+            arith::MaximumFOp::create(
+                rewriter, loc,
+                arith::DivFOp::create(rewriter, loc,
+                                      arith::NegFOp::create(rewriter, loc, min),
+                                      scale),
+                zero),
+            floatConstant(rewriter, loc, f32, 255.0)));
+    Value zeroPoint = arith::FPToUIOp::create(rewriter, loc, i8, zeroPointF);
+    auto toTensor = [&](Value v) -> Value {
+      return tensor::FromElementsOp::create(
+          rewriter, loc, RankedTensorType::get({}, v.getType()), v);
+    };
+    Value y = elementwiseGeneric(
+        rewriter, loc, input, toSignless(op.getY().getType()), {input},
+        {rewriter.getMultiDimIdentityMap(rank)},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return quantizeScalar(b, l, args[0], scale, zeroPointF, i8, 0.0,
+                                255.0, /*isUnsigned=*/true);
+        });
+    rewriter.replaceOp(op, {y, toTensor(scale), toTensor(zeroPoint)});
+    return success();
+  }
+};
+
+/// (lhs - lhs_zero_point) and (rhs - rhs_zero_point) widened to i32, then
+/// their xf.matmul, which lowers as any matrix product does.
+struct MatMulIntegerToMatMul : OpConversionPattern<MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type();
+    // A zero point per row of lhs (its dimension rank-2) or per column of
+    // rhs (rank-1), or one for all.
+    auto widen = [&](Value original, Value value, Value originalZp,
+                     Value zeroPoint, int64_t fromEnd) -> Value {
+      auto type = cast<RankedTensorType>(value.getType());
+      auto zpType = cast<RankedTensorType>(zeroPoint.getType());
+      int64_t rank = type.getRank();
+      SmallVector<AffineExpr> zpExprs;
+      if (zpType.getNumElements() != 1) {
+        if (rank < fromEnd)
+          return {};
+        zpExprs.push_back(rewriter.getAffineDimExpr(rank - fromEnd));
+      } else {
+        zpExprs.assign(zpType.getRank(), rewriter.getAffineConstantExpr(0));
+      }
+      bool isUnsigned = isUnsignedTensor(original),
+           zpUnsigned = isUnsignedTensor(originalZp);
+      return elementwiseGeneric(
+          rewriter, loc, value, type.clone(i32), {value, zeroPoint},
+          {rewriter.getMultiDimIdentityMap(rank),
+           AffineMap::get(rank, 0, zpExprs, getContext())},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::SubIOp::create(
+                b, l, extendInteger(b, l, args[0], i32, isUnsigned),
+                extendInteger(b, l, args[1], i32, zpUnsigned));
+          });
+    };
+    Value lhs = widen(op.getLhs(), adaptor.getLhs(), op.getLhsZeroPoint(),
+                      adaptor.getLhsZeroPoint(), 2);
+    Value rhs = widen(op.getRhs(), adaptor.getRhs(), op.getRhsZeroPoint(),
+                      adaptor.getRhsZeroPoint(), 1);
+    if (!lhs || !rhs)
+      return rewriter.notifyMatchFailure(op, "zero point of a vector operand");
+    FailureOr<Value> product =
+        createInferred<MatMulOp>(rewriter, loc, {lhs, rhs});
+    if (failed(product))
+      return rewriter.notifyMatchFailure(op, "operand shapes do not multiply");
+    Value result = *product;
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
 } // namespace
 
-void populateQuantizationToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<DequantizeLinearToGeneric, UnsignedConstantToArith>(
-      patterns.getContext());
+void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<DequantizeLinearToGeneric, QuantizeLinearToGeneric,
+               DynamicQuantizeLinearToLinalg, MatMulIntegerToMatMul>(
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

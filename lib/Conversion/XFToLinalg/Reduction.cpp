@@ -125,11 +125,12 @@ struct ReduceToLinalg : OpConversionPattern<OpTy> {
 };
 } // namespace
 
-void populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
+void populateReductionToLinalgPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns) {
   patterns.add<ReduceToLinalg<ReduceSumOp, ReduceKind::Sum>,
                ReduceToLinalg<ReduceMeanOp, ReduceKind::Mean>,
                ReduceToLinalg<ReduceMaxOp, ReduceKind::Max>>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -99,7 +99,7 @@ struct UnsqueezeToExpandShape : OpConversionPattern<UnsqueezeOp> {
   LogicalResult
   matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType = op.getType();
+    RankedTensorType resultType = toSignless(op.getType());
     SmallVector<int64_t> axes =
         *normalizeAxes(op.getAxes(), resultType.getRank());
     SmallVector<Value> sizes;
@@ -131,7 +131,7 @@ struct SqueezeToCollapseShape : OpConversionPattern<SqueezeOp> {
         if (size == 1)
           axes.push_back(d);
     rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getType(), adaptor.getData(),
+        op, toSignless(op.getType()), adaptor.getData(),
         getUnitDimGroups(inputType.getRank(), axes));
     return success();
   }
@@ -184,7 +184,8 @@ struct ReshapeToTensorReshape : OpConversionPattern<ReshapeOp> {
       resolved.push_back(toIndex(
           arith::SelectOp::create(b, loc, isInferred, inferred, entry)));
     }
-    rewriter.replaceOp(op, reshapeTo(b, loc, input, op.getType(), resolved));
+    rewriter.replaceOp(
+        op, reshapeTo(b, loc, input, toSignless(op.getType()), resolved));
     return success();
   }
 };
@@ -199,7 +200,7 @@ struct FlattenToTensorReshape : OpConversionPattern<FlattenOp> {
     int64_t rank = op.getInput().getType().getRank();
     int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
     rewriter.replaceOp(op,
-                       reshapeTo(rewriter, loc, input, op.getType(),
+                       reshapeTo(rewriter, loc, input, toSignless(op.getType()),
                                  {product(rewriter, loc, input, 0, axis),
                                   product(rewriter, loc, input, axis, rank)}));
     return success();
@@ -207,10 +208,11 @@ struct FlattenToTensorReshape : OpConversionPattern<FlattenOp> {
 };
 } // namespace
 
-void populateReshapeToTensorPatterns(RewritePatternSet &patterns) {
+void populateReshapeToTensorPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns) {
   patterns.add<UnsqueezeToExpandShape, SqueezeToCollapseShape,
                ReshapeToTensorReshape, FlattenToTensorReshape>(
-      patterns.getContext());
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

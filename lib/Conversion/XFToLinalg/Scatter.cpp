@@ -57,7 +57,7 @@ struct GatherElementsToGeneric : OpConversionPattern<GatherElementsOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
-    RankedTensorType type = op.getType();
+    RankedTensorType type = toSignless(op.getType());
     int64_t rank = type.getRank();
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
     Value init = tensor::EmptyOp::create(
@@ -92,7 +92,7 @@ struct GatherNDToGeneric : OpConversionPattern<GatherNDOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
-    RankedTensorType type = op.getType();
+    RankedTensorType type = toSignless(op.getType());
     int64_t rank = type.getRank();
     int64_t indicesRank = op.getIndices().getType().getRank();
     int64_t tuple = op.getIndices().getType().getShape().back();
@@ -162,13 +162,14 @@ struct ScatterNDToLoops : OpConversionPattern<ScatterNDOp> {
     Location loc = op.getLoc();
     Value data = adaptor.getData(), indices = adaptor.getIndices(),
           updates = adaptor.getUpdates();
-    Type element = op.getType().getElementType();
-    if (element.isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned data");
+    Type element = toSignless(op.getType()).getElementType();
+    StringRef reduction = op.getReduction();
+    if (op.getType().getElementType().isUnsignedInteger() &&
+        (reduction == "max" || reduction == "min"))
+      return rewriter.notifyMatchFailure(op, "unsigned max/min reduction");
     int64_t indicesRank = op.getIndices().getType().getRank();
     int64_t tuple = op.getIndices().getType().getShape().back();
     int64_t dataRank = op.getType().getRank();
-    StringRef reduction = op.getReduction();
     SmallVector<Value> extents;
     for (int64_t d = 0; d + 1 < indicesRank; ++d)
       extents.push_back(tensor::DimOp::create(rewriter, loc, indices, d));
@@ -224,8 +225,6 @@ struct NonZeroToLoops : OpConversionPattern<NonZeroOp> {
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     Type element = inputType.getElementType();
-    if (element.isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned data");
     int64_t rank = inputType.getRank();
     SmallVector<Value> extents;
     for (int64_t d = 0; d < rank; ++d)
@@ -296,7 +295,7 @@ struct TopKByRank : OpConversionPattern<TopKOp> {
     Value input = adaptor.getInput();
     auto inputType = cast<RankedTensorType>(input.getType());
     Type element = inputType.getElementType();
-    if (element.isUnsignedInteger())
+    if (op.getInput().getType().getElementType().isUnsignedInteger())
       return rewriter.notifyMatchFailure(op, "unsigned data");
     int64_t rank = inputType.getRank();
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
@@ -396,9 +395,10 @@ struct TopKByRank : OpConversionPattern<TopKOp> {
 };
 } // namespace
 
-void populateScatterToLinalgPatterns(RewritePatternSet &patterns) {
+void populateScatterToLinalgPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns) {
   patterns.add<GatherElementsToGeneric, GatherNDToGeneric, ScatterNDToLoops,
-               NonZeroToLoops, TopKByRank>(patterns.getContext());
+               NonZeroToLoops, TopKByRank>(converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

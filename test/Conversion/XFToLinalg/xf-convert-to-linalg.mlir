@@ -80,3 +80,71 @@ func.func @unlowered(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %0 = xf.cumsum %x {axis = 1 : i64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+// Unsigned tensors become signless, model inputs and outputs included; the
+// ops read signedness from their xf types.
+// CHECK-LABEL: func.func @unsigned_elementwise
+// CHECK-SAME: (%{{.*}}: tensor<4xi8>, %{{.*}}: tensor<4xi8>) -> (tensor<4xf32>, tensor<4xi1>, tensor<4xi8>)
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+// CHECK: arith.cmpi ult
+// CHECK: arith.divui
+func.func @unsigned_elementwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xf32>, tensor<4xi1>, tensor<4xui8>) {
+  %0 = xf.cast %a : (tensor<4xui8>) -> tensor<4xf32>
+  %1 = xf.less %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  %2 = xf.div %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xi1>, tensor<4xui8>
+}
+
+// -----
+
+// DynamicQuantizeLinear: the range (including 0) in one reduction, then the
+// scale, the zero point and the data quantized with them.
+// CHECK-LABEL: func.func @dynamic_quantize
+// CHECK-SAME: -> (tensor<?x8xi8>, tensor<f32>, tensor<i8>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
+// CHECK: arith.minimumf
+// CHECK: arith.maximumf
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK: %[[ZP:.+]] = math.roundeven
+// CHECK: arith.fptoui %[[ZP]] : f32 to i8
+// CHECK: linalg.generic
+// CHECK: arith.divf %{{.*}}, %[[SCALE]]
+// CHECK: math.roundeven
+// CHECK: arith.addf %{{.*}}, %[[ZP]]
+// CHECK: arith.fptoui %{{.*}} : f32 to i8
+func.func @dynamic_quantize(%x: tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>) {
+  %y, %s, %z = xf.dynamic_quantize_linear %x : (tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>)
+  return %y, %s, %z : tensor<?x8xui8>, tensor<f32>, tensor<ui8>
+}
+
+// -----
+
+// QuantizeLinear saturates to the result type's range.
+// CHECK-LABEL: func.func @quantize_signed
+// CHECK: arith.constant -1.280000e+02 : f32
+// CHECK: arith.constant 1.270000e+02 : f32
+// CHECK: arith.fptosi %{{.*}} : f32 to i8
+func.func @quantize_signed(%x: tensor<4x8xf32>, %s: tensor<f32>, %z: tensor<i8>) -> tensor<4x8xi8> {
+  %0 = xf.quantize_linear %x, %s, %z : (tensor<4x8xf32>, tensor<f32>, tensor<i8>) -> tensor<4x8xi8>
+  return %0 : tensor<4x8xi8>
+}
+
+// -----
+
+// MatMulInteger: each operand less its zero point (per row of the left
+// one here), widened to i32 by its signedness, then an i32 matmul.
+// CHECK-DAG: #[[ROWS:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-DAG: #[[ONE:.+]] = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @matmul_integer
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[ROWS]], #{{.+}}]
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[ONE]], #{{.+}}]
+// CHECK: arith.extsi %{{.*}} : i8 to i32
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x8xi32>, tensor<8x2xi32>)
+func.func @matmul_integer(%a: tensor<?x8xui8>, %b: tensor<8x2xi8>, %za: tensor<?xui8>, %zb: tensor<i8>) -> tensor<?x2xi32> {
+  %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<?x8xui8>, tensor<8x2xi8>, tensor<?xui8>, tensor<i8>) -> tensor<?x2xi32>
+  return %0 : tensor<?x2xi32>
+}

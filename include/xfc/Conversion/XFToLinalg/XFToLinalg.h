@@ -3,42 +3,65 @@
 #ifndef XFC_CONVERSION_XFTOLINALG_XFTOLINALG_H
 #define XFC_CONVERSION_XFTOLINALG_XFTOLINALG_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::xf {
 
+/// `type` with signless integer elements: unsigned and signed integers keep
+/// their width, sub-byte ones (stored a value per byte) become i8. arith
+/// computes on signless integers only, so each lowering takes signedness
+/// from the xf op's own types.
+RankedTensorType toSignless(RankedTensorType type);
+
+/// Converts tensors as `toSignless` does; every other type is kept.
+class SignlessTypeConverter : public TypeConverter {
+public:
+  SignlessTypeConverter();
+};
+
 /// Element-wise ops with ONNX broadcasting (arithmetic, comparisons, logic,
 /// unary math, Where, Cast, Max/Min) as `linalg.generic`.
-void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+void populateElementwiseToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns);
 
 /// MatMul and Gemm as `linalg.matmul` / `linalg.batch_matmul` where they fit,
 /// a `linalg.generic` contraction otherwise.
-void populateMatmulToLinalgPatterns(RewritePatternSet &patterns);
+void populateMatmulToLinalgPatterns(const TypeConverter &converter,
+                                    RewritePatternSet &patterns);
 
 /// ReduceSum, ReduceMean and ReduceMax as linalg reductions.
-void populateReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateReductionToLinalgPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns);
 
 /// Unsqueeze/Squeeze as expand/collapse_shape; Reshape and Flatten as a
 /// collapse and an expansion to sizes computed by ONNX's rules.
-void populateReshapeToTensorPatterns(RewritePatternSet &patterns);
+void populateReshapeToTensorPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns);
 
 /// Softmax, LogSoftmax, the normalizations and Linear written as the
 /// reductions, products and element-wise xf ops they consist of.
-void populateDecompositionPatterns(RewritePatternSet &patterns);
+void populateDecompositionPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns);
 
 /// Gather, Split, Concat, Slice, Expand, Trilu, Shape, ConstantOfShape and
 /// Range on tensors.
-void populateIndexingToLinalgPatterns(RewritePatternSet &patterns);
+void populateIndexingToLinalgPatterns(const TypeConverter &converter,
+                                      RewritePatternSet &patterns);
 
 /// DequantizeLinear (per tensor, per axis, blocked) on constant weights.
-void populateQuantizationToLinalgPatterns(RewritePatternSet &patterns);
+void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns);
 
 /// GatherElements and GatherND as generics; ScatterND and NonZero as
 /// sequential loops; TopK by ranking.
-void populateScatterToLinalgPatterns(RewritePatternSet &patterns);
+void populateScatterToLinalgPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns);
 
 /// Constants and data movement (Transpose).
-void populateDataMovementToLinalgPatterns(RewritePatternSet &patterns);
+void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns);
 
 } // namespace mlir::xf
 
