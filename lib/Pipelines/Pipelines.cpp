@@ -52,8 +52,13 @@ void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
 void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   // Upstream's lowering, in the order docs/CPU.md records as working with
   // Debian's MLIR 22; math functions without an LLVM intrinsic (erf, tanh)
-  // become libm calls. xf-lower-expand-shape steps around an upstream crash
-  // in expand-strided-metadata (see its description); xf-outline-kernels
+  // become libm calls. xf-vectorize-contractions writes matrix products as
+  // register-blocked vector code on tensors; its transfers are unrolled to
+  // 1-D loads and stores (no temporary buffers) and its contractions become
+  // outer products, i.e. broadcasts and FMAs, only when going to LLVM: the
+  // canonicalizer would otherwise rebuild the accumulator element by
+  // element. xf-lower-expand-shape steps around an upstream crash in
+  // expand-strided-metadata (see its description); xf-outline-kernels
   // keeps LLVM from optimizing a whole model as one function.
   static constexpr llvm::StringLiteral bufferize =
       "one-shot-bufferize{bufferize-function-boundaries "
@@ -61,11 +66,14 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
       "convert-linalg-to-loops";
   static constexpr llvm::StringLiteral toLLVM =
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,finalize-memref-"
-      "to-llvm,"
-      "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
-      "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-      "reconcile-unrealized-casts";
+      "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
+      "expand-strided-metadata,lower-affine,"
+      "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
+      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+      "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
+      "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
+  pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
   if (failed(parsePassPipeline(bufferize, pm)))
     llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");

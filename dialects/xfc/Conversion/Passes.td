@@ -59,6 +59,50 @@ def InnermostContiguousLoopPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def ApproximateMathPass : Pass<"xf-approximate-math", "func::FuncOp"> {
+  let summary = "Write exp, tanh, erf, log and constant powers as arithmetic";
+  let description = [{
+    Transcendental functions become upstream's polynomial approximations
+    (accurate to a few ulp in f32) and powers with small constant exponents
+    become multiplications or square roots, instead of calls into libm: a
+    call per element keeps LLVM from vectorizing the loop around it, and
+    GPT-2's GELU (a cube and a tanh per activation) then dominated a whole
+    forward pass.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def VectorizeContractionsPass
+    : Pass<"xf-vectorize-contractions", "func::FuncOp"> {
+  let summary = "Tile matrix products into register-blocked vector kernels";
+  let description = [{
+    Each f32 contraction on tensors whose output's last dimension is the
+    right operand's contiguous one (`linalg.matmul`, `linalg.batch_matmul`
+    and the generic products the xf lowering writes) is tiled into
+    `tile-m` x `tile-n` blocks of the output (one batch at a time, columns
+    outermost so a panel of the right operand stays in cache) and a loop
+    over the reduction, one step at a time. The loops are peeled so that
+    full blocks have static sizes; those become `vector.contract`s on a
+    `tile-m` x `tile-n` accumulator that stays in registers across the
+    reduction (its reads and writes are hoisted out of it), which
+    `convert-vector-to-llvm{vector-contract-lowering=outerproduct}` turns
+    into one broadcast and `tile-n / lanes` FMAs per row and step. Leftover
+    rows are tiled again one row at a time and vectorized the same way (a
+    single token is such a row). Leftover columns stay scalar loops.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", "8",
+           "output rows per register block">,
+    Option<"tileN", "tile-n", "int64_t", "32",
+           "output columns per register block (a multiple of the vector width)">
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
   let summary = "Give every top-level loop nest of a function its own function";
   let description = [{

@@ -64,12 +64,20 @@ Value buildBroadcastGeneric(OpBuilder &b, Location loc,
     dynamicSizes.push_back(size);
   }
 
-  // Operands whose dynamic sizes may be 1 where others are not are read
-  // element by element at (index or 0); the rest through indexing maps.
+  // Splat constants become scalars in the body, where folding and math
+  // simplification see them (x^3 is then two multiplications). Operands
+  // whose dynamic sizes may be 1 where others are not are read element by
+  // element at (index or 0); the rest through indexing maps.
   SmallVector<Value> direct;
   SmallVector<AffineMap> maps;
   SmallVector<int64_t> position(operands.size(), -1);
+  SmallVector<TypedAttr> splats(operands.size());
   for (auto [k, operand] : llvm::enumerate(operands)) {
+    DenseElementsAttr constant;
+    if (matchPattern(operand, m_Constant(&constant)) && constant.isSplat()) {
+      splats[k] = constant.getSplatValue<TypedAttr>();
+      continue;
+    }
     auto type = cast<RankedTensorType>(operand.getType());
     int64_t offset = rank - type.getRank();
     bool mayStretch = false;
@@ -97,6 +105,11 @@ Value buildBroadcastGeneric(OpBuilder &b, Location loc,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         SmallVector<Value> elements;
         for (auto [k, operand] : llvm::enumerate(operands)) {
+          if (splats[k]) {
+            elements.push_back(
+                arith::ConstantOp::create(nested, nestedLoc, splats[k]));
+            continue;
+          }
           if (position[k] >= 0) {
             elements.push_back(args[position[k]]);
             continue;
