@@ -19,10 +19,12 @@ config.substitutions.append(("%xfc", os.path.join(config.xfc_tools_dir, "xfc")))
 config.substitutions.append(
     ("%zoo", os.path.join(config.xfc_src_root, "..", "shared", "models", "zoo")))
 config.excludes.append("Inputs")
-# End-to-end numerics: lowered programs run by upstream's JIT runner.
+# End-to-end numerics: lowered programs run by upstream's JIT runner, with
+# the runtime's allocator that generated code calls.
 runner_libs = ",".join(
-    os.path.join(config.llvm_tools_dir, "..", "lib", lib)
-    for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))
+    [os.path.join(config.llvm_tools_dir, "..", "lib", lib)
+     for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")]
+    + [os.path.join(config.xfc_tools_dir, "..", "lib", "libxfc_buffers.so")])
 config.substitutions.append(
     ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(

@@ -69,7 +69,8 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
       "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,"
       "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
-      "finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+      "finalize-memref-to-llvm{use-generic-functions=true},"
+      "convert-math-to-llvm,convert-math-to-libm,"
       "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
       "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());

@@ -50,7 +50,7 @@ static void release_outputs(xfc_session *session) {
     for (size_t j = 0; j < i; ++j)
       seen |= session->allocations[j] == session->allocations[i];
     if (!seen)
-      free(session->allocations[i]);
+      _mlir_memref_to_llvm_free(session->allocations[i]);
   }
   session->num_allocations = 0;
 }

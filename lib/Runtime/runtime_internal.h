@@ -29,4 +29,9 @@ extern const size_t xfc__num_outputs;
 void xfc__invoke(const xfc_tensor *inputs, xfc_tensor *outputs,
                  void **allocations);
 
+/* The allocator of generated code (buffers.c); outputs are freed with it. */
+void *_mlir_memref_to_llvm_alloc(size_t size);
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
+void _mlir_memref_to_llvm_free(void *ptr);
+
 #endif /* XFC_LIB_RUNTIME_RUNTIME_INTERNAL_H */

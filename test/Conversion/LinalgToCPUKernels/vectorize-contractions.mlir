@@ -28,7 +28,7 @@ func.func @matmul_dynamic_rows(%a: tensor<?x96xf32>, %b: tensor<96x256xf32>, %c:
 // contraction (loops later), full ones are vectorized.
 // CHECK-LABEL: func.func @batch_matmul_partial_columns
 // CHECK: scf.for {{.*}} step %c1
-// CHECK: vector.contract {{.*}} into vector<8x32xf32>
+// CHECK: vector.contract {{.*}} into vector<1x8x32xf32>
 // CHECK: linalg.batch_matmul {{.*}} tensor<1x8x8xf32>, tensor<1x8x8xf32>
 func.func @batch_matmul_partial_columns(%a: tensor<4x16x8xf32>, %b: tensor<4x8x40xf32>, %c: tensor<4x16x40xf32>) -> tensor<4x16x40xf32> {
   %r = linalg.batch_matmul ins(%a, %b : tensor<4x16x8xf32>, tensor<4x8x40xf32>) outs(%c : tensor<4x16x40xf32>) -> tensor<4x16x40xf32>
