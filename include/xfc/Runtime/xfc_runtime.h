@@ -69,6 +69,15 @@ xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
  * NULL, why the calling thread's last xfc_session_create failed. */
 const char *xfc_session_error(const xfc_session *session);
 
+/* The threads this library's parallel work runs on, the calling thread
+ * included; all its sessions share them. By default, the number of online
+ * cores, or XFC_NUM_THREADS when that is a whole number from 1 to 1024
+ * (other values are ignored); read when first needed. Setting waits for
+ * parallel work in flight; 0 restores the default. XFC_INVALID_ARGUMENT
+ * outside [0, 1024] and from inside parallel work. */
+xfc_status xfc_set_num_threads(int32_t num_threads);
+int32_t xfc_num_threads(void);
+
 /* What the model takes and returns. A dimension of -1 is symbolic: its
  * name (xfc_*_dim_name) is the model's, and inputs sharing a name must
  * agree on its size. */
