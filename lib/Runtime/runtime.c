@@ -55,17 +55,31 @@ static void release_outputs(xfc_session *session) {
   session->num_allocations = 0;
 }
 
+/* Why this thread's last xfc_session_create failed: there is no session
+ * to hold the message. */
+static _Thread_local char create_error[512];
+
 xfc_status xfc_session_create(xfc_session **session) {
-  if (!session)
+  create_error[0] = '\0';
+  if (!session) {
+    snprintf(create_error, sizeof create_error, "session is a null pointer");
     return XFC_INVALID_ARGUMENT;
+  }
+  *session = NULL;
   xfc_session *s = calloc(1, sizeof *s);
-  if (!s)
-    return XFC_OUT_OF_MEMORY;
-  s->allocations = calloc(xfc__num_outputs ? xfc__num_outputs : 1,
-                          sizeof *s->allocations);
-  if (!s->allocations) {
+  if (s)
+    s->allocations =
+        calloc(xfc__num_outputs ? xfc__num_outputs : 1, sizeof *s->allocations);
+  if (!s || !s->allocations) {
     free(s);
+    snprintf(create_error, sizeof create_error, "out of memory");
     return XFC_OUT_OF_MEMORY;
+  }
+  xfc_status status = xfc__weights_acquire(create_error, sizeof create_error);
+  if (status != XFC_OK) {
+    free(s->allocations);
+    free(s);
+    return status;
   }
   *session = s;
   return XFC_OK;
@@ -77,10 +91,11 @@ void xfc_session_destroy(xfc_session *session) {
   release_outputs(session);
   free(session->allocations);
   free(session);
+  xfc__weights_release();
 }
 
 const char *xfc_session_error(const xfc_session *session) {
-  return session ? session->error : "no session";
+  return session ? session->error : create_error;
 }
 
 /* Checks one input against the table; symbolic sizes must agree with the

@@ -52,10 +52,13 @@ def _xfc_binary():
     return found
 
 
-def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None):
+def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded"):
     """Compiles `onnx_path` into the shared library `out_path` (and its
-    header beside it). `shapes` pins input shapes: {"input_ids": (1, 128)}."""
-    command = [_xfc_binary(), str(onnx_path), "-o", str(out_path), f"--target={target}"]
+    header beside it). `shapes` pins input shapes: {"input_ids": (1, 128)}.
+    `weights="external"` writes the weights to NAME.weights beside NAME.so
+    instead of into it, to be mapped by `load` (keep the two together)."""
+    command = [_xfc_binary(), str(onnx_path), "-o", str(out_path), f"--target={target}",
+               f"--weights={weights}"]
     for name, shape in (shapes or {}).items():
         command.append(f"--shape={name}=" + "x".join(str(d) for d in shape))
     if cpu:
@@ -102,6 +105,8 @@ class Model:
         self._local = threading.local()
         self._sessions = []
         self._lock = threading.Lock()
+        # A missing or wrong weights file fails here rather than at the first run.
+        self._session()
 
     def _info(self, side, index, dim_name):
         lib = self._lib
@@ -122,7 +127,7 @@ class Model:
         if session is None:
             handle = ctypes.c_void_p()
             if self._lib.xfc_session_create(ctypes.byref(handle)) != 0:
-                raise XfcError("cannot create a session")
+                raise XfcError(self._lib.xfc_session_error(None).decode())
             session = self._local.session = handle
             with self._lock:
                 self._sessions.append(handle)

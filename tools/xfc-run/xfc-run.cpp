@@ -276,7 +276,7 @@ int main(int argc, char **argv) {
 
   xfc_session *session = nullptr;
   if (lib.sessionCreate(&session) != XFC_OK) {
-    std::fprintf(stderr, "xfc-run: cannot create a session\n");
+    std::fprintf(stderr, "xfc-run: %s\n", lib.sessionError(nullptr));
     return 1;
   }
   std::vector<xfc_tensor> outputs(numOutputs);

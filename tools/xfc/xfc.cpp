@@ -21,6 +21,7 @@
 #include "xfc/Support/ModelDiagnostics.h"
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/CPU/LibraryWriter.h"
+#include "xfc/Target/CPU/WeightFile.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -54,6 +55,14 @@ int main(int argc, char **argv) {
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
       cl::init("native"));
+  cl::opt<xf::WeightStorage> weightStorage(
+      "weights", cl::desc("Where a shared library keeps the model's weights"),
+      cl::values(clEnumValN(xf::WeightStorage::Embedded, "embedded",
+                            "inside the library (the default)"),
+                 clEnumValN(xf::WeightStorage::External, "external",
+                            "in NAME.weights beside NAME.so, mapped when a "
+                            "session is created")),
+      cl::init(xf::WeightStorage::Embedded));
   cl::opt<std::string> dumpDir(
       "dump-ir-dir",
       cl::desc("Write the IR after every pass to numbered files in DIR"),
@@ -126,6 +135,11 @@ int main(int argc, char **argv) {
   // A shared library: the model compiled to object code, with a C interface
   // that the runtime adapts to xfc's.
   bool library = StringRef(outputFile).ends_with(".so");
+  if (weightStorage == xf::WeightStorage::External && !library) {
+    llvm::errs() << "xfc: --weights=external needs a shared library output "
+                    "(-o NAME.so)\n";
+    return 1;
+  }
   std::optional<xf::ModelSignature> signature;
   if (library) {
     auto main = module->lookupSymbol<func::FuncOp>("main");
@@ -171,7 +185,8 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  // A library's weights go around LLVM, straight into the library.
+  // A library's weights go around LLVM, straight into the library or its
+  // weights file.
   SmallVector<xf::WeightBlob> weights;
   SmallString<256> weightDir;
   if (library) {
@@ -188,8 +203,13 @@ int main(int argc, char **argv) {
       return 1;
     }
     weights = std::move(*moved);
+    if (weightStorage == xf::WeightStorage::External &&
+        failed(xf::readWeightsThroughTable(*module, weights, error))) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
   }
-  auto removeWeights = llvm::make_scope_exit([&] {
+  llvm::scope_exit removeWeights([&] {
     if (!weightDir.empty())
       llvm::sys::fs::remove_directories(weightDir);
   });
@@ -236,8 +256,9 @@ int main(int argc, char **argv) {
       llvm::sys::path::parent_path(
           llvm::sys::fs::getMainExecutable(argv[0], (void *)&main))
           .str();
-  if (failed(xf::writeSharedLibrary(*signature, objectPath, weights, outputFile,
-                                    toolsDir, error))) {
+  if (failed(xf::writeSharedLibrary(*signature, objectPath, weights,
+                                    weightStorage, outputFile, toolsDir,
+                                    error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;
   }

@@ -46,11 +46,17 @@ typedef enum {
   XFC_OK = 0,
   XFC_INVALID_ARGUMENT = 1, /* wrong dtype, rank, size, count or pointer */
   XFC_OUT_OF_MEMORY = 2,
-  XFC_INTERNAL = 3
+  XFC_INTERNAL = 3,
+  XFC_WEIGHTS_ERROR = 4 /* the weights file is missing, unreadable or not
+                           this library's */
 } xfc_status;
 
 typedef struct xfc_session xfc_session;
 
+/* A library compiled with --weights=external maps NAME.weights, found
+ * beside the library, when its first session is created, and checks it
+ * against what it was compiled with. On failure *session is NULL and
+ * xfc_session_error(NULL) says why, naming the file. */
 xfc_status xfc_session_create(xfc_session **session);
 void xfc_session_destroy(xfc_session *session);
 
@@ -59,8 +65,18 @@ void xfc_session_destroy(xfc_session *session);
 xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
                    size_t num_inputs, xfc_tensor *outputs, size_t num_outputs);
 
-/* The message of the session's last failure ("" after a success). */
+/* The message of the session's last failure ("" after a success); with
+ * NULL, why the calling thread's last xfc_session_create failed. */
 const char *xfc_session_error(const xfc_session *session);
+
+/* The threads this library's parallel work runs on, the calling thread
+ * included; all its sessions share them. By default, the number of online
+ * cores, or XFC_NUM_THREADS when that is a whole number from 1 to 1024
+ * (other values are ignored); read when first needed. Setting waits for
+ * parallel work in flight; 0 restores the default. XFC_INVALID_ARGUMENT
+ * outside [0, 1024] and from inside parallel work. */
+xfc_status xfc_set_num_threads(int32_t num_threads);
+int32_t xfc_num_threads(void);
 
 /* What the model takes and returns. A dimension of -1 is symbolic: its
  * name (xfc_*_dim_name) is the model's, and inputs sharing a name must

@@ -41,18 +41,28 @@ struct WeightBlob {
 FailureOr<SmallVector<WeightBlob>>
 externalizeWeights(ModuleOp module, StringRef directory, std::string &error);
 
+/// Where a library keeps its weights.
+enum class WeightStorage {
+  /// Inside the library, assembled from the blob files.
+  Embedded,
+  /// In NAME.weights beside NAME.so, mapped when a session is created; the
+  /// module must read them through the table (readWeightsThroughTable).
+  External
+};
+
 /// The symbol the compiled model function has in a library.
 constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 
 /// Links `objectPath` (the compiled model, its entry `kModelSymbol` with a C
 /// interface) with the generated tables and the runtime into the shared
-/// library `outputPath`, and writes the C header beside it. `toolsDir` is
-/// the directory of the xfc executable (the runtime is found from it).
+/// library `outputPath`, and writes the C header beside it, and with
+/// external `storage` the weights file. `toolsDir` is the directory of the
+/// xfc executable (the runtime is found from it).
 LogicalResult writeSharedLibrary(const ModelSignature &signature,
                                  StringRef objectPath,
                                  ArrayRef<WeightBlob> weights,
-                                 StringRef outputPath, StringRef toolsDir,
-                                 std::string &error);
+                                 WeightStorage storage, StringRef outputPath,
+                                 StringRef toolsDir, std::string &error);
 
 } // namespace mlir::xf
 

@@ -1,0 +1,151 @@
+//===- WeightFile.cpp - weights kept in a file beside the library ---------===//
+//
+// With --weights=external a library holds no weight bytes: its code loads
+// each weight's address from a table that the runtime fills when it maps
+// NAME.weights (lib/Runtime/weights.c). The table is a global of the
+// library rather than an argument of the model function, so neither the
+// calling convention nor the kernels change: each `llvm.mlir.addressof` of
+// a weight becomes a load from the table, once per run where the weight's
+// descriptor is built.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xfc/Target/CPU/WeightFile.h"
+#include "xfc/Runtime/weights_file.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+#include <cstring>
+
+namespace mlir::xf {
+
+static_assert(llvm::endianness::native == llvm::endianness::little,
+              "the weights file is little-endian, written as the host lays "
+              "out xfc_weights_header");
+
+LogicalResult readWeightsThroughTable(ModuleOp module,
+                                      ArrayRef<WeightBlob> weights,
+                                      std::string &error) {
+  auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+  OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
+  auto table = LLVM::GlobalOp::create(
+      builder, module.getLoc(), LLVM::LLVMArrayType::get(ptr, weights.size()),
+      /*isConstant=*/false, LLVM::Linkage::External, kWeightTableSymbol,
+      Attribute());
+  table.setVisibility_(LLVM::Visibility::Hidden);
+  llvm::StringMap<size_t> indices;
+  for (auto [index, weight] : llvm::enumerate(weights))
+    indices[weight.symbol] = index;
+  // One walk over the module's symbol uses, not one per weight.
+  std::optional<SymbolTable::UseRange> uses =
+      SymbolTable::getSymbolUses(&module.getBodyRegion());
+  if (!uses) {
+    error = "cannot find where the module uses its weights";
+    return failure();
+  }
+  for (const SymbolTable::SymbolUse &use : *uses) {
+    StringRef symbol = use.getSymbolRef().getRootReference().getValue();
+    auto found = indices.find(symbol);
+    if (found == indices.end())
+      continue;
+    auto address = dyn_cast<LLVM::AddressOfOp>(use.getUser());
+    if (!address) {
+      error = "weight '" + symbol.str() + "' is used by '" +
+              use.getUser()->getName().getStringRef().str() +
+              "', which an external weights file cannot serve";
+      return failure();
+    }
+    builder.setInsertionPoint(address);
+    Location loc = address.getLoc();
+    Value base = LLVM::AddressOfOp::create(builder, loc, table);
+    Value slot = LLVM::GEPOp::create(builder, loc, ptr, ptr, base,
+                                     LLVM::GEPArg(int32_t(found->second)));
+    Value pointer = LLVM::LoadOp::create(builder, loc, ptr, slot,
+                                         /*alignment=*/alignof(void *));
+    address.replaceAllUsesWith(pointer);
+    address.erase();
+  }
+  for (auto global :
+       llvm::make_early_inc_range(module.getOps<LLVM::GlobalOp>()))
+    if (indices.contains(global.getSymName()))
+      global.erase();
+  return success();
+}
+
+/// Writes the header, table and blobs to `fd`, setting the header's id;
+/// returns why it could not.
+static std::string writeContents(int fd, ArrayRef<WeightBlob> weights,
+                                 xfc_weights_header &header) {
+  SmallVector<xfc_weights_entry> table;
+  uint64_t end = sizeof header + weights.size() * sizeof(xfc_weights_entry);
+  for (const WeightBlob &weight : weights) {
+    uint64_t offset = llvm::alignTo(end, XFC_WEIGHTS_ALIGNMENT);
+    table.push_back({offset, weight.bytes});
+    end = offset + weight.bytes;
+  }
+  llvm::raw_fd_ostream os(fd, /*shouldClose=*/false);
+  // The header again at the end, once the blobs' hash is known.
+  os.write(reinterpret_cast<const char *>(&header), sizeof header);
+  os.write(reinterpret_cast<const char *>(table.data()),
+           table.size() * sizeof(xfc_weights_entry));
+  SmallVector<uint64_t> hashes;
+  std::string error;
+  for (auto [weight, entry] : llvm::zip_equal(weights, table)) {
+    auto blob = llvm::MemoryBuffer::getFile(weight.path);
+    if (!blob) {
+      error = "cannot read '" + weight.path + "': " + blob.getError().message();
+      break;
+    }
+    os.write_zeros(entry.offset - os.tell());
+    os.write((*blob)->getBufferStart(), (*blob)->getBufferSize());
+    hashes.push_back(llvm::xxh3_64bits((*blob)->getBuffer()));
+  }
+  header.id = llvm::xxh3_64bits(
+      llvm::ArrayRef(reinterpret_cast<const uint8_t *>(hashes.data()),
+                     hashes.size() * sizeof(uint64_t)));
+  os.seek(0);
+  os.write(reinterpret_cast<const char *>(&header), sizeof header);
+  os.flush();
+  if (os.has_error() && error.empty())
+    error = os.error().message();
+  os.clear_error(); // reported here, not by the stream's destructor
+  return error;
+}
+
+FailureOr<uint64_t> writeWeightFile(ArrayRef<WeightBlob> weights,
+                                    StringRef path, std::string &error) {
+  xfc_weights_header header = {};
+  std::memcpy(header.magic, XFC_WEIGHTS_MAGIC, sizeof header.magic);
+  header.version = XFC_WEIGHTS_VERSION;
+  header.count = weights.size();
+  // Written under a temporary name, then renamed: a process that has the
+  // previous file mapped keeps its pages instead of faulting on a file
+  // truncated under it.
+  llvm::Expected<llvm::sys::fs::TempFile> file =
+      llvm::sys::fs::TempFile::create(path + "-%%%%%%.tmp");
+  if (!file) {
+    error = "cannot write '" + path.str() +
+            "': " + llvm::toString(file.takeError());
+    return failure();
+  }
+  std::string why = writeContents(file->FD, weights, header);
+  if (!why.empty()) {
+    llvm::consumeError(file->discard());
+  } else if (llvm::Error err = file->keep(path)) {
+    why = llvm::toString(std::move(err));
+  }
+  if (!why.empty()) {
+    error = "cannot write '" + path.str() + "': " + why;
+    return failure();
+  }
+  return header.id;
+}
+
+} // namespace mlir::xf
