@@ -24,7 +24,7 @@ config.excludes.append("Inputs")
 runner_libs = ",".join(
     [os.path.join(config.llvm_tools_dir, "..", "lib", lib)
      for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")]
-    + [os.path.join(config.xfc_tools_dir, "..", "lib", "libxfc_buffers.so")])
+    + [os.path.join(config.xfc_tools_dir, "..", "lib", "libxfc_jit_runtime.so")])
 config.substitutions.append(
     ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(

@@ -64,7 +64,7 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "convert-linalg-to-loops";
+      "convert-linalg-to-parallel-loops";
   static constexpr llvm::StringLiteral toLLVM =
       "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,"
@@ -82,6 +82,7 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   if (failed(parsePassPipeline(toLLVM, pm)))
     llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");
+  pm.addPass(createDispatchParallelKernelsPass());
 }
 
 void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {

@@ -30,8 +30,14 @@ extern "C" {
  * deadlock, same result for a body that only depends on its range.
  *
  * Hidden: generated code calls its own library's pool, even when another
- * xfc library is loaded with RTLD_GLOBAL, and without a PLT stub. */
-__attribute__((visibility("hidden"))) void
+ * xfc library is loaded with RTLD_GLOBAL, and without a PLT stub. The
+ * copy that upstream's JIT runner loads for lit tests exports it. */
+#ifdef XFC_JIT_RUNTIME
+#define XFC_POOL_VISIBILITY __attribute__((visibility("default")))
+#else
+#define XFC_POOL_VISIBILITY __attribute__((visibility("hidden")))
+#endif
+XFC_POOL_VISIBILITY void
 xfc_parallel_for(int64_t n, void (*body)(void *ctx, int64_t begin, int64_t end),
                  void *ctx);
 

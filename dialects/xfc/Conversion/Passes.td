@@ -114,8 +114,24 @@ def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
     uses as arguments, and calls it; the CPU target marks those private
     functions `noinline` so LLVM optimizes them one at a time.
   }];
-  let dependentDialects = ["::mlir::func::FuncDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
                            "::mlir::scf::SCFDialect"];
+}
+
+def DispatchParallelKernelsPass
+    : Pass<"xf-dispatch-parallel-kernels", "ModuleOp"> {
+  let summary = "Run parallel kernels on the runtime's threads";
+  let description = [{
+    xf-outline-kernels declares `<kernel>_parallel` beside each kernel whose
+    outer iterations are independent; the kernel takes the range [begin,
+    end) of those iterations as its last two arguments. On the LLVM dialect,
+    this pass defines each such declaration: it stores the other arguments
+    in a stack frame and calls the runtime's `xfc_parallel_for(n, chunk,
+    frame)`, where `<kernel>_chunk(frame, begin, end)` loads them and runs
+    the kernel on one contiguous part of the range.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // XFC_CONVERSION_PASSES_TD

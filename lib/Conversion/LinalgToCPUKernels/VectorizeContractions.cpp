@@ -142,6 +142,9 @@ struct VectorizeContractionsPass
           tileMarked(rewriter, op, sizes, order);
       if (failed(loops))
         continue;
+      // Output tiles are independent: threads may share out the outermost
+      // loop (xf-outline-kernels).
+      (*loops)[0]->setAttr("xf.parallel", rewriter.getUnitAttr());
       peel(rewriter, (*loops)[batch]);
       peel(rewriter, (*loops)[batch + 1]);
     }
