@@ -17,9 +17,9 @@
 #include <stdlib.h>
 
 enum {
-  kHeader = 64,      /* keeps the payload 64-byte aligned */
-  kMinClass = 6,     /* 64 bytes */
-  kClasses = 40,     /* up to 2^45 bytes */
+  kHeader = 64,  /* keeps the payload 64-byte aligned */
+  kMinClass = 6, /* 64 bytes */
+  kClasses = 40, /* up to 2^45 bytes */
 };
 static const size_t kCacheLimit = (size_t)1 << 31; /* bytes kept per thread */
 

@@ -30,15 +30,24 @@ static xfc_status fail(xfc_session *session, xfc_status status,
 
 static const char *dtype_name(xfc_dtype dtype) {
   switch (dtype) {
-  case XFC_FLOAT32: return "float32";
-  case XFC_UINT8: return "uint8";
-  case XFC_INT8: return "int8";
-  case XFC_INT32: return "int32";
-  case XFC_INT64: return "int64";
-  case XFC_BOOL: return "bool";
-  case XFC_FLOAT16: return "float16";
-  case XFC_FLOAT64: return "float64";
-  case XFC_BFLOAT16: return "bfloat16";
+  case XFC_FLOAT32:
+    return "float32";
+  case XFC_UINT8:
+    return "uint8";
+  case XFC_INT8:
+    return "int8";
+  case XFC_INT32:
+    return "int32";
+  case XFC_INT64:
+    return "int64";
+  case XFC_BOOL:
+    return "bool";
+  case XFC_FLOAT16:
+    return "float16";
+  case XFC_FLOAT64:
+    return "float64";
+  case XFC_BFLOAT16:
+    return "bfloat16";
   }
   return "an unknown dtype";
 }
@@ -151,8 +160,7 @@ static xfc_status check_input(xfc_session *session, size_t index,
 }
 
 xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
-                   size_t num_inputs, xfc_tensor *outputs,
-                   size_t num_outputs) {
+                   size_t num_inputs, xfc_tensor *outputs, size_t num_outputs) {
   if (!session)
     return XFC_INVALID_ARGUMENT;
   session->error[0] = '\0';

@@ -5,7 +5,8 @@
 // <kernel>_chunk on parts of [0, end - begin), which loads them back and
 // calls the kernel on [base + part begin, base + part end).
 
-// CHECK-LABEL: llvm.func internal @k_chunk(%[[FRAME:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64)
+// CHECK-LABEL: llvm.func internal @k_chunk(
+// CHECK-SAME:    %[[FRAME:.*]]: !llvm.ptr, %[[B:.*]]: i64, %[[E:.*]]: i64)
 // CHECK:         %[[P0:.*]] = llvm.getelementptr %[[FRAME]][0, 0] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, i64, i64)>
 // CHECK:         %[[A0:.*]] = llvm.load %[[P0]] : !llvm.ptr -> !llvm.ptr
 // CHECK:         %[[A1:.*]] = llvm.load %{{.*}} : !llvm.ptr -> i64
