@@ -1,12 +1,14 @@
 /*===- thread_pool.c - the threads parallel kernels share -----------------===*
  *
  * One pool per library, started on the first parallel loop that can use
- * it. A loop is owned by one caller at a time; chunks are handed out under
- * the pool's lock (there are at most as many as threads, so the lock is
- * taken a few times per loop, and a thread can never claim a chunk of a
- * loop other than the one it was woken for). Everything that cannot use
- * the pool at once runs inline on the calling thread instead of waiting,
- * which keeps concurrent sessions and nested loops free of deadlocks.
+ * it. A loop is owned by one caller at a time: it publishes the loop by
+ * advancing a generation counter, runs chunk 0 itself, and thread i runs
+ * chunk i. A model is a few hundred short loops in a row, so a worker that
+ * finished one spins for a while watching the counter (waking a sleeping
+ * thread costs more than most loops) and only then sleeps on a condition
+ * variable. Everything that cannot use the pool at once runs inline on the
+ * calling thread instead of waiting, which keeps concurrent sessions and
+ * nested loops free of deadlocks.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -15,31 +17,48 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-enum { MAX_THREADS = 1024 };
+enum {
+  MAX_THREADS = 1024,
+  SPINS = 1 << 15, /* polls of the counter before a worker sleeps */
+};
 
 typedef void (*body_fn)(void *ctx, int64_t begin, int64_t end);
 
+/* Starting, stopping and sleeping go through the lock. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER; /* for workers */
-static pthread_cond_t done = PTHREAD_COND_INITIALIZER; /* for callers */
-static int size;     /* threads a loop may use, the caller's included */
-static int started;  /* workers were started for this size */
-static int stopping; /* workers must exit */
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int size;    /* threads a loop may use, the caller's included */
+static int started; /* workers were started for this size */
 static pthread_t *workers;
 static int num_workers;
+static int sleepers;
+static unsigned first_generation; /* where new workers start watching */
 
-/* The loop in flight: `busy` while a caller owns the pool. */
-static int busy;
+/* The loop in flight. `owner` is taken by one caller at a time; the job's
+ * fields are written before `generation` advances (release) and read after
+ * a worker sees it advance (acquire). */
+static atomic_int owner;
+static atomic_uint generation;
+static atomic_int stopping;
 static body_fn job_body;
 static void *job_ctx;
 static int64_t job_n;
-static int job_chunks, job_next, job_pending;
+static int job_chunks;
+static atomic_int job_pending;
 
 /* Whether this thread is running a body: its loops run inline. */
 static _Thread_local int inside;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 /* XFC_NUM_THREADS when it is a whole number in [1, MAX_THREADS], else the
  * online cores. */
@@ -63,33 +82,52 @@ static void run_range(body_fn body, void *ctx, int64_t begin, int64_t end) {
   inside = was_inside;
 }
 
-/* Claims the next chunk of the loop in flight and runs it: called, and
- * returns, with the lock held. */
-static void run_chunk(void) {
-  int64_t chunk = job_next++, chunks = job_chunks, n = job_n;
-  body_fn body = job_body;
-  void *ctx = job_ctx;
-  pthread_mutex_unlock(&lock);
-  /* Sizes q or q + 1, the first n % chunks chunks the larger. */
-  int64_t q = n / chunks, r = n % chunks;
+/* Chunk `chunk` of the loop in flight: sizes q or q + 1, the first
+ * n % chunks chunks the larger. */
+static void run_chunk(int chunk) {
+  int64_t q = job_n / job_chunks, r = job_n % job_chunks;
   int64_t begin = chunk * q + (chunk < r ? chunk : r);
-  run_range(body, ctx, begin, begin + q + (chunk < r));
-  pthread_mutex_lock(&lock);
-  if (--job_pending == 0)
-    pthread_cond_broadcast(&done);
+  run_range(job_body, job_ctx, begin, begin + q + (chunk < r));
 }
 
-static void *work(void *unused) {
-  pthread_mutex_lock(&lock);
+static void *work(void *arg) {
+  int index = (int)(intptr_t)arg; /* 1-based: the caller runs chunk 0 */
+  unsigned seen = first_generation;
   for (;;) {
-    while (!stopping && !(busy && job_next < job_chunks))
-      pthread_cond_wait(&wake, &lock);
-    if (stopping)
-      break;
-    run_chunk();
+    unsigned now;
+    int spins = 0;
+    while ((now = atomic_load_explicit(&generation, memory_order_acquire)) ==
+               seen &&
+           !atomic_load_explicit(&stopping, memory_order_acquire)) {
+      if (++spins < SPINS) {
+        cpu_relax();
+        continue;
+      }
+      pthread_mutex_lock(&lock);
+      ++sleepers;
+      while (atomic_load_explicit(&generation, memory_order_acquire) == seen &&
+             !atomic_load_explicit(&stopping, memory_order_acquire))
+        pthread_cond_wait(&wake, &lock);
+      --sleepers;
+      pthread_mutex_unlock(&lock);
+    }
+    if (atomic_load_explicit(&stopping, memory_order_acquire))
+      return NULL;
+    seen = now;
+    if (index < job_chunks)
+      run_chunk(index);
+    /* Every worker acknowledges every loop, so none can still be reading
+     * this loop's fields when the next one is published. */
+    atomic_fetch_sub_explicit(&job_pending, 1, memory_order_release);
   }
+}
+
+/* Wakes workers that gave up spinning. */
+static void wake_sleepers(void) {
+  pthread_mutex_lock(&lock);
+  if (sleepers)
+    pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
-  return NULL;
 }
 
 /* A forked child has none of the parent's workers: it starts its own. */
@@ -98,10 +136,10 @@ static void unlock_after_fork(void) { pthread_mutex_unlock(&lock); }
 static void reset_in_child(void) {
   free(workers);
   workers = NULL;
-  num_workers = started = busy = stopping = 0;
-  job_next = job_chunks = 0;
+  num_workers = started = sleepers = 0;
+  atomic_store(&owner, 0);
+  atomic_store(&stopping, 0);
   pthread_cond_init(&wake, NULL);
-  pthread_cond_init(&done, NULL);
   pthread_mutex_unlock(&lock);
 }
 static void register_fork_handlers(void) {
@@ -121,19 +159,23 @@ static void start(void) {
   workers = calloc((size_t)size, sizeof *workers);
   if (!workers)
     return;
+  first_generation = atomic_load(&generation);
   while (num_workers < size - 1 &&
-         pthread_create(&workers[num_workers], NULL, work, NULL) == 0)
+         pthread_create(&workers[num_workers], NULL, work,
+                        (void *)(intptr_t)(num_workers + 1)) == 0)
     ++num_workers;
 }
 
-/* Waits for the loop in flight, joins the workers and sets the size the
- * next loop starts them with (0: the default). */
+/* Takes the pool from loops (they run inline meanwhile), joins the workers
+ * and sets the size the next loop starts them with (0: the default). */
 static void restart(int new_size) {
+  int expected = 0;
+  while (!atomic_compare_exchange_weak(&owner, &expected, 1)) {
+    expected = 0;
+    sched_yield();
+  }
   pthread_mutex_lock(&lock);
-  while (busy)
-    pthread_cond_wait(&done, &lock);
-  busy = 1; /* loops run inline meanwhile */
-  stopping = 1;
+  atomic_store(&stopping, 1);
   pthread_cond_broadcast(&wake);
   pthread_t *joining = workers;
   int count = num_workers;
@@ -144,10 +186,11 @@ static void restart(int new_size) {
     pthread_join(joining[i], NULL);
   free(joining);
   pthread_mutex_lock(&lock);
-  stopping = started = busy = 0;
+  atomic_store(&stopping, 0);
+  started = 0;
   size = new_size;
-  pthread_cond_broadcast(&done);
   pthread_mutex_unlock(&lock);
+  atomic_store(&owner, 0);
 }
 
 /* Before dlclose unmaps the library, its threads must be gone. */
@@ -156,32 +199,32 @@ __attribute__((destructor)) static void stop(void) { restart(size); }
 void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
   if (n <= 0)
     return;
-  if (n == 1 || inside) {
+  int expected = 0;
+  if (n == 1 || inside ||
+      !atomic_compare_exchange_strong(&owner, &expected, 1)) {
     run_range(body, ctx, 0, n);
     return;
   }
   pthread_mutex_lock(&lock);
   start();
-  if (busy || num_workers == 0) {
-    pthread_mutex_unlock(&lock);
+  int threads = num_workers + 1;
+  pthread_mutex_unlock(&lock);
+  if (threads == 1) {
+    atomic_store(&owner, 0);
     run_range(body, ctx, 0, n);
     return;
   }
-  busy = 1;
   job_body = body;
   job_ctx = ctx;
   job_n = n;
-  job_chunks = n < num_workers + 1 ? (int)n : num_workers + 1;
-  job_next = 0;
-  job_pending = job_chunks;
-  pthread_cond_broadcast(&wake);
-  while (job_next < job_chunks)
-    run_chunk();
-  while (job_pending)
-    pthread_cond_wait(&done, &lock);
-  busy = 0;
-  pthread_cond_broadcast(&done);
-  pthread_mutex_unlock(&lock);
+  job_chunks = n < threads ? (int)n : threads;
+  atomic_store_explicit(&job_pending, threads - 1, memory_order_relaxed);
+  atomic_fetch_add_explicit(&generation, 1, memory_order_release);
+  wake_sleepers();
+  run_chunk(0);
+  while (atomic_load_explicit(&job_pending, memory_order_acquire))
+    cpu_relax();
+  atomic_store_explicit(&owner, 0, memory_order_release);
 }
 
 xfc_status xfc_set_num_threads(int32_t num_threads) {
