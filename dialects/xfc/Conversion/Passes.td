@@ -78,7 +78,7 @@ def VectorizeContractionsPass
     : Pass<"xf-vectorize-contractions", "func::FuncOp"> {
   let summary = "Tile matrix products into register-blocked vector kernels";
   let description = [{
-    Each f32 contraction on tensors whose output's last dimension is the
+    Each f32 or i32 contraction on tensors whose output's last dimension is the
     right operand's contiguous one (`linalg.matmul`, `linalg.batch_matmul`
     and the generic products the xf lowering writes) is tiled into
     `tile-m` x `tile-n` blocks of the output (one batch at a time, columns

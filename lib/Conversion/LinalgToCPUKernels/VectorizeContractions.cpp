@@ -33,15 +33,16 @@ using namespace mlir;
 /// Marks the tiles this pass made, through peeling and canonicalization.
 static constexpr llvm::StringLiteral kTileMarker = "xf.contraction_tile";
 
-/// An f32 product on tensors whose loops are (batch..., m, n, k) with k the
-/// only reduction, the output indexed (batch..., m, n) and the right
+/// An f32 or i32 product on tensors whose loops are (batch..., m, n, k) with k
+/// the only reduction, the output indexed (batch..., m, n) and the right
 /// operand read along n contiguously.
 static bool isBlockableContraction(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || !linalg::isaContractionOpInterface(op))
     return false;
   if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
         auto tensor = dyn_cast<RankedTensorType>(t);
-        return tensor && tensor.getElementType().isF32();
+        return tensor && (tensor.getElementType().isF32() ||
+                          tensor.getElementType().isSignlessInteger(32));
       }))
     return false;
   unsigned loops = op.getNumLoops();

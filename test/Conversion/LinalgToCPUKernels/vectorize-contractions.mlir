@@ -38,7 +38,7 @@ func.func @batch_matmul_partial_columns(%a: tensor<4x16x8xf32>, %b: tensor<4x8x4
 // -----
 
 // Products whose right operand is not read along the output's columns, or
-// not on f32, are left alone.
+// on other element types, are left alone.
 // CHECK-LABEL: func.func @transposed_rhs
 // CHECK-NOT: vector.contract
 // CHECK: linalg.matmul
@@ -48,9 +48,17 @@ func.func @transposed_rhs(%a: tensor<16x8xf32>, %b: tensor<32x8xf32>, %c: tensor
   return %r : tensor<16x32xf32>
 }
 
+// i32 products (MatMulInteger after widening) are blocked the same way.
 // CHECK-LABEL: func.func @integer
-// CHECK-NOT: vector.contract
+// CHECK: vector.contract {{.*}} : vector<8x1xi32>, vector<1x32xi32> into vector<8x32xi32>
 func.func @integer(%a: tensor<16x8xi32>, %b: tensor<8x32xi32>, %c: tensor<16x32xi32>) -> tensor<16x32xi32> {
   %r = linalg.matmul ins(%a, %b : tensor<16x8xi32>, tensor<8x32xi32>) outs(%c : tensor<16x32xi32>) -> tensor<16x32xi32>
   return %r : tensor<16x32xi32>
+}
+
+// CHECK-LABEL: func.func @half
+// CHECK-NOT: vector.contract
+func.func @half(%a: tensor<16x8xf16>, %b: tensor<8x32xf16>, %c: tensor<16x32xf16>) -> tensor<16x32xf16> {
+  %r = linalg.matmul ins(%a, %b : tensor<16x8xf16>, tensor<8x32xf16>) outs(%c : tensor<16x32xf16>) -> tensor<16x32xf16>
+  return %r : tensor<16x32xf16>
 }
