@@ -17,6 +17,8 @@ ArrayRef<StageInfo> mlir::xf::getStages() {
       {Stage::XF, "xf",
        "after shape inference and folding of shape arithmetic"},
       {Stage::Linalg, "linalg", "lowered to linalg on tensors"},
+      {Stage::Kernels, "kernels",
+       "CPU kernels on tensors: register-blocked vector matrix products"},
       {Stage::LLVM, "llvm", "bufferized and lowered to the LLVM dialect"},
       {Stage::LLVMIR, "llvm-ir", "LLVM IR, optimized for the target CPU"},
       {Stage::Asm, "asm", "assembly for the target CPU"},
@@ -49,17 +51,28 @@ void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
-void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
+  // xf-vectorize-contractions writes matrix products as register-blocked
+  // vector code; what it leaves to loops gets its contiguous loop innermost
+  // so that LLVM vectorizes it.
+  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
+  pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
+  pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
+}
+
+void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   // Upstream's lowering, in the order docs/CPU.md records as working with
-  // Debian's MLIR 22; math functions without an LLVM intrinsic (erf, tanh)
-  // become libm calls. xf-vectorize-contractions writes matrix products as
-  // register-blocked vector code on tensors; its transfers are unrolled to
-  // 1-D loads and stores (no temporary buffers) and its contractions become
-  // outer products, i.e. broadcasts and FMAs, only when going to LLVM: the
-  // canonicalizer would otherwise rebuild the accumulator element by
-  // element. xf-lower-expand-shape steps around an upstream crash in
+  // Debian's MLIR 22; math functions without an LLVM intrinsic become libm
+  // calls. Vector transfers are unrolled to 1-D loads and stores (no
+  // temporary buffers) and contractions become outer products, i.e.
+  // broadcasts and FMAs, only when going to LLVM: the canonicalizer would
+  // otherwise rebuild the accumulator element by element. Generated code
+  // allocates through the runtime (use-generic-functions).
+  // xf-lower-expand-shape steps around an upstream crash in
   // expand-strided-metadata (see its description); xf-outline-kernels
-  // keeps LLVM from optimizing a whole model as one function.
+  // keeps LLVM from optimizing a whole model as one function and prepares
+  // independent loop nests for the runtime's threads, which
+  // xf-dispatch-parallel-kernels hands them to.
   static constexpr llvm::StringLiteral bufferize =
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
@@ -73,9 +86,6 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
       "convert-math-to-llvm,convert-math-to-libm,"
       "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
       "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
-  pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
-  pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
-  pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
   if (failed(parsePassPipeline(bufferize, pm)))
     llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
   pm.addPass(createOutlineKernelsPass());
@@ -83,6 +93,11 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   if (failed(parsePassPipeline(toLLVM, pm)))
     llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");
   pm.addPass(createDispatchParallelKernelsPass());
+}
+
+void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
+  buildLinalgToKernelsPipeline(pm);
+  buildKernelsToLLVMPipeline(pm);
 }
 
 void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
@@ -94,7 +109,10 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
   buildXFToLinalgPipeline(pm);
   if (stop == Stage::Linalg)
     return;
-  buildLinalgToLLVMPipeline(pm);
+  buildLinalgToKernelsPipeline(pm);
+  if (stop == Stage::Kernels)
+    return;
+  buildKernelsToLLVMPipeline(pm);
 }
 
 void mlir::xf::registerPipelines() {
@@ -102,8 +120,16 @@ void mlir::xf::registerPipelines() {
                              "Lower xf ops to linalg on tensors",
                              buildXFToLinalgPipeline);
   PassPipelineRegistration<>(
+      "xf-lower-linalg-to-kernels",
+      "Write linalg on tensors as CPU kernels (vector code) on tensors",
+      buildLinalgToKernelsPipeline);
+  PassPipelineRegistration<>(
+      "xf-lower-kernels-to-llvm",
+      "Bufferize CPU kernels on tensors and lower them to the LLVM dialect",
+      buildKernelsToLLVMPipeline);
+  PassPipelineRegistration<>(
       "xf-lower-linalg-to-llvm",
-      "Bufferize linalg on tensors and lower it to the LLVM dialect",
+      "Both: linalg on tensors to kernels, then to the LLVM dialect",
       buildLinalgToLLVMPipeline);
   PassPipelineRegistration<>(
       "xf-graph-cleanup",

@@ -6,7 +6,13 @@
 // RUN: not xfc %s --emit=nonsense 2>&1 | FileCheck %s --check-prefix=BADSTAGE
 // RUN: xfc --help | FileCheck %s --check-prefix=HELP
 // RUN: xfc %s --emit=linalg | FileCheck %s --check-prefix=LINALG
+// RUN: xfc %s --emit=kernels | FileCheck %s --check-prefix=KERNELS
 // RUN: xfc %s --emit=llvm | FileCheck %s --check-prefix=LLVM
+// Any stage's output, with the rest of the pipeline, gives the same result.
+// RUN: xfc %s --emit=kernels -o %t.kernels.mlir
+// RUN: xfc-opt %t.kernels.mlir --pass-pipeline='builtin.module(xf-lower-kernels-to-llvm)' -o %t.from-kernels.mlir
+// RUN: xfc %s --emit=llvm -o %t.direct.mlir
+// RUN: diff %t.from-kernels.mlir %t.direct.mlir
 // RUN: xfc %s --emit=llvm-ir --cpu=x86-64-v3 | FileCheck %s --check-prefix=LLVMIR
 // RUN: xfc %s --emit=asm --cpu=x86-64-v3 | FileCheck %s --check-prefix=ASM
 // RUN: rm -rf %t && xfc %s --emit=llvm --dump-ir-dir=%t > /dev/null
@@ -23,8 +29,12 @@
 // HELP: xf-graph: the imported graph
 // HELP: xf: after shape inference
 // HELP: linalg: lowered to linalg on tensors
+// HELP: kernels: CPU kernels on tensors
 // HELP: llvm-ir: LLVM IR
 // LINALG: tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<8x3x4xf32> into tensor<8x12xf32>
+// The product is register-blocked: full 8x32 tiles accumulate in vector
+// registers.
+// KERNELS: vector.contract {{.*}} into vector<8x32xf32>
 // LLVM: llvm.func @main(
 // LLVMIR: target triple = "x86_64
 // LLVMIR: define {{.*}} @main(
@@ -37,10 +47,11 @@
 // DUMP: one-shot-bufferize.mlir
 // DUMP: reconcile-unrealized-casts.mlir
 
-func.func @main(%x: tensor<8x3x4xf32>) -> tensor<?x?xf32> {
+func.func @main(%x: tensor<8x3x4xf32>, %w: tensor<12x64xf32>) -> tensor<?x64xf32> {
   %shape = xf.shape %x {end = 1 : i64} : (tensor<8x3x4xf32>) -> tensor<1xi64>
   %rest = xf.constant dense<[-1]> : tensor<1xi64>
   %target = xf.concat %shape, %rest {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
   %r = xf.reshape %x, %target : (tensor<8x3x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
-  return %r : tensor<?x?xf32>
+  %p = xf.matmul %r, %w : (tensor<?x?xf32>, tensor<12x64xf32>) -> tensor<?x64xf32>
+  return %p : tensor<?x64xf32>
 }

@@ -23,6 +23,9 @@ enum class Stage {
   XF,
   /// Lowered to linalg, tensor, arith and math on tensors.
   Linalg,
+  /// CPU kernels on tensors: matrix products register-blocked into vector
+  /// code, math functions as arithmetic.
+  Kernels,
   /// Bufferized and lowered to the LLVM dialect.
   LLVM,
   /// Translated to LLVM IR and optimized for the target CPU.
@@ -50,7 +53,14 @@ void buildGraphCleanupPipeline(OpPassManager &pm);
 /// xf ops to linalg on tensors.
 void buildXFToLinalgPipeline(OpPassManager &pm);
 
-/// linalg on tensors to the LLVM dialect: bufferization, loops, LLVM.
+/// linalg on tensors to CPU kernels on tensors.
+void buildLinalgToKernelsPipeline(OpPassManager &pm);
+
+/// CPU kernels on tensors to the LLVM dialect: bufferization, parallel
+/// loops on the runtime's threads, LLVM.
+void buildKernelsToLLVMPipeline(OpPassManager &pm);
+
+/// Both of the above.
 void buildLinalgToLLVMPipeline(OpPassManager &pm);
 
 /// Appends the passes that take a freshly imported module to `stop`.
