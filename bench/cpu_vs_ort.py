@@ -1,16 +1,17 @@
 """xfc's CPU libraries against ONNX Runtime (CPU), side by side.
 
-For each zoo model, at batch 1 with sequence 128 and with sequence 1: the
-median latency of xfc's library (one thread: the generated code is not
-parallel yet) and of ONNX Runtime 1.30 with the same thread count, their
-ratio, and xfc's compile time. Writes bench/results/cpu.json and prints a
-Markdown table.
+For each zoo model (and the int8 models in test/models), at batch 1 with
+sequence 128 and with sequence 1: the median latency of xfc's library and of
+ONNX Runtime 1.30, both with the same number of threads (XFC_NUM_THREADS for
+xfc), their ratio, and xfc's compile time. Writes bench/results/cpu.json and
+prints a Markdown table.
 
-Usage: PYTHONPATH=python python3 bench/cpu_vs_ort.py [--reps N]
+Usage: PYTHONPATH=python python3 bench/cpu_vs_ort.py [--reps N] [--threads T]
 """
 
 import argparse
 import json
+import os
 import pathlib
 import platform
 import statistics
@@ -27,22 +28,28 @@ import xfc  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
 
 ZOO = ROOT.parent / "shared" / "models" / "zoo"
-MODELS = ["gpt2_ts", "llama_ts", "bert_ts", "gpt2_ortfused", "llama_dynamo",
-          "moesparse_dynamo", "gpt2_int4", "llama_int4"]
+INT8 = ROOT / "test" / "models"
+MODELS = [ZOO / f"{name}.onnx" for name in
+          ["gpt2_ts", "llama_ts", "bert_ts", "gpt2_ortfused", "llama_dynamo",
+           "moesparse_dynamo", "gpt2_int4", "llama_int4"]]
+MODELS += [INT8 / f"{name}.onnx" for name in ["gpt2_int8dyn", "llama_int8dyn"]]
 SIZES = [(1, 128), (1, 1)]
-THREADS = 1
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    # Read when a library's pool starts, i.e. before the first run.
+    os.environ["XFC_NUM_THREADS"] = str(args.threads)
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
-        for name in MODELS:
+        for path in MODELS:
+            name = path.stem
             start = time.perf_counter()
-            library = xfc.compile(ZOO / f"{name}.onnx", work / f"{name}.so")
+            library = xfc.compile(path, work / f"{name}.so")
             compile_s = time.perf_counter() - start
             model = xfc.load(library)
             for batch, seq in SIZES:
@@ -56,10 +63,10 @@ def main():
                     model.run(feeds)
                     times.append(1e3 * (time.perf_counter() - t0))
                 shapes = {k: (v.dtype, v.shape) for k, v in outputs.items()}
-                want, ort = run_ort(ZOO / f"{name}.onnx", feeds, shapes,
-                                    work / f"{name}_{seq}", reps=args.reps, threads=THREADS)
-                error = max(float(np.abs(outputs[k] - want[k]).max() /
-                                  max(1.0, np.abs(want[k]).max())) for k in outputs)
+                want, ort = run_ort(path, feeds, shapes, work / f"{name}_{seq}",
+                                    reps=args.reps, threads=args.threads)
+                error = max(float(np.linalg.norm(outputs[k] - want[k]) /
+                                  np.linalg.norm(want[k])) for k in outputs)
                 xfc_ms = statistics.median(times)
                 rows.append({"model": name, "batch": batch, "sequence": seq,
                              "xfc_median_ms": round(xfc_ms, 4),
@@ -70,7 +77,7 @@ def main():
                 print(rows[-1], flush=True)
     ratios = [r["xfc_over_ort"] for r in rows]
     result = {"machine": platform.processor() or platform.machine(),
-              "threads": THREADS, "reps": args.reps,
+              "threads": args.threads, "reps": args.reps,
               "geomean_xfc_over_ort": round(float(np.exp(np.mean(np.log(ratios)))), 3),
               "rows": rows}
     out = ROOT / "bench" / "results" / "cpu.json"
