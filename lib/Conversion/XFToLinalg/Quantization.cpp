@@ -110,6 +110,27 @@ static Value elementwiseGeneric(OpBuilder &b, Location loc, Value like,
   return generic.getResult(0);
 }
 
+/// The generic of a QuantizeLinear or DequantizeLinear op producing
+/// `resultType`: `body` gets the input element, its scale and, when the op
+/// has one, its zero point.
+template <typename OpTy, typename Adaptor>
+static Value linearQuantizationGeneric(OpBuilder &b, OpTy op, Adaptor adaptor,
+                                       RankedTensorType resultType,
+                                       ScalarBuilder body) {
+  int64_t rank = resultType.getRank();
+  int64_t axis = *normalizeAxis(op.getAxis(), rank);
+  AffineMap indexing =
+      scaleMap(b, op.getScale().getType(), rank, axis, op.getBlockSize());
+  SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank), indexing};
+  if (Value zeroPoint = adaptor.getZeroPoint()) {
+    inputs.push_back(zeroPoint);
+    maps.push_back(indexing);
+  }
+  return elementwiseGeneric(b, op.getLoc(), adaptor.getInput(), resultType,
+                            inputs, maps, body);
+}
+
 namespace {
 struct DequantizeLinearToGeneric : OpConversionPattern<DequantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -118,25 +139,14 @@ struct DequantizeLinearToGeneric : OpConversionPattern<DequantizeLinearOp> {
   matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType = op.getType();
-    int64_t rank = resultType.getRank();
-    int64_t axis = *normalizeAxis(op.getAxis(), rank);
-    AffineMap indexing = scaleMap(rewriter, op.getScale().getType(), rank, axis,
-                                  op.getBlockSize());
-    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
-                                   indexing};
-    Value zeroPoint = adaptor.getZeroPoint();
-    if (zeroPoint) {
-      inputs.push_back(zeroPoint);
-      maps.push_back(indexing);
-    }
+    bool zeroPoint = op.getZeroPoint() != nullptr;
     Type element = resultType.getElementType();
     bool inputUnsigned = isUnsignedTensor(op.getInput());
     bool zpUnsigned = zeroPoint && isUnsignedTensor(op.getZeroPoint());
     rewriter.replaceOp(
         op,
-        elementwiseGeneric(
-            rewriter, op.getLoc(), adaptor.getInput(), resultType, inputs, maps,
+        linearQuantizationGeneric(
+            rewriter, op, adaptor, resultType,
             [&](OpBuilder &b, Location l, ValueRange args) -> Value {
               Value x = extendInteger(b, l, args[0], element, inputUnsigned);
               if (zeroPoint)
@@ -155,25 +165,14 @@ struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
   matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType = toSignless(op.getType());
-    int64_t rank = resultType.getRank();
-    int64_t axis = *normalizeAxis(op.getAxis(), rank);
-    AffineMap indexing = scaleMap(rewriter, op.getScale().getType(), rank, axis,
-                                  op.getBlockSize());
-    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getScale()};
-    SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank),
-                                   indexing};
-    Value zeroPoint = adaptor.getZeroPoint();
-    if (zeroPoint) {
-      inputs.push_back(zeroPoint);
-      maps.push_back(indexing);
-    }
+    bool zeroPoint = op.getZeroPoint() != nullptr;
     Type xfElement = op.getType().getElementType();
     bool isUnsigned = xfElement.isUnsignedInteger();
     auto [lo, hi] = integerRange(xfElement);
     rewriter.replaceOp(
-        op, elementwiseGeneric(
-                rewriter, op.getLoc(), adaptor.getInput(), resultType, inputs,
-                maps, [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+        op, linearQuantizationGeneric(
+                rewriter, op, adaptor, resultType,
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                   Value zp;
                   if (zeroPoint)
                     zp = extendInteger(b, l, args[2], args[0].getType(),
