@@ -83,7 +83,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
       "expand-strided-metadata,lower-affine,"
       "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
       "finalize-memref-to-llvm{use-generic-functions=true},"
-      "convert-math-to-llvm,convert-math-to-libm,"
+      "convert-math-to-funcs,convert-math-to-llvm,convert-math-to-libm,"
       "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
       "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
   if (failed(parsePassPipeline(bufferize, pm)))

@@ -36,6 +36,14 @@ static const char *dtype_name(xfc_dtype dtype) {
     return "uint8";
   case XFC_INT8:
     return "int8";
+  case XFC_UINT16:
+    return "uint16";
+  case XFC_INT16:
+    return "int16";
+  case XFC_UINT32:
+    return "uint32";
+  case XFC_UINT64:
+    return "uint64";
   case XFC_INT32:
     return "int32";
   case XFC_INT64:

@@ -24,8 +24,9 @@ _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _MAX_RANK = 8
 
 # xfc_dtype codes (ONNX's) and NumPy's types.
-_DTYPES = {1: np.float32, 2: np.uint8, 3: np.int8, 6: np.int32, 7: np.int64,
-           9: np.bool_, 10: np.float16, 11: np.float64}
+_DTYPES = {1: np.float32, 2: np.uint8, 3: np.int8, 4: np.uint16, 5: np.int16,
+           6: np.int32, 7: np.int64, 9: np.bool_, 10: np.float16,
+           11: np.float64, 12: np.uint32, 13: np.uint64}
 _CODES = {np.dtype(t): code for code, t in _DTYPES.items()}
 
 

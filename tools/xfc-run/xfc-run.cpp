@@ -74,73 +74,52 @@ struct Library {
   }
 };
 
+/// An element as a double, read from its bytes.
+template <typename T> double readAs(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return double(v);
+}
+
+/// The element types xfc-run moves between .npz files and libraries.
+struct ElementType {
+  xfc_dtype dtype;
+  const char *descr; // NumPy's type string
+  size_t bytes;
+  double (*read)(const char *);
+};
+const ElementType kElementTypes[] = {
+    {XFC_FLOAT32, "<f4", 4, readAs<float>},
+    {XFC_FLOAT64, "<f8", 8, readAs<double>},
+    {XFC_FLOAT16, "<f2", 2, readAs<_Float16>},
+    {XFC_INT64, "<i8", 8, readAs<int64_t>},
+    {XFC_INT32, "<i4", 4, readAs<int32_t>},
+    {XFC_INT16, "<i2", 2, readAs<int16_t>},
+    {XFC_INT8, "|i1", 1, readAs<int8_t>},
+    {XFC_UINT64, "<u8", 8, readAs<uint64_t>},
+    {XFC_UINT32, "<u4", 4, readAs<uint32_t>},
+    {XFC_UINT16, "<u2", 2, readAs<uint16_t>},
+    {XFC_UINT8, "|u1", 1, readAs<uint8_t>},
+    {XFC_BOOL, "|b1", 1, readAs<uint8_t>},
+};
+
 /// NumPy's type string and the element size of an xfc dtype.
 bool describe(xfc_dtype dtype, std::string &descr, size_t &bytes) {
-  switch (dtype) {
-  case XFC_FLOAT32:
-    descr = "<f4";
-    bytes = 4;
-    return true;
-  case XFC_FLOAT64:
-    descr = "<f8";
-    bytes = 8;
-    return true;
-  case XFC_FLOAT16:
-    descr = "<f2";
-    bytes = 2;
-    return true;
-  case XFC_INT64:
-    descr = "<i8";
-    bytes = 8;
-    return true;
-  case XFC_INT32:
-    descr = "<i4";
-    bytes = 4;
-    return true;
-  case XFC_INT8:
-    descr = "|i1";
-    bytes = 1;
-    return true;
-  case XFC_UINT8:
-    descr = "|u1";
-    bytes = 1;
-    return true;
-  case XFC_BOOL:
-    descr = "|b1";
-    bytes = 1;
-    return true;
-  case XFC_BFLOAT16:
-    return false;
-  }
+  for (const ElementType &type : kElementTypes)
+    if (type.dtype == dtype) {
+      descr = type.descr;
+      bytes = type.bytes;
+      return true;
+    }
   return false;
 }
 
 /// One element as a double, for comparisons.
 double element(const xfc::npz::Array &a, size_t i) {
-  const char *p = a.data.data();
-  if (a.descr == "<f4") {
-    float v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  if (a.descr == "<f8") {
-    double v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return v;
-  }
-  if (a.descr == "<i8") {
-    int64_t v;
-    std::memcpy(&v, p + 8 * i, 8);
-    return double(v);
-  }
-  if (a.descr == "<i4") {
-    int32_t v;
-    std::memcpy(&v, p + 4 * i, 4);
-    return v;
-  }
-  if (a.descr == "|i1")
-    return static_cast<int8_t>(p[i]);
-  return static_cast<uint8_t>(p[i]);
+  for (const ElementType &type : kElementTypes)
+    if (a.descr == type.descr)
+      return type.read(a.data.data() + type.bytes * i);
+  return 0;
 }
 
 size_t count(const std::vector<int64_t> &shape) {

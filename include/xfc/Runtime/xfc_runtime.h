@@ -23,11 +23,15 @@ typedef enum {
   XFC_FLOAT32 = 1,
   XFC_UINT8 = 2,
   XFC_INT8 = 3,
+  XFC_UINT16 = 4,
+  XFC_INT16 = 5,
   XFC_INT32 = 6,
   XFC_INT64 = 7,
   XFC_BOOL = 9,
   XFC_FLOAT16 = 10,
   XFC_FLOAT64 = 11,
+  XFC_UINT32 = 12,
+  XFC_UINT64 = 13,
   XFC_BFLOAT16 = 16
 } xfc_dtype;
 

@@ -38,14 +38,20 @@ static std::optional<std::pair<int, unsigned>> getDType(Type type) {
     return std::make_pair(11, 8u);
   if (type.isInteger(1))
     return std::make_pair(9, 1u);
-  if (type.isUnsignedInteger(8))
-    return std::make_pair(2, 1u);
-  if (type.isSignlessInteger(8))
-    return std::make_pair(3, 1u);
-  if (type.isSignlessInteger(32))
-    return std::make_pair(6, 4u);
-  if (type.isSignlessInteger(64))
-    return std::make_pair(7, 8u);
+  auto integer = dyn_cast<IntegerType>(type);
+  if (!integer || integer.isSigned())
+    return std::nullopt;
+  bool isUnsigned = integer.isUnsigned();
+  switch (integer.getWidth()) {
+  case 8:
+    return std::make_pair(isUnsigned ? 2 : 3, 1u);
+  case 16:
+    return std::make_pair(isUnsigned ? 4 : 5, 2u);
+  case 32:
+    return std::make_pair(isUnsigned ? 12 : 6, 4u);
+  case 64:
+    return std::make_pair(isUnsigned ? 13 : 7, 8u);
+  }
   return std::nullopt;
 }
 
