@@ -52,9 +52,10 @@ void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
 }
 
 void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
-  // xf-vectorize-contractions writes matrix products as register-blocked
-  // vector code; what it leaves to loops gets its contiguous loop innermost
-  // so that LLVM vectorizes it.
+  // Element-wise chains become one loop nest each; xf-vectorize-contractions
+  // writes matrix products as register-blocked vector code; what it leaves
+  // to loops gets its contiguous loop innermost so that LLVM vectorizes it.
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
   pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
   pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
@@ -77,7 +78,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "convert-linalg-to-parallel-loops";
+      "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops";
   static constexpr llvm::StringLiteral toLLVM =
       "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,"

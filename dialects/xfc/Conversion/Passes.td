@@ -74,6 +74,22 @@ def ApproximateMathPass : Pass<"xf-approximate-math", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def FuseElementwisePass : Pass<"xf-fuse-elementwise", "func::FuncOp"> {
+  let summary = "Fuse chains of element-wise ops into one loop nest";
+  let description = [{
+    Each ONNX op lowers to its own `linalg.generic`, one pass over memory.
+    This pass merges an element-wise producer into an element-wise consumer
+    that reads each produced element exactly once (a permutation of its
+    loops), so chains such as a residual add, a scale and a GELU become one
+    loop nest and their intermediate tensors disappear. Producers read
+    several times (by a matrix product, or broadcast along a dimension)
+    stay separate, as fusing would recompute them per use; so do producers
+    of reductions, whose loops keep the accumulator in memory and would
+    take the producer's vector code with them.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def VectorizeContractionsPass
     : Pass<"xf-vectorize-contractions", "func::FuncOp"> {
   let summary = "Tile matrix products into register-blocked vector kernels";
@@ -101,6 +117,19 @@ def VectorizeContractionsPass
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def CopiesToLinalgPass : Pass<"xf-copies-to-linalg", "func::FuncOp"> {
+  let summary = "Write memref.copy as linalg.copy, i.e. as loops";
+  let description = [{
+    Bufferization copies tensors it cannot update in place (a split's
+    strided parts, an initial value two reductions share). `memref.copy`
+    lowers to a call of a generic runtime function that walks any layout
+    element by element: a fifth of a small GPT-2's forward pass. As
+    `linalg.copy` the copy becomes a parallel loop nest like any other
+    kernel: vectorized by LLVM, outlined, and run on the pool.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {

@@ -1,0 +1,37 @@
+//===- FuseElementwise.cpp - element-wise chains as one loop nest ---------===//
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "xfc/Conversion/Passes.h"
+
+#define DEBUG_TYPE "xf-fuse-elementwise"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_FUSEELEMENTWISEPASS
+#include "xfc/Conversion/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+
+/// Whether the consumer of `operand` is element-wise too and reads each of
+/// its elements once. (Reductions keep their accumulator in memory once
+/// lowered to loops; a producer fused into one would lose its vector code.)
+static bool fusesWell(OpOperand *operand) {
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  return consumer && consumer.getNumLoops() == consumer.getNumParallelLoops() &&
+         consumer.getMatchingIndexingMap(operand).isPermutation();
+}
+
+namespace {
+struct FuseElementwisePass
+    : xf::impl::FuseElementwisePassBase<FuseElementwisePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    linalg::populateElementwiseOpsFusionPatterns(patterns, fusesWell);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
