@@ -16,6 +16,8 @@ ArrayRef<StageInfo> mlir::xf::getStages() {
        "the imported graph, one xf op per ONNX node"},
       {Stage::XF, "xf",
        "after shape inference and folding of shape arithmetic"},
+      {Stage::Transformer, "xf-transformer",
+       "subgraphs raised to transformer ops (xf.attention)"},
       {Stage::Linalg, "linalg", "lowered to linalg on tensors"},
       {Stage::Kernels, "kernels",
        "CPU kernels on tensors: register-blocked vector matrix products"},
@@ -42,6 +44,11 @@ void mlir::xf::buildGraphCleanupPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createInferShapesPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createRaiseAttentionPass());
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -107,6 +114,9 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
   buildGraphCleanupPipeline(pm);
   if (stop == Stage::XF)
     return;
+  buildRaisePipeline(pm);
+  if (stop == Stage::Transformer)
+    return;
   buildXFToLinalgPipeline(pm);
   if (stop == Stage::Linalg)
     return;
@@ -132,6 +142,8 @@ void mlir::xf::registerPipelines() {
       "xf-lower-linalg-to-llvm",
       "Both: linalg on tensors to kernels, then to the LLVM dialect",
       buildLinalgToLLVMPipeline);
+  PassPipelineRegistration<>("xf-raise", "Raise subgraphs to transformer ops",
+                             buildRaisePipeline);
   PassPipelineRegistration<>(
       "xf-graph-cleanup",
       "Infer shapes and fold shape arithmetic on an imported xf graph",

@@ -24,14 +24,12 @@ Location getModelTensorLoc(MLIRContext *context, StringRef file,
                       getModelFileLoc(context, file));
 }
 
-/// "file: node 'n' (Op)", "file: 'tensor'" or "file"; empty when `loc` is
-/// not a model location.
-static std::string describe(Location loc) {
+std::string describeModelLocation(Location loc) {
   // Fused locations (ops merged by a pass) are described by their first
   // model location.
   if (auto fused = dyn_cast<FusedLoc>(loc)) {
     for (Location part : fused.getLocations())
-      if (std::string text = describe(part); !text.empty())
+      if (std::string text = describeModelLocation(part); !text.empty())
         return text;
     return {};
   }
@@ -71,13 +69,13 @@ ModelDiagnosticHandler::ModelDiagnosticHandler(MLIRContext *context,
                                                llvm::raw_ostream &os)
     : ScopedDiagnosticHandler(context) {
   setHandler([&os](Diagnostic &diag) -> LogicalResult {
-    std::string where = describe(diag.getLocation());
+    std::string where = describeModelLocation(diag.getLocation());
     if (where.empty())
       return failure(); // MLIR text: the source manager's handler shows it
     os << where << ": " << severityName(diag.getSeverity()) << ": " << diag
        << "\n";
     for (Diagnostic &note : diag.getNotes()) {
-      std::string noteWhere = describe(note.getLocation());
+      std::string noteWhere = describeModelLocation(note.getLocation());
       os << (noteWhere.empty() ? where : noteWhere) << ": note: " << note
          << "\n";
     }

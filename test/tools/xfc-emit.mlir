@@ -28,6 +28,7 @@
 // HELP: --emit=<STAGE>
 // HELP: xf-graph: the imported graph
 // HELP: xf: after shape inference
+// HELP: xf-transformer: subgraphs raised to transformer ops
 // HELP: linalg: lowered to linalg on tensors
 // HELP: kernels: CPU kernels on tensors
 // HELP: llvm-ir: LLVM IR

@@ -14,6 +14,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
 #include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/InitAll.h"
 #include "xfc/Pipelines/Pipelines.h"
@@ -67,6 +68,12 @@ int main(int argc, char **argv) {
       "dump-ir-dir",
       cl::desc("Write the IR after every pass to numbered files in DIR"),
       cl::value_desc("DIR"));
+  cl::opt<std::string> report(
+      "report",
+      cl::desc("Print a report on the model and stop (unless -o is given): "
+               "'fusion' lists the transformer ops raising formed and each "
+               "attention subgraph left unfused, with the reason"),
+      cl::value_desc("fusion"));
   cl::opt<bool> printSupportedOps(
       "print-supported-ops",
       cl::desc("Print the ONNX operators the importer supports (Markdown)"));
@@ -156,6 +163,21 @@ int main(int argc, char **argv) {
     main.setSymName(xf::kModelSymbol);
     main->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
     stage = xf::Stage::Asm;
+  }
+
+  if (report == "fusion") {
+    OwningOpRef<ModuleOp> raised = module->clone();
+    PassManager raisePm(&context);
+    xf::buildPipelineUpTo(raisePm, xf::Stage::Transformer);
+    if (failed(raisePm.run(*raised)))
+      return 1;
+    xf::printFusionReport(*raised, llvm::outs());
+    if (outputFile == "-")
+      return 0;
+  } else if (!report.empty()) {
+    llvm::errs() << "xfc: unknown report '" << report
+                 << "'; this xfc reports: fusion\n";
+    return 1;
   }
 
   PassManager pm(&context);

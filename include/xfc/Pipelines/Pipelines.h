@@ -21,6 +21,8 @@ enum class Stage {
   XFGraph,
   /// The graph after shape inference, folding and cleanup.
   XF,
+  /// Subgraphs raised to transformer ops (xf.attention, ...).
+  Transformer,
   /// Lowered to linalg, tensor, arith and math on tensors.
   Linalg,
   /// CPU kernels on tensors: matrix products register-blocked into vector
@@ -49,6 +51,9 @@ std::optional<Stage> parseStage(llvm::StringRef name);
 /// Graph cleanup: verify the import contract, infer shapes, fold shape
 /// arithmetic, remove what became dead.
 void buildGraphCleanupPipeline(OpPassManager &pm);
+
+/// Raising: subgraphs recognized as transformer ops.
+void buildRaisePipeline(OpPassManager &pm);
 
 /// xf ops to linalg on tensors.
 void buildXFToLinalgPipeline(OpPassManager &pm);

@@ -32,6 +32,10 @@ Location getModelTensorLoc(MLIRContext *context, StringRef file,
 /// The location of the model file itself.
 Location getModelFileLoc(MLIRContext *context, StringRef file);
 
+/// "file: node 'n' (Op)", "file: 'tensor'" or "file"; empty when `loc` is
+/// not a model location.
+std::string describeModelLocation(Location loc);
+
 } // namespace mlir::xf
 
 #endif // XFC_SUPPORT_MODELDIAGNOSTICS_H

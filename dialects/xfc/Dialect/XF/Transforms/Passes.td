@@ -19,6 +19,21 @@ def InferShapesPass : Pass<"xf-infer-shapes", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def RaiseAttentionPass : Pass<"xf-raise-attention", "func::FuncOp"> {
+  let summary = "Recognize scaled dot-product attention and write it as xf.attention";
+  let description = [{
+    Matches `matmul(softmax(matmul(Q, Kt) [* or / a constant] [+ mask]), V)`
+    on rank-4 f32 tensors, softmax along the last axis, as the TorchScript
+    and dynamo exporters write it (a constant scale on the scores, a float
+    mask added), and replaces it with `xf.attention` on
+    `Q`, `transpose(Kt)`, `V` and the mask, with the constant as `scale`
+    (1 when there is none). Intermediate results used elsewhere keep the
+    subgraph as it is. `xfc --report=fusion` lists what was raised and, for
+    each softmax left, why it was not.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def VerifyGraphLevelPass : Pass<"xf-verify-graph-level", "ModuleOp"> {
   let summary = "Check that a module holds only what the graph level allows";
   let description = [{

@@ -1,0 +1,17 @@
+//===- RaiseAttention.h - attention subgraphs as xf.attention ---*- C++ -*-===//
+
+#ifndef XFC_DIALECT_XF_TRANSFORMS_RAISEATTENTION_H
+#define XFC_DIALECT_XF_TRANSFORMS_RAISEATTENTION_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::xf {
+
+/// What raising formed in `module` (transformer ops by kind) and, for each
+/// softmax that is not part of an xf.attention, why: xfc --report=fusion.
+void printFusionReport(ModuleOp module, llvm::raw_ostream &os);
+
+} // namespace mlir::xf
+
+#endif // XFC_DIALECT_XF_TRANSFORMS_RAISEATTENTION_H
