@@ -196,8 +196,12 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
     RankedTensorType qType = op.getQuery().getType(),
                      kType = op.getKey().getType();
     int64_t heads = qType.getDimSize(1), kvHeads = kType.getDimSize(1);
-    if (ShapedType::isDynamic(heads) || ShapedType::isDynamic(kvHeads))
-      return rewriter.notifyMatchFailure(op, "dynamic head counts");
+    // One key/value head, as many as the queries, or a count known only at
+    // run time (which can then only be one of those two, or the products
+    // would not broadcast): the products' broadcasting repeats the heads.
+    bool broadcastHeads = kvHeads == 1 || kvHeads == heads ||
+                          ShapedType::isDynamic(kvHeads) ||
+                          ShapedType::isDynamic(heads);
     Type element = qType.getElementType();
     auto i64Vector = [&](ArrayRef<int64_t> values) {
       auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
@@ -208,7 +212,7 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
     };
     // [B, Hkv, S, D] -> [B, Hkv, g, S, D] -> [B, Hq, S, D].
     auto repeatHeads = [&](Value t, int64_t headSize) -> Value {
-      if (heads == kvHeads)
+      if (broadcastHeads)
         return t;
       int64_t group = heads / kvHeads;
       Value unsqueezed = x.op<UnsqueezeOp>({t}, {x.axes({2})});
@@ -218,7 +222,7 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
     };
     int64_t keySize = kType.getDimSize(3);
     int64_t valueSize = op.getValue().getType().getDimSize(3);
-    if (heads != kvHeads &&
+    if (!broadcastHeads &&
         (ShapedType::isDynamic(keySize) || ShapedType::isDynamic(valueSize)))
       return rewriter.notifyMatchFailure(op, "grouped heads of dynamic size");
     k = repeatHeads(k, keySize);

@@ -139,17 +139,15 @@ static FailureOr<AttentionParts> matchAttention(SoftmaxOp softmax,
   if (!isRank4F32(parts.query) || !isRank4F32(parts.keyTransposed) ||
       !isRank4F32(parts.value))
     return fail("queries, keys and values are not rank-4 f32 tensors");
-  // xf.attention repeats key/value heads for grouped queries by static
-  // counts; a repeat the exporter wrote with run-time shapes hides them.
+  // Head counts known to disagree would not have multiplied.
   auto heads = [](Value v) {
     return cast<RankedTensorType>(v.getType()).getDimSize(1);
   };
   int64_t queryHeads = heads(parts.query),
           keyHeads = heads(parts.keyTransposed);
-  if (ShapedType::isDynamic(queryHeads) || ShapedType::isDynamic(keyHeads) ||
-      keyHeads != heads(parts.value) || queryHeads % keyHeads)
-    return fail("head counts of queries, keys and values are not known to "
-                "group (key/value heads repeated with run-time shapes)");
+  if (!ShapedType::isDynamic(queryHeads) && !ShapedType::isDynamic(keyHeads) &&
+      queryHeads % keyHeads)
+    return fail("query heads are not a multiple of key heads");
   return parts;
 }
 

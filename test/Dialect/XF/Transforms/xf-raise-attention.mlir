@@ -40,6 +40,19 @@ func.func @divided(%q: tensor<1x4x7x64xf32>, %kt: tensor<1x4x64x7xf32>, %v: tens
 
 // -----
 
+// Grouped-query keys and values repeated by the exporter with run-time
+// shapes: their head count is unknown, the products broadcast it.
+// CHECK-LABEL: func.func @runtime_heads
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} {scale = 1.000000e+00 : f32} : (tensor<?x3x?x32xf32>, tensor<?x?x?x32xf32>, tensor<?x?x?x32xf32>)
+func.func @runtime_heads(%q: tensor<?x3x?x32xf32>, %kt: tensor<?x?x32x?xf32>, %v: tensor<?x?x?x32xf32>) -> tensor<?x3x?x32xf32> {
+  %s = xf.matmul %q, %kt : (tensor<?x3x?x32xf32>, tensor<?x?x32x?xf32>) -> tensor<?x3x?x?xf32>
+  %p = xf.softmax %s : (tensor<?x3x?x?xf32>) -> tensor<?x3x?x?xf32>
+  %o = xf.matmul %p, %v : (tensor<?x3x?x?xf32>, tensor<?x?x?x32xf32>) -> tensor<?x3x?x32xf32>
+  return %o : tensor<?x3x?x32xf32>
+}
+
+// -----
+
 // Scores used for something else, a softmax over another axis, a scale
 // that is not a constant: left as they are.
 // CHECK-LABEL: func.func @not_attention
