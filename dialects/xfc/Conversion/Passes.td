@@ -104,17 +104,23 @@ def VectorizeContractionsPass
     `tile-m` x `tile-n` accumulator that stays in registers across the
     reduction (its reads and writes are hoisted out of it), which
     `convert-vector-to-llvm{vector-contract-lowering=outerproduct}` turns
-    into one broadcast and `tile-n / lanes` FMAs per row and step. Leftover
-    rows are tiled again one row at a time and vectorized the same way (a
-    single token is such a row). Leftover columns stay scalar loops.
+    into one broadcast and `tile-n / lanes` FMAs per row and step. Rows
+    past the last multiple of `tile-m` (a single token is such a row) are
+    split off and go one at a time through `rest-tile-n`-wide blocks, so
+    that each reduction step reads a long contiguous piece of a weight row.
+    Leftover columns stay scalar loops.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", "8",
            "output rows per register block">,
     Option<"tileN", "tile-n", "int64_t", "32",
-           "output columns per register block (a multiple of the vector width)">
+           "output columns per register block (a multiple of the vector width)">,
+    Option<"restTileN", "rest-tile-n", "int64_t", "128",
+           "output columns per block of the rows left over (one row each), "
+           "where they divide the columns (else tile-n)">
   ];
-  let dependentDialects = ["::mlir::scf::SCFDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];
 }

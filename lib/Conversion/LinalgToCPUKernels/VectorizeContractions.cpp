@@ -102,6 +102,49 @@ static void simplify(Operation *root) {
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 
+/// `op` split along its row loop at the last multiple of `rows`: the part
+/// of full row blocks and the rest, either null when empty.
+static std::pair<linalg::LinalgOp, linalg::LinalgOp>
+splitRows(RewriterBase &rewriter, linalg::LinalgOp op, int64_t rows) {
+  unsigned rowLoop = op.getNumLoops() - 3;
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  OpFoldResult extent = tensor::getMixedSize(rewriter, loc, op.getDpsInits()[0],
+                                             op.getNumLoops() - 3);
+  if (std::optional<int64_t> n = getConstantIntValue(extent)) {
+    if (*n % rows == 0)
+      return {op, nullptr};
+    if (*n < rows)
+      return {nullptr, op};
+  }
+  AffineExpr m = rewriter.getAffineSymbolExpr(0);
+  OpFoldResult point = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, m.floorDiv(rows) * rows, {extent});
+  auto [full, rest] = linalg::splitOp(
+      rewriter, cast<TilingInterface>(op.getOperation()), rowLoop, point);
+  return {cast_or_null<linalg::LinalgOp>(full.getOperation()),
+          cast_or_null<linalg::LinalgOp>(rest.getOperation())};
+}
+
+/// Tiles the output of `op` by `rows` x `columns`, columns outermost, marks
+/// the outermost loop parallel (output tiles are independent) and peels
+/// both tile loops.
+static void tileOutput(RewriterBase &rewriter, linalg::LinalgOp op,
+                       unsigned batch, int64_t rows, int64_t columns) {
+  SmallVector<int64_t> sizes(batch, 1);
+  sizes.append({rows, columns, 0});
+  SmallVector<int64_t> order =
+      llvm::to_vector(llvm::seq<int64_t>(0, batch + 3));
+  std::swap(order[batch], order[batch + 1]);
+  FailureOr<SmallVector<scf::ForOp>> loops =
+      tileMarked(rewriter, op, sizes, order);
+  if (failed(loops))
+    return;
+  (*loops)[0]->setAttr("xf.parallel", rewriter.getUnitAttr());
+  peel(rewriter, (*loops)[batch]);
+  peel(rewriter, (*loops)[batch + 1]);
+}
+
 /// The loop that directly encloses `op`, if it is an scf.for.
 static scf::ForOp enclosingFor(Operation *op) {
   return dyn_cast_or_null<scf::ForOp>(op->getParentOp());
@@ -124,9 +167,13 @@ struct VectorizeContractionsPass
       return ops;
     };
 
-    // Output tiles, columns outermost, peeled so that full tiles have
-    // static sizes. Peeling the column loop clones the row loop into its
-    // remainder; the row loop that stays is the one of full columns.
+    // Rows split at the last multiple of tile-m. Full row blocks: output
+    // tiles of tile-m x tile-n, columns outermost so that a panel of the
+    // right operand stays in cache across row blocks. The few rows left (a
+    // single token's) go one at a time through wider tiles of
+    // rest-tile-n columns, so each step of the reduction reads a long
+    // contiguous piece of a weight row. Loops are peeled so that full
+    // tiles have static sizes.
     SmallVector<linalg::LinalgOp> products;
     func.walk([&](linalg::LinalgOp op) {
       if (isBlockableContraction(op))
@@ -134,36 +181,31 @@ struct VectorizeContractionsPass
     });
     for (linalg::LinalgOp op : products) {
       unsigned batch = op.getNumLoops() - 3;
-      SmallVector<int64_t> sizes(batch, 1);
-      sizes.append({tileM, tileN, 0});
-      SmallVector<int64_t> order =
-          llvm::to_vector(llvm::seq<int64_t>(0, batch + 3));
-      std::swap(order[batch], order[batch + 1]);
-      FailureOr<SmallVector<scf::ForOp>> loops =
-          tileMarked(rewriter, op, sizes, order);
-      if (failed(loops))
-        continue;
-      // Output tiles are independent: threads may share out the outermost
-      // loop (xf-outline-kernels).
-      (*loops)[0]->setAttr("xf.parallel", rewriter.getUnitAttr());
-      peel(rewriter, (*loops)[batch]);
-      peel(rewriter, (*loops)[batch + 1]);
+      // Wide blocks where they divide the columns; leftover columns would
+      // otherwise stay scalar.
+      int64_t columns = cast<RankedTensorType>(op.getDpsInits()[0].getType())
+                            .getShape()
+                            .back();
+      bool wide = !ShapedType::isDynamic(columns) && columns % restTileN == 0;
+      auto [full, rest] = splitRows(rewriter, op, tileM);
+      if (full)
+        tileOutput(rewriter, full, batch, tileM, tileN);
+      if (rest)
+        tileOutput(rewriter, rest, batch, 1, wide ? restTileN : tileN);
     }
     simplify(func);
 
-    // The reduction one step at a time inside full tiles; leftover rows of
-    // full columns one row at a time, each with its own reduction loop.
+    // The reduction one step at a time inside full tiles.
     for (linalg::LinalgOp op : marked()) {
       unsigned loops = op.getNumLoops();
       ArrayRef<int64_t> out =
           cast<RankedTensorType>(op.getDpsInits()[0].getType()).getShape();
       int64_t rows = out[out.size() - 2], columns = out.back();
-      if (columns != tileN)
+      if (!(rows == tileM && columns == tileN) &&
+          !(rows == 1 && (columns == restTileN || columns == tileN)))
         continue;
       SmallVector<int64_t> sizes(loops, 0);
       sizes.back() = 1;
-      if (rows != tileM)
-        sizes[loops - 3] = 1;
       (void)tileMarked(rewriter, op, sizes,
                        llvm::to_vector(llvm::seq<int64_t>(0, loops)));
     }

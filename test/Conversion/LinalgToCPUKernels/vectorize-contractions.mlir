@@ -1,22 +1,25 @@
 // RUN: xfc-opt %s -split-input-file --xf-vectorize-contractions --canonicalize --cse | FileCheck %s
 
-// Rows of a dynamic count: full 8x32 tiles (columns outermost) carry their
-// accumulator in registers across the reduction; leftover rows go one at a
-// time through a 1x32 accumulator.
+// Rows of a dynamic count are split at the last multiple of 8. Full row
+// blocks: 8x32 tiles (columns outermost) whose accumulator stays in
+// registers across the reduction. The rows left (a single token's) go one
+// at a time through 1x128 tiles. Both outer loops may run on threads.
 // CHECK-LABEL: func.func @matmul_dynamic_rows
-// CHECK: scf.for %[[N:.+]] = %c0 to %c256 step %c32
-// CHECK: scf.for %[[M:.+]] = %c0 to %{{.+}} step %c8
+// CHECK: affine.min
+// CHECK: scf.for %{{.+}} = %c0 to %c256 step %c32
+// CHECK: scf.for %{{.+}} = %c0 to %{{.+}} step %c8
 // CHECK: %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<8x32xf32>, vector<8x32xf32>
 // CHECK: %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[A:.+]] = %[[ACC]]) -> (vector<8x32xf32>)
 // CHECK: vector.transfer_read %arg0{{.*}} : tensor<?x96xf32>, vector<8x1xf32>
 // CHECK: vector.transfer_read %arg1{{.*}} : tensor<96x256xf32>, vector<1x32xf32>
 // CHECK: vector.contract {{.*}} %[[A]] : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
 // CHECK: vector.transfer_write %[[SUM]]
-// CHECK: scf.for {{.*}} step %c8
+// CHECK: } {xf.parallel}
+// CHECK: scf.for %{{.+}} = %c0 to %c256 step %c128
 // CHECK: scf.for {{.*}} step %c1
-// CHECK: scf.for {{.*}} -> (vector<1x32xf32>)
-// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
-// CHECK-NOT: linalg.matmul
+// CHECK: scf.for {{.*}} -> (vector<1x128xf32>)
+// CHECK: vector.contract {{.*}} : vector<1x1xf32>, vector<1x128xf32> into vector<1x128xf32>
+// CHECK: } {xf.parallel}
 func.func @matmul_dynamic_rows(%a: tensor<?x96xf32>, %b: tensor<96x256xf32>, %c: tensor<?x256xf32>) -> tensor<?x256xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<?x96xf32>, tensor<96x256xf32>) outs(%c : tensor<?x256xf32>) -> tensor<?x256xf32>
   return %r : tensor<?x256xf32>
