@@ -49,6 +49,7 @@ void mlir::xf::buildGraphCleanupPipeline(OpPassManager &pm) {
 
 void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createRaiseAttentionPass());
+  pm.addNestedPass<func::FuncOp>(createRaiseNormsPass());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -34,6 +34,19 @@ def RaiseAttentionPass : Pass<"xf-raise-attention", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def RaiseNormsPass : Pass<"xf-raise-norms", "func::FuncOp"> {
+  let summary = "Recognize RMS and layer normalizations as transformer ops";
+  let description = [{
+    `w * (x * 1/sqrt(mean(x^2) + eps))` over the last axis (the square as
+    Pow(x, 2) or x * x; the inverse as Div(1, .), Reciprocal, or a Div of
+    x; operands of Mul and Add in either order), as Llama-style models
+    export RMSNorm, becomes `xf.rms_norm`; ONNX LayerNormalization becomes
+    `xf.layer_norm`. Uses of the normalized value's shape are answered from
+    the input's shape.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def VerifyGraphLevelPass : Pass<"xf-verify-graph-level", "ModuleOp"> {
   let summary = "Check that a module holds only what the graph level allows";
   let description = [{
