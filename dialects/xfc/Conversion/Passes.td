@@ -54,7 +54,8 @@ def InnermostContiguousLoopPass
     and moves the loop over the output's contiguous dimension innermost
     ((i, k, j)), where each step is an independent multiply-add on
     consecutive elements that LLVM's loop vectorizer turns into vector FMAs.
-    It stands in until xfc generates tiled vector kernels itself.
+    It applies to what xf-vectorize-contractions leaves as loops: columns
+    past the last full tile and products it does not block.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
