@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
@@ -200,30 +201,33 @@ struct DynamicQuantizeLinearToLinalg
     auto inputType = cast<RankedTensorType>(input.getType());
     int64_t rank = inputType.getRank();
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
-    auto scalarType = RankedTensorType::get({}, f32);
     Value zero = floatConstant(rewriter, loc, f32, 0.0);
-    Value bound =
-        linalg::FillOp::create(
-            rewriter, loc, zero,
-            tensor::EmptyOp::create(rewriter, loc, scalarType, ValueRange{})
-                .getResult())
-            .getResult(0);
-    AffineMap toScalar = AffineMap::get(rank, 0, {}, getContext());
-    auto range = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{scalarType, scalarType}, ValueRange{input},
-        ValueRange{bound, bound},
-        {rewriter.getMultiDimIdentityMap(rank), toScalar, toScalar},
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
+    // The range as a loop over the flattened input that carries min and max
+    // in registers (a linalg reduction to 0-d tensors would keep them in
+    // memory, and the loop would not vectorize).
+    Value flat = input;
+    if (rank == 0)
+      flat = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({1}, f32), input,
+          SmallVector<ReassociationIndices>{});
+    else if (rank > 1)
+      flat = tensor::CollapseShapeOp::create(
+          rewriter, loc, input,
+          SmallVector<ReassociationIndices>{
+              llvm::to_vector(llvm::seq<int64_t>(0, rank))});
+    Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value count = tensor::DimOp::create(rewriter, loc, flat, c0);
+    auto range = scf::ForOp::create(
+        rewriter, loc, c0, count, c1, ValueRange{zero, zero},
+        [&](OpBuilder &b, Location l, Value i, ValueRange bounds) {
+          Value x = tensor::ExtractOp::create(b, l, flat, i);
+          scf::YieldOp::create(
               b, l,
-              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
-                         arith::MaximumFOp::create(b, l, args[0], args[2])});
+              ValueRange{arith::MinimumFOp::create(b, l, x, bounds[0]),
+                         arith::MaximumFOp::create(b, l, x, bounds[1])});
         });
-    auto scalar = [&](Value t) -> Value {
-      return tensor::ExtractOp::create(rewriter, loc, t, ValueRange{});
-    };
-    Value min = scalar(range.getResult(0)), max = scalar(range.getResult(1));
+    Value min = range.getResult(0), max = range.getResult(1);
     Value span = arith::SubFOp::create(rewriter, loc, max, min);
     Value empty = arith::CmpFOp::create(rewriter, loc,
                                         arith::CmpFPredicate::OEQ, span, zero);

@@ -99,11 +99,14 @@ func.func @unsigned_elementwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor
 
 // -----
 
-// DynamicQuantizeLinear: the range (including 0) in one reduction, then the
-// scale, the zero point and the data quantized with them.
+// DynamicQuantizeLinear: the range (including 0) in one loop over the
+// flattened data that carries min and max as scalars, then the scale, the
+// zero point and the data quantized with them.
 // CHECK-LABEL: func.func @dynamic_quantize
 // CHECK-SAME: -> (tensor<?x8xi8>, tensor<f32>, tensor<i8>)
-// CHECK: linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
+// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1]]
+// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32)
+// CHECK: tensor.extract %[[FLAT]]
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
 // CHECK: %[[SCALE:.+]] = arith.select
