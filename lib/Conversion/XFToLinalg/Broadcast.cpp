@@ -9,6 +9,16 @@
 
 namespace mlir::xf {
 
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
+}
+
+bool isUnsignedTensor(Value v) {
+  return cast<RankedTensorType>(v.getType())
+      .getElementType()
+      .isUnsignedInteger();
+}
+
 Value createZero(OpBuilder &b, Location loc, Type type) {
   return arith::ConstantOp::create(b, loc, type, b.getZeroAttr(type));
 }

@@ -30,6 +30,13 @@ Value buildBroadcastGeneric(OpBuilder &b, Location loc,
 /// A zero of `type` (floating point or integer).
 Value createZero(OpBuilder &b, Location loc, Type type);
 
+/// A constant `v` of floating-point `type`.
+Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
+
+/// Whether the elements of xf value `v` are unsigned integers (the
+/// conversion makes them signless; lowerings read signedness from here).
+bool isUnsignedTensor(Value v);
+
 } // namespace mlir::xf
 
 #endif // XFC_LIB_CONVERSION_XFTOLINALG_BROADCAST_H

@@ -11,10 +11,6 @@
 
 namespace mlir::xf {
 
-static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
-  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
-}
-
 /// Converts a scalar between element types as ONNX Cast does (signless
 /// integers are signed unless the flags say otherwise; i1 converts from any
 /// non-zero value).
@@ -101,13 +97,6 @@ static Value gelu(OpBuilder &b, Location loc, Value x, bool useTanh) {
   Value scale = arith::AddFOp::create(b, loc, one, inner);
   return arith::MulFOp::create(
       b, loc, arith::MulFOp::create(b, loc, x, half).getResult(), scale);
-}
-
-/// Whether the elements of xf value `v` are unsigned integers.
-static bool isUnsignedTensor(Value v) {
-  return cast<RankedTensorType>(v.getType())
-      .getElementType()
-      .isUnsignedInteger();
 }
 
 /// The scalar computation of an element-wise xf op whose result elements

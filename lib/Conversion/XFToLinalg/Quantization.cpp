@@ -21,16 +21,6 @@
 
 namespace mlir::xf {
 
-static bool isUnsignedTensor(Value v) {
-  return cast<RankedTensorType>(v.getType())
-      .getElementType()
-      .isUnsignedInteger();
-}
-
-static Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
-  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
-}
-
 /// An integer scalar as a float (or wider integer), by its signedness.
 static Value extendInteger(OpBuilder &b, Location loc, Value v, Type to,
                            bool isUnsigned) {
@@ -169,7 +159,8 @@ struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
     bool zeroPoint = op.getZeroPoint() != nullptr;
     Type xfElement = op.getType().getElementType();
     bool isUnsigned = xfElement.isUnsignedInteger();
-    auto [lo, hi] = integerRange(xfElement);
+    std::pair<double, double> range = integerRange(xfElement);
+    double lo = range.first, hi = range.second;
     rewriter.replaceOp(
         op, linearQuantizationGeneric(
                 rewriter, op, adaptor, resultType,

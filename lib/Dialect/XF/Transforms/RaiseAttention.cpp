@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
+#include "ScalarConstant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -35,15 +36,6 @@ struct AttentionParts {
   SmallVector<ShapeOp> scoreShapes;
 };
 } // namespace
-
-/// The value of a scalar (or one-element) f32 constant.
-static std::optional<float> scalarConstant(Value v) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !attr.getElementType().isF32() || attr.getNumElements() != 1)
-    return std::nullopt;
-  return attr.getSplatValue<float>();
-}
 
 static bool isRank4F32(Value v) {
   auto type = cast<RankedTensorType>(v.getType());
@@ -108,10 +100,10 @@ static FailureOr<AttentionParts> matchAttention(SoftmaxOp softmax,
                   "rank 4");
   }
   if (auto mul = scores.getDefiningOp<MulOp>()) {
-    std::optional<float> c = scalarConstant(mul.getRhs());
+    std::optional<float> c = matchScalarF32(mul.getRhs());
     Value other = mul.getLhs();
     if (!c) {
-      c = scalarConstant(mul.getLhs());
+      c = matchScalarF32(mul.getLhs());
       other = mul.getRhs();
     }
     if (!c)
@@ -121,7 +113,7 @@ static FailureOr<AttentionParts> matchAttention(SoftmaxOp softmax,
     if (failed(takeInterior(mul)))
       return fail("the scaled scores have other uses");
   } else if (auto div = scores.getDefiningOp<DivOp>()) {
-    std::optional<float> c = scalarConstant(div.getRhs());
+    std::optional<float> c = matchScalarF32(div.getRhs());
     if (!c || *c == 0.0f)
       return fail("the scores are divided by a non-constant");
     parts.scale = 1.0f / *c;

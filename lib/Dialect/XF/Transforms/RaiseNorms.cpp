@@ -1,5 +1,6 @@
 //===- RaiseNorms.cpp - normalizations as transformer ops -----------------===//
 
+#include "ScalarConstant.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -13,15 +14,6 @@ namespace mlir::xf {
 
 using namespace mlir;
 using namespace mlir::xf;
-
-/// The value of a one-element f32 constant.
-static std::optional<float> scalar(Value v) {
-  DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !attr.getElementType().isF32() || attr.getNumElements() != 1)
-    return std::nullopt;
-  return attr.getSplatValue<float>();
-}
 
 /// The operand of binary `op` that is not `known`, if `known` is one.
 template <typename OpTy> static Value otherOperand(OpTy op, Value known) {
@@ -67,7 +59,7 @@ static LogicalResult raiseRmsNorm(RewriterBase &rewriter, Operation *square,
   if (!shifted)
     return failure();
   std::optional<float> epsilon =
-      scalar(otherOperand(shifted, mean.getResult()));
+      matchScalarF32(otherOperand(shifted, mean.getResult()));
   auto root = soleUser<SqrtOp>(shifted.getResult());
   if (!epsilon || !root)
     return failure();
@@ -82,7 +74,8 @@ static LogicalResult raiseRmsNorm(RewriterBase &rewriter, Operation *square,
     normalized = div.getResult();
   } else {
     Value inverse;
-    if (auto one = dyn_cast<DivOp>(next); one && scalar(one.getLhs()) == 1.0f)
+    if (auto one = dyn_cast<DivOp>(next);
+        one && matchScalarF32(one.getLhs()) == 1.0f)
       inverse = one.getResult();
     else if (auto reciprocal = dyn_cast<ReciprocalOp>(next))
       inverse = reciprocal.getResult();
@@ -127,7 +120,8 @@ struct RaiseNormsPass : xf::impl::RaiseNormsPassBase<RaiseNormsPass> {
     SmallVector<Operation *> squares;
     SmallVector<LayerNormalizationOp> layerNorms;
     getOperation().walk([&](Operation *op) {
-      if (auto pow = dyn_cast<PowOp>(op); pow && scalar(pow.getRhs()) == 2.0f)
+      if (auto pow = dyn_cast<PowOp>(op);
+          pow && matchScalarF32(pow.getRhs()) == 2.0f)
         squares.push_back(op);
       else if (auto mul = dyn_cast<MulOp>(op);
                mul && mul.getLhs() == mul.getRhs())
