@@ -9,6 +9,46 @@
 
 namespace mlir::xf {
 
+/// Converts a scalar between element types as ONNX Cast does (signless
+/// integers are signed unless the flags say otherwise; i1 converts from any
+/// non-zero value).
+Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
+                 bool fromUnsigned, bool toUnsigned) {
+  Type from = v.getType();
+  if (from == to)
+    return v;
+  if (auto toInt = dyn_cast<IntegerType>(to)) {
+    if (toInt.getWidth() == 1) {
+      if (isa<FloatType>(from))
+        return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v,
+                                     createZero(b, loc, from));
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v,
+                                   createZero(b, loc, from));
+    }
+    if (isa<FloatType>(from)) {
+      if (toUnsigned)
+        return arith::FPToUIOp::create(b, loc, to, v);
+      return arith::FPToSIOp::create(b, loc, to, v);
+    }
+    unsigned fromWidth = from.getIntOrFloatBitWidth();
+    if (fromWidth > toInt.getWidth())
+      return arith::TruncIOp::create(b, loc, to, v);
+    if (fromWidth == toInt.getWidth())
+      return v;
+    if (fromWidth == 1 || fromUnsigned)
+      return arith::ExtUIOp::create(b, loc, to, v);
+    return arith::ExtSIOp::create(b, loc, to, v);
+  }
+  if (isa<FloatType>(from)) {
+    if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+      return arith::ExtFOp::create(b, loc, to, v);
+    return arith::TruncFOp::create(b, loc, to, v);
+  }
+  if (from.isInteger(1) || fromUnsigned)
+    return arith::UIToFPOp::create(b, loc, to, v);
+  return arith::SIToFPOp::create(b, loc, to, v);
+}
+
 Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
   return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, v));
 }

@@ -30,6 +30,12 @@ Value buildBroadcastGeneric(OpBuilder &b, Location loc,
 /// A zero of `type` (floating point or integer).
 Value createZero(OpBuilder &b, Location loc, Type type);
 
+/// `v` converted to scalar type `to` as ONNX Cast does: integers are
+/// signed unless the flags say otherwise; i1 converts from any non-zero
+/// value.
+Value castScalar(OpBuilder &b, Location loc, Value v, Type to,
+                 bool fromUnsigned, bool toUnsigned);
+
 /// A constant `v` of floating-point `type`.
 Value floatConstant(OpBuilder &b, Location loc, Type type, double v);
 

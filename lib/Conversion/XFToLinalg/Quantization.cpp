@@ -21,16 +21,6 @@
 
 namespace mlir::xf {
 
-/// An integer scalar as a float (or wider integer), by its signedness.
-static Value extendInteger(OpBuilder &b, Location loc, Value v, Type to,
-                           bool isUnsigned) {
-  if (isa<FloatType>(to))
-    return isUnsigned ? arith::UIToFPOp::create(b, loc, to, v).getResult()
-                      : arith::SIToFPOp::create(b, loc, to, v).getResult();
-  return isUnsigned ? arith::ExtUIOp::create(b, loc, to, v).getResult()
-                    : arith::ExtSIOp::create(b, loc, to, v).getResult();
-}
-
 /// The range of an integer element type of the xf level.
 static std::pair<double, double> integerRange(Type type) {
   unsigned width = type.getIntOrFloatBitWidth();
@@ -54,8 +44,7 @@ static Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
       arith::MaximumFOp::create(b, loc, q, floatConstant(b, loc, f, lo))
           .getResult(),
       floatConstant(b, loc, f, hi));
-  return isUnsigned ? arith::FPToUIOp::create(b, loc, to, q).getResult()
-                    : arith::FPToSIOp::create(b, loc, to, q).getResult();
+  return castScalar(b, loc, q, to, false, isUnsigned);
 }
 
 /// How a (De)QuantizeLinear op of rank `rank` reads its scale and zero
@@ -135,16 +124,17 @@ struct DequantizeLinearToGeneric : OpConversionPattern<DequantizeLinearOp> {
     bool inputUnsigned = isUnsignedTensor(op.getInput());
     bool zpUnsigned = zeroPoint && isUnsignedTensor(op.getZeroPoint());
     rewriter.replaceOp(
-        op,
-        linearQuantizationGeneric(
-            rewriter, op, adaptor, resultType,
-            [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-              Value x = extendInteger(b, l, args[0], element, inputUnsigned);
-              if (zeroPoint)
-                x = arith::SubFOp::create(
-                    b, l, x, extendInteger(b, l, args[2], element, zpUnsigned));
-              return arith::MulFOp::create(b, l, x, args[1]);
-            }));
+        op, linearQuantizationGeneric(
+                rewriter, op, adaptor, resultType,
+                [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+                  Value x =
+                      castScalar(b, l, args[0], element, inputUnsigned, false);
+                  if (zeroPoint)
+                    x = arith::SubFOp::create(
+                        b, l, x,
+                        castScalar(b, l, args[2], element, zpUnsigned, false));
+                  return arith::MulFOp::create(b, l, x, args[1]);
+                }));
     return success();
   }
 };
@@ -167,8 +157,8 @@ struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
                 [&](OpBuilder &b, Location l, ValueRange args) -> Value {
                   Value zp;
                   if (zeroPoint)
-                    zp = extendInteger(b, l, args[2], args[0].getType(),
-                                       isUnsigned);
+                    zp = castScalar(b, l, args[2], args[0].getType(),
+                                    isUnsigned, false);
                   return quantizeScalar(b, l, args[0], args[1], zp,
                                         resultType.getElementType(), lo, hi,
                                         isUnsigned);
@@ -237,7 +227,7 @@ struct DynamicQuantizeLinearToLinalg
                                       scale),
                 zero),
             floatConstant(rewriter, loc, f32, 255.0)));
-    Value zeroPoint = arith::FPToUIOp::create(rewriter, loc, i8, zeroPointF);
+    Value zeroPoint = castScalar(rewriter, loc, zeroPointF, i8, false, true);
     auto toTensor = [&](Value v) -> Value {
       return tensor::FromElementsOp::create(
           rewriter, loc, RankedTensorType::get({}, v.getType()), v);
@@ -287,8 +277,8 @@ struct MatMulIntegerToMatMul : OpConversionPattern<MatMulIntegerOp> {
            AffineMap::get(rank, 0, zpExprs, getContext())},
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             return arith::SubIOp::create(
-                b, l, extendInteger(b, l, args[0], i32, isUnsigned),
-                extendInteger(b, l, args[1], i32, zpUnsigned));
+                b, l, castScalar(b, l, args[0], i32, isUnsigned, false),
+                castScalar(b, l, args[1], i32, zpUnsigned, false));
           });
     };
     Value lhs = widen(op.getLhs(), adaptor.getLhs(), op.getLhsZeroPoint(),
