@@ -1,12 +1,17 @@
 """xfc's CPU libraries against ONNX Runtime (CPU), side by side.
 
-For each zoo model (and the int8 models in test/models), at batch 1 with
-sequence 128 and with sequence 1: the median latency of xfc's library and of
-ONNX Runtime 1.30, both with the same number of threads (XFC_NUM_THREADS for
-xfc), their ratio, and xfc's compile time. Writes bench/results/cpu.json and
-prints a Markdown table.
+For each model, at batch 1 with sequence 128 and with sequence 1: the median
+latency of xfc's library and of ONNX Runtime 1.30, both with the same number
+of threads (XFC_NUM_THREADS for xfc), their ratio, and xfc's compile time.
+Two suites: `zoo`, the zoo models and the int8 models in test/models, and
+`large`, the benchmark shapes of docs/BENCHMARKS.md (GPT-2-small, BERT-base,
+a Llama-style model with grouped-query attention and SwiGLU) written by
+xfc.models with random weights into bench/.models. Writes
+bench/results/cpu.json (zoo) or bench/results/cpu-large.json and prints a
+Markdown table.
 
-Usage: PYTHONPATH=python python3 bench/cpu_vs_ort.py [--reps N] [--threads T]
+Usage: PYTHONPATH=python /usr/bin/python3 bench/cpu_vs_ort.py
+           [--suite zoo|large] [--reps N] [--threads T]
 """
 
 import argparse
@@ -34,10 +39,32 @@ MODELS = [ZOO / f"{name}.onnx" for name in
            "moesparse_dynamo", "gpt2_int4", "llama_int4"]]
 MODELS += [INT8 / f"{name}.onnx" for name in ["gpt2_int8dyn", "llama_int8dyn"]]
 SIZES = [(1, 128), (1, 1)]
+LARGE = {
+    "gpt2_small": lambda: xfc.models.gpt2(layers=12, hidden=768, heads=12, vocab=50257,
+                                          max_positions=1024),
+    "bert_base": lambda: xfc.models.bert(layers=12, hidden=768, heads=12, vocab=30522),
+    "llama_d1024": lambda: xfc.models.llama(layers=4, hidden=1024, heads=16, kv_heads=4,
+                                            ffn=2816, vocab=32000),
+}
+
+
+def large_models():
+    """Writes the large models once (they take a while) and returns their paths."""
+    import onnx
+    folder = ROOT / "bench" / ".models"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for name, make in LARGE.items():
+        path = folder / f"{name}.onnx"
+        if not path.exists():
+            onnx.save(make(), path)
+        paths.append(path)
+    return paths
 
 
 def main():
     parser = argparse.ArgumentParser()
+    parser.add_argument("--suite", choices=["zoo", "large"], default="zoo")
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -46,7 +73,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
-        for path in MODELS:
+        for path in MODELS if args.suite == "zoo" else large_models():
             name = path.stem
             start = time.perf_counter()
             library = xfc.compile(path, work / f"{name}.so")
@@ -80,7 +107,7 @@ def main():
               "threads": args.threads, "reps": args.reps,
               "geomean_xfc_over_ort": round(float(np.exp(np.mean(np.log(ratios)))), 3),
               "rows": rows}
-    out = ROOT / "bench" / "results" / "cpu.json"
+    out = ROOT / "bench" / "results" / ("cpu.json" if args.suite == "zoo" else "cpu-large.json")
     out.write_text(json.dumps(result, indent=1) + "\n")
     print("\n| model | batch x seq | xfc ms | ORT ms | xfc / ORT | compile s |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -98,6 +98,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   if (failed(parsePassPipeline(bufferize, pm)))
     llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
   pm.addPass(createOutlineKernelsPass());
+  pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   if (failed(parsePassPipeline(toLLVM, pm)))
     llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");

@@ -155,6 +155,17 @@ def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def MergeIdenticalKernelsPass : Pass<"xf-merge-identical-kernels", "ModuleOp"> {
+  let summary = "Keep one copy of kernels that are the same but for their name";
+  let description = [{
+    A transformer's layers repeat, so xf-outline-kernels writes the same
+    kernel once per layer. This pass keeps the first private function of
+    each distinct body (and its `_parallel` declaration), points the calls
+    of the others at it and erases them: LLVM then compiles each kernel once.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def DispatchParallelKernelsPass
     : Pass<"xf-dispatch-parallel-kernels", "ModuleOp"> {
   let summary = "Run parallel kernels on the runtime's threads";
