@@ -66,6 +66,7 @@ void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
   pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
+  pm.addPass(createPackConstantWeightsPass());
   pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
 }
 

@@ -126,6 +126,29 @@ def VectorizeContractionsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def PackConstantWeightsPass : Pass<"xf-pack-constant-weights", "ModuleOp"> {
+  let summary = "Store constant right operands in the panels the kernels read";
+  let description = [{
+    After xf-vectorize-contractions, a tile of a matrix product reads its
+    constant right operand `[K, N]` as `panel`-wide row pieces, one per
+    reduction step, `N` elements apart: a stride that defeats the hardware
+    prefetchers and maps the rows of a tile to few cache sets. This pass
+    rewrites such a constant, at compile time, as `[N / panel, K, panel]`
+    (each panel of columns contiguous) and moves every read to it: a read
+    of `panel * n` aligned columns becomes `n` contiguous panel reads, an
+    aligned `panel`-column block a packed panel; columns past the last full
+    panel get a constant of their own. A constant with any other use is
+    left as it is.
+  }];
+  let options = [
+    Option<"panel", "panel", "int64_t", "32",
+           "columns per panel (the product tiles' width)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CopiesToLinalgPass : Pass<"xf-copies-to-linalg", "func::FuncOp"> {
   let summary = "Write memref.copy as linalg.copy, i.e. as loops";
   let description = [{

@@ -9,6 +9,7 @@
 #include "NodeImporter.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "xfc/Support/ElementsBytes.h"
 
 namespace mlir::xf::onnx_import {
 
@@ -94,12 +95,10 @@ static std::optional<ArrayRef<char>> getConstantBytes(Value value) {
   auto constant = value.getDefiningOp<ConstantOp>();
   if (!constant)
     return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue()))
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      dense && dense.isSplat())
     return dense.getRawData();
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return std::nullopt;
+  return getElementsBytes(constant.getValue());
 }
 
 /// One byte per element from `bits`-wide fields, low bits first.

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "xfc/Support/ElementsBytes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -273,15 +274,7 @@ externalizeWeights(ModuleOp module, StringRef directory, std::string &error) {
     unsigned bits = value.getElementType().getIntOrFloatBitWidth();
     if (bits % 8 != 0)
       continue;
-    ArrayRef<char> data;
-    if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-      if (dense.isSplat())
-        continue;
-      data = dense.getRawData();
-    } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-      if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-        data = blob->getData();
-    }
+    ArrayRef<char> data = getElementsBytes(value).value_or(ArrayRef<char>());
     if (data.size() < kMinBytes ||
         data.size() != static_cast<size_t>(value.getNumElements()) * bits / 8)
       continue;
