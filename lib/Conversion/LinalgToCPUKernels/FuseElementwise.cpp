@@ -14,11 +14,15 @@ namespace mlir::xf {
 using namespace mlir;
 
 /// Whether the consumer of `operand` is element-wise too and reads each of
-/// its elements once. (Reductions keep their accumulator in memory once
-/// lowered to loops; a producer fused into one would lose its vector code.)
+/// its elements once, and the producer has no other use. (Reductions keep
+/// their accumulator in memory once lowered to loops; a producer fused into
+/// one would lose its vector code. A producer with other uses would be
+/// computed again in every consumer: along a residual stream, each layer
+/// would recompute all the layers before it.)
 static bool fusesWell(OpOperand *operand) {
   auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
-  return consumer && consumer.getNumLoops() == consumer.getNumParallelLoops() &&
+  return consumer && operand->get().hasOneUse() &&
+         consumer.getNumLoops() == consumer.getNumParallelLoops() &&
          consumer.getMatchingIndexingMap(operand).isPermutation();
 }
 
