@@ -50,6 +50,7 @@ void mlir::xf::buildGraphCleanupPipeline(OpPassManager &pm) {
 void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createRaiseAttentionPass());
   pm.addNestedPass<func::FuncOp>(createRaiseNormsPass());
+  pm.addNestedPass<func::FuncOp>(createRaiseMLPPass());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -141,6 +141,27 @@ struct DecomposeNorm : OpConversionPattern<OpTy> {
   }
 };
 
+/// `activation(value)` as xf ops.
+static Value applyActivation(XFBuilder &x, OpBuilder &b, Value value,
+                             Activation activation) {
+  switch (activation) {
+  case Activation::none:
+    return value;
+  case Activation::relu:
+    return x.op<ReluOp>({value});
+  case Activation::gelu:
+  case Activation::gelu_tanh:
+    return x.op<GeluOp>(
+        {value}, {b.getNamedAttr("approximate",
+                                 b.getStringAttr(activation == Activation::gelu
+                                                     ? "none"
+                                                     : "tanh"))});
+  case Activation::silu:
+    return x.op<MulOp>({value, x.op<SigmoidOp>({value})});
+  }
+  llvm_unreachable("unknown activation");
+}
+
 /// activation(input * weight + bias).
 struct DecomposeLinear : OpConversionPattern<LinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -155,26 +176,29 @@ struct DecomposeLinear : OpConversionPattern<LinearOp> {
     Value result = x.op<MatMulOp>({adaptor.getInput(), weight});
     if (Value bias = adaptor.getBias())
       result = x.op<AddOp>({result, bias});
-    switch (op.getActivation()) {
-    case Activation::none:
-      break;
-    case Activation::relu:
-      result = x.op<ReluOp>({result});
-      break;
-    case Activation::gelu:
-    case Activation::gelu_tanh:
-      result = x.op<GeluOp>(
-          {result},
-          {rewriter.getNamedAttr(
-              "approximate",
-              rewriter.getStringAttr(op.getActivation() == Activation::gelu_tanh
-                                         ? "tanh"
-                                         : "none"))});
-      break;
-    case Activation::silu:
-      result = x.op<MulOp>({result, x.op<SigmoidOp>({result})});
-      break;
-    }
+    result = applyActivation(x, rewriter, result, op.getActivation());
+    if (x.failed())
+      return rewriter.notifyMatchFailure(op,
+                                         "could not build the decomposition");
+    replaceWith(rewriter, op, result);
+    return success();
+  }
+};
+
+/// (activation(input * gate) * (input * up)) * down.
+struct DecomposeGatedMlp : OpConversionPattern<GatedMlpOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(GatedMlpOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    XFBuilder x(rewriter, op.getLoc());
+    Value in = adaptor.getInput();
+    Value gate =
+        applyActivation(x, rewriter, x.op<MatMulOp>({in, adaptor.getGate()}),
+                        op.getActivation());
+    Value hidden = x.op<MulOp>({gate, x.op<MatMulOp>({in, adaptor.getUp()})});
+    Value result = x.op<MatMulOp>({hidden, adaptor.getDown()});
     if (x.failed())
       return rewriter.notifyMatchFailure(op,
                                          "could not build the decomposition");
@@ -286,7 +310,8 @@ void populateDecompositionPatterns(const TypeConverter &converter,
       DecomposeSoftmax<SoftmaxOp, false>, DecomposeSoftmax<LogSoftmaxOp, true>,
       DecomposeNorm<LayerNormalizationOp, true>,
       DecomposeNorm<LayerNormOp, true>, DecomposeNorm<RmsNormOp, false>,
-      DecomposeLinear, DecomposeAttention>(converter, patterns.getContext());
+      DecomposeLinear, DecomposeGatedMlp, DecomposeAttention>(
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

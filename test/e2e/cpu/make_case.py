@@ -169,6 +169,15 @@ CASES = {
   %mask = xf.greater %m, %zero : (tensor<1x1x5x7xf32>, tensor<f32>) -> tensor<1x1x5x7xi1>
   %r = xf.attention %q, %k, %v, %mask {causal = true} : (tensor<1x4x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x1x5x7xi1>) -> tensor<1x4x?x8xf32>""",
         "%r", "tensor<1x4x?x8xf32>", lambda q, k, v, m: attention(q, k, v, m > 0, True), 1e-5),
+    "linear_gated_mlp": (
+        {"x": ((2, 3, 8), [1]), "w": ((8, 8), []), "b": ((8,), []), "g": ((8, 16), []),
+         "u": ((8, 16), []), "d": ((16, 8), [])},
+        """
+  %h = xf.linear %x, %w, %b {activation = #xf<activation gelu_tanh>} : (tensor<2x?x8xf32>, tensor<8x8xf32>, tensor<8xf32>) -> tensor<2x?x8xf32>
+  %r = xf.gated_mlp %h, %g, %u, %d : (tensor<2x?x8xf32>, tensor<8x16xf32>, tensor<8x16xf32>, tensor<16x8xf32>) -> tensor<2x?x8xf32>""",
+        "%r", "tensor<2x?x8xf32>",
+        lambda x, w, b, g, u, d: (lambda h: ((h @ g) * sigmoid(h @ g) * (h @ u)) @ d)(
+            gelu_tanh(x @ w + b)), 1e-5),
 }
 
 # The vector products, written out: each result is reshaped by NumPy's rules

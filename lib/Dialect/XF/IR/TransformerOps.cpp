@@ -112,6 +112,32 @@ LogicalResult LinearOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   return success();
 }
 
+LogicalResult GatedMlpOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                           ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType(), gate = getGate().getType(),
+                   up = getUp().getType(), down = getDown().getType();
+  if (input.getRank() < 1)
+    return emitError() << "input must have rank 1 or more";
+  if (gate.getRank() != 2 || up.getRank() != 2 || down.getRank() != 2)
+    return emitError() << "gate, up and down weights must have rank 2";
+  int64_t features = input.getShape().back(), hidden = gate.getDimSize(1);
+  if (failed(joinShared(features, gate.getDimSize(0), "input features",
+                        emitError)) ||
+      failed(joinShared(features, up.getDimSize(0), "input features",
+                        emitError)) ||
+      failed(
+          joinShared(hidden, up.getDimSize(1), "hidden features", emitError)) ||
+      failed(
+          joinShared(hidden, down.getDimSize(0), "hidden features", emitError)))
+    return failure();
+  if (getActivation() == Activation::none)
+    return emitError() << "a gated MLP needs an activation";
+  SmallVector<int64_t> shape(input.getShape().drop_back());
+  shape.push_back(down.getDimSize(1));
+  inferred.push_back(input.clone(shape));
+  return success();
+}
+
 LogicalResult RopeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                        ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType(), cos = getCos().getType(),

@@ -235,16 +235,36 @@ struct RaiseAttentionPass
 };
 } // namespace
 
+/// Whether `v` is computed from constants alone (a weight, possibly
+/// dequantized or reshaped on the way).
+static bool isComputedFromConstants(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (matchPattern(v, m_Constant()))
+    return true;
+  return def->getNumOperands() > 0 &&
+         llvm::all_of(def->getOperands(), isComputedFromConstants);
+}
+
 void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
   llvm::MapVector<StringRef, unsigned> formed;
   for (StringRef name : {"xf.attention", "xf.layer_norm", "xf.rms_norm",
-                         "xf.linear", "xf.rope", "xf.gelu"})
+                         "xf.linear", "xf.gated_mlp", "xf.rope", "xf.gelu"})
     formed[name] = 0;
-  SmallVector<std::pair<Location, std::string>> unfused;
+  SmallVector<std::pair<Location, std::string>> unfused, unfusedDense;
   module.walk([&](Operation *op) {
     auto it = formed.find(op->getName().getStringRef());
     if (it != formed.end())
       ++it->second;
+    // A product by weights (values computed from constants alone) outside
+    // xf.linear is a dense layer left unfused.
+    if (isa<MatMulOp, GemmOp>(op) && isComputedFromConstants(op->getOperand(1)))
+      unfusedDense.emplace_back(
+          op->getLoc(), matchPattern(op->getOperand(1), m_Constant())
+                            ? "its bias or shape is not one xf.linear takes"
+                            : "its weights are computed at run time "
+                              "(dequantized)");
     // A softmax whose probabilities weight a matrix product is attention
     // left unfused; others (a router's) are not attention.
     auto softmax = dyn_cast<SoftmaxOp>(op);
@@ -260,11 +280,15 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
   os << "fusion report\n";
   for (auto [name, count] : formed)
     os << "  " << name << ": " << count << "\n";
-  os << "  unfused attention subgraphs (softmax left): " << unfused.size()
-     << "\n";
-  for (auto &[loc, why] : unfused) {
-    std::string where = describeModelLocation(loc);
-    os << "    " << (where.empty() ? "(no model location)" : where) << ": "
-       << why << "\n";
-  }
+  auto list = [&](StringRef what,
+                  ArrayRef<std::pair<Location, std::string>> items) {
+    os << "  " << what << ": " << items.size() << "\n";
+    for (auto &[loc, why] : items) {
+      std::string where = describeModelLocation(loc);
+      os << "    " << (where.empty() ? "(no model location)" : where) << ": "
+         << why << "\n";
+    }
+  };
+  list("unfused attention subgraphs (softmax left)", unfused);
+  list("products by weights outside xf.linear", unfusedDense);
 }

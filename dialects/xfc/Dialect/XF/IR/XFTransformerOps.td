@@ -99,6 +99,26 @@ def XF_LinearOp : XF_TransformerOp<"linear", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
+def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp", [SameOperandsElementType]> {
+  let summary = "gated feed-forward block (SwiGLU, GeGLU)";
+  let description = [{
+    For `input: [..., D]`, `gate, up: [D, F]` and `down: [F, E]`:
+
+    ```
+    result = (activation(input * gate) ⊙ (input * up)) * down
+    ```
+
+    `⊙` is the element-wise product and `activation` one of `silu` (the
+    default: SwiGLU), `gelu`, `gelu_tanh` and `relu`. Llama, Mistral and
+    Qwen write their MLPs this way.
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$gate,
+                       XF_FloatTensor:$up, XF_FloatTensor:$down,
+                       DefaultValuedAttr<XF_ActivationAttr,
+                                         "::mlir::xf::Activation::silu">:$activation);
+  let results = (outs XF_FloatTensor:$result);
+}
+
 def XF_RopeOp : XF_TransformerOp<"rope", [SameOperandsElementType]> {
   let summary = "rotary position embedding";
   let description = [{

@@ -47,6 +47,25 @@ def RaiseNormsPass : Pass<"xf-raise-norms", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def RaiseMLPPass : Pass<"xf-raise-mlp", "func::FuncOp"> {
+  let summary = "Recognize GELU, dense layers and gated MLPs as transformer ops";
+  let description = [{
+    Forms, in this order:
+    - `xf.gelu` from `0.5 * x * (1 + erf(x / sqrt(2)))` (the division
+      possibly a product by 1/sqrt(2)) and from
+      `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` (the cube
+      as Pow or two products), factors in any order and association;
+    - `xf.linear` from `MatMul` by a constant `[K, N]` f32 weight, taking in
+      an `Add` of a constant `[N]` bias and a following ReLU, GELU or SiLU
+      (`v * sigmoid(v)`) when nothing else reads the intermediate values;
+    - `xf.gated_mlp` from `down(activation(gate(x)) * up(x))`, three
+      linears without biases.
+    Constants are compared with a relative tolerance of 1e-4 (exporters
+    round sqrt(2) and sqrt(2/pi) differently).
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def VerifyGraphLevelPass : Pass<"xf-verify-graph-level", "ModuleOp"> {
   let summary = "Check that a module holds only what the graph level allows";
   let description = [{
