@@ -23,7 +23,8 @@ def XF_Dialect : Dialect {
     The one dialect of xfc. Its graph-level ops mirror ONNX operators with ONNX
     semantics (multidirectional broadcasting, negative axes, optional inputs);
     its transformer-level ops (`xf.attention`, `xf.rms_norm`, `xf.layer_norm`,
-    `xf.linear`) are what the raise passes form from those graphs.
+    `xf.linear`, `xf.gated_mlp`) are what the raise passes form from those
+    graphs.
 
     Every xf tensor is ranked. A dynamic dimension (`?`) stands for a symbolic
     ONNX dimension; verifiers and shape inference treat `?` as compatible with
