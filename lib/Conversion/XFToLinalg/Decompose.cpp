@@ -206,6 +206,76 @@ struct DecomposeGatedMlp : OpConversionPattern<GatedMlpOp> {
     return success();
   }
 };
+/// Rotary embedding as slices, products and a concatenation: the first R
+/// channels of each head rotate by the tables' angles, the rest pass.
+struct DecomposeRope : OpConversionPattern<RopeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RopeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    XFBuilder x(rewriter, op.getLoc());
+    RankedTensorType type = op.getInput().getType();
+    int64_t half = op.getCos().getType().getDimSize(2);
+    int64_t channels = type.getDimSize(3);
+    if (ShapedType::isDynamic(half) || ShapedType::isDynamic(channels) ||
+        2 * half > channels)
+      return rewriter.notifyMatchFailure(
+          op, "rotary and head sizes must be static, rotary <= head");
+    auto i64Vector = [&](ArrayRef<int64_t> values) {
+      auto vectorType = RankedTensorType::get(
+          {static_cast<int64_t>(values.size())}, rewriter.getI64Type());
+      return ConstantOp::create(
+          rewriter, op.getLoc(), vectorType,
+          cast<ElementsAttr>(DenseElementsAttr::get(vectorType, values)));
+    };
+    Value in = adaptor.getInput();
+    // Channels [begin, end) (with a step) of the last axis.
+    auto channelsOf = [&](int64_t begin, int64_t end, int64_t step = 1) {
+      return x.op<SliceOp>(
+          {in, i64Vector({begin}), i64Vector({end})},
+          {x.axes({3}), rewriter.getNamedAttr(
+                            "steps", rewriter.getDenseI64ArrayAttr({step}))});
+    };
+    // [B, S, R/2] -> [B, 1, S, R/2]: the same angles for every head.
+    Value cos = x.op<UnsqueezeOp>({adaptor.getCos()}, {x.axes({1})});
+    Value sin = x.op<UnsqueezeOp>({adaptor.getSin()}, {x.axes({1})});
+    bool interleaved = op.getInterleaved();
+    Value first =
+        interleaved ? channelsOf(0, 2 * half, 2) : channelsOf(0, half);
+    Value second =
+        interleaved ? channelsOf(1, 2 * half, 2) : channelsOf(half, 2 * half);
+    Value rotatedFirst =
+        x.op<SubOp>({x.op<MulOp>({first, cos}), x.op<MulOp>({second, sin})});
+    Value rotatedSecond =
+        x.op<AddOp>({x.op<MulOp>({second, cos}), x.op<MulOp>({first, sin})});
+    Value rotated;
+    if (interleaved) {
+      // Pairs (2i, 2i+1) back side by side: [..., R/2, 2] -> [..., R].
+      Value pairs = x.op<ConcatOp>(
+          {x.op<UnsqueezeOp>({rotatedFirst}, {x.axes({4})}),
+           x.op<UnsqueezeOp>({rotatedSecond}, {x.axes({4})})},
+          {rewriter.getNamedAttr("axis", rewriter.getI64IntegerAttr(4))});
+      rotated = x.op<ReshapeOp>({pairs, i64Vector({0, 0, 0, 2 * half})});
+    } else {
+      rotated = x.op<ConcatOp>(
+          {rotatedFirst, rotatedSecond},
+          {rewriter.getNamedAttr("axis", rewriter.getI64IntegerAttr(3))});
+    }
+    Value result =
+        2 * half == channels
+            ? rotated
+            : x.op<ConcatOp>({rotated, channelsOf(2 * half, channels)},
+                             {rewriter.getNamedAttr(
+                                 "axis", rewriter.getI64IntegerAttr(3))});
+    if (x.failed())
+      return rewriter.notifyMatchFailure(op,
+                                         "could not build the decomposition");
+    replaceWith(rewriter, op, result);
+    return success();
+  }
+};
+
 /// Scaled dot-product attention as products, a mask and a softmax. Key and
 /// value heads are repeated for grouped-query attention; a row whose every
 /// score is masked gives zeros (not NaN), as xf.attention specifies.
@@ -310,7 +380,7 @@ void populateDecompositionPatterns(const TypeConverter &converter,
       DecomposeSoftmax<SoftmaxOp, false>, DecomposeSoftmax<LogSoftmaxOp, true>,
       DecomposeNorm<LayerNormalizationOp, true>,
       DecomposeNorm<LayerNormOp, true>, DecomposeNorm<RmsNormOp, false>,
-      DecomposeLinear, DecomposeGatedMlp, DecomposeAttention>(
+      DecomposeLinear, DecomposeGatedMlp, DecomposeRope, DecomposeAttention>(
       converter, patterns.getContext());
 }
 

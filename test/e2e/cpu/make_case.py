@@ -44,6 +44,23 @@ def attention(q, k, v, keep, causal):
     return p @ v
 
 
+def rope(x, cos, sin, interleaved):
+    """xf.rope's definition: the first 2 * cos.shape[2] channels of each head
+    rotate, the rest pass."""
+    half = cos.shape[2]
+    c, s = cos[:, None], sin[:, None]
+    out = x.copy()
+    if interleaved:
+        a, b = x[..., 0:2 * half:2], x[..., 1:2 * half:2]
+        out[..., 0:2 * half:2] = a * c - b * s
+        out[..., 1:2 * half:2] = b * c + a * s
+    else:
+        a, b = x[..., :half], x[..., half:2 * half]
+        out[..., :half] = a * c - b * s
+        out[..., half:2 * half] = b * c + a * s
+    return out
+
+
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
@@ -178,6 +195,14 @@ CASES = {
         "%r", "tensor<2x?x8xf32>",
         lambda x, w, b, g, u, d: (lambda h: ((h @ g) * sigmoid(h @ g) * (h @ u)) @ d)(
             gelu_tanh(x @ w + b)), 1e-5),
+    "rope": (
+        {"x": ((1, 2, 5, 8), [2]), "c": ((1, 5, 3), [1]), "s": ((1, 5, 3), [1])},
+        """
+  %a = xf.rope %x, %c, %s : (tensor<1x2x?x8xf32>, tensor<1x?x3xf32>, tensor<1x?x3xf32>) -> tensor<1x2x?x8xf32>
+  %b = xf.rope %x, %c, %s {interleaved = true} : (tensor<1x2x?x8xf32>, tensor<1x?x3xf32>, tensor<1x?x3xf32>) -> tensor<1x2x?x8xf32>
+  %r = xf.concat %a, %b {axis = 0 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<2x2x?x8xf32>""",
+        "%r", "tensor<2x2x?x8xf32>",
+        lambda x, c, s: np.concatenate([rope(x, c, s, False), rope(x, c, s, True)]), 1e-5),
 }
 
 # The vector products, written out: each result is reshaped by NumPy's rules
