@@ -51,6 +51,8 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createRaiseAttentionPass());
   pm.addNestedPass<func::FuncOp>(createRaiseNormsPass());
   pm.addNestedPass<func::FuncOp>(createRaiseMLPPass());
+  pm.addNestedPass<func::FuncOp>(createRaiseRopePass());
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 }
 

@@ -66,6 +66,20 @@ def RaiseMLPPass : Pass<"xf-raise-mlp", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def RaiseRopePass : Pass<"xf-raise-rope", "func::FuncOp"> {
+  let summary = "Recognize rotate-half rotary embeddings as xf.rope";
+  let description = [{
+    `q * cos + concat(-q[..., D/2:], q[..., :D/2]) * sin` on a rank-4
+    `[B, H, S, D]` tensor, the slices along the last axis, becomes
+    `xf.rope`, when the `[B, 1, S, D]` tables are unsqueezed (at axis 1)
+    from `cos(concat(f, f))` and `sin(concat(f, f))`, possibly times a
+    scalar (Hugging Face's attention scaling): both halves of such a table
+    are `cos(f)`, which is what `xf.rope` takes. Tables of any other origin
+    (a constant cache, a gather of one) leave the subgraph as it is.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def VerifyGraphLevelPass : Pass<"xf-verify-graph-level", "ModuleOp"> {
   let summary = "Check that a module holds only what the graph level allows";
   let description = [{
