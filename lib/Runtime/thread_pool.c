@@ -2,8 +2,10 @@
  *
  * One pool per library, started on the first parallel loop that can use
  * it. A loop is owned by one caller at a time: it publishes the loop by
- * advancing a generation counter, runs chunk 0 itself, and thread i runs
- * chunk i. A model is a few hundred short loops in a row, so a worker that
+ * advancing a generation counter, runs chunk 0 itself, and then it and the
+ * workers claim the other chunks one at a time, so a worker the system has
+ * not scheduled (other work on the cores) delays nothing: the caller runs
+ * its chunk. A model is a few hundred short loops in a row, so a worker that
  * finished one spins for a while watching the counter (waking a sleeping
  * thread costs more than most loops) and only then sleeps on a condition
  * variable. Everything that cannot use the pool at once runs inline on the
@@ -39,17 +41,23 @@ static int num_workers;
 static int sleepers;
 static unsigned first_generation; /* where new workers start watching */
 
-/* The loop in flight. `owner` is taken by one caller at a time; the job's
- * fields are written before `generation` advances (release) and read after
- * a worker sees it advance (acquire). */
+/* The loop in flight. `owner` is taken by one caller at a time. A worker
+ * enters a loop by counting itself `active` and then finding it `open`;
+ * the owner closes a loop before it returns and writes the next one's
+ * fields only when no worker is active, so a worker reads one loop's
+ * fields whole. Chunks are claimed from `job_next`; `job_done` counts the
+ * finished ones. */
 static atomic_int owner;
 static atomic_uint generation;
 static atomic_int stopping;
+static atomic_int job_open;
+static atomic_int active;
 static body_fn job_body;
 static void *job_ctx;
 static int64_t job_n;
 static int job_chunks;
-static atomic_int job_pending;
+static atomic_int job_next;
+static atomic_int job_done;
 
 /* Whether this thread is running a body: its loops run inline. */
 static _Thread_local int inside;
@@ -90,8 +98,17 @@ static void run_chunk(int chunk) {
   run_range(job_body, job_ctx, begin, begin + q + (chunk < r));
 }
 
+/* Runs unclaimed chunks of the loop in flight until none is left. */
+static void claim_chunks(void) {
+  int chunk;
+  while ((chunk = atomic_fetch_add(&job_next, 1)) < job_chunks) {
+    run_chunk(chunk);
+    atomic_fetch_add_explicit(&job_done, 1, memory_order_release);
+  }
+}
+
 static void *work(void *arg) {
-  int index = (int)(intptr_t)arg; /* 1-based: the caller runs chunk 0 */
+  (void)arg;
   unsigned seen = first_generation;
   for (;;) {
     unsigned now;
@@ -114,11 +131,10 @@ static void *work(void *arg) {
     if (atomic_load_explicit(&stopping, memory_order_acquire))
       return NULL;
     seen = now;
-    if (index < job_chunks)
-      run_chunk(index);
-    /* Every worker acknowledges every loop, so none can still be reading
-     * this loop's fields when the next one is published. */
-    atomic_fetch_sub_explicit(&job_pending, 1, memory_order_release);
+    atomic_fetch_add(&active, 1);
+    if (atomic_load(&job_open))
+      claim_chunks();
+    atomic_fetch_sub_explicit(&active, 1, memory_order_release);
   }
 }
 
@@ -161,8 +177,7 @@ static void start(void) {
     return;
   first_generation = atomic_load(&generation);
   while (num_workers < size - 1 &&
-         pthread_create(&workers[num_workers], NULL, work,
-                        (void *)(intptr_t)(num_workers + 1)) == 0)
+         pthread_create(&workers[num_workers], NULL, work, NULL) == 0)
     ++num_workers;
 }
 
@@ -214,16 +229,23 @@ void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
     run_range(body, ctx, 0, n);
     return;
   }
+  /* Workers still leaving the previous loop may read its fields. */
+  while (atomic_load_explicit(&active, memory_order_acquire))
+    cpu_relax();
   job_body = body;
   job_ctx = ctx;
   job_n = n;
   job_chunks = n < threads ? (int)n : threads;
-  atomic_store_explicit(&job_pending, threads - 1, memory_order_relaxed);
+  atomic_store_explicit(&job_next, 1, memory_order_relaxed);
+  atomic_store_explicit(&job_done, 1, memory_order_relaxed);
+  atomic_store(&job_open, 1);
   atomic_fetch_add_explicit(&generation, 1, memory_order_release);
   wake_sleepers();
   run_chunk(0);
-  while (atomic_load_explicit(&job_pending, memory_order_acquire))
+  claim_chunks();
+  while (atomic_load_explicit(&job_done, memory_order_acquire) < job_chunks)
     cpu_relax();
+  atomic_store(&job_open, 0);
   atomic_store_explicit(&owner, 0, memory_order_release);
 }
 
