@@ -12,8 +12,13 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     products become `linalg.matmul` or `linalg.batch_matmul` where they fit
     (so tiling and vectorization apply to named ops), a `linalg.generic`
     contraction otherwise; constants become `arith.constant`; transposes
-    `linalg.transpose`; Softmax and the normalizations are decomposed into
-    reductions and element-wise ops first. A dynamic dimension that may be
+    `linalg.transpose`; Softmax, the normalizations, dense layers, gated
+    MLPs and RoPE are decomposed into reductions, products and element-wise
+    ops first. f32 `xf.attention` becomes loops over batch x heads (marked
+    `xf.parallel`), 32-query blocks and 64-key blocks carrying an online
+    softmax (running row maximum, sum and output), with causal key loops
+    ending at the last visible key, grouped heads read in place and K
+    transposed once; other attention is decomposed. A dynamic dimension that may be
     1 at run time while others are not (broadcasting the exporter's types
     did not show) is handled at run time; one that provably equals the
     others (traced to one source) is not. An op without a lowering is

@@ -62,6 +62,7 @@ struct ConvertXFToLinalgPass
     populateReductionToLinalgPatterns(converter, patterns);
     populateReshapeToTensorPatterns(converter, patterns);
     populateDecompositionPatterns(converter, patterns);
+    populateAttentionKernelPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);
     populateScatterToLinalgPatterns(converter, patterns);

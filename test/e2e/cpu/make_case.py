@@ -203,6 +203,30 @@ CASES = {
   %r = xf.concat %a, %b {axis = 0 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<2x2x?x8xf32>""",
         "%r", "tensor<2x2x?x8xf32>",
         lambda x, c, s: np.concatenate([rope(x, c, s, False), rope(x, c, s, True)]), 1e-5),
+    # Several query and key blocks with partial last ones (32 x 64 blocks),
+    # a padding mask [B, 1, 1, Sk] as booleans and as a large negative bias.
+    "attention_blocks": (
+        {"q": ((2, 4, 70, 16), [2]), "k": ((2, 1, 150, 16), [2]),
+         "v": ((2, 1, 150, 16), [2]), "m": ((2, 1, 1, 150), [3])},
+        """
+  %limit = arith.constant dense<-1.5> : tensor<f32>
+  %keep = xf.greater %m, %limit : (tensor<2x1x1x?xf32>, tensor<f32>) -> tensor<2x1x1x?xi1>
+  %big = arith.constant dense<-1.0e30> : tensor<f32>
+  %none = arith.constant dense<0.0> : tensor<f32>
+  %add = xf.where %keep, %none, %big : (tensor<2x1x1x?xi1>, tensor<f32>, tensor<f32>) -> tensor<2x1x1x?xf32>
+  %a = xf.attention %q, %k, %v, %keep {causal = true} : (tensor<2x4x?x16xf32>, tensor<2x1x?x16xf32>, tensor<2x1x?x16xf32>, tensor<2x1x1x?xi1>) -> tensor<2x4x?x16xf32>
+  %b = xf.attention %q, %k, %v, %add : (tensor<2x4x?x16xf32>, tensor<2x1x?x16xf32>, tensor<2x1x?x16xf32>, tensor<2x1x1x?xf32>) -> tensor<2x4x?x16xf32>
+  %r = xf.add %a, %b : (tensor<2x4x?x16xf32>, tensor<2x4x?x16xf32>) -> tensor<2x4x?x16xf32>""",
+        "%r", "tensor<2x4x?x16xf32>",
+        lambda q, k, v, m: attention(q, k, v, m > -1.5, True) + attention(q, k, v, m > -1.5, False),
+        1e-5),
+    # More queries than keys under the causal limit: the first 20 query rows
+    # see no key and are zeros.
+    "attention_no_keys": (
+        {"q": ((1, 2, 70, 8), [2]), "k": ((1, 2, 50, 8), [2]), "v": ((1, 2, 50, 8), [2])},
+        """
+  %r = xf.attention %q, %k, %v {causal = true} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>""",
+        "%r", "tensor<1x2x?x8xf32>", lambda q, k, v: attention(q, k, v, True, True), 1e-5),
 }
 
 # The vector products, written out: each result is reshaped by NumPy's rules

@@ -45,6 +45,11 @@ void populateReshapeToTensorPatterns(const TypeConverter &converter,
 void populateDecompositionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns);
 
+/// f32 xf.attention as loops over query and key blocks with an online
+/// softmax (preferred over its decomposition).
+void populateAttentionKernelPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns);
+
 /// Gather, Split, Concat, Slice, Expand, Trilu, Shape, ConstantOfShape and
 /// Range on tensors.
 void populateIndexingToLinalgPatterns(const TypeConverter &converter,

@@ -1,0 +1,385 @@
+//===- AttentionKernel.cpp - xf.attention as a tiled online softmax -------===//
+//
+// Attention without the [Sq, Sk] score matrix: for each batch and query
+// head, blocks of queries meet blocks of keys; a running row maximum, row
+// sum and output accumulator (the online softmax) absorb one key block at
+// a time, so the scores of a block live only while it is processed.
+// Causal attention stops each query block's key loop after the last key it
+// can see: blocks wholly above the diagonal are never computed. Grouped
+// query heads read their key/value head in place (head h uses h / group);
+// only K is copied once, transposed to [B, Hkv, D, Sk], so that both
+// products of a block are plain matrix products the CPU kernels block.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Broadcast.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+#include <cmath>
+#include <limits>
+
+namespace mlir::xf {
+
+namespace {
+/// Queries and keys per block: a 32x64 f32 score block is 8 KB.
+constexpr int64_t kQueryBlock = 32, kKeyBlock = 64;
+
+/// Index arithmetic and small linalg ops on f32 tiles.
+class TileBuilder {
+public:
+  TileBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value dim(Value t, int64_t d) { return tensor::DimOp::create(b, loc, t, d); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+
+  /// A tile of `shape` (dynamic sizes as values) filled with `value`.
+  Value filled(ArrayRef<OpFoldResult> shape, double value) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+    return linalg::FillOp::create(b, loc, f32(value), empty).getResult(0);
+  }
+
+  /// The 2-D (rows x columns) slice at `offsets` of a rank-4 tensor whose
+  /// first two dimensions are taken one element wide.
+  Value slice(Value t, ArrayRef<OpFoldResult> offsets, OpFoldResult rows,
+              OpFoldResult columns) {
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                       rows, columns};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    auto extent = [](OpFoldResult size) {
+      return getConstantIntValue(size).value_or(ShapedType::kDynamic);
+    };
+    auto type = RankedTensorType::get(
+        {extent(rows), extent(columns)},
+        cast<RankedTensorType>(t.getType()).getElementType());
+    return tensor::ExtractSliceOp::create(b, loc, type, t, offsets, sizes,
+                                          strides);
+  }
+
+  /// A generic over a `rank`-dimensional space (the last one a reduction
+  /// when `reduce`) from `inputs` into `init`.
+  Value generic(ValueRange inputs, ArrayRef<AffineMap> inputMaps, Value init,
+                AffineMap initMap, unsigned rank, bool reduce,
+                function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    SmallVector<AffineMap> maps(inputMaps);
+    maps.push_back(initMap);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    if (reduce)
+      iterators.back() = utils::IteratorType::reduction;
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+               maps, iterators,
+               [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+                 linalg::YieldOp::create(nested, nestedLoc,
+                                         body(nested, nestedLoc, args));
+               })
+        .getResult(0);
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+/// For each of the 4 mask dimensions, its index for a given score
+/// position: 0 where the mask has size 1 there (broadcast), else the
+/// position's own.
+struct MaskIndexing {
+  Value mask;
+  SmallVector<Value> broadcast; // i1 per dimension: size 1 at run time
+};
+
+struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
+  AttentionToTiledLoops(const TypeConverter &converter, MLIRContext *context)
+      : OpConversionPattern(converter, context, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType qType = op.getQuery().getType();
+    if (!qType.getElementType().isF32() ||
+        (!op.getScale() && ShapedType::isDynamic(qType.getDimSize(3))))
+      return rewriter.notifyMatchFailure(op, "f32 with a known scale only");
+    Value mask = adaptor.getMask();
+    if (mask) {
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      if (maskType.getRank() > 4 || !(maskType.getElementType().isF32() ||
+                                      maskType.getElementType().isInteger(1)))
+        return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
+    }
+    double scale =
+        op.getScale()
+            ? op.getScale()->convertToDouble()
+            : 1.0 / std::sqrt(static_cast<double>(qType.getDimSize(3)));
+    TileBuilder t(rewriter, loc);
+    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
+    Value batch = t.dim(q, 0), heads = t.dim(q, 1), sq = t.dim(q, 2),
+          depth = t.dim(q, 3), sk = t.dim(k, 2), valueDepth = t.dim(v, 3);
+    Value group = t.div(heads, t.dim(k, 1));
+    Value shift =
+        t.sub(sk, sq); // key j is visible from query i: j <= i + shift
+
+    // K^T: [B, Hkv, D, Sk].
+    SmallVector<OpFoldResult> kTSizes = {
+        tensor::getMixedSize(rewriter, loc, k, 0),
+        tensor::getMixedSize(rewriter, loc, k, 1),
+        tensor::getMixedSize(rewriter, loc, k, 3),
+        tensor::getMixedSize(rewriter, loc, k, 2)};
+    Value kT = linalg::TransposeOp::create(
+                   rewriter, loc, k,
+                   tensor::EmptyOp::create(rewriter, loc, kTSizes,
+                                           rewriter.getF32Type()),
+                   ArrayRef<int64_t>{0, 1, 3, 2})
+                   .getResult()[0];
+
+    // The mask as rank 4 (leading unit dimensions), with which of its
+    // dimensions broadcast at run time.
+    MaskIndexing masking;
+    if (mask) {
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      int64_t missing = 4 - maskType.getRank();
+      if (missing > 0) {
+        SmallVector<int64_t> shape(missing, 1);
+        llvm::append_range(shape, maskType.getShape());
+        SmallVector<ReassociationIndices> groups;
+        for (int64_t d = 0; d < maskType.getRank(); ++d) {
+          ReassociationIndices g;
+          if (d == 0)
+            for (int64_t i = 0; i < missing; ++i)
+              g.push_back(i);
+          g.push_back(d + missing);
+          groups.push_back(g);
+        }
+        if (maskType.getRank() == 0)
+          mask = tensor::ExpandShapeOp::create(
+              rewriter, loc, maskType.clone(shape), mask,
+              ArrayRef<ReassociationIndices>{});
+        else
+          mask = tensor::ExpandShapeOp::create(
+              rewriter, loc, maskType.clone(shape), mask, groups);
+      }
+      masking.mask = mask;
+      for (int64_t d = 0; d < 4; ++d)
+        masking.broadcast.push_back(
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                  t.dim(mask, d), t.index(1)));
+    }
+
+    Value zero = t.index(0), one = t.index(1);
+    SmallVector<OpFoldResult> outSizes = {
+        batch, heads, sq, tensor::getMixedSize(rewriter, loc, v, 3)};
+    Value out =
+        tensor::EmptyOp::create(rewriter, loc, outSizes, rewriter.getF32Type());
+    auto perHead = scf::ForOp::create(
+        rewriter, loc, zero, t.mul(batch, heads), one, ValueRange{out},
+        [&](OpBuilder &b1, Location, Value bh, ValueRange outer) {
+          TileBuilder t1(b1, loc);
+          Value b = t1.div(bh, heads), h = t1.rem(bh, heads);
+          Value kvh = t1.div(h, group);
+          auto queries = scf::ForOp::create(
+              b1, loc, t1.index(0), sq, t1.index(kQueryBlock), outer,
+              [&](OpBuilder &b2, Location, Value q0, ValueRange acc) {
+                TileBuilder t2(b2, loc);
+                Value rows = t2.min(t2.index(kQueryBlock), t2.sub(sq, q0));
+                Value end = sk;
+                if (op.getCausal())
+                  end = t2.max(t2.index(0),
+                               t2.min(sk, t2.add(t2.add(q0, rows), shift)));
+                Value block =
+                    queryBlock(t2, op, q, kT, v, masking, b, h, kvh, q0, rows,
+                               end, depth, valueDepth, shift, scale);
+                SmallVector<OpFoldResult> offsets = {b, h, q0,
+                                                     b2.getIndexAttr(0)};
+                SmallVector<OpFoldResult> sizes = {
+                    b2.getIndexAttr(1), b2.getIndexAttr(1), rows, valueDepth};
+                SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
+                Value updated = tensor::InsertSliceOp::create(
+                    b2, loc, block, acc[0], offsets, sizes, strides);
+                scf::YieldOp::create(b2, loc, updated);
+              });
+          scf::YieldOp::create(b1, loc, queries.getResults());
+        });
+    perHead->setAttr("xf.parallel", rewriter.getUnitAttr());
+    Value result = perHead.getResult(0);
+    if (result.getType() != op.getType())
+      result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// The output rows [q0, q0 + rows) of head h: [rows, Dv].
+  static Value queryBlock(TileBuilder &t, AttentionOp op, Value q, Value kT,
+                          Value v, const MaskIndexing &masking, Value b,
+                          Value h, Value kvh, Value q0, Value rows, Value end,
+                          Value depth, Value valueDepth, Value shift,
+                          double scale) {
+    OpBuilder &builder = t.b;
+    Location loc = t.loc;
+    MLIRContext *ctx = builder.getContext();
+    Value qTile = t.slice(q, {b, h, q0, builder.getIndexAttr(0)}, rows, depth);
+    Value m0 = t.filled({rows}, -std::numeric_limits<double>::infinity());
+    Value l0 = t.filled({rows}, 0.0);
+    Value a0 = t.filled({rows, valueDepth}, 0.0);
+    AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
+    auto map = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(2, 0, exprs, ctx);
+    };
+    // Over (row, column): the tile and its row's entry; over rows alone.
+    AffineMap both = map({i, j}), row = map({i});
+    AffineMap rows1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+    auto keys = scf::ForOp::create(
+        builder, loc, t.index(0), end, t.index(kKeyBlock),
+        ValueRange{m0, l0, a0},
+        [&](OpBuilder &b3, Location, Value k0, ValueRange state) {
+          TileBuilder t3(b3, loc);
+          Value columns = t3.min(t3.index(kKeyBlock), t3.sub(end, k0));
+          Value kTile =
+              t3.slice(kT, {b, kvh, b3.getIndexAttr(0), k0}, depth, columns);
+          Value vTile = t3.slice(v, {b, kvh, k0, b3.getIndexAttr(0)}, columns,
+                                 valueDepth);
+          Value products = linalg::MatmulOp::create(
+                               b3, loc, ValueRange{qTile, kTile},
+                               ValueRange{t3.filled({rows, columns}, 0.0)})
+                               .getResult(0);
+          Value scores = maskedScores(t3, op, products, masking, b, h, q0, k0,
+                                      shift, scale, rows, columns);
+          Value m = state[0], l = state[1], acc = state[2];
+          // The block's row maximum; with the running one m, the block's
+          // probabilities and the factor by which earlier sums shrink. The
+          // new running maximum overwrites m last, after its last reader,
+          // so that every loop-carried value stays in its own buffer.
+          Value minusInf = t3.f32(-std::numeric_limits<double>::infinity());
+          Value zeroF = t3.f32(0.0), oneF = t3.f32(1.0);
+          auto maximum = [](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::MaximumFOp::create(b, l, a[0], a[1]);
+          };
+          Value blockMax =
+              t3.generic({scores}, {both}, t3.filled({rows}, -INFINITY), row, 2,
+                         true, maximum);
+          // exp(x - max(m, blockMax)), or `ifDead` where both are -inf.
+          auto safeExp = [&](OpBuilder &b, Location l, Value x, Value m,
+                             Value mb, Value ifDead) -> Value {
+            Value max = arith::MaximumFOp::create(b, l, m, mb);
+            Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                               max, minusInf);
+            Value e =
+                math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, max));
+            return arith::SelectOp::create(b, l, dead, ifDead, e);
+          };
+          Value probabilities = t3.generic(
+              {scores, m, blockMax}, {both, row, row},
+              tensor::EmptyOp::create(b3, loc,
+                                      ArrayRef<OpFoldResult>{rows, columns},
+                                      b3.getF32Type()),
+              both, 2, false, [&](OpBuilder &b, Location l, ValueRange a) {
+                return safeExp(b, l, a[0], a[1], a[2], zeroF);
+              });
+          Value correction = t3.generic(
+              {m, blockMax}, {rows1, rows1},
+              tensor::EmptyOp::create(b3, loc, ArrayRef<OpFoldResult>{rows},
+                                      b3.getF32Type()),
+              rows1, 1, false, [&](OpBuilder &b, Location l, ValueRange a) {
+                return safeExp(b, l, a[0], a[0], a[1], oneF);
+              });
+          // x (a row vector or a tile) times its row's correction.
+          auto scaled = [&](Value x, unsigned rank) {
+            AffineMap xMap = rank == 1 ? rows1 : both;
+            AffineMap byRow = rank == 1 ? rows1 : row;
+            // In place: the body reads x as the output it rewrites (were x
+            // an input, canonicalization would give the op a new output).
+            return t3.generic({correction}, {byRow}, x, xMap, rank, false,
+                              [](OpBuilder &b, Location l, ValueRange a) {
+                                return arith::MulFOp::create(b, l, a[0], a[1]);
+                              });
+          };
+          Value newSum =
+              t3.generic({probabilities}, {both}, scaled(l, 1), row, 2, true,
+                         [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           return arith::AddFOp::create(b, l, a[0], a[1]);
+                         });
+          Value newAcc = linalg::MatmulOp::create(
+                             b3, loc, ValueRange{probabilities, vTile},
+                             ValueRange{scaled(acc, 2)})
+                             .getResult(0);
+          Value newMax =
+              t3.generic({blockMax}, {rows1}, m, rows1, 1, false, maximum);
+          scf::YieldOp::create(b3, loc, ValueRange{newMax, newSum, newAcc});
+        });
+    // Rows that saw no visible key (their sum is 0) are zeros.
+    Value sum = keys.getResult(1), acc = keys.getResult(2);
+    Value zeroF = t.f32(0.0);
+    return t.generic(
+        {sum}, {row}, acc, both, 2, false,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                             a[0], zeroF);
+          Value normalized = arith::DivFOp::create(b, l, a[1], a[0]);
+          return arith::SelectOp::create(b, l, dead, zeroF, normalized);
+        });
+  }
+
+  /// scale * products, with the mask and the causal limit applied.
+  static Value maskedScores(TileBuilder &t, AttentionOp op, Value products,
+                            const MaskIndexing &masking, Value b, Value h,
+                            Value q0, Value k0, Value shift, double scale,
+                            Value rows, Value columns) {
+    MLIRContext *ctx = t.b.getContext();
+    AffineMap both = AffineMap::getMultiDimIdentityMap(2, ctx);
+    Value scaleF = t.f32(scale);
+    Value minusInf = t.f32(-std::numeric_limits<double>::infinity());
+    Value init = tensor::EmptyOp::create(
+        t.b, t.loc, ArrayRef<OpFoldResult>{rows, columns}, t.b.getF32Type());
+    bool causal = op.getCausal();
+    return t.generic(
+        {products}, {both}, init, both, 2, false,
+        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          Value s = arith::MulFOp::create(nb, l, a[0], scaleF);
+          Value i = arith::AddIOp::create(nb, l, q0,
+                                          linalg::IndexOp::create(nb, l, 0));
+          Value j = arith::AddIOp::create(nb, l, k0,
+                                          linalg::IndexOp::create(nb, l, 1));
+          if (masking.mask) {
+            Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+            SmallVector<Value> positions = {b, h, i, j}, at;
+            for (auto [d, position] : llvm::enumerate(positions))
+              at.push_back(arith::SelectOp::create(nb, l, masking.broadcast[d],
+                                                   zero, position));
+            Value m = tensor::ExtractOp::create(nb, l, masking.mask, at);
+            s = m.getType().isInteger(1)
+                    ? arith::SelectOp::create(nb, l, m, s, minusInf)
+                    : arith::AddFOp::create(nb, l, s, m).getResult();
+          }
+          if (causal) {
+            Value hidden =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, j,
+                                      arith::AddIOp::create(nb, l, i, shift));
+            s = arith::SelectOp::create(nb, l, hidden, minusInf, s);
+          }
+          return s;
+        });
+  }
+};
+} // namespace
+
+void populateAttentionKernelPatterns(const TypeConverter &converter,
+                                     RewritePatternSet &patterns) {
+  patterns.add<AttentionToTiledLoops>(converter, patterns.getContext());
+}
+
+} // namespace mlir::xf

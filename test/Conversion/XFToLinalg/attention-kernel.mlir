@@ -1,0 +1,44 @@
+// RUN: xfc-opt %s -split-input-file --xf-convert-to-linalg --canonicalize | FileCheck %s
+
+// Grouped-query causal attention: a loop over batch x query heads (for the
+// runtime's threads), blocks of 32 queries, and for each a loop over blocks
+// of 64 keys that ends after the last key the block can see (j <= i +
+// Sk - Sq). Each key block: scores as a matrix product by K^T (transposed
+// once), their row maximum, probabilities and correction (online softmax),
+// and the product by V into the accumulator. Key/value head = head / 2.
+// CHECK-LABEL: func.func @causal_gqa
+// CHECK:       %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x?x16xf32>) {{.*}} permutation = [0, 1, 3, 2]
+// CHECK:       scf.for %[[BH:.*]] = %c0 to %c4 step %c1 iter_args
+// CHECK:         %[[KVH:.*]] = arith.divui %{{.*}}, %c2
+// CHECK:         scf.for %[[Q0:.*]] = %c0 to %{{.*}} step %c32 iter_args
+// CHECK:           %[[END:.*]] = arith.maxsi
+// CHECK:           scf.for %[[K0:.*]] = %c0 to %[[END]] step %c64 iter_args
+// CHECK:             tensor.extract_slice %[[KT]][%{{.*}}, %[[KVH]], 0, %[[K0]]]
+// CHECK:             linalg.matmul
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
+// CHECK:               arith.cmpi sgt
+// CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK:               arith.maximumf
+// CHECK:             math.exp
+// CHECK:             linalg.matmul
+// CHECK:           arith.divf
+// CHECK:           tensor.insert_slice
+// CHECK:       } {xf.parallel}
+func.func @causal_gqa(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: tensor<1x2x?x16xf32>) -> tensor<1x4x?x16xf32> {
+  %r = xf.attention %q, %k, %v {causal = true} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>) -> tensor<1x4x?x16xf32>
+  return %r : tensor<1x4x?x16xf32>
+}
+
+// -----
+
+// A padding mask [B, 1, 1, Sk] (additive): read per score, index 0 along
+// its unit dimensions (dynamic ones are checked at run time).
+// CHECK-LABEL: func.func @padding_mask
+// CHECK:       linalg.generic
+// CHECK:         linalg.index 1
+// CHECK:         %[[M:.*]] = tensor.extract %arg3[%{{.*}}, %c0, %c0, %{{.*}}]
+// CHECK:         arith.addf %{{.*}}, %[[M]]
+func.func @padding_mask(%q: tensor<?x2x?x8xf32>, %k: tensor<?x2x?x8xf32>, %v: tensor<?x2x?x8xf32>, %m: tensor<?x1x1x?xf32>) -> tensor<?x2x?x8xf32> {
+  %r = xf.attention %q, %k, %v, %m : (tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x1x1x?xf32>) -> tensor<?x2x?x8xf32>
+  return %r : tensor<?x2x?x8xf32>
+}
