@@ -172,7 +172,8 @@ static bool isConstantBias(Value bias, int64_t columns) {
          matchPattern(bias, m_Constant());
 }
 
-/// A matrix product `product` of `input` by a constant [K, N] weight, with
+/// A matrix product `product` of `input` by a [K, N] weight computed from
+/// constants (a constant, or int4/int8 weights dequantized), with
 /// the bias (`bias`, or an Add that follows) and the activation that
 /// follow it, as xf.linear.
 static void raiseLinear(RewriterBase &rewriter, Operation *product, Value input,
@@ -180,8 +181,7 @@ static void raiseLinear(RewriterBase &rewriter, Operation *product, Value input,
   auto weightType = cast<RankedTensorType>(weight.getType());
   auto inputType = cast<RankedTensorType>(input.getType());
   if (weightType.getRank() != 2 || inputType.getRank() < 2 ||
-      !weightType.getElementType().isF32() ||
-      !matchPattern(weight, m_Constant()))
+      !weightType.getElementType().isF32() || !isComputedFromConstants(weight))
     return;
   Operation *root = product;
   if (auto add = soleUser<AddOp>(product->getResult(0)); add && !bias) {

@@ -104,3 +104,18 @@ func.func @not_linear(%x: tensor<4x8xf32>, %v: tensor<8x16xf32>) -> (tensor<4x16
   %r = xf.relu %h : (tensor<4x16xf32>) -> tensor<4x16xf32>
   return %p, %h, %r : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
 }
+
+// -----
+
+// Weights dequantized from int8 constants (QDQ): a linear by the
+// dequantized value.
+// CHECK-LABEL: func.func @dequantized_weight
+// CHECK: %[[W:.*]] = xf.dequantize_linear
+// CHECK: xf.linear %arg0, %[[W]] :
+func.func @dequantized_weight(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
+  %q = xf.constant dense<3> : tensor<8x16xi8>
+  %s = xf.constant dense<0.125> : tensor<f32>
+  %w = xf.dequantize_linear %q, %s : (tensor<8x16xi8>, tensor<f32>) -> tensor<8x16xf32>
+  %y = xf.matmul %x, %w : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}

@@ -55,7 +55,10 @@ def RaiseMLPPass : Pass<"xf-raise-mlp", "func::FuncOp"> {
       possibly a product by 1/sqrt(2)) and from
       `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` (the cube
       as Pow or two products), factors in any order and association;
-    - `xf.linear` from `MatMul` by a constant `[K, N]` f32 weight, taking in
+    - `xf.linear` from `MatMul` (or an unscaled `Gemm`; with `trans_b`,
+      its constant weight is transposed now) by a `[K, N]` f32 weight
+      computed from constants alone (int4 and int8 weights dequantized on
+      the way included), taking in
       an `Add` of a constant `[N]` bias and a following ReLU, GELU or SiLU
       (`v * sigmoid(v)`) when nothing else reads the intermediate values;
     - `xf.gated_mlp` from `down(activation(gate(x)) * up(x))`, three
