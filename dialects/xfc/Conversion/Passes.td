@@ -14,9 +14,9 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     contraction otherwise; constants become `arith.constant`; transposes
     `linalg.transpose`; Softmax, the normalizations, dense layers, gated
     MLPs and RoPE are decomposed into reductions, products and element-wise
-    ops first. f32 `xf.attention` becomes loops over batch x heads (marked
-    `xf.parallel`), 32-query blocks and 64-key blocks carrying an online
-    softmax (running row maximum, sum and output), with causal key loops
+    ops first. f32 `xf.attention` becomes a loop over batch x heads x 32-query
+    blocks (marked `xf.parallel`) and in it one over 64-key blocks carrying
+    an online softmax (running row maximum, sum and output), with causal key loops
     ending at the last visible key, grouped heads read in place and K
     transposed once; other attention is decomposed. A dynamic dimension that may be
     1 at run time while others are not (broadcasting the exporter's types

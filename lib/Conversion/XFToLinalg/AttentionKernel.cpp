@@ -186,34 +186,33 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
         batch, heads, sq, tensor::getMixedSize(rewriter, loc, v, 3)};
     Value out =
         tensor::EmptyOp::create(rewriter, loc, outSizes, rewriter.getF32Type());
+    // One iteration per (batch, head, query block): enough independent
+    // pieces for the threads even with few heads.
+    Value blocks =
+        arith::CeilDivUIOp::create(rewriter, loc, sq, t.index(kQueryBlock));
     auto perHead = scf::ForOp::create(
-        rewriter, loc, zero, t.mul(batch, heads), one, ValueRange{out},
-        [&](OpBuilder &b1, Location, Value bh, ValueRange outer) {
+        rewriter, loc, zero, t.mul(t.mul(batch, heads), blocks), one,
+        ValueRange{out},
+        [&](OpBuilder &b1, Location, Value iteration, ValueRange outer) {
           TileBuilder t1(b1, loc);
+          Value bh = t1.div(iteration, blocks);
+          Value q0 = t1.mul(t1.rem(iteration, blocks), t1.index(kQueryBlock));
           Value b = t1.div(bh, heads), h = t1.rem(bh, heads);
           Value kvh = t1.div(h, group);
-          auto queries = scf::ForOp::create(
-              b1, loc, t1.index(0), sq, t1.index(kQueryBlock), outer,
-              [&](OpBuilder &b2, Location, Value q0, ValueRange acc) {
-                TileBuilder t2(b2, loc);
-                Value rows = t2.min(t2.index(kQueryBlock), t2.sub(sq, q0));
-                Value end = sk;
-                if (op.getCausal())
-                  end = t2.max(t2.index(0),
-                               t2.min(sk, t2.add(t2.add(q0, rows), shift)));
-                Value block =
-                    queryBlock(t2, op, q, kT, v, masking, b, h, kvh, q0, rows,
-                               end, depth, valueDepth, shift, scale);
-                SmallVector<OpFoldResult> offsets = {b, h, q0,
-                                                     b2.getIndexAttr(0)};
-                SmallVector<OpFoldResult> sizes = {
-                    b2.getIndexAttr(1), b2.getIndexAttr(1), rows, valueDepth};
-                SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
-                Value updated = tensor::InsertSliceOp::create(
-                    b2, loc, block, acc[0], offsets, sizes, strides);
-                scf::YieldOp::create(b2, loc, updated);
-              });
-          scf::YieldOp::create(b1, loc, queries.getResults());
+          Value rows = t1.min(t1.index(kQueryBlock), t1.sub(sq, q0));
+          Value end = sk;
+          if (op.getCausal())
+            end = t1.max(t1.index(0),
+                         t1.min(sk, t1.add(t1.add(q0, rows), shift)));
+          Value block = queryBlock(t1, op, q, kT, v, masking, b, h, kvh, q0,
+                                   rows, end, depth, valueDepth, shift, scale);
+          SmallVector<OpFoldResult> offsets = {b, h, q0, b1.getIndexAttr(0)};
+          SmallVector<OpFoldResult> sizes = {
+              b1.getIndexAttr(1), b1.getIndexAttr(1), rows, valueDepth};
+          SmallVector<OpFoldResult> strides(4, b1.getIndexAttr(1));
+          Value updated = tensor::InsertSliceOp::create(
+              b1, loc, block, outer[0], offsets, sizes, strides);
+          scf::YieldOp::create(b1, loc, updated);
         });
     perHead->setAttr("xf.parallel", rewriter.getUnitAttr());
     Value result = perHead.getResult(0);

@@ -1,18 +1,20 @@
 // RUN: xfc-opt %s -split-input-file --xf-convert-to-linalg --canonicalize | FileCheck %s
 
-// Grouped-query causal attention: a loop over batch x query heads (for the
-// runtime's threads), blocks of 32 queries, and for each a loop over blocks
-// of 64 keys that ends after the last key the block can see (j <= i +
-// Sk - Sq). Each key block: scores as a matrix product by K^T (transposed
-// once), their row maximum, probabilities and correction (online softmax),
-// and the product by V into the accumulator. Key/value head = head / 2.
+// Grouped-query causal attention: one loop over batch x query heads x
+// blocks of 32 queries (for the runtime's threads), and for each a loop
+// over blocks of 64 keys that ends after the last key the block can see
+// (j <= i + Sk - Sq). Each key block: scores as a matrix product by K^T
+// (transposed once), their row maximum, probabilities and correction
+// (online softmax), and the product by V into the accumulator. Key/value
+// head = head / 2.
 // CHECK-LABEL: func.func @causal_gqa
 // CHECK:       %[[KT:.*]] = linalg.transpose ins(%arg1 : tensor<1x2x?x16xf32>) {{.*}} permutation = [0, 1, 3, 2]
-// CHECK:       scf.for %[[BH:.*]] = %c0 to %c4 step %c1 iter_args
+// CHECK:       %[[BLOCKS:.*]] = arith.ceildivui %{{.*}}, %c32
+// CHECK:       %[[N:.*]] = arith.muli %[[BLOCKS]], %c4
+// CHECK:       scf.for %{{.*}} = %c0 to %[[N]] step %c1 iter_args
 // CHECK:         %[[KVH:.*]] = arith.divui %{{.*}}, %c2
-// CHECK:         scf.for %[[Q0:.*]] = %c0 to %{{.*}} step %c32 iter_args
-// CHECK:           %[[END:.*]] = arith.maxsi
-// CHECK:           scf.for %[[K0:.*]] = %c0 to %[[END]] step %c64 iter_args
+// CHECK:         %[[END:.*]] = arith.maxsi
+// CHECK:         scf.for %[[K0:.*]] = %c0 to %[[END]] step %c64 iter_args
 // CHECK:             tensor.extract_slice %[[KT]][%{{.*}}, %[[KVH]], 0, %[[K0]]]
 // CHECK:             linalg.matmul
 // CHECK:             linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]
