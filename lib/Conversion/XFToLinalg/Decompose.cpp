@@ -45,6 +45,14 @@ public:
     return ConstantOp::create(b, loc, tensorType, attr);
   }
 
+  /// A constant i64 vector (shapes, slice bounds).
+  Value i64s(ArrayRef<int64_t> values) {
+    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                      b.getI64Type());
+    return ConstantOp::create(
+        b, loc, type, cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
+  }
+
   NamedAttribute axes(ArrayRef<int64_t> axes) {
     return b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes));
   }
@@ -71,6 +79,15 @@ static void replaceWith(ConversionPatternRewriter &rewriter, Operation *op,
   rewriter.replaceOp(op, value);
 }
 
+/// Replaces `op` by the decomposition `result`, unless building it failed.
+static LogicalResult finish(ConversionPatternRewriter &rewriter, Operation *op,
+                            const XFBuilder &x, Value result) {
+  if (x.failed())
+    return rewriter.notifyMatchFailure(op, "could not build the decomposition");
+  replaceWith(rewriter, op, result);
+  return success();
+}
+
 static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();
 }
@@ -93,11 +110,7 @@ struct DecomposeSoftmax : OpConversionPattern<OpTy> {
     Value sum = x.op<ReduceSumOp>({exp}, {x.axes({axis})});
     Value result = isLog ? x.op<SubOp>({shifted, x.op<LogOp>({sum})})
                          : x.op<DivOp>({exp, sum});
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
 
@@ -133,11 +146,7 @@ struct DecomposeNorm : OpConversionPattern<OpTy> {
     int64_t axis = *normalizeAxis(op.getAxis(), op.getType().getRank());
     Value result = normalize(x, adaptor.getInput(), adaptor.getScale(), bias,
                              axis, op.getEpsilon().convertToFloat(), centered);
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
 
@@ -177,11 +186,7 @@ struct DecomposeLinear : OpConversionPattern<LinearOp> {
     if (Value bias = adaptor.getBias())
       result = x.op<AddOp>({result, bias});
     result = applyActivation(x, rewriter, result, op.getActivation());
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
 
@@ -199,13 +204,10 @@ struct DecomposeGatedMlp : OpConversionPattern<GatedMlpOp> {
                         op.getActivation());
     Value hidden = x.op<MulOp>({gate, x.op<MatMulOp>({in, adaptor.getUp()})});
     Value result = x.op<MatMulOp>({hidden, adaptor.getDown()});
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
+
 /// Rotary embedding as slices, products and a concatenation: the first R
 /// channels of each head rotate by the tables' angles, the rest pass.
 struct DecomposeRope : OpConversionPattern<RopeOp> {
@@ -222,18 +224,11 @@ struct DecomposeRope : OpConversionPattern<RopeOp> {
         2 * half > channels)
       return rewriter.notifyMatchFailure(
           op, "rotary and head sizes must be static, rotary <= head");
-    auto i64Vector = [&](ArrayRef<int64_t> values) {
-      auto vectorType = RankedTensorType::get(
-          {static_cast<int64_t>(values.size())}, rewriter.getI64Type());
-      return ConstantOp::create(
-          rewriter, op.getLoc(), vectorType,
-          cast<ElementsAttr>(DenseElementsAttr::get(vectorType, values)));
-    };
     Value in = adaptor.getInput();
     // Channels [begin, end) (with a step) of the last axis.
     auto channelsOf = [&](int64_t begin, int64_t end, int64_t step = 1) {
       return x.op<SliceOp>(
-          {in, i64Vector({begin}), i64Vector({end})},
+          {in, x.i64s({begin}), x.i64s({end})},
           {x.axes({3}), rewriter.getNamedAttr(
                             "steps", rewriter.getDenseI64ArrayAttr({step}))});
     };
@@ -256,7 +251,7 @@ struct DecomposeRope : OpConversionPattern<RopeOp> {
           {x.op<UnsqueezeOp>({rotatedFirst}, {x.axes({4})}),
            x.op<UnsqueezeOp>({rotatedSecond}, {x.axes({4})})},
           {rewriter.getNamedAttr("axis", rewriter.getI64IntegerAttr(4))});
-      rotated = x.op<ReshapeOp>({pairs, i64Vector({0, 0, 0, 2 * half})});
+      rotated = x.op<ReshapeOp>({pairs, x.i64s({0, 0, 0, 2 * half})});
     } else {
       rotated = x.op<ConcatOp>(
           {rotatedFirst, rotatedSecond},
@@ -268,11 +263,7 @@ struct DecomposeRope : OpConversionPattern<RopeOp> {
             : x.op<ConcatOp>({rotated, channelsOf(2 * half, channels)},
                              {rewriter.getNamedAttr(
                                  "axis", rewriter.getI64IntegerAttr(3))});
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
 
@@ -297,13 +288,6 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
                           ShapedType::isDynamic(kvHeads) ||
                           ShapedType::isDynamic(heads);
     Type element = qType.getElementType();
-    auto i64Vector = [&](ArrayRef<int64_t> values) {
-      auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                        rewriter.getI64Type());
-      return ConstantOp::create(
-          rewriter, op.getLoc(), type,
-          cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
-    };
     // [B, Hkv, S, D] -> [B, Hkv, g, S, D] -> [B, Hq, S, D].
     auto repeatHeads = [&](Value t, int64_t headSize) -> Value {
       if (broadcastHeads)
@@ -311,8 +295,8 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
       int64_t group = heads / kvHeads;
       Value unsqueezed = x.op<UnsqueezeOp>({t}, {x.axes({2})});
       Value expanded =
-          x.op<ExpandOp>({unsqueezed, i64Vector({1, 1, group, 1, 1})});
-      return x.op<ReshapeOp>({expanded, i64Vector({0, heads, -1, headSize})});
+          x.op<ExpandOp>({unsqueezed, x.i64s({1, 1, group, 1, 1})});
+      return x.op<ReshapeOp>({expanded, x.i64s({0, heads, -1, headSize})});
     };
     int64_t keySize = kType.getDimSize(3);
     int64_t valueSize = op.getValue().getType().getDimSize(3);
@@ -349,7 +333,7 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
         Value dim = x.op<ShapeOp>(
             {t}, {rewriter.getNamedAttr("start", rewriter.getI64IntegerAttr(2)),
                   rewriter.getNamedAttr("end", rewriter.getI64IntegerAttr(3))});
-        return x.op<ReshapeOp>({dim, i64Vector({})});
+        return x.op<ReshapeOp>({dim, x.i64s({})});
       };
       Value sq = length(q), sk = length(k);
       Value rows = x.op<RangeOp>({x.scalar(i64, 0), sq, x.scalar(i64, 1)});
@@ -365,11 +349,7 @@ struct DecomposeAttention : OpConversionPattern<AttentionOp> {
     Value dead = x.op<EqualOp>({rowMax, minusInf});
     probs = x.op<WhereOp>({dead, x.scalar(element, 0.0), probs});
     Value result = x.op<MatMulOp>({probs, v});
-    if (x.failed())
-      return rewriter.notifyMatchFailure(op,
-                                         "could not build the decomposition");
-    replaceWith(rewriter, op, result);
-    return success();
+    return finish(rewriter, op, x, result);
   }
 };
 } // namespace
