@@ -12,7 +12,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Broadcast.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -29,6 +28,7 @@ namespace mlir::xf {
 namespace {
 /// Queries and keys per block: a 32x64 f32 score block is 8 KB.
 constexpr int64_t kQueryBlock = 32, kKeyBlock = 64;
+constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 
 /// Index arithmetic and small linalg ops on f32 tiles.
 class TileBuilder {
@@ -232,7 +232,7 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
     Location loc = t.loc;
     MLIRContext *ctx = builder.getContext();
     Value qTile = t.slice(q, {b, h, q0, builder.getIndexAttr(0)}, rows, depth);
-    Value m0 = t.filled({rows}, -std::numeric_limits<double>::infinity());
+    Value m0 = t.filled({rows}, kMinusInf);
     Value l0 = t.filled({rows}, 0.0);
     Value a0 = t.filled({rows, valueDepth}, 0.0);
     AffineExpr i = getAffineDimExpr(0, ctx), j = getAffineDimExpr(1, ctx);
@@ -263,13 +263,13 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
           // probabilities and the factor by which earlier sums shrink. The
           // new running maximum overwrites m last, after its last reader,
           // so that every loop-carried value stays in its own buffer.
-          Value minusInf = t3.f32(-std::numeric_limits<double>::infinity());
+          Value minusInf = t3.f32(kMinusInf);
           Value zeroF = t3.f32(0.0), oneF = t3.f32(1.0);
           auto maximum = [](OpBuilder &b, Location l, ValueRange a) -> Value {
             return arith::MaximumFOp::create(b, l, a[0], a[1]);
           };
           Value blockMax =
-              t3.generic({scores}, {both}, t3.filled({rows}, -INFINITY), row, 2,
+              t3.generic({scores}, {both}, t3.filled({rows}, kMinusInf), row, 2,
                          true, maximum);
           // exp(x - max(m, blockMax)), or `ifDead` where both are -inf.
           auto safeExp = [&](OpBuilder &b, Location l, Value x, Value m,
@@ -341,7 +341,7 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
     MLIRContext *ctx = t.b.getContext();
     AffineMap both = AffineMap::getMultiDimIdentityMap(2, ctx);
     Value scaleF = t.f32(scale);
-    Value minusInf = t.f32(-std::numeric_limits<double>::infinity());
+    Value minusInf = t.f32(kMinusInf);
     Value init = tensor::EmptyOp::create(
         t.b, t.loc, ArrayRef<OpFoldResult>{rows, columns}, t.b.getF32Type());
     bool causal = op.getCausal();
