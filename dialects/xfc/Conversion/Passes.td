@@ -16,10 +16,12 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     MLPs and RoPE are decomposed into reductions, products and element-wise
     ops first. f32 `xf.attention` becomes a loop over batch x heads x 32-query
     blocks (marked `xf.parallel`) and in it one over 64-key blocks carrying
-    an online softmax (running row maximum, sum and output), with causal key loops
-    ending at the last visible key, grouped heads read in place and K
-    transposed once; other attention is decomposed. A dynamic dimension that may be
-    1 at run time while others are not (broadcasting the exporter's types
+    an online softmax (running row maximum, sum and output), with causal
+    key loops ending at the last visible key, key blocks a mask hides
+    wholly skipped once every row has seen a visible key, grouped heads
+    read in place and K transposed once; other attention is decomposed. A
+    dynamic dimension that may be 1 at run time while others are not
+    (broadcasting the exporter's types
     did not show) is handled at run time; one that provably equals the
     others (traced to one source) is not. An op without a lowering is
     reported at its location (the ONNX node) and the pass fails.

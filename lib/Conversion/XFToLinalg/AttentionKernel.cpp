@@ -5,7 +5,9 @@
 // sum and output accumulator (the online softmax) absorb one key block at
 // a time, so the scores of a block live only while it is processed.
 // Causal attention stops each query block's key loop after the last key it
-// can see: blocks wholly above the diagonal are never computed. Grouped
+// can see: blocks wholly above the diagonal are never computed. A mask given
+// as data (how exporters write causality) is checked per block: a block it
+// hides wholly is skipped once every row has seen a visible key. Grouped
 // query heads read their key/value head in place (head h uses h / group);
 // only K is copied once, transposed to [B, Hkv, D, Sk], so that both
 // products of a block are plain matrix products the CPU kernels block.
@@ -245,80 +247,107 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
     auto keys = scf::ForOp::create(
         builder, loc, t.index(0), end, t.index(kKeyBlock),
         ValueRange{m0, l0, a0},
-        [&](OpBuilder &b3, Location, Value k0, ValueRange state) {
-          TileBuilder t3(b3, loc);
-          Value columns = t3.min(t3.index(kKeyBlock), t3.sub(end, k0));
-          Value kTile =
-              t3.slice(kT, {b, kvh, b3.getIndexAttr(0), k0}, depth, columns);
-          Value vTile = t3.slice(v, {b, kvh, k0, b3.getIndexAttr(0)}, columns,
-                                 valueDepth);
-          Value products = linalg::MatmulOp::create(
-                               b3, loc, ValueRange{qTile, kTile},
-                               ValueRange{t3.filled({rows, columns}, 0.0)})
+        [&](OpBuilder &outerBuilder, Location, Value k0, ValueRange state) {
+          TileBuilder outer(outerBuilder, loc);
+          Value columns = outer.min(outer.index(kKeyBlock), outer.sub(end, k0));
+          // The block's contribution, folded into `state`.
+          auto absorb = [&](OpBuilder &b3) -> SmallVector<Value> {
+            TileBuilder t3(b3, loc);
+            Value kTile =
+                t3.slice(kT, {b, kvh, b3.getIndexAttr(0), k0}, depth, columns);
+            Value vTile = t3.slice(v, {b, kvh, k0, b3.getIndexAttr(0)}, columns,
+                                   valueDepth);
+            Value products = linalg::MatmulOp::create(
+                                 b3, loc, ValueRange{qTile, kTile},
+                                 ValueRange{t3.filled({rows, columns}, 0.0)})
+                                 .getResult(0);
+            Value scores = maskedScores(t3, op, products, masking, b, h, q0, k0,
+                                        shift, scale, rows, columns);
+            Value m = state[0], l = state[1], acc = state[2];
+            // The block's row maximum; with the running one m, the block's
+            // probabilities and the factor by which earlier sums shrink. The
+            // new running maximum overwrites m last, after its last reader,
+            // so that every loop-carried value stays in its own buffer.
+            Value minusInf = t3.f32(kMinusInf);
+            Value zeroF = t3.f32(0.0), oneF = t3.f32(1.0);
+            auto maximum = [](OpBuilder &b, Location l, ValueRange a) -> Value {
+              return arith::MaximumFOp::create(b, l, a[0], a[1]);
+            };
+            Value blockMax =
+                t3.generic({scores}, {both}, t3.filled({rows}, kMinusInf), row,
+                           2, true, maximum);
+            // exp(x - max(m, blockMax)), or `ifDead` where both are -inf.
+            auto safeExp = [&](OpBuilder &b, Location l, Value x, Value m,
+                               Value mb, Value ifDead) -> Value {
+              Value max = arith::MaximumFOp::create(b, l, m, mb);
+              Value dead = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OEQ, max, minusInf);
+              Value e = math::ExpOp::create(
+                  b, l, arith::SubFOp::create(b, l, x, max));
+              return arith::SelectOp::create(b, l, dead, ifDead, e);
+            };
+            Value probabilities = t3.generic(
+                {scores, m, blockMax}, {both, row, row},
+                tensor::EmptyOp::create(b3, loc,
+                                        ArrayRef<OpFoldResult>{rows, columns},
+                                        b3.getF32Type()),
+                both, 2, false, [&](OpBuilder &b, Location l, ValueRange a) {
+                  return safeExp(b, l, a[0], a[1], a[2], zeroF);
+                });
+            Value correction = t3.generic(
+                {m, blockMax}, {rows1, rows1},
+                tensor::EmptyOp::create(b3, loc, ArrayRef<OpFoldResult>{rows},
+                                        b3.getF32Type()),
+                rows1, 1, false, [&](OpBuilder &b, Location l, ValueRange a) {
+                  return safeExp(b, l, a[0], a[0], a[1], oneF);
+                });
+            // x (a row vector or a tile) times its row's correction.
+            auto scaled = [&](Value x, unsigned rank) {
+              AffineMap xMap = rank == 1 ? rows1 : both;
+              AffineMap byRow = rank == 1 ? rows1 : row;
+              // In place: the body reads x as the output it rewrites (were x
+              // an input, canonicalization would give the op a new output).
+              return t3.generic({correction}, {byRow}, x, xMap, rank, false,
+                                [](OpBuilder &b, Location l, ValueRange a) {
+                                  return arith::MulFOp::create(b, l, a[0],
+                                                               a[1]);
+                                });
+            };
+            Value newSum =
+                t3.generic({probabilities}, {both}, scaled(l, 1), row, 2, true,
+                           [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return arith::AddFOp::create(b, l, a[0], a[1]);
+                           });
+            Value newAcc = linalg::MatmulOp::create(
+                               b3, loc, ValueRange{probabilities, vTile},
+                               ValueRange{scaled(acc, 2)})
                                .getResult(0);
-          Value scores = maskedScores(t3, op, products, masking, b, h, q0, k0,
-                                      shift, scale, rows, columns);
-          Value m = state[0], l = state[1], acc = state[2];
-          // The block's row maximum; with the running one m, the block's
-          // probabilities and the factor by which earlier sums shrink. The
-          // new running maximum overwrites m last, after its last reader,
-          // so that every loop-carried value stays in its own buffer.
-          Value minusInf = t3.f32(kMinusInf);
-          Value zeroF = t3.f32(0.0), oneF = t3.f32(1.0);
-          auto maximum = [](OpBuilder &b, Location l, ValueRange a) -> Value {
-            return arith::MaximumFOp::create(b, l, a[0], a[1]);
+            Value newMax =
+                t3.generic({blockMax}, {rows1}, m, rows1, 1, false, maximum);
+            return {newMax, newSum, newAcc};
           };
-          Value blockMax =
-              t3.generic({scores}, {both}, t3.filled({rows}, kMinusInf), row, 2,
-                         true, maximum);
-          // exp(x - max(m, blockMax)), or `ifDead` where both are -inf.
-          auto safeExp = [&](OpBuilder &b, Location l, Value x, Value m,
-                             Value mb, Value ifDead) -> Value {
-            Value max = arith::MaximumFOp::create(b, l, m, mb);
-            Value dead = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
-                                               max, minusInf);
-            Value e =
-                math::ExpOp::create(b, l, arith::SubFOp::create(b, l, x, max));
-            return arith::SelectOp::create(b, l, dead, ifDead, e);
-          };
-          Value probabilities = t3.generic(
-              {scores, m, blockMax}, {both, row, row},
-              tensor::EmptyOp::create(b3, loc,
-                                      ArrayRef<OpFoldResult>{rows, columns},
-                                      b3.getF32Type()),
-              both, 2, false, [&](OpBuilder &b, Location l, ValueRange a) {
-                return safeExp(b, l, a[0], a[1], a[2], zeroF);
+          if (!masking.mask) {
+            scf::YieldOp::create(outerBuilder, loc, absorb(outerBuilder));
+            return;
+          }
+          // A block the mask hides wholly, once every row has seen a
+          // visible key, adds exactly nothing (exp of the masked scores
+          // minus a finite maximum is 0): skip it. Masks given as data
+          // (exporters' causal masks) skip their blocks above the diagonal
+          // this way.
+          Value skip = arith::AndIOp::create(
+              outerBuilder, loc,
+              hiddenBlock(outer, masking, b, h, q0, k0, rows, columns),
+              everyRowSeen(outer, state[0]));
+          auto choice = scf::IfOp::create(
+              outerBuilder, loc, skip,
+              [&](OpBuilder &then, Location) {
+                scf::YieldOp::create(then, loc, state);
+              },
+              [&](OpBuilder &otherwise, Location) {
+                scf::YieldOp::create(otherwise, loc, absorb(otherwise));
               });
-          Value correction = t3.generic(
-              {m, blockMax}, {rows1, rows1},
-              tensor::EmptyOp::create(b3, loc, ArrayRef<OpFoldResult>{rows},
-                                      b3.getF32Type()),
-              rows1, 1, false, [&](OpBuilder &b, Location l, ValueRange a) {
-                return safeExp(b, l, a[0], a[0], a[1], oneF);
-              });
-          // x (a row vector or a tile) times its row's correction.
-          auto scaled = [&](Value x, unsigned rank) {
-            AffineMap xMap = rank == 1 ? rows1 : both;
-            AffineMap byRow = rank == 1 ? rows1 : row;
-            // In place: the body reads x as the output it rewrites (were x
-            // an input, canonicalization would give the op a new output).
-            return t3.generic({correction}, {byRow}, x, xMap, rank, false,
-                              [](OpBuilder &b, Location l, ValueRange a) {
-                                return arith::MulFOp::create(b, l, a[0], a[1]);
-                              });
-          };
-          Value newSum =
-              t3.generic({probabilities}, {both}, scaled(l, 1), row, 2, true,
-                         [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                           return arith::AddFOp::create(b, l, a[0], a[1]);
-                         });
-          Value newAcc = linalg::MatmulOp::create(
-                             b3, loc, ValueRange{probabilities, vTile},
-                             ValueRange{scaled(acc, 2)})
-                             .getResult(0);
-          Value newMax =
-              t3.generic({blockMax}, {rows1}, m, rows1, 1, false, maximum);
-          scf::YieldOp::create(b3, loc, ValueRange{newMax, newSum, newAcc});
+          scf::YieldOp::create(outerBuilder, loc, choice.getResults());
         });
     // Rows that saw no visible key (their sum is 0) are zeros.
     Value sum = keys.getResult(1), acc = keys.getResult(2);
@@ -330,6 +359,93 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
                                              a[0], zeroF);
           Value normalized = arith::DivFOp::create(b, l, a[1], a[0]);
           return arith::SelectOp::create(b, l, dead, zeroF, normalized);
+        });
+  }
+
+  /// The mask's entry for query i and key j (broadcast dimensions read at
+  /// index 0), inside a generic's body.
+  static Value maskAt(OpBuilder &nb, Location l, const MaskIndexing &masking,
+                      Value b, Value h, Value i, Value j) {
+    Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+    SmallVector<Value> positions = {b, h, i, j}, at;
+    for (auto [d, position] : llvm::enumerate(positions))
+      at.push_back(
+          arith::SelectOp::create(nb, l, masking.broadcast[d], zero, position));
+    return tensor::ExtractOp::create(nb, l, masking.mask, at);
+  }
+
+  /// Whether a mask entry hides its score: false in a boolean mask, at
+  /// most -1e30 in an additive one (exporters write the lowest float).
+  static Value hides(OpBuilder &nb, Location l, Value m) {
+    if (m.getType().isInteger(1))
+      return arith::XOrIOp::create(
+          nb, l, m, arith::ConstantOp::create(nb, l, nb.getBoolAttr(true)));
+    return arith::CmpFOp::create(
+        nb, l, arith::CmpFPredicate::OLE, m,
+        arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(-1e30f)));
+  }
+
+  /// Whether `predicate` holds at every point of the `rank`-dimensional
+  /// space the inputs span: an i1.
+  static Value
+  forAll(TileBuilder &t, ValueRange inputs, ArrayRef<AffineMap> maps,
+         unsigned rank,
+         function_ref<Value(OpBuilder &, Location, ValueRange)> predicate) {
+    OpBuilder &builder = t.b;
+    Value init =
+        linalg::FillOp::create(
+            builder, t.loc,
+            arith::ConstantOp::create(builder, t.loc, builder.getBoolAttr(true))
+                .getResult(),
+            tensor::EmptyOp::create(builder, t.loc, ArrayRef<int64_t>{},
+                                    builder.getI1Type())
+                .getResult())
+            .getResult(0);
+    SmallVector<AffineMap> all(maps);
+    all.push_back(AffineMap::get(rank, 0, {}, builder.getContext()));
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::reduction);
+    Value result =
+        linalg::GenericOp::create(
+            builder, t.loc, TypeRange{init.getType()}, inputs, ValueRange{init},
+            all, iterators,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value holds = predicate(nb, l, args.drop_back());
+              linalg::YieldOp::create(
+                  nb, l,
+                  arith::AndIOp::create(nb, l, args.back(), holds).getResult());
+            })
+            .getResult(0);
+    return tensor::ExtractOp::create(builder, t.loc, result, ValueRange{});
+  }
+
+  /// Whether the mask hides every score of the block.
+  static Value hiddenBlock(TileBuilder &t, const MaskIndexing &masking, Value b,
+                           Value h, Value q0, Value k0, Value rows,
+                           Value columns) {
+    // The [rows, columns] space to iterate, as an (unread) empty tile.
+    Value space = tensor::EmptyOp::create(
+        t.b, t.loc, ArrayRef<OpFoldResult>{rows, columns}, t.b.getF32Type());
+    AffineMap both = AffineMap::getMultiDimIdentityMap(2, t.b.getContext());
+    return forAll(
+        t, {space}, {both}, 2, [&](OpBuilder &nb, Location l, ValueRange) {
+          Value i = arith::AddIOp::create(nb, l, q0,
+                                          linalg::IndexOp::create(nb, l, 0));
+          Value j = arith::AddIOp::create(nb, l, k0,
+                                          linalg::IndexOp::create(nb, l, 1));
+          return hides(nb, l, maskAt(nb, l, masking, b, h, i, j));
+        });
+  }
+
+  /// Whether every row's running maximum comes from a visible score.
+  static Value everyRowSeen(TileBuilder &t, Value runningMax) {
+    AffineMap row = AffineMap::getMultiDimIdentityMap(1, t.b.getContext());
+    return forAll(
+        t, {runningMax}, {row}, 1,
+        [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          return arith::CmpFOp::create(
+              nb, l, arith::CmpFPredicate::OGT, a[0],
+              arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(-1e30f)));
         });
   }
 
@@ -354,12 +470,7 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
           Value j = arith::AddIOp::create(nb, l, k0,
                                           linalg::IndexOp::create(nb, l, 1));
           if (masking.mask) {
-            Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-            SmallVector<Value> positions = {b, h, i, j}, at;
-            for (auto [d, position] : llvm::enumerate(positions))
-              at.push_back(arith::SelectOp::create(nb, l, masking.broadcast[d],
-                                                   zero, position));
-            Value m = tensor::ExtractOp::create(nb, l, masking.mask, at);
+            Value m = maskAt(nb, l, masking, b, h, i, j);
             s = m.getType().isInteger(1)
                     ? arith::SelectOp::create(nb, l, m, s, minusInf)
                     : arith::AddFOp::create(nb, l, s, m).getResult();

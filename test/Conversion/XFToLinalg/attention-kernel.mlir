@@ -34,12 +34,20 @@ func.func @causal_gqa(%q: tensor<1x4x?x16xf32>, %k: tensor<1x2x?x16xf32>, %v: te
 // -----
 
 // A padding mask [B, 1, 1, Sk] (additive): read per score, index 0 along
-// its unit dimensions (dynamic ones are checked at run time).
+// its unit dimensions (dynamic ones are checked at run time). A key block
+// the mask hides wholly (entries <= -1e30), once every row's running
+// maximum is a visible score's, is skipped: an scf.if around the block.
 // CHECK-LABEL: func.func @padding_mask
-// CHECK:       linalg.generic
-// CHECK:         linalg.index 1
-// CHECK:         %[[M:.*]] = tensor.extract %arg3[%{{.*}}, %c0, %c0, %{{.*}}]
-// CHECK:         arith.addf %{{.*}}, %[[M]]
+// CHECK:       linalg.generic {{.*}}iterator_types = ["reduction", "reduction"]
+// CHECK:         tensor.extract %arg3[%{{.*}}, %c0, %c0, %{{.*}}]
+// CHECK:         arith.cmpf ole
+// CHECK:       linalg.generic {{.*}}iterator_types = ["reduction"]
+// CHECK:         arith.cmpf ogt
+// CHECK:       scf.if
+// CHECK:         linalg.generic
+// CHECK:           linalg.index 1
+// CHECK:           %[[M:.*]] = tensor.extract %arg3[%{{.*}}, %c0, %c0, %{{.*}}]
+// CHECK:           arith.addf %{{.*}}, %[[M]]
 func.func @padding_mask(%q: tensor<?x2x?x8xf32>, %k: tensor<?x2x?x8xf32>, %v: tensor<?x2x?x8xf32>, %m: tensor<?x1x1x?xf32>) -> tensor<?x2x?x8xf32> {
   %r = xf.attention %q, %k, %v, %m : (tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x1x1x?xf32>) -> tensor<?x2x?x8xf32>
   return %r : tensor<?x2x?x8xf32>
