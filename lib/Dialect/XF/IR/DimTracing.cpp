@@ -238,7 +238,7 @@ DimRef traceDim(DimRef ref) {
   bool outermost = !activeCache;
   if (outermost)
     activeCache = &outermostCache;
-  auto uninstall = llvm::make_scope_exit([&] {
+  llvm::scope_exit uninstall([&] {
     if (outermost)
       activeCache = nullptr;
   });
