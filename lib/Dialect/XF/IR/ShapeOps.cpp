@@ -138,10 +138,21 @@ LogicalResult TransposeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
 
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
   SmallVector<int64_t> perm = getPermutation(*this);
+  // A transpose of a transpose reads the inner one's input directly:
+  // dimension i is the input's inner[perm[i]].
+  bool merged = false;
+  if (auto inner = getData().getDefiningOp<TransposeOp>()) {
+    SmallVector<int64_t> innerPerm = getPermutation(inner);
+    for (int64_t &p : perm)
+      p = innerPerm[p];
+    getDataMutable().assign(inner.getData());
+    setPermAttr(DenseI64ArrayAttr::get(getContext(), perm));
+    merged = true;
+  }
   if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())) &&
       getData().getType() == getType())
     return getData();
-  return {};
+  return merged ? getResult() : OpFoldResult();
 }
 
 //===----------------------------------------------------------------------===//

@@ -365,3 +365,19 @@ func.func @symbolic_expand(%x: tensor<1x?xf32>) -> tensor<4x?xf32> {
   %e = xf.expand %x, %target : (tensor<1x?xf32>, tensor<2xi64>) -> tensor<4x?xf32>
   return %e : tensor<4x?xf32>
 }
+
+// -----
+
+// Transposes of transposes (dynamo writes K^T^T): one transpose with the
+// composed permutation, or none when it is the identity.
+// CHECK-LABEL: func.func @transpose_of_transpose
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4x5xf32>)
+// CHECK-NEXT: %[[T:.*]] = xf.transpose %[[X]] {perm = array<i64: 1, 3, 0, 2>}
+// CHECK-NEXT: return %[[X]], %[[T]]
+func.func @transpose_of_transpose(%x: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<3x5x2x4xf32>) {
+  %a = xf.transpose %x {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x3x4x5xf32>) -> tensor<2x3x5x4xf32>
+  %b = xf.transpose %a {perm = array<i64: 0, 1, 3, 2>} : (tensor<2x3x5x4xf32>) -> tensor<2x3x4x5xf32>
+  %c = xf.transpose %x {perm = array<i64: 1, 0, 2, 3>} : (tensor<2x3x4x5xf32>) -> tensor<3x2x4x5xf32>
+  %d = xf.transpose %c {perm = array<i64: 0, 3, 1, 2>} : (tensor<3x2x4x5xf32>) -> tensor<3x5x2x4xf32>
+  return %b, %d : tensor<2x3x4x5xf32>, tensor<3x5x2x4xf32>
+}
