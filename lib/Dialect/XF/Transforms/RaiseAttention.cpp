@@ -247,9 +247,12 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
       ++it->second;
     // A product by weights (values computed from constants alone) outside
     // xf.linear is a dense layer left unfused.
-    if (isa<MatMulOp, GemmOp>(op) && isComputedFromConstants(op->getOperand(1)))
-      unfusedDense.emplace_back(op->getLoc(),
-                                "its operands are not ones xf.linear takes");
+    if (isa<MatMulOp, GemmOp, MatMulIntegerOp>(op) &&
+        isComputedFromConstants(op->getOperand(1)))
+      unfusedDense.emplace_back(
+          op->getLoc(), isa<MatMulIntegerOp>(op)
+                            ? "an integer product (xf.linear is f32 only)"
+                            : "its operands are not ones xf.linear takes");
     // A softmax whose probabilities weight a matrix product is attention
     // left unfused; others (a router's) are not attention.
     auto softmax = dyn_cast<SoftmaxOp>(op);
