@@ -16,10 +16,8 @@ import argparse
 import json
 import os
 import pathlib
-import statistics
 import sys
 import tempfile
-import time
 
 import numpy as np
 import onnx
@@ -30,6 +28,7 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "test" / "python"))
 import xfc  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 # (heads, sequence, head size): GPT-2-small / BERT-base heads at prefill
 # lengths, and Llama-style 128-wide heads.
@@ -77,14 +76,9 @@ def main():
             causal = np.triu(np.full((seq, seq), -np.inf, np.float32), 1)
             feeds["mask"] = causal[None, None]
             got = model.run(feeds)["o"]
-            times = []
-            for _ in range(args.reps):
-                start = time.perf_counter()
-                model.run(feeds)
-                times.append(1e3 * (time.perf_counter() - start))
+            xfc_ms = median_ms(model, feeds, args.reps)
             want, ort = run_ort(path, feeds, {"o": (np.float32, got.shape)},
                                 work / f"ort_{seq}_{head}", reps=args.reps, threads=THREADS)
-            xfc_ms = statistics.median(times)
             flops = 4 * heads * seq * seq * head
             rows.append({"heads": heads, "sequence": seq, "head_size": head,
                          "xfc_median_ms": round(xfc_ms, 4),

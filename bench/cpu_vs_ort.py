@@ -19,7 +19,6 @@ import json
 import os
 import pathlib
 import platform
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "test" / "python"))
 import xfc  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 ZOO = ROOT.parent / "shared" / "models" / "zoo"
 INT8 = ROOT / "test" / "models"
@@ -84,17 +84,12 @@ def main():
                 feeds = {"input_ids": rng.integers(0, 384, (batch, seq), dtype=np.int64),
                          "attention_mask": np.ones((batch, seq), dtype=np.int64)}
                 outputs = model.run(feeds)
-                times = []
-                for _ in range(args.reps):
-                    t0 = time.perf_counter()
-                    model.run(feeds)
-                    times.append(1e3 * (time.perf_counter() - t0))
+                xfc_ms = median_ms(model, feeds, args.reps)
                 shapes = {k: (v.dtype, v.shape) for k, v in outputs.items()}
                 want, ort = run_ort(path, feeds, shapes, work / f"{name}_{seq}",
                                     reps=args.reps, threads=args.threads)
                 error = max(float(np.linalg.norm(outputs[k] - want[k]) /
                                   np.linalg.norm(want[k])) for k in outputs)
-                xfc_ms = statistics.median(times)
                 rows.append({"model": name, "batch": batch, "sequence": seq,
                              "xfc_median_ms": round(xfc_ms, 4),
                              "ort_median_ms": round(ort["median_ms"], 4),

@@ -14,11 +14,9 @@ import argparse
 import json
 import os
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 import onnx
@@ -48,16 +46,6 @@ def matmul_model(k, n, path):
     return weight
 
 
-def median_ms(model, feeds, reps):
-    model.run(feeds)
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        model.run(feeds)
-        times.append(1e3 * (time.perf_counter() - start))
-    return statistics.median(times)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=30)
@@ -78,6 +66,7 @@ def main():
 import json, sys, numpy as np
 sys.path.insert(0, {str(ROOT / 'bench')!r}); sys.path.insert(0, {str(ROOT / 'python')!r})
 import xfc, gemm_vs_peak as g
+from timing import median_ms
 out = []
 for m, k, n in g.GEMMS + g.GEMVS:
     path = {str(work)!r} + f"/mm_{{k}}x{{n}}.onnx"
@@ -87,7 +76,7 @@ for m, k, n in g.GEMMS + g.GEMVS:
     got = lib.run({{"a": a}})["y"]
     want = a.astype(np.float64) @ weight.astype(np.float64)
     error = float(np.linalg.norm(got - want) / np.linalg.norm(want))
-    out.append((m, k, n, g.median_ms(lib, {{"a": a}}, {args.reps}), error))
+    out.append((m, k, n, median_ms(lib, {{"a": a}}, {args.reps}), error))
 print(json.dumps(out))
 """
             env = dict(os.environ, XFC_NUM_THREADS=str(threads))

@@ -30,8 +30,9 @@ extern "C" {
  * deadlock, same result for a body that only depends on its range.
  *
  * Hidden: generated code calls its own library's pool, even when another
- * xfc library is loaded with RTLD_GLOBAL, and without a PLT stub. The
- * copy that upstream's JIT runner loads for lit tests exports it. */
+ * xfc library is loaded with RTLD_GLOBAL, and without a trip through the
+ * procedure linkage table. The copy that upstream's JIT runner loads for
+ * lit tests exports it. */
 #ifdef XFC_JIT_RUNTIME
 #define XFC_POOL_VISIBILITY __attribute__((visibility("default")))
 #else

@@ -1,8 +1,9 @@
-//===- ElementsBytes.h - the raw bytes behind a constant ------------------===//
+//===- ElementsBytes.h - the raw bytes behind constants, read and made ----===//
 
 #ifndef XFC_SUPPORT_ELEMENTSBYTES_H
 #define XFC_SUPPORT_ELEMENTSBYTES_H
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include <optional>
@@ -19,6 +20,22 @@ inline std::optional<ArrayRef<char>> getElementsBytes(Attribute value) {
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
       return blob->getData();
   return std::nullopt;
+}
+
+/// A resource constant of `type` named `derived` (a suffix) after the
+/// constant `from` it is computed from, its bytes written by `fill`.
+inline DenseResourceElementsAttr
+deriveResource(Attribute from, ShapedType type, StringRef derived,
+               function_ref<void(char *)> fill) {
+  std::string name = "weight";
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(from))
+    name = resource.getRawHandle().getKey().str();
+  size_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocate(bytes, alignof(std::max_align_t));
+  fill(blob.getMutableData().data());
+  return DenseResourceElementsAttr::get(type, name + derived.str(),
+                                        std::move(blob));
 }
 
 } // namespace mlir::xf

@@ -15,7 +15,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/AsmState.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Support/ElementsBytes.h"
 #include <map>
@@ -119,34 +118,31 @@ struct PackConstantWeightsPass
     int64_t panels = columns / panel;
     size_t elementBytes = type.getElementTypeBitWidth() / 8;
     ArrayRef<char> bytes = *xf::getElementsBytes(constant.getValue());
-    std::string name = "weight";
-    if (auto resource =
-            dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-      name = resource.getRawHandle().getKey().str();
     OpBuilder b(constant);
     Location loc = constant.getLoc();
 
-    // Columns [column, column + width) of rows [0, rows), row by row, in
-    // panels of `panel` columns when `panelled`.
-    auto copyColumns = [&](int64_t column, int64_t width, bool panelled) {
+    // A constant of `columnsType` holding columns [column, column + width)
+    // of rows [0, rows), row by row, in panels of `panel` columns when
+    // `panelled`.
+    auto copyColumns = [&](RankedTensorType columnsType, StringRef suffix,
+                           int64_t column, int64_t width, bool panelled) {
       int64_t pieceWidth = panelled ? panel : width;
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocate(
-          rows * width * elementBytes, alignof(std::max_align_t));
-      char *out = blob.getMutableData().data();
       size_t piece = pieceWidth * elementBytes;
-      for (int64_t first = 0; first < width; first += pieceWidth)
-        for (int64_t r = 0; r < rows; ++r, out += piece)
-          std::memcpy(
-              out, bytes.data() + (r * columns + column + first) * elementBytes,
-              piece);
-      return blob;
+      auto attr = xf::deriveResource(
+          constant.getValue(), columnsType, suffix, [&](char *out) {
+            for (int64_t first = 0; first < width; first += pieceWidth)
+              for (int64_t r = 0; r < rows; ++r, out += piece)
+                std::memcpy(out,
+                            bytes.data() +
+                                (r * columns + column + first) * elementBytes,
+                            piece);
+          });
+      return arith::ConstantOp::create(b, loc, columnsType, attr);
     };
     auto packedType =
         RankedTensorType::get({panels, rows, panel}, type.getElementType());
-    Value packed = arith::ConstantOp::create(
-        b, loc, packedType,
-        DenseResourceElementsAttr::get(packedType, name + ".panels",
-                                       copyColumns(0, panels * panel, true)));
+    Value packed = copyColumns(packedType, ".panels", 0, panels * panel,
+                               /*panelled=*/true);
 
     IRRewriter rewriter(constant.getContext());
     Value panelSize = arith::ConstantIndexOp::create(b, loc, panel);
@@ -208,10 +204,8 @@ struct PackConstantWeightsPass
       if (!block) {
         auto blockType =
             RankedTensorType::get({rows, width}, type.getElementType());
-        block = arith::ConstantOp::create(
-            b, loc, blockType,
-            DenseResourceElementsAttr::get(blockType, name + ".columns",
-                                           copyColumns(column, width, false)));
+        block = copyColumns(blockType, ".columns", column, width,
+                            /*panelled=*/false);
       }
       rewriter.setInsertionPoint(slice);
       Value replacement = block;

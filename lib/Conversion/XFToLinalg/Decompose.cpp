@@ -53,6 +53,10 @@ public:
         b, loc, type, cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
   }
 
+  NamedAttribute axis(int64_t axis) {
+    return b.getNamedAttr("axis", b.getI64IntegerAttr(axis));
+  }
+
   NamedAttribute axes(ArrayRef<int64_t> axes) {
     return b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes));
   }
@@ -247,22 +251,19 @@ struct DecomposeRope : OpConversionPattern<RopeOp> {
     Value rotated;
     if (interleaved) {
       // Pairs (2i, 2i+1) back side by side: [..., R/2, 2] -> [..., R].
-      Value pairs = x.op<ConcatOp>(
-          {x.op<UnsqueezeOp>({rotatedFirst}, {x.axes({4})}),
-           x.op<UnsqueezeOp>({rotatedSecond}, {x.axes({4})})},
-          {rewriter.getNamedAttr("axis", rewriter.getI64IntegerAttr(4))});
+      Value pairs =
+          x.op<ConcatOp>({x.op<UnsqueezeOp>({rotatedFirst}, {x.axes({4})}),
+                          x.op<UnsqueezeOp>({rotatedSecond}, {x.axes({4})})},
+                         {x.axis(4)});
       rotated = x.op<ReshapeOp>({pairs, x.i64s({0, 0, 0, 2 * half})});
     } else {
-      rotated = x.op<ConcatOp>(
-          {rotatedFirst, rotatedSecond},
-          {rewriter.getNamedAttr("axis", rewriter.getI64IntegerAttr(3))});
+      rotated = x.op<ConcatOp>({rotatedFirst, rotatedSecond}, {x.axis(3)});
     }
     Value result =
         2 * half == channels
             ? rotated
             : x.op<ConcatOp>({rotated, channelsOf(2 * half, channels)},
-                             {rewriter.getNamedAttr(
-                                 "axis", rewriter.getI64IntegerAttr(3))});
+                             {x.axis(3)});
     return finish(rewriter, op, x, result);
   }
 };

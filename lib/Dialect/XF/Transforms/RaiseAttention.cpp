@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
-#include "ScalarConstant.h"
+#include "Matching.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"

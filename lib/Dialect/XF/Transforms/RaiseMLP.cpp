@@ -10,8 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ScalarConstant.h"
-#include "mlir/IR/AsmState.h"
+#include "Matching.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -33,22 +32,6 @@ using namespace mlir::xf;
 static bool isScalar(Value v, double expected) {
   std::optional<float> value = matchScalarF32(v);
   return value && std::abs(*value - expected) <= 1e-4 * std::abs(expected);
-}
-
-/// The operand of binary `op` that is not `known`, if `known` is one.
-template <typename OpTy> static Value otherOperand(OpTy op, Value known) {
-  if (!op)
-    return {};
-  if (op.getLhs() == known)
-    return op.getRhs();
-  if (op.getRhs() == known)
-    return op.getLhs();
-  return {};
-}
-
-/// The only user of `v`, if it has exactly one and it is an OpTy.
-template <typename OpTy> static OpTy soleUser(Value v) {
-  return v.hasOneUse() ? dyn_cast<OpTy>(*v.user_begin()) : OpTy();
 }
 
 /// `v` when it is x * c (either order) with c the scalar `factor`.
@@ -270,22 +253,18 @@ static Value transposedConstant(RewriterBase &rewriter, Value weight) {
   int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
   auto transposedType =
       RankedTensorType::get({columns, rows}, type.getElementType());
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocate(bytes->size(), alignof(std::max_align_t));
   auto *in = reinterpret_cast<const float *>(bytes->data());
-  auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < columns; ++c)
-      out[c * rows + r] = in[r * columns + c];
-  std::string name = "weight";
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
-    name = resource.getRawHandle().getKey().str();
+  auto transposed =
+      deriveResource(value, transposedType, ".transposed", [&](char *bytesOut) {
+        auto *out = reinterpret_cast<float *>(bytesOut);
+        for (int64_t r = 0; r < rows; ++r)
+          for (int64_t c = 0; c < columns; ++c)
+            out[c * rows + r] = in[r * columns + c];
+      });
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointAfterValue(weight);
-  return ConstantOp::create(
-      rewriter, weight.getLoc(), transposedType,
-      cast<ElementsAttr>(DenseResourceElementsAttr::get(
-          transposedType, name + ".transposed", std::move(blob))));
+  return ConstantOp::create(rewriter, weight.getLoc(), transposedType,
+                            cast<ElementsAttr>(transposed));
 }
 
 namespace {

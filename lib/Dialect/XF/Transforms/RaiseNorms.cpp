@@ -1,6 +1,6 @@
 //===- RaiseNorms.cpp - normalizations as transformer ops -----------------===//
 
-#include "ScalarConstant.h"
+#include "Matching.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -14,33 +14,6 @@ namespace mlir::xf {
 
 using namespace mlir;
 using namespace mlir::xf;
-
-/// The operand of binary `op` that is not `known`, if `known` is one.
-template <typename OpTy> static Value otherOperand(OpTy op, Value known) {
-  if (op.getLhs() == known)
-    return op.getRhs();
-  if (op.getRhs() == known)
-    return op.getLhs();
-  return {};
-}
-
-/// The single user of `v` of type OpTy, ignoring shape queries, which are
-/// collected into `shapes`.
-template <typename OpTy>
-static OpTy soleUser(Value v, SmallVectorImpl<ShapeOp> *shapes = nullptr) {
-  OpTy found;
-  for (Operation *user : v.getUsers()) {
-    auto shape = dyn_cast<ShapeOp>(user);
-    if (shape && shapes) {
-      shapes->push_back(shape);
-      continue;
-    }
-    if (found || !isa<OpTy>(user))
-      return {};
-    found = cast<OpTy>(user);
-  }
-  return found;
-}
 
 /// Matches the RMS normalization whose square of the input is `square`
 /// and replaces it by xf.rms_norm.

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "ScalarConstant.h"
+#include "Matching.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -94,21 +94,15 @@ static void raiseRope(RewriterBase &rewriter, ConcatOp rotated) {
   if (!q || !isChannelSlice(upper, q, half, channels) ||
       !isChannelSlice(rotated.getInputs()[1], q, 0, half))
     return;
-  auto byDim = dyn_cast<MulOp>(*rotated->user_begin());
-  if (!byDim || !byDim->hasOneUse())
-    return;
-  Value sinTable =
-      byDim.getLhs() == rotated.getResult() ? byDim.getRhs() : byDim.getLhs();
-  auto sum = dyn_cast<AddOp>(*byDim->user_begin());
+  auto byDim = soleUser<MulOp>(rotated.getResult());
+  auto sum = byDim ? soleUser<AddOp>(byDim.getResult()) : AddOp();
   if (!sum)
     return;
-  Value other = sum.getLhs() == byDim.getResult() ? sum.getRhs() : sum.getLhs();
-  auto byCos = other.getDefiningOp<MulOp>();
+  Value sinTable = otherOperand(byDim, rotated.getResult());
+  auto byCos = otherOperand(sum, byDim.getResult()).getDefiningOp<MulOp>();
   if (!byCos || !byCos->hasOneUse())
     return;
-  Value cosTable = byCos.getLhs() == q   ? byCos.getRhs()
-                   : byCos.getRhs() == q ? byCos.getLhs()
-                                         : Value();
+  Value cosTable = otherOperand(byCos, q);
   if (!cosTable)
     return;
   Value cos = halfTable<CosOp>(rewriter, cosTable, sum);
