@@ -5,6 +5,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
@@ -14,6 +15,8 @@ void mlir::xf::registerAllDialects(DialectRegistry &registry) {
   registry.insert<XFDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernel modules to LLVM IR itself.
+  mlir::registerAllGPUToLLVMIRTranslations(registry);
 }
 
 void mlir::xf::registerAllPasses() {

@@ -20,8 +20,12 @@ ArrayRef<StageInfo> mlir::xf::getStages() {
        "subgraphs raised to transformer ops (xf.attention)"},
       {Stage::Linalg, "linalg", "lowered to linalg on tensors"},
       {Stage::Kernels, "kernels",
-       "CPU kernels on tensors: register-blocked vector matrix products"},
-      {Stage::LLVM, "llvm", "bufferized and lowered to the LLVM dialect"},
+       "CPU kernels on tensors: register-blocked vector matrix products "
+       "(CUDA: gpu.func kernels on buffers and the host code launching "
+       "them)"},
+      {Stage::LLVM, "llvm",
+       "bufferized and lowered to the LLVM dialect (CUDA: kernels compiled "
+       "into gpu.binary ops)"},
       {Stage::LLVMIR, "llvm-ir", "LLVM IR, optimized for the target CPU"},
       {Stage::Asm, "asm", "assembly for the target CPU"},
   };
@@ -56,10 +60,31 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
-  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass());
+/// xf to linalg, with or without the CPU's fused attention loop nest.
+static void addXFToLinalg(OpPassManager &pm, bool fusedAttention) {
+  ConvertXFToLinalgPassOptions options;
+  options.fusedAttention = fusedAttention;
+  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
+  addXFToLinalg(pm, /*fusedAttention=*/true);
+}
+
+/// Tensors to buffers, with deallocations (the CPU and CUDA targets share
+/// it; CUDA places host work before deallocations are added).
+static constexpr llvm::StringLiteral kBufferize =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map}";
+static constexpr llvm::StringLiteral kDeallocate =
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref";
+
+static void addPipeline(OpPassManager &pm, StringRef text) {
+  if (failed(parsePassPipeline(text, pm)))
+    llvm::report_fatal_error("xfc: a built-in pipeline does not parse: " +
+                             text);
 }
 
 void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
@@ -86,11 +111,6 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   // keeps LLVM from optimizing a whole model as one function and prepares
   // independent loop nests for the runtime's threads, which
   // xf-dispatch-parallel-kernels hands them to.
-  static constexpr llvm::StringLiteral bufferize =
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops";
   static constexpr llvm::StringLiteral toLLVM =
       "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,"
@@ -99,14 +119,54 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
       "convert-math-to-funcs,convert-math-to-llvm,convert-math-to-libm,"
       "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
       "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
-  if (failed(parsePassPipeline(bufferize, pm)))
-    llvm::report_fatal_error("xfc: the bufferization pipeline does not parse");
+  addPipeline(pm, kBufferize);
+  addPipeline(pm, kDeallocate);
+  addPipeline(
+      pm, "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops");
   pm.addPass(createOutlineKernelsPass());
   pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
-  if (failed(parsePassPipeline(toLLVM, pm)))
-    llvm::report_fatal_error("xfc: the LLVM lowering pipeline does not parse");
+  addPipeline(pm, toLLVM);
   pm.addPass(createDispatchParallelKernelsPass());
+}
+
+void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm) {
+  // Loop nests become parallel loops before deallocations are placed, so
+  // that buffers the host reads become stack buffers first; each device
+  // loop nest becomes a launch, each launch a kernel.
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  addPipeline(pm, kBufferize);
+  addPipeline(pm,
+              "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops,"
+              "func.func(xf-place-host-computations)");
+  addPipeline(pm, kDeallocate);
+  pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
+  pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
+  pm.addPass(createCanonicalizerPass());
+  addPipeline(pm, "gpu-kernel-outlining");
+}
+
+void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
+                                             const TargetOptions &target) {
+  // Kernels go to NVVM first, then the host to LLVM the way the CPU target
+  // lowers it (generic allocation functions, which the CUDA runtime
+  // defines as device allocations), launches to calls into the runtime,
+  // and each kernel module to a cubin (ptxas) or PTX.
+  std::string text =
+      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+      "nvvm-attach-target{chip=" +
+      target.chip + " features=" + target.ptxFeature +
+      " O=3},"
+      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "reconcile-unrealized-casts),"
+      "finalize-memref-to-llvm{use-generic-functions=true},"
+      "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
+      "convert-ub-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
+      "convert-func-to-llvm,gpu-to-llvm,reconcile-unrealized-casts,"
+      "gpu-module-to-binary{format=" +
+      (target.embedPTX ? "isa" : "fatbin") + " toolkit=" + target.toolkitPath +
+      "}";
+  addPipeline(pm, text);
 }
 
 void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
@@ -114,7 +174,8 @@ void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
   buildKernelsToLLVMPipeline(pm);
 }
 
-void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
+void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
+                                 const TargetOptions &target) {
   if (stop == Stage::XFGraph)
     return;
   buildGraphCleanupPipeline(pm);
@@ -123,13 +184,20 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop) {
   buildRaisePipeline(pm);
   if (stop == Stage::Transformer)
     return;
-  buildXFToLinalgPipeline(pm);
+  bool cuda = target.kind == TargetOptions::Kind::CUDA;
+  addXFToLinalg(pm, /*fusedAttention=*/!cuda);
   if (stop == Stage::Linalg)
     return;
-  buildLinalgToKernelsPipeline(pm);
+  if (cuda)
+    buildLinalgToGPUKernelsPipeline(pm);
+  else
+    buildLinalgToKernelsPipeline(pm);
   if (stop == Stage::Kernels)
     return;
-  buildKernelsToLLVMPipeline(pm);
+  if (cuda)
+    buildGPUKernelsToLLVMPipeline(pm, target);
+  else
+    buildKernelsToLLVMPipeline(pm);
 }
 
 void mlir::xf::registerPipelines() {
@@ -148,6 +216,11 @@ void mlir::xf::registerPipelines() {
       "xf-lower-linalg-to-llvm",
       "Both: linalg on tensors to kernels, then to the LLVM dialect",
       buildLinalgToLLVMPipeline);
+  PassPipelineRegistration<>(
+      "xf-lower-linalg-to-gpu-kernels",
+      "CUDA: bufferize linalg on tensors, map its loop nests to launches and "
+      "outline them as gpu.func kernels",
+      buildLinalgToGPUKernelsPipeline);
   PassPipelineRegistration<>("xf-raise", "Raise subgraphs to transformer ops",
                              buildRaisePipeline);
   PassPipelineRegistration<>(

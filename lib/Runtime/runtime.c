@@ -2,7 +2,9 @@
  *
  * Plain C, no LLVM or MLIR: linked into every library xfc writes. It checks
  * every input against the model's table before the compiled code sees it,
- * so bad input is an error status with a message, never a crash.
+ * so bad input is an error status with a message, never a crash. Where the
+ * tensors live and how the model runs is the target's part (target_cpu.c,
+ * target_cuda.c).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -15,6 +17,7 @@
 
 struct xfc_session {
   char error[512];
+  void *target;       /* the target's state (target_cpu.c, target_cuda.c) */
   void **allocations; /* buffers of the last run's outputs */
   size_t num_allocations;
 };
@@ -60,6 +63,29 @@ static const char *dtype_name(xfc_dtype dtype) {
   return "an unknown dtype";
 }
 
+size_t xfc__dtype_bytes(xfc_dtype dtype) {
+  switch (dtype) {
+  case XFC_UINT8:
+  case XFC_INT8:
+  case XFC_BOOL:
+    return 1;
+  case XFC_UINT16:
+  case XFC_INT16:
+  case XFC_FLOAT16:
+  case XFC_BFLOAT16:
+    return 2;
+  case XFC_FLOAT32:
+  case XFC_INT32:
+  case XFC_UINT32:
+    return 4;
+  case XFC_INT64:
+  case XFC_UINT64:
+  case XFC_FLOAT64:
+    return 8;
+  }
+  return 0;
+}
+
 static void release_outputs(xfc_session *session) {
   for (size_t i = 0; i < session->num_allocations; ++i) {
     /* Two outputs may share a buffer: free each once. */
@@ -67,7 +93,7 @@ static void release_outputs(xfc_session *session) {
     for (size_t j = 0; j < i; ++j)
       seen |= session->allocations[j] == session->allocations[i];
     if (!seen)
-      _mlir_memref_to_llvm_free(session->allocations[i]);
+      xfc__target_free_output(session->allocations[i]);
   }
   session->num_allocations = 0;
 }
@@ -98,6 +124,14 @@ xfc_status xfc_session_create(xfc_session **session) {
     free(s);
     return status;
   }
+  status =
+      xfc__target_session_create(&s->target, create_error, sizeof create_error);
+  if (status != XFC_OK) {
+    xfc__weights_release();
+    free(s->allocations);
+    free(s);
+    return status;
+  }
   *session = s;
   return XFC_OK;
 }
@@ -106,6 +140,7 @@ void xfc_session_destroy(xfc_session *session) {
   if (!session)
     return;
   release_outputs(session);
+  xfc__target_session_destroy(session->target);
   free(session->allocations);
   free(session);
   xfc__weights_release();
@@ -195,9 +230,11 @@ xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
       return status;
   }
   release_outputs(session);
-  xfc__invoke(inputs, outputs, session->allocations);
-  session->num_allocations = num_outputs;
-  return XFC_OK;
+  xfc_status status =
+      xfc__target_run(session->target, inputs, outputs, session->allocations,
+                      session->error, sizeof session->error);
+  session->num_allocations = status == XFC_OK ? num_outputs : 0;
+  return status;
 }
 
 size_t xfc_num_inputs(void) { return xfc__num_inputs; }
@@ -239,46 +276,4 @@ int64_t xfc_output_dim(size_t i, int32_t d) {
 const char *xfc_input_dim_name(size_t i, int32_t d) {
   const xfc__io_info *info = input_info(i);
   return info && d >= 0 && d < info->rank ? info->dim_names[d] : NULL;
-}
-
-/* Copies between strided buffers: the helper the compiled code calls for a
- * memref.copy whose layouts are not both contiguous. Both arguments are
- * unranked descriptors {rank, ranked descriptor}; a ranked descriptor is
- * {allocated, aligned, offset, sizes[rank], strides[rank]}. */
-typedef struct {
-  int64_t rank;
-  void *descriptor;
-} xfc__unranked;
-
-void memrefCopy(int64_t element_size, xfc__unranked *source,
-                xfc__unranked *target) {
-  int64_t rank = source->rank;
-  char **src = source->descriptor, **dst = target->descriptor;
-  int64_t *src_meta = (int64_t *)(src + 2), *dst_meta = (int64_t *)(dst + 2);
-  char *from = src[1] + src_meta[0] * element_size;
-  char *to = dst[1] + dst_meta[0] * element_size;
-  const int64_t *sizes = src_meta + 1;
-  const int64_t *src_strides = src_meta + 1 + rank;
-  const int64_t *dst_strides = dst_meta + 1 + rank;
-  int64_t count = 1;
-  for (int64_t d = 0; d < rank; ++d)
-    count *= sizes[d];
-  if (count == 0)
-    return;
-  int64_t index[XFC_MAX_RANK * 4] = {0};
-  for (int64_t n = 0; n < count; ++n) {
-    int64_t src_offset = 0, dst_offset = 0;
-    for (int64_t d = 0; d < rank; ++d) {
-      src_offset += index[d] * src_strides[d];
-      dst_offset += index[d] * dst_strides[d];
-    }
-    memcpy(to + dst_offset * element_size, from + src_offset * element_size,
-           (size_t)element_size);
-    /* Next index, last dimension fastest. */
-    for (int64_t d = rank - 1; d >= 0; --d) {
-      if (++index[d] < sizes[d])
-        break;
-      index[d] = 0;
-    }
-  }
 }

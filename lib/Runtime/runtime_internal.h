@@ -11,6 +11,10 @@
 
 #include "xfc/Runtime/xfc_runtime.h"
 
+/* Symbols each library binds to its own copy, even when another xfc
+ * library was loaded with RTLD_GLOBAL. */
+#define XFC_HIDDEN __attribute__((visibility("hidden")))
+
 typedef struct {
   const char *name;
   xfc_dtype dtype;
@@ -29,10 +33,19 @@ extern const size_t xfc__num_outputs;
 void xfc__invoke(const xfc_tensor *inputs, xfc_tensor *outputs,
                  void **allocations);
 
-/* The allocator of generated code (buffers.c); outputs are freed with it. */
+/* The allocator of generated code: host memory on the CPU (buffers.c),
+ * device memory on CUDA (cuda_launch.c, hidden there). */
 void *_mlir_memref_to_llvm_alloc(size_t size);
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *ptr);
+
+/* The unranked memref descriptor generated code passes to memrefCopy (the
+ * copy between strided buffers): {rank, ranked descriptor}; a ranked
+ * descriptor is {allocated, aligned, offset, sizes[rank], strides[rank]}. */
+typedef struct {
+  int64_t rank;
+  void *descriptor;
+} xfc__unranked;
 
 /* Weights in NAME.weights (xfc --weights=external): compiled code reads
  * weight i through xfc__weights[i], which session creation points into the
@@ -40,7 +53,6 @@ void _mlir_memref_to_llvm_free(void *ptr);
  * and this id. Libraries that embed their weights have none. Hidden, so
  * that each library fills and checks its own table even when another xfc
  * library was loaded with RTLD_GLOBAL. */
-#define XFC_HIDDEN __attribute__((visibility("hidden")))
 XFC_HIDDEN extern void *xfc__weights[];
 XFC_HIDDEN extern const uint64_t xfc__weight_sizes[];
 XFC_HIDDEN extern const size_t xfc__num_weights;
@@ -51,5 +63,36 @@ XFC_HIDDEN extern const uint64_t xfc__weights_id;
 XFC_HIDDEN xfc_status xfc__weights_acquire(char *error, size_t error_size);
 /* A session is gone: the last one unmaps the file. */
 XFC_HIDDEN void xfc__weights_release(void);
+
+/* CUDA libraries only: compiled code reads weight i through the device
+ * pointer xfc__device_weights[i], which the first session fills by
+ * uploading `host` (embedded in the library) or, when `host` is NULL,
+ * xfc__weights[file_index] (the mapped weights file). */
+typedef struct {
+  const void *host;
+  uint64_t bytes;
+  int32_t file_index;
+} xfc__device_weight;
+XFC_HIDDEN extern void *xfc__device_weights[];
+XFC_HIDDEN extern const xfc__device_weight xfc__device_weight_sources[];
+XFC_HIDDEN extern const size_t xfc__num_device_weights;
+
+/* Bytes per element; 0 for an unknown dtype. */
+XFC_HIDDEN size_t xfc__dtype_bytes(xfc_dtype dtype);
+
+/* What runtime.c leaves to the target (target_cpu.c, target_cuda.c). A
+ * session's target state is created after the weights are acquired and
+ * destroyed before they are released. xfc__target_run gets checked inputs,
+ * calls xfc__invoke and leaves each output's host data in `outputs` and
+ * what to hand to xfc__target_free_output (once per distinct pointer) in
+ * `allocations`; on failure it writes a message, frees what it made and
+ * leaves every allocation NULL. */
+XFC_HIDDEN xfc_status xfc__target_session_create(void **state, char *error,
+                                                 size_t error_size);
+XFC_HIDDEN void xfc__target_session_destroy(void *state);
+XFC_HIDDEN xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
+                                      xfc_tensor *outputs, void **allocations,
+                                      char *error, size_t error_size);
+XFC_HIDDEN void xfc__target_free_output(void *allocation);
 
 #endif /* XFC_LIB_RUNTIME_RUNTIME_INTERNAL_H */

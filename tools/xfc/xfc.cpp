@@ -23,6 +23,7 @@
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/CPU/LibraryWriter.h"
 #include "xfc/Target/CPU/WeightFile.h"
+#include "xfc/Target/CUDA/CUDATarget.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -51,8 +52,16 @@ int main(int argc, char **argv) {
       "shape", cl::desc("Pin an ONNX input's shape, e.g. input_ids=1x128"),
       cl::value_desc("NAME=DIMS"));
   cl::opt<std::string> target(
-      "target", cl::desc("What to compile for: cpu (the default)"),
+      "target",
+      cl::desc("What to compile for: cpu (the default), or cuda (an NVIDIA "
+               "GPU, sm_90 unless named: cuda:sm_80)"),
       cl::init("cpu"));
+  cl::opt<std::string> embed(
+      "embed",
+      cl::desc("CUDA: what the library carries for its kernels: cubin (the "
+               "default; needs the toolkit's ptxas) or ptx (the driver "
+               "compiles it when the library loads)"),
+      cl::init("cubin"));
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
       cl::init("native"));
@@ -80,7 +89,8 @@ int main(int argc, char **argv) {
   cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                   cl::value_desc("file"), cl::init("-"));
   // cl::desc keeps a reference: the text must outlive the option.
-  static const std::string emitHelp = describeStages();
+  static const std::string emitHelp =
+      describeStages() + "\n  ptx: CUDA only, the PTX of every kernel";
   cl::opt<std::string> emit("emit", cl::desc(emitHelp), cl::value_desc("STAGE"),
                             cl::init(xf::getStages().back().name.str()));
   // Registered passes are what --mlir-print-ir-after=PASS names.
@@ -95,7 +105,10 @@ int main(int argc, char **argv) {
     xf::printSupportedOps(llvm::outs());
     return 0;
   }
-  std::optional<xf::Stage> stage = xf::parseStage(emit);
+  // --emit=ptx compiles the kernels to PTX and prints them.
+  bool emitPTX = emit == "ptx";
+  std::optional<xf::Stage> stage =
+      emitPTX ? xf::Stage::LLVM : xf::parseStage(emit);
   if (!stage) {
     llvm::errs() << "xfc: unknown stage '" << emit << "'; see --help\n";
     return 1;
@@ -131,10 +144,42 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (target != "cpu") {
+  xf::TargetOptions targetOptions;
+  StringRef targetName(target);
+  if (targetName == "cuda" || targetName.starts_with("cuda:")) {
+    targetOptions.kind = xf::TargetOptions::Kind::CUDA;
+    StringRef chip = targetName.drop_front(4).ltrim(':');
+    if (!chip.empty())
+      targetOptions.chip = chip.str();
+    if (!StringRef(targetOptions.chip).starts_with("sm_")) {
+      llvm::errs() << "xfc: unknown GPU '" << targetOptions.chip
+                   << "'; name one as cuda:sm_80, cuda:sm_90, ...\n";
+      return 1;
+    }
+  } else if (target != "cpu") {
     llvm::errs() << "xfc: unknown target '" << target
-                 << "'; this xfc generates code for: cpu\n";
+                 << "'; this xfc generates code for: cpu, cuda\n";
     return 1;
+  }
+  bool cuda = targetOptions.kind == xf::TargetOptions::Kind::CUDA;
+  if (embed != "cubin" && embed != "ptx") {
+    llvm::errs() << "xfc: unknown --embed=" << embed
+                 << "; choose cubin or ptx\n";
+    return 1;
+  }
+  if (!cuda && (embed != "cubin" || emitPTX)) {
+    llvm::errs() << "xfc: --embed and --emit=ptx are for --target=cuda\n";
+    return 1;
+  }
+  targetOptions.embedPTX = emitPTX || embed == "ptx";
+  if (cuda) {
+    FailureOr<std::string> toolkit = xf::findCUDAToolkit(error);
+    if (succeeded(toolkit))
+      targetOptions.toolkitPath = *toolkit;
+    else if (!targetOptions.embedPTX) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
   }
   xf::CPUTargetOptions cpuOptions;
   cpuOptions.cpu = cpu;
@@ -163,6 +208,7 @@ int main(int argc, char **argv) {
     main.setSymName(xf::kModelSymbol);
     main->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
     stage = xf::Stage::Asm;
+    emitPTX = false;
   }
 
   if (report == "fusion") {
@@ -189,10 +235,22 @@ int main(int argc, char **argv) {
   pm.enableTiming(timingScope);
   if (!dumpDir.empty() && failed(xf::enableIRDumps(pm, *module, dumpDir)))
     return 1;
-  xf::buildPipelineUpTo(pm, *stage);
+  xf::buildPipelineUpTo(pm, *stage, targetOptions);
   if (failed(pm.run(*module)))
     return 1;
   timingScope.stop();
+
+  if (emitPTX) {
+    std::unique_ptr<llvm::ToolOutputFile> output =
+        openOutputFile(outputFile, &error);
+    if (!output) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
+    xf::printPTX(*module, output->os());
+    output->keep();
+    return 0;
+  }
 
   if (*stage < xf::Stage::LLVMIR) {
     std::unique_ptr<llvm::ToolOutputFile> output =
@@ -210,6 +268,7 @@ int main(int argc, char **argv) {
   // A library's weights go around LLVM, straight into the library or its
   // weights file.
   SmallVector<xf::WeightBlob> weights;
+  xf::LibraryTarget libraryTarget;
   SmallString<256> weightDir;
   if (library) {
     if (std::error_code ec =
@@ -229,6 +288,16 @@ int main(int argc, char **argv) {
         failed(xf::readWeightsThroughTable(*module, weights, error))) {
       llvm::errs() << "xfc: " << error << "\n";
       return 1;
+    }
+    if (cuda) {
+      FailureOr<SmallVector<xf::DeviceWeight>> deviceWeights =
+          xf::bindDeviceWeights(*module, weights, weightStorage, error);
+      if (failed(deviceWeights)) {
+        llvm::errs() << "xfc: " << error << "\n";
+        return 1;
+      }
+      libraryTarget.cuda = true;
+      libraryTarget.deviceWeights = std::move(*deviceWeights);
     }
   }
   llvm::scope_exit removeWeights([&] {
@@ -279,8 +348,8 @@ int main(int argc, char **argv) {
           llvm::sys::fs::getMainExecutable(argv[0], (void *)&main))
           .str();
   if (failed(xf::writeSharedLibrary(*signature, objectPath, weights,
-                                    weightStorage, outputFile, toolsDir,
-                                    error))) {
+                                    weightStorage, libraryTarget, outputFile,
+                                    toolsDir, error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;
   }

@@ -26,6 +26,11 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     others (traced to one source) is not. An op without a lowering is
     reported at its location (the ONNX node) and the pass fails.
   }];
+  let options = [
+    Option<"fusedAttention", "fused-attention", "bool", /*default=*/"true",
+           "Lower f32 attention to the fused CPU loop nest (off: decompose "
+           "it, as the CUDA target does until it has a kernel of its own)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::cf::ControlFlowDialect",
@@ -209,6 +214,53 @@ def DispatchParallelKernelsPass
     the kernel on one contiguous part of the range.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def PlaceHostComputationsPass
+    : Pass<"xf-place-host-computations", "func::FuncOp"> {
+  let summary = "Find the work of a CUDA model's function that the host runs";
+  let description = [{
+    For the CUDA target, on a bufferized function whose loop nests are
+    `scf.parallel` loops: the host reads some buffers itself (a shape tensor
+    computed at run time gives a reshape its sizes, a range its length).
+    Starting from each top-level operation that reads a buffer for a value
+    the host uses, the pass collects the operations writing the buffers read
+    and the buffers those read, and so on; those buffers become stack
+    buffers (they must be small and of static shape, or the pass reports
+    them). A top-level load whose value only loops use moves into those
+    loops first, so that it is read on the device. Device work that reads a
+    host buffer gets a device copy made just before it (`gpu.memcpy`);
+    device work that reads a global reads `@NAME__device`, a declaration of
+    the global's device copy, which the library uploads once per process.
+    The host cannot yet read a model input's data (a shape computed from
+    input values): that is reported.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
+  let summary = "Turn the device work of a CUDA model's function into launches";
+  let description = [{
+    After xf-place-host-computations, each top-level operation that touches
+    device memory (anything but stack buffers and host globals) becomes
+    device work. A parallel loop becomes a `gpu.launch` with one thread per
+    iteration: the iteration space is linearized, last dimension fastest so
+    that neighbouring threads touch neighbouring elements, and cut into
+    blocks of `threads-per-block` threads, each checking that its iteration
+    exists. A sequential loop that only sequences parallel loops stays on the
+    host and launches them in turn. Other device work (a store, a loop that
+    carries a reduction) becomes a launch of a single thread. Kernels may not
+    allocate memory, and the host may not use a value computed from device
+    memory: both are reported.
+  }];
+  let options = [
+    Option<"threadsPerBlock", "threads-per-block", "int64_t",
+           /*default=*/"256", "Threads in each block of a loop's launch">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // XFC_CONVERSION_PASSES_TD

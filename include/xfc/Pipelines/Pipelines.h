@@ -12,6 +12,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
+#include <string>
 
 namespace mlir::xf {
 
@@ -68,8 +69,31 @@ void buildKernelsToLLVMPipeline(OpPassManager &pm);
 /// Both of the above.
 void buildLinalgToLLVMPipeline(OpPassManager &pm);
 
+/// What the pipeline compiles for.
+struct TargetOptions {
+  enum class Kind { CPU, CUDA };
+  Kind kind = Kind::CPU;
+  /// CUDA: the GPU architecture (sm_80, sm_90, ...), the PTX version's
+  /// feature, and the toolkit whose ptxas and libdevice the compiler uses.
+  std::string chip = "sm_90";
+  std::string ptxFeature = "+ptx80";
+  std::string toolkitPath;
+  /// CUDA: ship PTX for the driver to compile instead of a cubin.
+  bool embedPTX = false;
+};
+
+/// The CUDA target's kernels: linalg on tensors bufferized, its loop nests
+/// mapped to `gpu.launch`es and outlined as `gpu.func` kernels.
+void buildLinalgToGPUKernelsPipeline(OpPassManager &pm);
+
+/// CUDA kernels to NVVM, PTX and cubins (or PTX) embedded in `gpu.binary`
+/// ops; host code to the LLVM dialect with calls into the GPU runtime.
+void buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
+                                   const TargetOptions &target);
+
 /// Appends the passes that take a freshly imported module to `stop`.
-void buildPipelineUpTo(OpPassManager &pm, Stage stop);
+void buildPipelineUpTo(OpPassManager &pm, Stage stop,
+                       const TargetOptions &target = {});
 
 /// Registers the named pipelines with the pass registry (for xfc-opt).
 void registerPipelines();

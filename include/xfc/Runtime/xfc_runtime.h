@@ -51,16 +51,20 @@ typedef enum {
   XFC_INVALID_ARGUMENT = 1, /* wrong dtype, rank, size, count or pointer */
   XFC_OUT_OF_MEMORY = 2,
   XFC_INTERNAL = 3,
-  XFC_WEIGHTS_ERROR = 4 /* the weights file is missing, unreadable or not
-                           this library's */
+  XFC_WEIGHTS_ERROR = 4, /* the weights file is missing, unreadable or not
+                            this library's */
+  XFC_DEVICE_ERROR = 5   /* a library compiled for CUDA found no usable
+                            driver or device, or a driver call failed */
 } xfc_status;
 
 typedef struct xfc_session xfc_session;
 
 /* A library compiled with --weights=external maps NAME.weights, found
  * beside the library, when its first session is created, and checks it
- * against what it was compiled with. On failure *session is NULL and
- * xfc_session_error(NULL) says why, naming the file. */
+ * against what it was compiled with. A library compiled for CUDA loads the
+ * NVIDIA driver (libcuda.so.1) then, runs on device XFC_CUDA_DEVICE
+ * (default 0) and uploads its weights once for all its sessions. On failure
+ * *session is NULL and xfc_session_error(NULL) says why. */
 xfc_status xfc_session_create(xfc_session **session);
 void xfc_session_destroy(xfc_session *session);
 

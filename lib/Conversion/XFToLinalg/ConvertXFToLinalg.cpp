@@ -62,7 +62,8 @@ struct ConvertXFToLinalgPass
     populateReductionToLinalgPatterns(converter, patterns);
     populateReshapeToTensorPatterns(converter, patterns);
     populateDecompositionPatterns(converter, patterns);
-    populateAttentionKernelPatterns(converter, patterns);
+    if (fusedAttention)
+      populateAttentionKernelPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);
     populateScatterToLinalgPatterns(converter, patterns);

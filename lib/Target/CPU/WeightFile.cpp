@@ -33,16 +33,23 @@ static_assert(llvm::endianness::native == llvm::endianness::little,
 LogicalResult readWeightsThroughTable(ModuleOp module,
                                       ArrayRef<WeightBlob> weights,
                                       std::string &error) {
+  SmallVector<std::string> symbols;
+  for (const WeightBlob &weight : weights)
+    symbols.push_back(weight.symbol);
+  return readThroughTable(module, symbols, kWeightTableSymbol, error);
+}
+
+LogicalResult readThroughTable(ModuleOp module, ArrayRef<std::string> symbols,
+                               StringRef tableSymbol, std::string &error) {
   auto ptr = LLVM::LLVMPointerType::get(module.getContext());
   OpBuilder builder = OpBuilder::atBlockBegin(module.getBody());
   auto table = LLVM::GlobalOp::create(
-      builder, module.getLoc(), LLVM::LLVMArrayType::get(ptr, weights.size()),
-      /*isConstant=*/false, LLVM::Linkage::External, kWeightTableSymbol,
-      Attribute());
+      builder, module.getLoc(), LLVM::LLVMArrayType::get(ptr, symbols.size()),
+      /*isConstant=*/false, LLVM::Linkage::External, tableSymbol, Attribute());
   table.setVisibility_(LLVM::Visibility::Hidden);
   llvm::StringMap<size_t> indices;
-  for (auto [index, weight] : llvm::enumerate(weights))
-    indices[weight.symbol] = index;
+  for (auto [index, symbol] : llvm::enumerate(symbols))
+    indices[symbol] = index;
   // One walk over the module's symbol uses, not one per weight.
   std::optional<SymbolTable::UseRange> uses =
       SymbolTable::getSymbolUses(&module.getBodyRegion());
@@ -59,7 +66,7 @@ LogicalResult readWeightsThroughTable(ModuleOp module,
     if (!address) {
       error = "weight '" + symbol.str() + "' is used by '" +
               use.getUser()->getName().getStringRef().str() +
-              "', which an external weights file cannot serve";
+              "', which a table of weights cannot serve";
       return failure();
     }
     builder.setInsertionPoint(address);

@@ -50,6 +50,23 @@ enum class WeightStorage {
   External
 };
 
+/// A weight the device reads (CUDA): the runtime uploads it when the
+/// library's first session is created, from the host copy in the library
+/// (`hostSymbol`) or, when that is empty, from entry `fileIndex` of the
+/// weights file.
+struct DeviceWeight {
+  std::string hostSymbol;
+  int fileIndex = -1;
+  size_t bytes = 0;
+};
+
+/// What a library runs on: the CPU, or the CPU launching CUDA kernels whose
+/// weights are `deviceWeights`.
+struct LibraryTarget {
+  bool cuda = false;
+  SmallVector<DeviceWeight> deviceWeights;
+};
+
 /// The symbol the compiled model function has in a library.
 constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 
@@ -57,12 +74,13 @@ constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 /// interface) with the generated tables and the runtime into the shared
 /// library `outputPath`, and writes the C header beside it, and with
 /// external `storage` the weights file. `toolsDir` is the directory of the
-/// xfc executable (the runtime is found from it).
-LogicalResult writeSharedLibrary(const ModelSignature &signature,
-                                 StringRef objectPath,
-                                 ArrayRef<WeightBlob> weights,
-                                 WeightStorage storage, StringRef outputPath,
-                                 StringRef toolsDir, std::string &error);
+/// xfc executable (the runtime is found from it); a CUDA library links the
+/// CUDA runtime.
+LogicalResult
+writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
+                   ArrayRef<WeightBlob> weights, WeightStorage storage,
+                   const LibraryTarget &target, StringRef outputPath,
+                   StringRef toolsDir, std::string &error);
 
 } // namespace mlir::xf
 

@@ -12,10 +12,14 @@ namespace mlir::xf {
 /// fills when a session is created.
 constexpr llvm::StringLiteral kWeightTableSymbol = "xfc__weights";
 
-/// Makes the module read each of `weights` (the declarations
-/// externalizeWeights left) through the table instead of by its symbol,
-/// and removes the declarations. Fails if a weight's symbol is used other
-/// than by taking its address.
+/// Makes the module read each global of `symbols` through `table` (an
+/// array of pointers, entry i for symbols[i], that the runtime fills)
+/// instead of by its symbol, and removes the globals. Fails if one is used
+/// other than by taking its address.
+LogicalResult readThroughTable(ModuleOp module, ArrayRef<std::string> symbols,
+                               StringRef table, std::string &error);
+
+/// readThroughTable for the weights of an external weights file.
 LogicalResult readWeightsThroughTable(ModuleOp module,
                                       ArrayRef<WeightBlob> weights,
                                       std::string &error);

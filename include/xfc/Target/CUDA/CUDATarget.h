@@ -1,0 +1,32 @@
+//===- CUDATarget.h - what a CUDA library needs beyond the CPU's -*- C++
+//-*-===//
+
+#ifndef XFC_TARGET_CUDA_CUDATARGET_H
+#define XFC_TARGET_CUDA_CUDATARGET_H
+
+#include "xfc/Target/CPU/LibraryWriter.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::xf {
+
+/// The CUDA toolkit xfc compiles kernels with: $CUDA_PATH, else
+/// /usr/local/cuda. Fails, saying where it looked, if `bin/ptxas` is not
+/// there.
+FailureOr<std::string> findCUDAToolkit(std::string &error);
+
+/// Points the device's reads of each global NAME (the `NAME__device`
+/// declarations xf-place-host-computations made) at the table
+/// xfc__device_weights and returns, in table order, where the runtime
+/// uploads each from: NAME in the library (made visible to the glue), or
+/// its entry in the weights file when `blobs` went there.
+FailureOr<SmallVector<DeviceWeight>>
+bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
+                  WeightStorage storage, std::string &error);
+
+/// Prints the PTX of every kernel module (a module compiled with
+/// `embedPTX`).
+void printPTX(ModuleOp module, llvm::raw_ostream &os);
+
+} // namespace mlir::xf
+
+#endif // XFC_TARGET_CUDA_CUDATARGET_H
