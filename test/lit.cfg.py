@@ -29,3 +29,15 @@ config.substitutions.append(
     ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(
     ["xfc-opt", "xfc-run", "xfc"], [config.xfc_tools_dir])
+
+# The CUDA target: tests that compile kernels need the toolkit's ptxas;
+# tests that run them need an NVIDIA driver (this machine's CI has none).
+cuda_path = os.environ.get("CUDA_PATH", "/usr/local/cuda")
+if os.access(os.path.join(cuda_path, "bin", "ptxas"), os.X_OK):
+    config.available_features.add("cuda-toolkit")
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass

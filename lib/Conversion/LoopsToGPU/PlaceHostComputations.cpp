@@ -53,9 +53,14 @@ static void sinkLoadsIntoLoops(Block &body) {
 /// it reads it: a small one of static shape that the function allocates.
 static bool fitsOnHost(Value root) {
   auto type = dyn_cast<MemRefType>(root.getType());
-  return root.getDefiningOp<memref::AllocOp>() && type.hasStaticShape() &&
-         type.getNumElements() * type.getElementTypeBitWidth() / 8 <=
-             kMaxHostBufferBytes;
+  if (!root.getDefiningOp<memref::AllocOp>() || !type.hasStaticShape())
+    return false;
+  Type element = type.getElementType();
+  unsigned bits = element.isIndex() ? 64
+                  : element.isIntOrFloat() ? element.getIntOrFloatBitWidth()
+                                           : 0;
+  return bits && type.getNumElements() * llvm::divideCeil(bits, 8) <=
+                     kMaxHostBufferBytes;
 }
 
 /// A copy of `from` in a new buffer: on the stack (host) or device memory.
@@ -106,6 +111,11 @@ static Value rebuildView(OpBuilder &builder, Value value, Value root,
 
 /// Makes `op` read `replacement` wherever it reads `root` or a view of it.
 static void redirectReads(Operation *op, Value root, Value replacement) {
+  // A root made inside `op` (a global's address) is replaced where made.
+  if (op->isAncestor(root.getParentBlock()->getParentOp())) {
+    root.replaceAllUsesWith(replacement);
+    return;
+  }
   llvm::SetVector<Value> used;
   getUsedValuesDefinedAbove(op->getRegions(), used);
   used.insert(op->operand_begin(), op->operand_end());
@@ -131,6 +141,7 @@ static memref::GlobalOp getDeviceGlobal(memref::GlobalOp global,
   if (auto existing = symbols.lookup<memref::GlobalOp>(name))
     return existing;
   OpBuilder builder(global);
+  builder.setInsertionPointAfter(global);
   auto device = memref::GlobalOp::create(
       builder, global.getLoc(), name, /*sym_visibility=*/StringAttr(),
       global.getType(), /*initial_value=*/Attribute(), global.getConstant(),
