@@ -130,20 +130,23 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createDispatchParallelKernelsPass());
 }
 
-void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm) {
-  // Loop nests become parallel loops before deallocations are placed, so
-  // that buffers the host reads become stack buffers first; each device
-  // loop nest becomes a launch, each launch a kernel.
+void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
+                                               const TargetOptions &target) {
+  // Buffers the host reads become stack buffers before deallocations are
+  // placed; products become tensor-core kernels after (the deallocation
+  // pipeline does not know gpu ops), then every other loop nest on device
+  // memory becomes a launch, and each launch a kernel.
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   addPipeline(pm, kBufferize);
-  addPipeline(pm,
-              "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops,"
-              "func.func(xf-place-host-computations)");
+  addPipeline(pm, "func.func(xf-copies-to-linalg,xf-place-host-computations)");
   addPipeline(pm, kDeallocate);
+  if (target.precision == TargetOptions::Precision::BF16)
+    pm.addNestedPass<func::FuncOp>(createTensorCoreMatmulPass());
+  addPipeline(pm, "convert-linalg-to-parallel-loops");
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createCanonicalizerPass());
-  addPipeline(pm, "gpu-kernel-outlining");
+  addPipeline(pm, "gpu-kernel-outlining,xf-align-workgroup-buffers");
 }
 
 void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
@@ -157,7 +160,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
       "nvvm-attach-target{chip=" +
       target.chip + " features=" + target.ptxFeature +
       " O=3},"
-      "gpu.module(convert-gpu-to-nvvm,canonicalize,cse,"
+      "gpu.module(convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
       "reconcile-unrealized-casts),"
       "finalize-memref-to-llvm{use-generic-functions=true},"
       "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
@@ -189,7 +192,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::Linalg)
     return;
   if (cuda)
-    buildLinalgToGPUKernelsPipeline(pm);
+    buildLinalgToGPUKernelsPipeline(pm, target);
   else
     buildLinalgToKernelsPipeline(pm);
   if (stop == Stage::Kernels)
@@ -220,7 +223,7 @@ void mlir::xf::registerPipelines() {
       "xf-lower-linalg-to-gpu-kernels",
       "CUDA: bufferize linalg on tensors, map its loop nests to launches and "
       "outline them as gpu.func kernels",
-      buildLinalgToGPUKernelsPipeline);
+      [](OpPassManager &pm) { buildLinalgToGPUKernelsPipeline(pm); });
   PassPipelineRegistration<>("xf-raise", "Raise subgraphs to transformer ops",
                              buildRaisePipeline);
   PassPipelineRegistration<>(

@@ -56,6 +56,15 @@ int main(int argc, char **argv) {
       cl::desc("What to compile for: cpu (the default), or cuda (an NVIDIA "
                "GPU, sm_90 unless named: cuda:sm_80)"),
       cl::init("cpu"));
+  cl::opt<xf::TargetOptions::Precision> precision(
+      "precision",
+      cl::desc("CUDA: the operands' precision in matrix products (they "
+               "accumulate in f32, softmax and norm statistics are f32)"),
+      cl::values(clEnumValN(xf::TargetOptions::Precision::BF16, "bf16",
+                            "bf16 on the tensor cores (the default)"),
+                 clEnumValN(xf::TargetOptions::Precision::FP32, "fp32",
+                            "f32 throughout")),
+      cl::init(xf::TargetOptions::Precision::BF16));
   cl::opt<std::string> embed(
       "embed",
       cl::desc("CUDA: what the library carries for its kernels: cubin (the "
@@ -172,6 +181,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   targetOptions.embedPTX = emitPTX || embed == "ptx";
+  targetOptions.precision = precision;
   if (cuda) {
     FailureOr<std::string> toolkit = xf::findCUDAToolkit(error);
     if (succeeded(toolkit))

@@ -263,4 +263,40 @@ def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "func::FuncOp"> {
+  let summary = "Compute f32 matrix products on the tensor cores in bf16";
+  let description = [{
+    For the CUDA target, on buffers: each f32 `linalg.matmul` and
+    `linalg.batch_matmul` (without transposing indexing maps) becomes a
+    `gpu.launch` of 128-thread blocks, each computing a 64x64 tile of the
+    output with NVVM's `mma.sync` m16n8k16 (bf16 operands, f32
+    accumulators; `nvgpu.mma.sync` has no bf16): for each 32-deep slice of the reduction the block copies
+    its operand tiles to shared memory, rounding them to bf16 (rows padded
+    against bank conflicts), and each of its 4 warps loads the fragments of
+    its 32x32 part with `nvgpu.ldmatrix` (the right operand transposed, as
+    it is stored row-major) and accumulates 2x4 products of 16x8 tiles.
+    Edge tiles read zeros past the operands and write only inside the
+    output. The product is added to the output, as the op defines.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def AlignWorkgroupBuffersPass : Pass<"xf-align-workgroup-buffers"> {
+  let summary = "Align kernels' shared-memory buffers to 16 bytes";
+  let description = [{
+    Sets `llvm.align = 16` on every workgroup attribution of every
+    `gpu.func`: lowered, such a buffer is otherwise aligned only to its
+    element type, and `ldmatrix` and 16-byte asynchronous copies need
+    16-byte aligned rows. (`gpu.launch` has no way to say it; run after
+    outlining.)
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // XFC_CONVERSION_PASSES_TD

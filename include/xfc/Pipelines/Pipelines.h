@@ -80,11 +80,16 @@ struct TargetOptions {
   std::string toolkitPath;
   /// CUDA: ship PTX for the driver to compile instead of a cubin.
   bool embedPTX = false;
+  /// CUDA: the operands' precision in matrix products (accumulation is f32
+  /// either way): bf16 on the tensor cores, or f32 throughout.
+  enum class Precision { FP32, BF16 };
+  Precision precision = Precision::BF16;
 };
 
 /// The CUDA target's kernels: linalg on tensors bufferized, its loop nests
 /// mapped to `gpu.launch`es and outlined as `gpu.func` kernels.
-void buildLinalgToGPUKernelsPipeline(OpPassManager &pm);
+void buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
+                                     const TargetOptions &target = {});
 
 /// CUDA kernels to NVVM, PTX and cubins (or PTX) embedded in `gpu.binary`
 /// ops; host code to the LLVM dialect with calls into the GPU runtime.

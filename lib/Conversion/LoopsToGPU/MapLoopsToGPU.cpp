@@ -193,9 +193,8 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
       reads.insert(writes.begin(), writes.end());
       // (A stack buffer the kernel makes itself is its own.)
       for (Value root : reads)
-        if (isHostMemory(root) &&
-            !(root.getDefiningOp<memref::AllocaOp>() &&
-              launch->isAncestor(root.getDefiningOp()))) {
+        if (isHostMemory(root) && !(root.getDefiningOp<memref::AllocaOp>() &&
+                                    launch->isAncestor(root.getDefiningOp()))) {
           launch.emitError("a kernel would touch host memory");
           return WalkResult::interrupt();
         }

@@ -56,7 +56,7 @@ static bool fitsOnHost(Value root) {
   if (!root.getDefiningOp<memref::AllocOp>() || !type.hasStaticShape())
     return false;
   Type element = type.getElementType();
-  unsigned bits = element.isIndex() ? 64
+  unsigned bits = element.isIndex()        ? 64
                   : element.isIntOrFloat() ? element.getIntOrFloatBitWidth()
                                            : 0;
   return bits && type.getNumElements() * llvm::divideCeil(bits, 8) <=

@@ -1,0 +1,302 @@
+//===- TensorCoreMatmul.cpp - matrix products on the tensor cores ---------===//
+//
+// Each f32 `linalg.matmul` or `linalg.batch_matmul` on buffers becomes a
+// launch computing it with warp-level matrix instructions (`mma.sync`
+// m16n8k16, bf16 operands, f32 accumulators). A block of 4 warps computes
+// a 64x64 tile of the output; each warp a 32x32 part of it as 2x4 tiles of
+// 16x8 (NVVM's mma: nvgpu.mma.sync has no bf16). For each 32-deep slice of the
+// reduction the block stages the operands' tiles in shared memory, rounded to
+// bf16 on the way (rows padded by 8 elements against bank conflicts), and each
+// warp loads its fragments with `ldmatrix` (B transposed, as it is stored
+// row-major). Partial tiles at the edges read zeros and write only what exists.
+// The product is added to the output, as the linalg op's semantics want.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "xfc/Conversion/Passes.h"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_TENSORCOREMATMULPASS
+#include "xfc/Conversion/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+
+namespace {
+// The block's tile and how its warps share it.
+constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 32, kThreads = 128;
+constexpr int64_t kWarpM = 32, kWarpN = 32, kWarpsN = kTileN / kWarpN;
+constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+constexpr int64_t kFragmentsM = kWarpM / kMmaM, kFragmentsN = kWarpN / kMmaN;
+// Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
+constexpr int64_t kPad = 8;
+
+/// Builds the kernel for one product. `batched` operands have a leading
+/// batch dimension, which the grid's z dimension walks.
+class KernelBuilder {
+public:
+  KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
+                bool batched)
+      : b(b), lhs(lhs), rhs(rhs), out(out), batched(batched) {}
+
+  void build() {
+    int64_t rank = cast<MemRefType>(out.getType()).getRank();
+    rows = memref::DimOp::create(b, out, rank - 2);
+    cols = memref::DimOp::create(b, out, rank - 1);
+    depth = memref::DimOp::create(b, lhs, rank - 1);
+    Value batches =
+        batched ? memref::DimOp::create(b, out, 0).getResult() : index(1);
+    Value gridX = arith::CeilDivUIOp::create(b, cols, index(kTileN));
+    Value gridY = arith::CeilDivUIOp::create(b, rows, index(kTileM));
+    Attribute shared = gpu::AddressSpaceAttr::get(
+        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+    Type bf16 = b.getBF16Type();
+    auto lhsTileType = MemRefType::get({kTileM, kTileK + kPad}, bf16,
+                                       MemRefLayoutAttrInterface(), shared);
+    auto rhsTileType = MemRefType::get({kTileK, kTileN + kPad}, bf16,
+                                       MemRefLayoutAttrInterface(), shared);
+    auto launch = gpu::LaunchOp::create(
+        b, gridX, gridY, batches, index(kThreads), index(1), index(1),
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/ValueRange(),
+        TypeRange{lhsTileType, rhsTileType});
+    b.setInsertionPointToStart(&launch.getBody().front());
+    lhsTile = launch.getWorkgroupAttributions()[0];
+    rhsTile = launch.getWorkgroupAttributions()[1];
+    Value thread = launch.getThreadIds().x;
+    warp = arith::DivUIOp::create(b, thread, index(32));
+    lane = arith::RemUIOp::create(b, thread, index(32));
+    batch = launch.getBlockIds().z;
+    rowBase = arith::MulIOp::create(b, launch.getBlockIds().y, index(kTileM));
+    colBase = arith::MulIOp::create(b, launch.getBlockIds().x, index(kTileN));
+    warpRow = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, warp, index(kWarpsN)), index(kWarpM));
+    warpCol = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, warp, index(kWarpsN)), index(kWarpN));
+
+    // Each lane's accumulators: 4 per 16x8 tile.
+    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
+    SmallVector<Value> inits(kFragmentsM * kFragmentsN * 4, zero);
+    Value steps = arith::CeilDivUIOp::create(b, depth, index(kTileK));
+    auto loop = scf::ForOp::create(b, index(0), steps, index(1), inits);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value k0 =
+          arith::MulIOp::create(b, loop.getInductionVar(), index(kTileK));
+      stageTiles(thread, k0);
+      gpu::BarrierOp::create(b);
+      SmallVector<Value> accs(loop.getRegionIterArgs());
+      for (int64_t kk = 0; kk < kTileK; kk += kMmaK)
+        multiplyFragments(kk, accs);
+      gpu::BarrierOp::create(b);
+      scf::YieldOp::create(b, accs);
+    }
+    storeAccumulators(loop.getResults());
+    gpu::TerminatorOp::create(b);
+  }
+
+private:
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
+
+  /// `memref[batch?, row, col]`.
+  SmallVector<Value> at(Value row, Value col) {
+    if (batched)
+      return {batch, row, col};
+    return {row, col};
+  }
+
+  /// Copies the slice [k0, k0 + kTileK) of this block's operand tiles into
+  /// shared memory as bf16, zeros past the edges. Consecutive threads take
+  /// consecutive columns: the global reads coalesce.
+  void stageTiles(Value thread, Value k0) {
+    stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
+    stage(rhs, rhsTile, kTileK, kTileN, thread, k0, depth, colBase, cols);
+  }
+
+  void stage(Value source, Value tile, int64_t tileRows, int64_t tileCols,
+             Value thread, Value row0, Value rowEnd, Value col0, Value colEnd) {
+    Value col = arith::RemUIOp::create(b, thread, index(tileCols));
+    Value firstRow = arith::DivUIOp::create(b, thread, index(tileCols));
+    Value globalCol = arith::AddIOp::create(b, col0, col);
+    Value colInside =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol, colEnd);
+    int64_t rowStep = kThreads / tileCols;
+    for (int64_t r = 0; r < tileRows; r += rowStep) {
+      Value row = arith::AddIOp::create(b, firstRow, index(r));
+      Value globalRow = arith::AddIOp::create(b, row0, row);
+      Value inside = arith::AndIOp::create(
+          b, colInside,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow,
+                                rowEnd));
+      auto read = scf::IfOp::create(b, b.getF32Type(), inside,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(read.thenBlock());
+        scf::YieldOp::create(
+            b, memref::LoadOp::create(b, source, at(globalRow, globalCol))
+                   .getResult());
+        b.setInsertionPointToStart(read.elseBlock());
+        scf::YieldOp::create(
+            b, arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult());
+      }
+      Value rounded =
+          arith::TruncFOp::create(b, b.getBF16Type(), read.getResult(0));
+      memref::StoreOp::create(b, rounded, tile, ValueRange{row, col});
+    }
+  }
+
+  /// One 16-deep step: each warp loads its A fragments (16x16, four 8x8
+  /// matrices, lane l giving the address of row l % 16, columns from
+  /// 8 * (l / 16)) and B fragments (16x8 as two 8x8 matrices read
+  /// transposed, lane l giving row l % 16) and accumulates their products.
+  /// The products are NVVM's mma with bf16 operands, each 32-bit register
+  /// holding two of them.
+  void multiplyFragments(int64_t kk, SmallVectorImpl<Value> &accs) {
+    Type bf16 = b.getBF16Type();
+    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
+    Value laneCol = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, lane, index(16)), index(8));
+    SmallVector<Value> lhsFragments, rhsFragments;
+    for (int64_t m = 0; m < kFragmentsM; ++m) {
+      Value row = arith::AddIOp::create(
+          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
+      Value col = arith::AddIOp::create(b, laneCol, index(kk));
+      lhsFragments.push_back(nvgpu::LdMatrixOp::create(
+          b, VectorType::get({4, 2}, bf16), lhsTile, ValueRange{row, col},
+          /*transpose=*/false, /*numTiles=*/4));
+    }
+    for (int64_t n = 0; n < kFragmentsN; ++n) {
+      Value row = arith::AddIOp::create(b, laneRow, index(kk));
+      Value col = arith::AddIOp::create(b, warpCol, index(n * kMmaN));
+      rhsFragments.push_back(nvgpu::LdMatrixOp::create(
+          b, VectorType::get({2, 2}, bf16), rhsTile, ValueRange{row, col},
+          /*transpose=*/true, /*numTiles=*/2));
+    }
+    Type f32 = b.getF32Type();
+    auto resultType = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(4, f32));
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+        auto mma = NVVM::MmaOp::create(
+            b, resultType, registers(lhsFragments[m]),
+            registers(rhsFragments[n]), acc, {kMmaM, kMmaN, kMmaK},
+            /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+            std::array{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+            std::array{NVVM::MMALayout::row, NVVM::MMALayout::col});
+        for (int64_t i = 0; i < 4; ++i)
+          acc[i] = LLVM::ExtractValueOp::create(b, mma, i);
+      }
+  }
+
+  /// The 32-bit registers of a fragment of bf16 pairs (row by row: a 2-D
+  /// vector.bitcast does not lower to NVVM).
+  SmallVector<Value> registers(Value fragment) {
+    int64_t count = cast<VectorType>(fragment.getType()).getDimSize(0);
+    SmallVector<Value> result;
+    for (int64_t i = 0; i < count; ++i)
+      result.push_back(LLVM::BitcastOp::create(
+          b, b.getI32Type(),
+          vector::ExtractOp::create(b, fragment, ArrayRef<int64_t>{i})));
+    return result;
+  }
+
+  /// Adds each accumulator to the output. Lane l holds, of its 16x8 tile,
+  /// rows l / 4 and l / 4 + 8, columns 2 * (l % 4) and the one after.
+  void storeAccumulators(ValueRange accs) {
+    Value group = arith::DivUIOp::create(b, lane, index(4));
+    Value pair = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, lane, index(4)), index(2));
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n)
+        for (int64_t half = 0; half < 2; ++half)
+          for (int64_t e = 0; e < 2; ++e) {
+            Value row = arith::AddIOp::create(
+                b, rowBase,
+                arith::AddIOp::create(
+                    b, warpRow,
+                    arith::AddIOp::create(b, group,
+                                          index(m * kMmaM + half * 8))));
+            Value col = arith::AddIOp::create(
+                b, colBase,
+                arith::AddIOp::create(
+                    b, warpCol,
+                    arith::AddIOp::create(b, pair, index(n * kMmaN + e))));
+            Value inside = arith::AndIOp::create(
+                b,
+                arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows),
+                arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cols));
+            auto store = scf::IfOp::create(b, inside);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(store.thenBlock());
+            Value value = accs[(m * kFragmentsN + n) * 4 + half * 2 + e];
+            Value old = memref::LoadOp::create(b, out, at(row, col));
+            memref::StoreOp::create(b, arith::AddFOp::create(b, old, value),
+                                    out, at(row, col));
+          }
+  }
+
+  ImplicitLocOpBuilder &b;
+  Value lhs, rhs, out;
+  bool batched;
+  Value rows, cols, depth, lhsTile, rhsTile, warp, lane, batch, rowBase,
+      colBase, warpRow, warpCol;
+};
+
+/// The f32 operands of a product this pass takes, if `op` is one.
+std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
+  auto contraction = dyn_cast<linalg::LinalgOp>(op);
+  if (!contraction || !contraction.hasPureBufferSemantics())
+    return std::nullopt;
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+    batched = false;
+  else if (isa<linalg::BatchMatmulOp>(op))
+    batched = true;
+  else
+    return std::nullopt;
+  // Transposed operands come as explicit indexing maps.
+  if (contraction.getIndexingMapsArray() !=
+      (batched ? linalg::BatchMatmulOp::getDefaultIndexingMaps(op->getContext())
+               : linalg::MatmulOp::getDefaultIndexingMaps(op->getContext())))
+    return std::nullopt;
+  std::array<Value, 3> operands = {op->getOperand(0), op->getOperand(1),
+                                   op->getOperand(2)};
+  for (Value operand : operands)
+    if (!cast<MemRefType>(operand.getType()).getElementType().isF32())
+      return std::nullopt;
+  return operands;
+}
+
+struct TensorCoreMatmulPass
+    : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
+  void runOnOperation() override {
+    SmallVector<Operation *> products;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      bool batched;
+      if (matchProduct(op, batched))
+        products.push_back(op);
+    });
+    for (Operation *op : products) {
+      bool batched = false;
+      std::array<Value, 3> operands = *matchProduct(op, batched);
+      ImplicitLocOpBuilder b(op->getLoc(), op);
+      KernelBuilder(b, operands[0], operands[1], operands[2], batched).build();
+      op->erase();
+    }
+  }
+};
+} // namespace
