@@ -10,7 +10,8 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.xfc_obj_root, "test")
-config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "python", "unit"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "python", "unit",
+                   "ptxas_report.py"]
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
@@ -35,6 +36,7 @@ llvm_config.add_tool_substitutions(
 cuda_path = os.environ.get("CUDA_PATH", "/usr/local/cuda")
 if os.access(os.path.join(cuda_path, "bin", "ptxas"), os.X_OK):
     config.available_features.add("cuda-toolkit")
+    config.substitutions.append(("%cuda_path", cuda_path))
 try:
     import ctypes
     ctypes.CDLL("libcuda.so.1")

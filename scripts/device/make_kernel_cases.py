@@ -1,0 +1,169 @@
+"""Small ONNX models that each exercise one kernel family of the CUDA back end
+(GEMM, attention, MatMulNBits dequant-matmul) at awkward shapes: odd sequence
+lengths, batch 1 and 7, head dims 64 and 128, grouped-query ratios 1, 4, 8.
+
+    python3 scripts/device/make_kernel_cases.py DIR
+
+For each case NAME it writes DIR/NAME.onnx, DIR/NAME.npz (the graph inputs, by
+ONNX input name, for xfc-run) and DIR/NAME.ref.npz (the weights and mask the
+reference needs, so the GPU side computes it in PyTorch without onnx), and
+DIR/cases.json lists every case with its kind and shape parameters. Needs only
+numpy and onnx (opset 17 plus com.microsoft). Inputs are fresh normal draws
+from a generator seeded per case: never zeros, which hide unwritten outputs.
+"""
+import json, os, sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSETS = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
+F32 = TensorProto.FLOAT
+
+
+def save(out, name, nodes, inputs, output_shape, initializers, feeds, ref):
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, F32, a.shape) for n, a in inputs],
+        [helper.make_tensor_value_info("Y", F32, output_shape)],
+        [numpy_helper.from_array(a, n) for n, a in initializers.items()])
+    model = helper.make_model(graph, opset_imports=OPSETS,
+                              producer_name="make_kernel_cases")
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(out, name + ".onnx"))
+    np.savez(os.path.join(out, name + ".npz"), **feeds)
+    np.savez(os.path.join(out, name + ".ref.npz"), **ref)
+
+
+def gemm(out, name, seed, b, m, k, n, bias):
+    """X [B, M, K] @ W [K, N] (+ bias): a dense layer as exporters write it."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((b, m, k), dtype=np.float32)
+    # Scaled so outputs stay O(1) at any K: the error measure is relative,
+    # but this keeps bf16 rounding of the result comparable across shapes.
+    w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    inits = {"W": w}
+    nodes = [helper.make_node("MatMul", ["X", "W"], ["XW" if bias else "Y"])]
+    if bias:
+        inits["bias"] = rng.standard_normal(n, dtype=np.float32)
+        nodes.append(helper.make_node("Add", ["XW", "bias"], ["Y"]))
+    save(out, name, nodes, [("X", x)], [b, m, n], inits, {"X": x}, inits)
+
+
+def attention(out, name, seed, b, h, hkv, s, d, causal, neg, broadcast=False):
+    """Scaled dot-product attention in the TorchScript exporter's spelling:
+    MatMul(Q, Transpose(K)) * 1/sqrt(D) (+ a constant additive causal mask),
+    Softmax, MatMul with V; grouped-query K and V repeated to H heads as
+    Llama's repeat_kv exports: Unsqueeze -> Expand -> Reshape. With
+    `broadcast` (Hkv 1 only) the single K/V head meets all query heads by
+    MatMul's broadcasting instead, which reaches xf.attention with Hkv < H
+    (the repeat above stays a materialized expand in front of it)."""
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal((b, h, s, d), dtype=np.float32)
+    k = rng.standard_normal((b, hkv, s, d), dtype=np.float32)
+    v = rng.standard_normal((b, hkv, s, d), dtype=np.float32)
+    inits = {"scale": np.array(1 / np.sqrt(d), np.float32)}
+    nodes, keys, values = [], "K", "V"
+    if h != hkv and not broadcast:
+        rep = h // hkv
+        inits["unsq_axes"] = np.array([2], np.int64)
+        inits["expand_shape"] = np.array([b, hkv, rep, s, d], np.int64)
+        inits["heads_shape"] = np.array([b, h, s, d], np.int64)
+        for t in ("K", "V"):
+            nodes += [
+                helper.make_node("Unsqueeze", [t, "unsq_axes"], [t + "_u"]),
+                helper.make_node("Expand", [t + "_u", "expand_shape"], [t + "_e"]),
+                helper.make_node("Reshape", [t + "_e", "heads_shape"], [t + "_r"])]
+        keys, values = "K_r", "V_r"
+    nodes += [
+        helper.make_node("Transpose", [keys], ["Kt"], perm=[0, 1, 3, 2]),
+        helper.make_node("MatMul", ["Q", "Kt"], ["QK"]),
+        helper.make_node("Mul", ["QK", "scale"], ["scores"])]
+    logits = "scores"
+    ref = {}
+    if causal:
+        mask = np.triu(np.full((s, s), neg, np.float32), 1)
+        inits["mask"] = ref["mask"] = mask
+        nodes.append(helper.make_node("Add", ["scores", "mask"], ["masked"]))
+        logits = "masked"
+    nodes += [helper.make_node("Softmax", [logits], ["probs"], axis=-1),
+              helper.make_node("MatMul", ["probs", values], ["Y"])]
+    feeds = {"Q": q, "K": k, "V": v}
+    save(out, name, nodes, list(feeds.items()), [b, h, s, d], inits, feeds, ref)
+
+
+def matmul_nbits(out, name, seed, b, m, k, n, zero_points, flat_scales):
+    """com.microsoft MatMulNBits as ONNX Runtime's int4 quantizer writes it
+    (gpt2_int4 in the zoo): 4-bit, block_size 32, B uint8 [N, K/32, 16]
+    (two weights a byte, low nibble first), scales f32 [N, K/32] (or flat
+    [N * K/32], which the contrib op's spec also allows), zero points uint8
+    [N, ceil(K/32 / 2)] packed the same way, or absent (then 8)."""
+    rng = np.random.default_rng(seed)
+    blocks = k // 32
+    a = rng.standard_normal((b, m, k), dtype=np.float32)
+    q = rng.integers(0, 16, (n, blocks, 32), dtype=np.uint8)
+    packed = (q[..., 0::2] | (q[..., 1::2] << 4)).astype(np.uint8)
+    # Scales sized so the dequantized weights are about 1/sqrt(K).
+    scales = (rng.uniform(0.5, 1.5, (n, blocks)) / (4 * np.sqrt(k))).astype(np.float32)
+    if flat_scales:
+        scales = scales.reshape(-1)
+    inits = {"B_q4": packed, "B_scales": scales}
+    inputs = ["A", "B_q4", "B_scales"]
+    if zero_points:
+        zp = rng.integers(0, 16, (n, blocks + blocks % 2), dtype=np.uint8)
+        inits["B_zero_points"] = (zp[:, 0::2] | (zp[:, 1::2] << 4)).astype(np.uint8)
+        inputs.append("B_zero_points")
+    node = helper.make_node("MatMulNBits", inputs, ["Y"], domain="com.microsoft",
+                            K=k, N=n, bits=4, block_size=32)
+    save(out, name, [node], [("A", a)], [b, m, n], inits, {"A": a}, inits)
+
+
+# name: (kind, builder, parameters). Weights stay modest: the libraries embed
+# them and everything travels to the GPU machine in one 64 MB archive.
+CASES = {
+    "gemm_b1_m1_k64_n96": ("gemm", dict(b=1, m=1, k=64, n=96, bias=False)),
+    "gemm_b7_m37_k64_n96_bias": ("gemm", dict(b=7, m=37, k=64, n=96, bias=True)),
+    "gemm_b1_m129_k64_n96_bias": ("gemm", dict(b=1, m=129, k=64, n=96, bias=True)),
+    "gemm_b1_m37_k768_n3072_bias": ("gemm", dict(b=1, m=37, k=768, n=3072, bias=True)),
+    "gemm_b7_m1_k768_n3072": ("gemm", dict(b=7, m=1, k=768, n=3072, bias=False)),
+    "gemm_b1_m1_k1024_n256_bias": ("gemm", dict(b=1, m=1, k=1024, n=256, bias=True)),
+    "gemm_b7_m129_k1024_n256": ("gemm", dict(b=7, m=129, k=1024, n=256, bias=False)),
+    "gemm_b7_m37_k1024_n256_bias": ("gemm", dict(b=7, m=37, k=1024, n=256, bias=True)),
+    "attn_b1_h8kv8_s7_d64": ("attention", dict(b=1, h=8, hkv=8, s=7, d=64, causal=False)),
+    "attn_b7_h8kv8_s33_d128_causal": ("attention", dict(b=7, h=8, hkv=8, s=33, d=128, causal=True)),
+    "attn_b1_h8kv2_s129_d64_causal": ("attention", dict(b=1, h=8, hkv=2, s=129, d=64, causal=True)),
+    "attn_b7_h8kv2_s7_d128": ("attention", dict(b=7, h=8, hkv=2, s=7, d=128, causal=False)),
+    "attn_b1_h8kv1_s33_d128": ("attention", dict(b=1, h=8, hkv=1, s=33, d=128, causal=False)),
+    "attn_b7_h8kv1_s129_d64_causal": ("attention", dict(b=7, h=8, hkv=1, s=129, d=64, causal=True)),
+    "attn_b7_h8kv8_s129_d64": ("attention", dict(b=7, h=8, hkv=8, s=129, d=64, causal=False)),
+    "attn_b1_h16kv2_s129_d128_causal": ("attention", dict(b=1, h=16, hkv=2, s=129, d=128, causal=True)),
+    "attn_b7_h8kv1_s33_d64_bcast": ("attention", dict(b=7, h=8, hkv=1, s=33, d=64, causal=False, broadcast=True)),
+    "attn_b7_h4kv1_s1_d64_causal": ("attention", dict(b=7, h=4, hkv=1, s=1, d=64, causal=True)),
+    "nbits_b1_m37_k256_n96_zp": ("matmul_nbits", dict(b=1, m=37, k=256, n=96, zero_points=True, flat_scales=False)),
+    "nbits_b7_m1_k768_n3072": ("matmul_nbits", dict(b=7, m=1, k=768, n=3072, zero_points=False, flat_scales=False)),
+    "nbits_b7_m129_k256_n96_flat": ("matmul_nbits", dict(b=7, m=129, k=256, n=96, zero_points=False, flat_scales=True)),
+    "nbits_b1_m33_k768_n3072_zp": ("matmul_nbits", dict(b=1, m=33, k=768, n=3072, zero_points=True, flat_scales=False)),
+}
+BUILDERS = {"gemm": gemm, "attention": attention, "matmul_nbits": matmul_nbits}
+
+
+def main(out):
+    os.makedirs(out, exist_ok=True)
+    manifest = []
+    for seed, (name, (kind, params)) in enumerate(CASES.items()):
+        extra = {}
+        if kind == "attention" and params["causal"]:
+            # Both spellings exporters use for "hidden": -inf and a large
+            # finite negative.
+            extra["neg"] = float("-inf") if seed % 2 else -1e9
+        elif kind == "attention":
+            extra["neg"] = None
+        BUILDERS[kind](out, name, 1000 + seed, **params, **extra)
+        manifest.append({"name": name, "kind": kind, "seed": 1000 + seed,
+                         **params, **({"mask_value": str(extra["neg"])}
+                                      if extra.get("neg") is not None else {})})
+    json.dump(manifest, open(os.path.join(out, "cases.json"), "w"), indent=1)
+    print(f"wrote {len(manifest)} cases to {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/kernel-cases")

@@ -1,0 +1,58 @@
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul))' | FileCheck %s
+
+// A product of dynamic size: 64x64 output tiles per 128-thread block, the
+// operands' 32-deep slices staged in shared memory as bf16 (rows padded by
+// 8), fragments loaded with ldmatrix (B transposed), 2x4 mma.sync m16n8k16
+// per warp and step, edge tiles guarded, the result added to the output.
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME: (%[[A:.*]]: memref<?x?xf32>, %[[B:.*]]: memref<?x768xf32>, %[[C:.*]]: memref<?x768xf32>)
+// CHECK: %[[ROWS:.*]] = memref.dim %[[C]], %c0
+// CHECK: %[[COLS:.*]] = memref.dim %[[C]], %c1
+// CHECK: %[[GX:.*]] = arith.ceildivui %[[COLS]], %c64
+// CHECK: %[[GY:.*]] = arith.ceildivui %[[ROWS]], %c64
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %[[GX]], {{.*}} = %[[GY]], {{.*}}) threads({{.*}}) in ({{.*}} = %c128
+// CHECK-SAME: workgroup(%[[SA:.*]] : memref<64x40xbf16, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<32x72xbf16, #gpu.address_space<workgroup>>)
+// CHECK: scf.for {{.*}} iter_args(
+// CHECK-COUNT-16: arith.truncf {{.*}} : f32 to bf16
+// CHECK: gpu.barrier
+// CHECK-COUNT-2: nvgpu.ldmatrix %[[SA]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x40xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
+// CHECK-COUNT-4: nvgpu.ldmatrix %[[SB]][{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<32x72xbf16, #gpu.address_space<workgroup>> -> vector<2x2xbf16>
+// CHECK: nvvm.mma.sync A[{{.*}}] B[{{.*}}] C[{{.*}}] {layoutA = #nvvm.mma_layout<row>, layoutB = #nvvm.mma_layout<col>, multiplicandAPtxType = #nvvm.mma_type<bf16>, multiplicandBPtxType = #nvvm.mma_type<bf16>, shape = #nvvm.shape<m = 16, n = 8, k = 16>}
+// CHECK: gpu.barrier
+// CHECK: scf.yield
+// CHECK: scf.if
+// CHECK: %[[OLD:.*]] = memref.load %[[C]]
+// CHECK: %[[SUM:.*]] = arith.addf %[[OLD]]
+// CHECK: memref.store %[[SUM]], %[[C]]
+// CHECK-NOT: linalg.matmul
+func.func @matmul(%a: memref<?x?xf32>, %b: memref<?x768xf32>, %c: memref<?x768xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x?xf32>, memref<?x768xf32>) outs(%c : memref<?x768xf32>)
+  return
+}
+
+// Batched: the grid's z walks the batch, every access indexed by it.
+// CHECK-LABEL: func.func @batched
+// CHECK: %[[BATCH:.*]] = memref.dim %{{.*}}, %c0
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %[[Z:.*]]) in ({{.*}}, {{.*}}, {{.*}} = %[[BATCH]])
+// CHECK: memref.load %{{.*}}[%[[Z]], %{{.*}}, %{{.*}}] : memref<?x?x64xf32>
+func.func @batched(%a: memref<?x?x64xf32>, %b: memref<?x64x?xf32>, %c: memref<?x?x?xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<?x?x64xf32>, memref<?x64x?xf32>) outs(%c : memref<?x?x?xf32>)
+  return
+}
+
+// Not taken: integer products, transposed operands, products on tensors.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: linalg.matmul ins({{.*}} : memref<4x8xi32>, memref<8x4xi32>)
+// CHECK: linalg.matmul indexing_maps
+// CHECK: linalg.matmul ins({{.*}} : tensor<4x8xf32>, tensor<8x4xf32>)
+#ma = affine_map<(m, n, k) -> (k, m)>
+#mb = affine_map<(m, n, k) -> (k, n)>
+#mc = affine_map<(m, n, k) -> (m, n)>
+func.func @left_alone(%ai: memref<4x8xi32>, %bi: memref<8x4xi32>, %ci: memref<4x4xi32>,
+                      %at: memref<8x4xf32>, %b: memref<8x4xf32>, %c: memref<4x4xf32>,
+                      %ta: tensor<4x8xf32>, %tb: tensor<8x4xf32>, %tc: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  linalg.matmul ins(%ai, %bi : memref<4x8xi32>, memref<8x4xi32>) outs(%ci : memref<4x4xi32>)
+  linalg.matmul indexing_maps = [#ma, #mb, #mc] ins(%at, %b : memref<8x4xf32>, memref<8x4xf32>) outs(%c : memref<4x4xf32>)
+  %r = linalg.matmul ins(%ta, %tb : tensor<4x8xf32>, tensor<8x4xf32>) outs(%tc : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}
