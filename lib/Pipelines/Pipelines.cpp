@@ -60,17 +60,17 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-/// xf to linalg, with or without the CPU's fused attention loop nest.
-static void addXFToLinalg(OpPassManager &pm, bool fusedAttention) {
+/// xf to linalg, attention as the CPU's loop nest or (CUDA) on buffers.
+static void addXFToLinalg(OpPassManager &pm, StringRef attention) {
   ConvertXFToLinalgPassOptions options;
-  options.fusedAttention = fusedAttention;
+  options.attention = attention.str();
   pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
 void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
-  addXFToLinalg(pm, /*fusedAttention=*/true);
+  addXFToLinalg(pm, "cpu-loops");
 }
 
 /// Tensors to buffers, with deallocations (the CPU and CUDA targets share
@@ -140,6 +140,7 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   addPipeline(pm, kBufferize);
   addPipeline(pm, "func.func(xf-copies-to-linalg,xf-place-host-computations)");
   addPipeline(pm, kDeallocate);
+  pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision == TargetOptions::Precision::BF16)
     pm.addNestedPass<func::FuncOp>(createTensorCoreMatmulPass());
   addPipeline(pm, "convert-linalg-to-parallel-loops");
@@ -188,7 +189,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::Transformer)
     return;
   bool cuda = target.kind == TargetOptions::Kind::CUDA;
-  addXFToLinalg(pm, /*fusedAttention=*/!cuda);
+  addXFToLinalg(pm, cuda ? "buffers" : "cpu-loops");
   if (stop == Stage::Linalg)
     return;
   if (cuda)

@@ -49,14 +49,17 @@ def gemm(out, name, seed, b, m, k, n, bias):
     save(out, name, nodes, [("X", x)], [b, m, n], inits, {"X": x}, inits)
 
 
-def attention(out, name, seed, b, h, hkv, s, d, causal, neg, broadcast=False):
+def attention(out, name, seed, b, h, hkv, s, d, mask, broadcast=False):
     """Scaled dot-product attention in the TorchScript exporter's spelling:
-    MatMul(Q, Transpose(K)) * 1/sqrt(D) (+ a constant additive causal mask),
-    Softmax, MatMul with V; grouped-query K and V repeated to H heads as
-    Llama's repeat_kv exports: Unsqueeze -> Expand -> Reshape. With
-    `broadcast` (Hkv 1 only) the single K/V head meets all query heads by
-    MatMul's broadcasting instead, which reaches xf.attention with Hkv < H
-    (the repeat above stays a materialized expand in front of it)."""
+    MatMul(Q, Transpose(K)) * 1/sqrt(D) (+ a constant additive causal mask
+    [S, S] holding 0 and `mask` above the diagonal: -inf or -1e9, the two
+    spellings exporters use; None: no mask), Softmax, MatMul with V;
+    grouped-query K and V repeated to H heads as Llama's repeat_kv exports
+    them: Unsqueeze -> Expand -> Reshape. With `broadcast` (Hkv 1 only) the
+    one K/V head meets all query heads through MatMul's broadcasting instead:
+    only that form reaches xf.attention with Hkv < H (the repeat above stays
+    a materialized expand in front of it), so it alone runs the kernels'
+    grouped-head indexing."""
     rng = np.random.default_rng(seed)
     q = rng.standard_normal((b, h, s, d), dtype=np.float32)
     k = rng.standard_normal((b, hkv, s, d), dtype=np.float32)
@@ -80,9 +83,8 @@ def attention(out, name, seed, b, h, hkv, s, d, causal, neg, broadcast=False):
         helper.make_node("Mul", ["QK", "scale"], ["scores"])]
     logits = "scores"
     ref = {}
-    if causal:
-        mask = np.triu(np.full((s, s), neg, np.float32), 1)
-        inits["mask"] = ref["mask"] = mask
+    if mask is not None:
+        inits["mask"] = ref["mask"] = np.triu(np.full((s, s), mask, np.float32), 1)
         nodes.append(helper.make_node("Add", ["scores", "mask"], ["masked"]))
         logits = "masked"
     nodes += [helper.make_node("Softmax", [logits], ["probs"], axis=-1),
@@ -117,53 +119,60 @@ def matmul_nbits(out, name, seed, b, m, k, n, zero_points, flat_scales):
     save(out, name, [node], [("A", a)], [b, m, n], inits, {"A": a}, inits)
 
 
-# name: (kind, builder, parameters). Weights stay modest: the libraries embed
-# them and everything travels to the GPU machine in one 64 MB archive.
-CASES = {
-    "gemm_b1_m1_k64_n96": ("gemm", dict(b=1, m=1, k=64, n=96, bias=False)),
-    "gemm_b7_m37_k64_n96_bias": ("gemm", dict(b=7, m=37, k=64, n=96, bias=True)),
-    "gemm_b1_m129_k64_n96_bias": ("gemm", dict(b=1, m=129, k=64, n=96, bias=True)),
-    "gemm_b1_m37_k768_n3072_bias": ("gemm", dict(b=1, m=37, k=768, n=3072, bias=True)),
-    "gemm_b7_m1_k768_n3072": ("gemm", dict(b=7, m=1, k=768, n=3072, bias=False)),
-    "gemm_b1_m1_k1024_n256_bias": ("gemm", dict(b=1, m=1, k=1024, n=256, bias=True)),
-    "gemm_b7_m129_k1024_n256": ("gemm", dict(b=7, m=129, k=1024, n=256, bias=False)),
-    "gemm_b7_m37_k1024_n256_bias": ("gemm", dict(b=7, m=37, k=1024, n=256, bias=True)),
-    "attn_b1_h8kv8_s7_d64": ("attention", dict(b=1, h=8, hkv=8, s=7, d=64, causal=False)),
-    "attn_b7_h8kv8_s33_d128_causal": ("attention", dict(b=7, h=8, hkv=8, s=33, d=128, causal=True)),
-    "attn_b1_h8kv2_s129_d64_causal": ("attention", dict(b=1, h=8, hkv=2, s=129, d=64, causal=True)),
-    "attn_b7_h8kv2_s7_d128": ("attention", dict(b=7, h=8, hkv=2, s=7, d=128, causal=False)),
-    "attn_b1_h8kv1_s33_d128": ("attention", dict(b=1, h=8, hkv=1, s=33, d=128, causal=False)),
-    "attn_b7_h8kv1_s129_d64_causal": ("attention", dict(b=7, h=8, hkv=1, s=129, d=64, causal=True)),
-    "attn_b7_h8kv8_s129_d64": ("attention", dict(b=7, h=8, hkv=8, s=129, d=64, causal=False)),
-    "attn_b1_h16kv2_s129_d128_causal": ("attention", dict(b=1, h=16, hkv=2, s=129, d=128, causal=True)),
-    "attn_b7_h8kv1_s33_d64_bcast": ("attention", dict(b=7, h=8, hkv=1, s=33, d=64, causal=False, broadcast=True)),
-    "attn_b7_h4kv1_s1_d64_causal": ("attention", dict(b=7, h=4, hkv=1, s=1, d=64, causal=True)),
-    "nbits_b1_m37_k256_n96_zp": ("matmul_nbits", dict(b=1, m=37, k=256, n=96, zero_points=True, flat_scales=False)),
-    "nbits_b7_m1_k768_n3072": ("matmul_nbits", dict(b=7, m=1, k=768, n=3072, zero_points=False, flat_scales=False)),
-    "nbits_b7_m129_k256_n96_flat": ("matmul_nbits", dict(b=7, m=129, k=256, n=96, zero_points=False, flat_scales=True)),
-    "nbits_b1_m33_k768_n3072_zp": ("matmul_nbits", dict(b=1, m=33, k=768, n=3072, zero_points=True, flat_scales=False)),
-}
+# (kind, parameters); names are made from them. Weights stay modest (one
+# 768x3072 weight of each kind): the libraries embed them, the references need
+# them too, and all of it travels to the GPU machine in one archive under the
+# device tool's 64 MB.
+INF = float("inf")
+CASES = [
+    ("gemm", dict(b=1, m=1, k=64, n=96, bias=False)),
+    ("gemm", dict(b=7, m=37, k=64, n=96, bias=True)),
+    ("gemm", dict(b=1, m=129, k=64, n=96, bias=True)),
+    ("gemm", dict(b=7, m=1, k=64, n=96, bias=False)),
+    ("gemm", dict(b=7, m=37, k=768, n=3072, bias=True)),
+    ("gemm", dict(b=1, m=1, k=1024, n=256, bias=True)),
+    ("gemm", dict(b=7, m=129, k=1024, n=256, bias=False)),
+    ("gemm", dict(b=1, m=37, k=1024, n=256, bias=True)),
+    ("attention", dict(b=1, h=8, hkv=8, s=7, d=64, mask=None)),
+    ("attention", dict(b=7, h=8, hkv=8, s=33, d=128, mask=-INF)),
+    ("attention", dict(b=1, h=8, hkv=2, s=129, d=64, mask=-1e9)),
+    ("attention", dict(b=7, h=8, hkv=2, s=7, d=128, mask=None)),
+    ("attention", dict(b=1, h=8, hkv=1, s=33, d=128, mask=None)),
+    ("attention", dict(b=7, h=8, hkv=1, s=129, d=64, mask=-INF)),
+    ("attention", dict(b=7, h=8, hkv=8, s=65, d=64, mask=None)),
+    ("attention", dict(b=1, h=16, hkv=2, s=129, d=128, mask=-INF)),
+    ("attention", dict(b=7, h=8, hkv=1, s=33, d=64, mask=None, broadcast=True)),
+    ("attention", dict(b=7, h=4, hkv=1, s=1, d=64, mask=-1e9)),
+    ("matmul_nbits", dict(b=1, m=37, k=256, n=96, zero_points=True, flat_scales=False)),
+    ("matmul_nbits", dict(b=7, m=1, k=768, n=3072, zero_points=False, flat_scales=False)),
+    ("matmul_nbits", dict(b=7, m=129, k=256, n=96, zero_points=False, flat_scales=True)),
+    ("matmul_nbits", dict(b=1, m=33, k=256, n=3072, zero_points=True, flat_scales=False)),
+]
 BUILDERS = {"gemm": gemm, "attention": attention, "matmul_nbits": matmul_nbits}
+
+
+def case_name(kind, p):
+    if kind == "attention":
+        return (f"attn_b{p['b']}_h{p['h']}kv{p['hkv']}_s{p['s']}_d{p['d']}"
+                + ("_causal" if p["mask"] is not None else "")
+                + ("_bcast" if p.get("broadcast") else ""))
+    name = f"{kind}_b{p['b']}_m{p['m']}_k{p['k']}_n{p['n']}"
+    return name + "".join(f"_{flag}" for flag in ("bias", "zero_points", "flat_scales")
+                          if p.get(flag))
 
 
 def main(out):
     os.makedirs(out, exist_ok=True)
     manifest = []
-    for seed, (name, (kind, params)) in enumerate(CASES.items()):
-        extra = {}
-        if kind == "attention" and params["causal"]:
-            # Both spellings exporters use for "hidden": -inf and a large
-            # finite negative.
-            extra["neg"] = float("-inf") if seed % 2 else -1e9
-        elif kind == "attention":
-            extra["neg"] = None
-        BUILDERS[kind](out, name, 1000 + seed, **params, **extra)
-        manifest.append({"name": name, "kind": kind, "seed": 1000 + seed,
-                         **params, **({"mask_value": str(extra["neg"])}
-                                      if extra.get("neg") is not None else {})})
+    for seed, (kind, params) in enumerate(CASES, 1000):
+        name = case_name(kind, params)
+        BUILDERS[kind](out, name, seed, **params)
+        # The mask value as text: JSON has no -inf.
+        params = {**params, **({"mask": str(params["mask"])} if "mask" in params else {})}
+        manifest.append({"name": name, "kind": kind, "seed": seed, **params})
     json.dump(manifest, open(os.path.join(out, "cases.json"), "w"), indent=1)
     print(f"wrote {len(manifest)} cases to {out}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/kernel-cases")
+    main(sys.argv[1])

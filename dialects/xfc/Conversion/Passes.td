@@ -27,12 +27,16 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     reported at its location (the ONNX node) and the pass fails.
   }];
   let options = [
-    Option<"fusedAttention", "fused-attention", "bool", /*default=*/"true",
-           "Lower f32 attention to the fused CPU loop nest (off: decompose "
-           "it, as the CUDA target does until it has a kernel of its own)">,
+    Option<"attention", "attention", "std::string", /*default=*/"\"cpu-loops\"",
+           "How f32 attention lowers: cpu-loops (the fused CPU loop nest), "
+           "buffers (xf.attention_buffers, for the CUDA target's kernel) or "
+           "decompose (products and a softmax; also what any attention "
+           "those two do not take becomes)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
     "::mlir::cf::ControlFlowDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
@@ -297,6 +301,27 @@ def AlignWorkgroupBuffersPass : Pass<"xf-align-workgroup-buffers"> {
     outlining.)
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def GPUAttentionPass : Pass<"xf-gpu-attention", "func::FuncOp"> {
+  let summary = "Replace xf.attention_buffers with a fused CUDA kernel";
+  let description = [{
+    Each `xf.attention_buffers` becomes a `gpu.launch` computing attention
+    in f32 without its score matrix: a block per 32 queries of a batch and
+    head, four threads per query each holding every fourth element of the
+    query and of the output; key and value rows staged 32 at a time in
+    shared memory; scores summed across the four threads with shuffles and
+    folded into a running maximum, sum and output (online softmax).
+    Causal attention stops at the last key the block's last query sees;
+    grouped query heads read their key/value head in place; masks (f32
+    added, i1 selecting) broadcast at run time; a query that sees no key
+    gets zeros. Runs after deallocations are placed (its barriers and
+    shuffles declare no memory effects).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 #endif // XFC_CONVERSION_PASSES_TD

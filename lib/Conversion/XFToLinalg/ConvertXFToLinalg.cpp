@@ -1,6 +1,8 @@
 //===- ConvertXFToLinalg.cpp - the xf-convert-to-linalg pass --------------===//
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/Passes.h"
@@ -44,6 +46,9 @@ struct ConvertXFToLinalgPass
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
     target.addIllegalDialect<XFDialect>();
+    target.addLegalDialect<bufferization::BufferizationDialect,
+                           memref::MemRefDialect>();
+    target.addLegalOp<AttentionBuffersOp>();
     // Unsigned model inputs and outputs become signless too; the library's
     // C interface was described from the xf types before this pass.
     SignlessTypeConverter converter;
@@ -62,8 +67,10 @@ struct ConvertXFToLinalgPass
     populateReductionToLinalgPatterns(converter, patterns);
     populateReshapeToTensorPatterns(converter, patterns);
     populateDecompositionPatterns(converter, patterns);
-    if (fusedAttention)
+    if (attention == "cpu-loops")
       populateAttentionKernelPatterns(converter, patterns);
+    else if (attention == "buffers")
+      populateAttentionBuffersPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);
     populateScatterToLinalgPatterns(converter, patterns);

@@ -50,6 +50,12 @@ void populateDecompositionPatterns(const TypeConverter &converter,
 void populateAttentionKernelPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns);
 
+/// CUDA: f32 xf.attention (static head sizes up to 128) as
+/// xf.attention_buffers on its operands' buffers, which xf-gpu-attention
+/// replaces with a kernel once buffers are deallocated.
+void populateAttentionBuffersPatterns(const TypeConverter &converter,
+                                      RewritePatternSet &patterns);
+
 /// Gather, Split, Concat, Slice, Expand, Trilu, Shape, ConstantOfShape and
 /// Range on tensors.
 void populateIndexingToLinalgPatterns(const TypeConverter &converter,

@@ -142,4 +142,28 @@ def XF_RopeOp : XF_TransformerOp<"rope", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
+def XF_AttentionBuffersOp : Op<XF_Dialect, "attention_buffers"> {
+  let summary = "xf.attention on buffers, for a target's own kernel";
+  let description = [{
+    `xf.attention` after bufferization: reads `query`, `key`, `value` and the
+    optional `mask` (with the shapes and semantics of `xf.attention`) and
+    writes the result into `result`. The CUDA target lowers `xf.attention`
+    to this op so that the attention travels through bufferization and
+    deallocation as one operation with declared effects, and replaces it
+    with its kernel afterwards (`xf-gpu-attention`).
+  }];
+  let arguments = (ins Arg<AnyMemRef, "", [MemRead]>:$query,
+                       Arg<AnyMemRef, "", [MemRead]>:$key,
+                       Arg<AnyMemRef, "", [MemRead]>:$value,
+                       Arg<Optional<AnyMemRef>, "", [MemRead]>:$mask,
+                       Arg<AnyMemRef, "", [MemWrite]>:$result,
+                       BoolAttr:$causal, F32Attr:$scale);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? `into` $result attr-dict `:`
+    type($query) `,` type($key) `,` type($value) (`,` type($mask)^)? `into`
+    type($result)
+  }];
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
 #endif // XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD
