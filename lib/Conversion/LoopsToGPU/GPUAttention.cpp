@@ -273,7 +273,7 @@ struct GPUAttentionPass : xf::impl::GPUAttentionPassBase<GPUAttentionPass> {
     SmallVector<AttentionBuffersOp> ops;
     getOperation().walk([&](AttentionBuffersOp op) { ops.push_back(op); });
     for (AttentionBuffersOp op : ops) {
-      ImplicitLocOpBuilder b(op.getLoc(), op);
+      ImplicitLocOpBuilder b(op.getLoc(), op.getOperation());
       AttentionKernelBuilder(b, op).build();
       op.erase();
     }
