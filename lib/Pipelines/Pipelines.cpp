@@ -141,8 +141,12 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   addPipeline(pm, "func.func(xf-copies-to-linalg,xf-place-host-computations)");
   addPipeline(pm, kDeallocate);
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
-  if (target.precision == TargetOptions::Precision::BF16)
-    pm.addNestedPass<func::FuncOp>(createTensorCoreMatmulPass());
+  if (target.precision != TargetOptions::Precision::FP32) {
+    TensorCoreMatmulPassOptions options;
+    options.precision =
+        target.precision == TargetOptions::Precision::TF32 ? "tf32" : "bf16";
+    pm.addNestedPass<func::FuncOp>(createTensorCoreMatmulPass(options));
+  }
   addPipeline(pm, "convert-linalg-to-parallel-loops");
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());

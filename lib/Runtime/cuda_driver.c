@@ -29,6 +29,7 @@ static void *driver;    /* libcuda.so.1, never closed */
 static int initialized; /* cuInit succeeded */
 static int opened;      /* the device's context is ready */
 static CUcontext context;
+static int device_ordinal;
 
 static xfc_status report(char *error, size_t size, const char *format, ...) {
   va_list args;
@@ -103,6 +104,7 @@ static xfc_status load_driver(char *error, size_t size) {
       XFC_ENTRY(MemcpyAsync, "cuMemcpyAsync"),
       XFC_ENTRY(MemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2"),
       XFC_ENTRY(MemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2"),
+      XFC_ENTRY(PointerGetAttribute, "cuPointerGetAttribute"),
 #undef XFC_ENTRY
   };
   for (size_t i = 0; i < sizeof entries / sizeof *entries; ++i) {
@@ -123,7 +125,8 @@ static xfc_status load_driver(char *error, size_t size) {
 }
 
 /* XFC_CUDA_DEVICE as an ordinal, checked against the devices there are. */
-static xfc_status pick_device(CUdevice *device, char *error, size_t size) {
+static xfc_status pick_device(CUdevice *device, int *picked, char *error,
+                              size_t size) {
   char text[256];
   int count = 0;
   CUresult result = xfc__cu.DeviceGetCount(&count);
@@ -156,6 +159,7 @@ static xfc_status pick_device(CUdevice *device, char *error, size_t size) {
     return report(error, size, "cannot open CUDA device %ld (%s)", ordinal,
                   text);
   }
+  *picked = (int)ordinal;
   return XFC_OK;
 }
 
@@ -165,7 +169,8 @@ static xfc_status pick_device(CUdevice *device, char *error, size_t size) {
 static xfc_status open_device(char *error, size_t size) {
   char text[256];
   CUdevice device;
-  xfc_status status = pick_device(&device, error, size);
+  int ordinal;
+  xfc_status status = pick_device(&device, &ordinal, error, size);
   if (status != XFC_OK)
     return status;
   char name[128] = "?";
@@ -205,6 +210,8 @@ static xfc_status open_device(char *error, size_t size) {
     call = "cuDevicePrimaryCtxRetain";
     result = xfc__cu.DevicePrimaryCtxRetain(&context, device);
   }
+  if (result == CUDA_SUCCESS)
+    device_ordinal = ordinal;
   if (result != CUDA_SUCCESS) {
     xfc__cuda_describe(result, call, text, sizeof text);
     return report(error, size, "cannot set up CUDA device '%s' (%s)", name,
@@ -241,3 +248,5 @@ xfc_status xfc__cuda_device_open(char *error, size_t error_size) {
 }
 
 CUcontext xfc__cuda_context(void) { return context; }
+
+int xfc__cuda_device_ordinal(void) { return device_ordinal; }

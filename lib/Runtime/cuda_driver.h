@@ -25,12 +25,17 @@ typedef struct CUmemPoolHandle_st *CUmemoryPool;
 
 enum {
   CUDA_SUCCESS = 0,
+  CUDA_ERROR_INVALID_VALUE = 1,
   CUDA_ERROR_OUT_OF_MEMORY = 2,
   CUDA_ERROR_NO_DEVICE = 100,
   CU_STREAM_NON_BLOCKING = 1,
   CU_DEVICE_ATTRIBUTE_UNIFIED_ADDRESSING = 41,
   CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 115,
   CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4,
+  CU_POINTER_ATTRIBUTE_MEMORY_TYPE = 2,
+  CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9,
+  CU_MEMORYTYPE_HOST = 1,
+  CU_MEMORYTYPE_DEVICE = 2,
 };
 
 /* The entry points, named as the driver exports them (the _v2 ones where
@@ -72,6 +77,8 @@ typedef struct {
                               CUstream stream);
   CUresult (*MemcpyDtoHAsync)(void *to, CUdeviceptr from, size_t bytes,
                               CUstream stream);
+  CUresult (*PointerGetAttribute)(void *data, int attribute,
+                                  CUdeviceptr pointer);
   /* Optional (CUDA 12.3 and later): NULL when the driver lacks it. */
   CUresult (*FuncGetName)(const char **name, CUfunction function);
 } xfc__cuda_api;
@@ -87,6 +94,8 @@ XFC_HIDDEN xfc_status xfc__cuda_device_open(char *error, size_t error_size);
 
 /* The context xfc__cuda_device_open retained: every session uses it. */
 XFC_HIDDEN CUcontext xfc__cuda_context(void);
+/* The number of its device (XFC_CUDA_DEVICE). */
+XFC_HIDDEN int xfc__cuda_device_ordinal(void);
 
 /* Writes "CALL: NAME (description)" for a failed driver call. */
 XFC_HIDDEN void xfc__cuda_describe(CUresult result, const char *call,

@@ -17,9 +17,13 @@
 
 struct xfc_session {
   char error[512];
-  void *target;       /* the target's state (target_cpu.c, target_cuda.c) */
-  void **allocations; /* buffers of the last run's outputs */
+  void *target; /* the target's state (target_cpu.c, target_cuda.c) */
+  /* Two sets of xfc__num_outputs slots: the last run's outputs' buffers
+   * (from `current` on) and room for the next run's. */
+  void **allocations;
+  size_t current;
   size_t num_allocations;
+  int on_device; /* whether xfc_run_on_device left them */
 };
 
 static xfc_status fail(xfc_session *session, xfc_status status,
@@ -87,13 +91,15 @@ size_t xfc__dtype_bytes(xfc_dtype dtype) {
 }
 
 static void release_outputs(xfc_session *session) {
+  void **allocations = session->allocations + session->current;
   for (size_t i = 0; i < session->num_allocations; ++i) {
     /* Two outputs may share a buffer: free each once. */
     int seen = 0;
     for (size_t j = 0; j < i; ++j)
-      seen |= session->allocations[j] == session->allocations[i];
-    if (!seen)
-      xfc__target_free_output(session->allocations[i]);
+      seen |= allocations[j] == allocations[i];
+    if (!seen && allocations[i])
+      xfc__target_free_output(session->target, session->on_device,
+                              allocations[i]);
   }
   session->num_allocations = 0;
 }
@@ -111,8 +117,8 @@ xfc_status xfc_session_create(xfc_session **session) {
   *session = NULL;
   xfc_session *s = calloc(1, sizeof *s);
   if (s)
-    s->allocations =
-        calloc(xfc__num_outputs ? xfc__num_outputs : 1, sizeof *s->allocations);
+    s->allocations = calloc(xfc__num_outputs ? 2 * xfc__num_outputs : 1,
+                            sizeof *s->allocations);
   if (!s || !s->allocations) {
     free(s);
     snprintf(create_error, sizeof create_error, "out of memory");
@@ -202,8 +208,10 @@ static xfc_status check_input(xfc_session *session, size_t index,
   return XFC_OK;
 }
 
-xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
-                   size_t num_inputs, xfc_tensor *outputs, size_t num_outputs) {
+/* xfc_run and xfc_run_on_device: the same checks, then the target. */
+static xfc_status run(xfc_session *session, int on_device,
+                      const xfc_tensor *inputs, size_t num_inputs,
+                      xfc_tensor *outputs, size_t num_outputs) {
   if (!session)
     return XFC_INVALID_ARGUMENT;
   session->error[0] = '\0';
@@ -229,12 +237,29 @@ xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
     if (status != XFC_OK)
       return status;
   }
+  size_t next = session->current ? 0 : xfc__num_outputs;
+  xfc_status status = xfc__target_run(session->target, on_device, inputs,
+                                      outputs, session->allocations + next,
+                                      session->error, sizeof session->error);
+  /* Only now: the last run's outputs may have been this one's inputs. */
   release_outputs(session);
-  xfc_status status =
-      xfc__target_run(session->target, inputs, outputs, session->allocations,
-                      session->error, sizeof session->error);
-  session->num_allocations = status == XFC_OK ? num_outputs : 0;
+  if (status == XFC_OK) {
+    session->current = next;
+    session->num_allocations = num_outputs;
+    session->on_device = on_device;
+  }
   return status;
+}
+
+xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
+                   size_t num_inputs, xfc_tensor *outputs, size_t num_outputs) {
+  return run(session, 0, inputs, num_inputs, outputs, num_outputs);
+}
+
+xfc_status xfc_run_on_device(xfc_session *session, const xfc_tensor *inputs,
+                             size_t num_inputs, xfc_tensor *outputs,
+                             size_t num_outputs) {
+  return run(session, 1, inputs, num_inputs, outputs, num_outputs);
 }
 
 size_t xfc_num_inputs(void) { return xfc__num_inputs; }

@@ -83,16 +83,21 @@ XFC_HIDDEN size_t xfc__dtype_bytes(xfc_dtype dtype);
 /* What runtime.c leaves to the target (target_cpu.c, target_cuda.c). A
  * session's target state is created after the weights are acquired and
  * destroyed before they are released. xfc__target_run gets checked inputs,
- * calls xfc__invoke and leaves each output's host data in `outputs` and
- * what to hand to xfc__target_free_output (once per distinct pointer) in
- * `allocations`; on failure it writes a message, frees what it made and
+ * in host memory or, when `on_device` is set (xfc_run_on_device), in the
+ * device's; it calls xfc__invoke and leaves each output's data in
+ * `outputs`, in the same memory as the inputs, and in `allocations` what to
+ * hand to xfc__target_free_output with the same `on_device` (once per
+ * distinct non-null pointer, after the next run or before the state's
+ * destruction); on failure it writes a message, frees what it made and
  * leaves every allocation NULL. */
 XFC_HIDDEN xfc_status xfc__target_session_create(void **state, char *error,
                                                  size_t error_size);
 XFC_HIDDEN void xfc__target_session_destroy(void *state);
-XFC_HIDDEN xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
+XFC_HIDDEN xfc_status xfc__target_run(void *state, int on_device,
+                                      const xfc_tensor *inputs,
                                       xfc_tensor *outputs, void **allocations,
                                       char *error, size_t error_size);
-XFC_HIDDEN void xfc__target_free_output(void *allocation);
+XFC_HIDDEN void xfc__target_free_output(void *state, int on_device,
+                                        void *allocation);
 
 #endif /* XFC_LIB_RUNTIME_RUNTIME_INTERNAL_H */

@@ -2,7 +2,8 @@
  *
  * Tensors live in host memory: the compiled code reads the inputs where
  * they are, and outputs stay in the buffers it allocated (buffers.c) until
- * the session's next run or destruction. No state per session.
+ * the session's next run or destruction, for xfc_run and xfc_run_on_device
+ * alike. No state per session.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -18,14 +19,15 @@ xfc_status xfc__target_session_create(void **state, char *error,
 
 void xfc__target_session_destroy(void *state) {}
 
-xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
+/* The device is the host: on_device changes nothing. */
+xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
                            xfc_tensor *outputs, void **allocations, char *error,
                            size_t error_size) {
   xfc__invoke(inputs, outputs, allocations);
   return XFC_OK;
 }
 
-void xfc__target_free_output(void *allocation) {
+void xfc__target_free_output(void *state, int on_device, void *allocation) {
   _mlir_memref_to_llvm_free(allocation);
 }
 

@@ -1,11 +1,13 @@
 /*===- target_cuda.c - sessions and runs of a model compiled for CUDA -----===*
  *
- * A session is a stream on the library's device. A run copies the inputs
+ * A session is a stream on the library's device. xfc_run copies the inputs
  * to the device, calls the compiled host code (which launches the kernels
  * on that stream), copies the outputs back into host memory the session
  * owns (what xfc_run promises), and frees the device buffers, all ordered
- * on the stream. The calling thread is the one that makes the context
- * current: sessions may be used from any thread.
+ * on the stream. xfc_run_on_device hands the compiled code the caller's
+ * device inputs and keeps its output buffers as the session's, freed on
+ * the stream after the next run. The calling thread is the one that makes
+ * the context current: sessions may be used from any thread.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -99,8 +101,8 @@ static size_t tensor_bytes(const xfc_tensor *t) {
   return bytes;
 }
 
-/* Whether the run may free output buffer i: once per buffer, and neither
- * an input's copy nor a weight, which a model may return unchanged. */
+/* Whether output buffer i is the run's to free or keep: once per buffer,
+ * and neither an input nor a weight, which a model may return unchanged. */
 static int owns_output(const cuda_session *s, size_t i) {
   void *p = s->device_outputs[i];
   /* (void *)0xdeadbeef: what MLIR puts in a global memref's descriptor. */
@@ -139,6 +141,48 @@ static void copy_inputs(xfc__cuda_run *run, cuda_session *s,
   }
 }
 
+/* xfc_run_on_device's inputs, used in place once each one that has
+ * elements is known to be memory of the library's device: a host pointer
+ * would fault in some kernel, far from its cause, and end the context. */
+static void take_inputs(xfc__cuda_run *run, cuda_session *s,
+                        const xfc_tensor *inputs) {
+  for (size_t i = 0; i < xfc__num_inputs && run->status == XFC_OK; ++i) {
+    const char *name = xfc__inputs[i].name;
+    if (tensor_bytes(&inputs[i]) == 0)
+      continue;
+    CUdeviceptr pointer = (CUdeviceptr)(uintptr_t)inputs[i].data;
+    unsigned type = 0;
+    CUresult result = xfc__cu.PointerGetAttribute(
+        &type, CU_POINTER_ATTRIBUTE_MEMORY_TYPE, pointer);
+    if (result == CUDA_ERROR_INVALID_VALUE ||
+        (result == CUDA_SUCCESS && type != CU_MEMORYTYPE_DEVICE)) {
+      xfc__cuda_fail(
+          run, XFC_INVALID_ARGUMENT,
+          "input '%s' (%p) is not CUDA device memory (%s): "
+          "xfc_run_on_device reads its inputs on the device, xfc_run from "
+          "the host",
+          name, inputs[i].data,
+          result != CUDA_SUCCESS       ? "the driver does not know the address"
+          : type == CU_MEMORYTYPE_HOST ? "it is page-locked host memory"
+                                       : "of another memory type");
+      return;
+    }
+    if (!xfc__cuda_check(run, result, "cuPointerGetAttribute", name))
+      return;
+    int ordinal = -1;
+    if (xfc__cu.PointerGetAttribute(&ordinal,
+                                    CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL,
+                                    pointer) == CUDA_SUCCESS &&
+        ordinal != xfc__cuda_device_ordinal())
+      xfc__cuda_fail(run, XFC_INVALID_ARGUMENT,
+                     "input '%s' is memory of CUDA device %d, but this "
+                     "library runs on device %d (XFC_CUDA_DEVICE)",
+                     name, ordinal, xfc__cuda_device_ordinal());
+  }
+  for (size_t i = 0; i < xfc__num_inputs; ++i)
+    s->device_inputs[i] = inputs[i];
+}
+
 /* Into host memory the session owns: allocations[i] holds it. */
 static void copy_outputs(xfc__cuda_run *run, xfc_tensor *outputs,
                          void **allocations) {
@@ -169,7 +213,43 @@ static void copy_outputs(xfc__cuda_run *run, xfc_tensor *outputs,
                   "cuStreamSynchronize", "copying the outputs to the host");
 }
 
-xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
+/* xfc_run_on_device's outputs: the buffers the run owns become the
+ * session's; any other output (an input, a weight, a second view of one
+ * buffer) is copied into a buffer of its own, which the caller may write
+ * without touching the model's weights or the other tensors. */
+static void keep_outputs(xfc__cuda_run *run, cuda_session *s,
+                         xfc_tensor *outputs, void **allocations) {
+  int copied = 0;
+  for (size_t i = 0; i < xfc__num_outputs && run->status == XFC_OK; ++i) {
+    if (owns_output(s, i)) {
+      allocations[i] = s->device_outputs[i];
+      continue;
+    }
+    size_t bytes = tensor_bytes(&outputs[i]);
+    if (bytes == SIZE_MAX) {
+      xfc__cuda_fail(run, XFC_INTERNAL,
+                     "output '%s' has an unknown dtype or an impossible size",
+                     xfc__outputs[i].name);
+      return;
+    }
+    allocations[i] = xfc__cuda_alloc(run, bytes);
+    if (!allocations[i])
+      return;
+    if (bytes && xfc__cuda_check(run,
+                                 xfc__cu.MemcpyAsync(
+                                     (CUdeviceptr)(uintptr_t)allocations[i],
+                                     (CUdeviceptr)(uintptr_t)outputs[i].data,
+                                     bytes, run->stream),
+                                 "cuMemcpyAsync", xfc__outputs[i].name))
+      copied = 1;
+    outputs[i].data = allocations[i];
+  }
+  if (copied)
+    xfc__cuda_check(run, xfc__cu.StreamSynchronize(run->stream),
+                    "cuStreamSynchronize", "copying the outputs");
+}
+
+xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
                            xfc_tensor *outputs, void **allocations, char *error,
                            size_t error_size) {
   cuda_session *s = state;
@@ -185,7 +265,10 @@ xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
   xfc__cuda_run run = {s->stream, XFC_OK, error, error_size};
   xfc__cuda_run *outer = xfc__cuda_current;
   xfc__cuda_current = &run;
-  copy_inputs(&run, s, inputs);
+  if (on_device)
+    take_inputs(&run, s, inputs);
+  else
+    copy_inputs(&run, s, inputs);
   int invoked = run.status == XFC_OK;
   if (invoked) {
     xfc__invoke(s->device_inputs, outputs, s->device_outputs);
@@ -193,24 +276,49 @@ xfc_status xfc__target_run(void *state, const xfc_tensor *inputs,
     xfc__cuda_check(&run, xfc__cu.StreamSynchronize(s->stream),
                     "cuStreamSynchronize", "running the model's kernels");
   }
-  if (run.status == XFC_OK)
-    copy_outputs(&run, outputs, allocations);
-  if (invoked)
+  if (run.status == XFC_OK) {
+    if (on_device)
+      keep_outputs(&run, s, outputs, allocations);
+    else
+      copy_outputs(&run, outputs, allocations);
+  }
+  /* What the run made and does not leave to the session, and on failure,
+   * what it would have left. */
+  int kept = on_device && run.status == XFC_OK;
+  if (invoked && !kept)
     for (size_t i = 0; i < xfc__num_outputs; ++i)
       if (owns_output(s, i))
         xfc__cuda_free(&run, s->device_outputs[i]);
-  for (size_t i = 0; i < xfc__num_inputs; ++i)
-    xfc__cuda_free(&run, s->device_inputs[i].data);
+  if (!on_device)
+    for (size_t i = 0; i < xfc__num_inputs; ++i)
+      xfc__cuda_free(&run, s->device_inputs[i].data);
+  if (on_device && run.status != XFC_OK)
+    for (size_t i = 0; i < xfc__num_outputs; ++i)
+      if (allocations[i] != s->device_outputs[i])
+        xfc__cuda_free(&run, allocations[i]);
   xfc__cuda_current = outer;
 
   for (size_t i = 0; i < xfc__num_outputs; ++i) {
     if (run.status != XFC_OK) {
-      free(allocations[i]);
+      if (!on_device)
+        free(allocations[i]);
       allocations[i] = NULL;
     }
-    outputs[i].data = allocations[i];
+    if (!on_device || run.status != XFC_OK)
+      outputs[i].data = allocations[i];
   }
   return run.status;
 }
 
-void xfc__target_free_output(void *allocation) { free(allocation); }
+/* Host memory, or a buffer of the session's device, freed in the order of
+ * its stream (after the run that may have read it). Nothing can report a
+ * failure here: a context that fails it fails the next run. */
+void xfc__target_free_output(void *state, int on_device, void *allocation) {
+  cuda_session *s = state;
+  if (!on_device) {
+    free(allocation);
+    return;
+  }
+  xfc__cu.CtxSetCurrent(xfc__cuda_context());
+  xfc__cu.MemFreeAsync((CUdeviceptr)(uintptr_t)allocation, s->stream);
+}

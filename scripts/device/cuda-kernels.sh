@@ -21,7 +21,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CARRY="$ROOT/carry/kernels"
 ARCHIVE="$ROOT/carry/kernels.tgz"
-PRECISIONS="fp32:1e-4 bf16:2e-2"
+# PRECISIONS=... picks others (precision:tolerance; tf32: 5e-3) at prepare
+# time; the carry holds 64 MB, about two precisions' libraries.
+PRECISIONS=${PRECISIONS:-"fp32:1e-4 bf16:2e-2"}
 
 case "${1:-}" in
 prepare)
@@ -49,6 +51,7 @@ prepare)
   # The GPU side needs no ONNX files or C headers; leaving them keeps the
   # archive under the device tool's 64 MB.
   rm -f "$CARRY"/*.onnx "$CARRY"/*.h
+  echo "$PRECISIONS" >"$CARRY/precisions.txt"
   tar czf "$ARCHIVE" -C "$ROOT/carry" kernels && rm -rf "$CARRY"
   ls -l "$ARCHIVE"
   ;;
@@ -56,6 +59,7 @@ run)
   rm -rf /tmp/xfc-kernels && mkdir -p /tmp/xfc-kernels
   tar xzf "$ARCHIVE" -C /tmp/xfc-kernels
   cd /tmp/xfc-kernels/kernels
+  PRECISIONS=$(cat precisions.txt)
   OUT="${OUT:-/tmp/out}" && mkdir -p "$OUT" outputs
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >"$OUT/gpu.txt" || true
   for inputs in *.npz; do

@@ -62,6 +62,9 @@ int main(int argc, char **argv) {
                "accumulate in f32, softmax and norm statistics are f32)"),
       cl::values(clEnumValN(xf::TargetOptions::Precision::BF16, "bf16",
                             "bf16 on the tensor cores (the default)"),
+                 clEnumValN(xf::TargetOptions::Precision::TF32, "tf32",
+                            "tf32 on the tensor cores (f32 with a 10-bit "
+                            "mantissa)"),
                  clEnumValN(xf::TargetOptions::Precision::FP32, "fp32",
                             "f32 throughout")),
       cl::init(xf::TargetOptions::Precision::BF16));

@@ -268,7 +268,7 @@ def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
 }
 
 def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "func::FuncOp"> {
-  let summary = "Compute f32 matrix products on the tensor cores in bf16";
+  let summary = "Compute f32 matrix products on the tensor cores (bf16, tf32)";
   let description = [{
     For the CUDA target, on buffers: each f32 `linalg.matmul` and
     `linalg.batch_matmul` (without transposing indexing maps) becomes a
@@ -280,8 +280,16 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "func::FuncOp"> {
     its 32x32 part with `nvgpu.ldmatrix` (the right operand transposed, as
     it is stored row-major) and accumulates 2x4 products of 16x8 tiles.
     Edge tiles read zeros past the operands and write only inside the
-    output. The product is added to the output, as the op defines.
+    output. The product is added to the output, as the op defines. With
+    `precision=tf32` the operands stay f32 in shared memory and each step is
+    `nvgpu.mma.sync` m16n8k8 on tf32 (the tensor cores ignore the low 13
+    mantissa bits); A's fragments come from `ldmatrix`, B's element by
+    element (ldmatrix transposes only 16-bit elements).
   }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"bf16\"",
+           "The operands' precision: bf16 or tf32">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
                            "::mlir::LLVM::LLVMDialect",

@@ -81,8 +81,8 @@ struct TargetOptions {
   /// CUDA: ship PTX for the driver to compile instead of a cubin.
   bool embedPTX = false;
   /// CUDA: the operands' precision in matrix products (accumulation is f32
-  /// either way): bf16 on the tensor cores, or f32 throughout.
-  enum class Precision { FP32, BF16 };
+  /// in every case): bf16 or tf32 on the tensor cores, or f32 throughout.
+  enum class Precision { FP32, TF32, BF16 };
   Precision precision = Precision::BF16;
 };
 

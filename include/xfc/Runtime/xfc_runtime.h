@@ -38,7 +38,9 @@ typedef enum {
 enum { XFC_MAX_RANK = 8 };
 
 /* A dense row-major tensor. Inputs are read where `data` points; outputs
- * point into memory the session owns until its next run or destruction. */
+ * point into memory the session owns (host memory, or device memory after
+ * xfc_run_on_device) until its next run returns, so they may be that run's
+ * inputs, or until its destruction. */
 typedef struct {
   xfc_dtype dtype;
   int32_t rank;
@@ -72,6 +74,21 @@ void xfc_session_destroy(xfc_session *session);
  * `outputs`. On failure, xfc_session_error says why. */
 xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
                    size_t num_inputs, xfc_tensor *outputs, size_t num_outputs);
+
+/* Like xfc_run, but the tensors live on the library's device. Each input's
+ * data is device memory, read in place without a copy (CUDA: memory of the
+ * library's GPU from cuMemAlloc, cudaMalloc or their stream-ordered forms
+ * in the same process, written completely before the call); an input with
+ * no elements may have any data, NULL included. Each output is left in its
+ * own device buffer, never an input's, a weight's or another output's, that
+ * the session owns as above (work queued on other streams must be done
+ * reading it by then). When the function returns, the outputs are
+ * complete. XFC_INVALID_ARGUMENT names an input that is not device memory
+ * of that GPU, where the driver can tell. For a library compiled for the
+ * CPU the device is the host: the same as xfc_run. */
+xfc_status xfc_run_on_device(xfc_session *session, const xfc_tensor *inputs,
+                             size_t num_inputs, xfc_tensor *outputs,
+                             size_t num_outputs);
 
 /* The message of the session's last failure ("" after a success); with
  * NULL, why the calling thread's last xfc_session_create failed. */

@@ -1,15 +1,17 @@
 //===- TensorCoreMatmul.cpp - matrix products on the tensor cores ---------===//
 //
 // Each f32 `linalg.matmul` or `linalg.batch_matmul` on buffers becomes a
-// launch computing it with warp-level matrix instructions (`mma.sync`
-// m16n8k16, bf16 operands, f32 accumulators). A block of 4 warps computes
-// a 64x64 tile of the output; each warp a 32x32 part of it as 2x4 tiles of
-// 16x8 (NVVM's mma: nvgpu.mma.sync has no bf16). For each 32-deep slice of the
-// reduction the block stages the operands' tiles in shared memory, rounded to
-// bf16 on the way (rows padded by 8 elements against bank conflicts), and each
-// warp loads its fragments with `ldmatrix` (B transposed, as it is stored
-// row-major). Partial tiles at the edges read zeros and write only what exists.
-// The product is added to the output, as the linalg op's semantics want.
+// launch computing it with warp-level matrix instructions: `mma.sync`
+// m16n8k16 with bf16 operands (NVVM's op: nvgpu.mma.sync has no bf16) or
+// m16n8k8 with tf32 ones, f32 accumulators. A block of 4 warps computes a
+// 64x64 tile of the output; each warp a 32x32 part of it as 2x4 tiles of
+// 16x8. For each 32-deep slice of the reduction the block stages the
+// operands' tiles in shared memory (bf16: rounded on the way; rows padded by
+// 16 bytes against bank conflicts), and each warp loads its fragments with
+// `ldmatrix` (bf16: B transposed, as it is stored row-major; tf32: B element
+// by element, as ldmatrix transposes only 16-bit elements). Partial tiles at
+// the edges read zeros and write only what exists. The product is added to
+// the output, as the linalg op's semantics want.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,18 +38,21 @@ namespace {
 // The block's tile and how its warps share it.
 constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 32, kThreads = 128;
 constexpr int64_t kWarpM = 32, kWarpN = 32, kWarpsN = kTileN / kWarpN;
-constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 16;
+constexpr int64_t kMmaM = 16, kMmaN = 8;
 constexpr int64_t kFragmentsM = kWarpM / kMmaM, kFragmentsN = kWarpN / kMmaN;
 // Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
-constexpr int64_t kPad = 8;
+constexpr int64_t kPadBytes = 16;
 
 /// Builds the kernel for one product. `batched` operands have a leading
 /// batch dimension, which the grid's z dimension walks.
 class KernelBuilder {
 public:
   KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
-                bool batched)
-      : b(b), lhs(lhs), rhs(rhs), out(out), batched(batched) {}
+                bool batched, bool tf32)
+      : b(b), lhs(lhs), rhs(rhs), out(out), batched(batched), tf32(tf32),
+        element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
+        mmaK(tf32 ? 8 : 16),
+        pad(kPadBytes / (element.getIntOrFloatBitWidth() / 8)) {}
 
   void build() {
     int64_t rank = cast<MemRefType>(out.getType()).getRank();
@@ -60,10 +65,9 @@ public:
     Value gridY = arith::CeilDivUIOp::create(b, rows, index(kTileM));
     Attribute shared = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    Type bf16 = b.getBF16Type();
-    auto lhsTileType = MemRefType::get({kTileM, kTileK + kPad}, bf16,
+    auto lhsTileType = MemRefType::get({kTileM, kTileK + pad}, element,
                                        MemRefLayoutAttrInterface(), shared);
-    auto rhsTileType = MemRefType::get({kTileK, kTileN + kPad}, bf16,
+    auto rhsTileType = MemRefType::get({kTileK, kTileN + pad}, element,
                                        MemRefLayoutAttrInterface(), shared);
     auto launch = gpu::LaunchOp::create(
         b, gridX, gridY, batches, index(kThreads), index(1), index(1),
@@ -97,8 +101,11 @@ public:
       stageTiles(thread, k0);
       gpu::BarrierOp::create(b);
       SmallVector<Value> accs(loop.getRegionIterArgs());
-      for (int64_t kk = 0; kk < kTileK; kk += kMmaK)
-        multiplyFragments(kk, accs);
+      for (int64_t kk = 0; kk < kTileK; kk += mmaK)
+        if (tf32)
+          multiplyTF32Fragments(kk, accs);
+        else
+          multiplyFragments(kk, accs);
       gpu::BarrierOp::create(b);
       scf::YieldOp::create(b, accs);
     }
@@ -119,7 +126,8 @@ private:
   }
 
   /// Copies the slice [k0, k0 + kTileK) of this block's operand tiles into
-  /// shared memory as bf16, zeros past the edges. Consecutive threads take
+  /// shared memory (rounded to bf16 for bf16 products), zeros past the
+  /// edges. Consecutive threads take
   /// consecutive columns: the global reads coalesce.
   void stageTiles(Value thread, Value k0) {
     stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
@@ -153,9 +161,10 @@ private:
         scf::YieldOp::create(
             b, arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult());
       }
-      Value rounded =
-          arith::TruncFOp::create(b, b.getBF16Type(), read.getResult(0));
-      memref::StoreOp::create(b, rounded, tile, ValueRange{row, col});
+      Value stored = read.getResult(0);
+      if (!tf32)
+        stored = arith::TruncFOp::create(b, element, stored);
+      memref::StoreOp::create(b, stored, tile, ValueRange{row, col});
     }
   }
 
@@ -194,12 +203,58 @@ private:
         MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
         auto mma = NVVM::MmaOp::create(
             b, resultType, registers(lhsFragments[m]),
-            registers(rhsFragments[n]), acc, {kMmaM, kMmaN, kMmaK},
+            registers(rhsFragments[n]), acc, {kMmaM, kMmaN, mmaK},
             /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
             std::array{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
             std::array{NVVM::MMALayout::row, NVVM::MMALayout::col});
         for (int64_t i = 0; i < 4; ++i)
           acc[i] = LLVM::ExtractValueOp::create(b, mma, i);
+      }
+  }
+
+  /// One 8-deep tf32 step: A fragments with ldmatrix (four 8x4 f32
+  /// matrices: lane l gives row l % 16, columns from 4 * (l / 16)), so lane
+  /// l holds A[g][t], A[g+8][t], A[g][t+4], A[g+8][t+4] (g = l / 4,
+  /// t = l % 4); B fragments B[t][g] and B[t+4][g] read one by one.
+  void multiplyTF32Fragments(int64_t kk, SmallVectorImpl<Value> &accs) {
+    Type f32 = b.getF32Type();
+    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
+    Value laneCol = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, lane, index(16)), index(4));
+    Value group = arith::DivUIOp::create(b, lane, index(4));
+    Value pairLane = arith::RemUIOp::create(b, lane, index(4));
+    SmallVector<Value> lhsFragments, rhsFragments;
+    for (int64_t m = 0; m < kFragmentsM; ++m) {
+      Value row = arith::AddIOp::create(
+          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
+      Value col = arith::AddIOp::create(b, laneCol, index(kk));
+      lhsFragments.push_back(nvgpu::LdMatrixOp::create(
+          b, VectorType::get({4, 1}, f32), lhsTile, ValueRange{row, col},
+          /*transpose=*/false, /*numTiles=*/4));
+    }
+    for (int64_t n = 0; n < kFragmentsN; ++n) {
+      Value col = arith::AddIOp::create(
+          b, warpCol, arith::AddIOp::create(b, group, index(n * kMmaN)));
+      SmallVector<Value> elements;
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row = arith::AddIOp::create(b, pairLane, index(kk + half * 4));
+        elements.push_back(
+            memref::LoadOp::create(b, rhsTile, ValueRange{row, col}));
+      }
+      rhsFragments.push_back(vector::FromElementsOp::create(
+          b, VectorType::get({2, 1}, f32), elements));
+    }
+    auto accType = VectorType::get({2, 2}, f32);
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+        Value product = nvgpu::MmaSyncOp::create(
+            b, lhsFragments[m], rhsFragments[n],
+            vector::FromElementsOp::create(b, accType, acc),
+            ArrayRef<int64_t>{kMmaM, kMmaN, mmaK}, /*tf32Enabled=*/true);
+        for (int64_t i = 0; i < 4; ++i)
+          acc[i] = vector::ExtractOp::create(b, product,
+                                             ArrayRef<int64_t>{i / 2, i % 2});
       }
   }
 
@@ -252,7 +307,11 @@ private:
 
   ImplicitLocOpBuilder &b;
   Value lhs, rhs, out;
-  bool batched;
+  bool batched, tf32;
+  // The operands' type in shared memory, the depth of one mma, and the
+  // padding of a shared row in elements.
+  Type element;
+  int64_t mmaK, pad;
   Value rows, cols, depth, lhsTile, rhsTile, warp, lane, batch, rowBase,
       colBase, warpRow, warpCol;
 };
@@ -283,7 +342,14 @@ std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
 
 struct TensorCoreMatmulPass
     : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    if (precision != "bf16" && precision != "tf32") {
+      getOperation().emitError() << "xf-tensor-core-matmul: unknown precision '"
+                                 << precision << "' (bf16 or tf32)";
+      return signalPassFailure();
+    }
     SmallVector<Operation *> products;
     getOperation().walk([&](linalg::LinalgOp op) {
       bool batched;
@@ -294,7 +360,9 @@ struct TensorCoreMatmulPass
       bool batched = false;
       std::array<Value, 3> operands = *matchProduct(op, batched);
       ImplicitLocOpBuilder b(op->getLoc(), op);
-      KernelBuilder(b, operands[0], operands[1], operands[2], batched).build();
+      KernelBuilder(b, operands[0], operands[1], operands[2], batched,
+                    precision == "tf32")
+          .build();
       op->erase();
     }
   }

@@ -1,4 +1,17 @@
 // RUN: xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul))' | FileCheck %s
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul{precision=tf32}))' | FileCheck %s --check-prefix=TF32
+// RUN: not xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul{precision=fp8}))' 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: xf-tensor-core-matmul: unknown precision 'fp8' (bf16 or tf32)
+
+// tf32: operands stay f32 in shared memory (rows padded by 16 bytes), A's
+// fragments from ldmatrix, B's element by element, mma.sync m16n8k8.
+// TF32-LABEL: func.func @matmul
+// TF32: workgroup(%[[SA:.*]] : memref<64x36xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<32x68xf32, #gpu.address_space<workgroup>>)
+// TF32-NOT: arith.truncf
+// TF32: nvgpu.ldmatrix %[[SA]][{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x36xf32, #gpu.address_space<workgroup>> -> vector<4x1xf32>
+// TF32: memref.load %[[SB]]
+// TF32: vector.from_elements {{.*}} : vector<2x1xf32>
+// TF32: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // A product of dynamic size: 64x64 output tiles per 128-thread block, the
 // operands' 32-deep slices staged in shared memory as bf16 (rows padded by
