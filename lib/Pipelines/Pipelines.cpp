@@ -138,7 +138,7 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   // memory becomes a launch, and each launch a kernel.
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   addPipeline(pm, kBufferize);
-  addPipeline(pm, "func.func(xf-copies-to-linalg,xf-place-host-computations)");
+  addPipeline(pm, "func.func(xf-copies-to-linalg),xf-place-host-computations");
   addPipeline(pm, kDeallocate);
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {

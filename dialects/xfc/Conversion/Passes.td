@@ -221,7 +221,7 @@ def DispatchParallelKernelsPass
 }
 
 def PlaceHostComputationsPass
-    : Pass<"xf-place-host-computations", "func::FuncOp"> {
+    : Pass<"xf-place-host-computations", "ModuleOp"> {
   let summary = "Find the work of a CUDA model's function that the host runs";
   let description = [{
     For the CUDA target, on a bufferized function whose loop nests are

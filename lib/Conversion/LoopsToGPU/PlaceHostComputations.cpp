@@ -153,10 +153,15 @@ static memref::GlobalOp getDeviceGlobal(memref::GlobalOp global,
 namespace {
 struct PlaceHostComputationsPass
     : xf::impl::PlaceHostComputationsPassBase<PlaceHostComputationsPass> {
+  // A module pass: it adds the device copies' declarations to the module.
   void runOnOperation() override {
-    func::FuncOp function = getOperation();
-    if (function.isExternal())
-      return;
+    SymbolTable symbols(getOperation());
+    for (auto function : getOperation().getOps<func::FuncOp>())
+      if (!function.isExternal() && failed(place(function, symbols)))
+        return signalPassFailure();
+  }
+
+  LogicalResult place(func::FuncOp function, SymbolTable &symbols) {
     Block &body = function.getBody().front();
     sinkLoadsIntoLoops(body);
 
@@ -189,7 +194,7 @@ struct PlaceHostComputationsPass
         if (!root.getDefiningOp<memref::AllocOp>()) {
           op->emitError("host work writes a buffer the function does not "
                         "allocate");
-          return signalPassFailure();
+          return failure();
         }
         moving.insert(root);
       }
@@ -203,7 +208,6 @@ struct PlaceHostComputationsPass
 
     // Device work that reads a host buffer reads a device copy of it; device
     // reads of globals go to their device copies.
-    SymbolTable symbols(function->getParentOfType<ModuleOp>());
     for (Operation &op : llvm::make_early_inc_range(body)) {
       if (hostOps.contains(&op) || isa<gpu::GPUDialect>(op.getDialect()))
         continue;
@@ -212,7 +216,7 @@ struct PlaceHostComputationsPass
       for (Value root : writes)
         if (hostRoots.contains(root)) {
           op.emitError() << "device work writes a buffer the host reads";
-          return signalPassFailure();
+          return failure();
         }
       for (Value root : reads) {
         OpBuilder builder(&op);
@@ -249,6 +253,7 @@ struct PlaceHostComputationsPass
               .getResult());
       alloc.erase();
     }
+    return success();
   }
 };
 } // namespace

@@ -1,4 +1,4 @@
-// RUN: xfc-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(func.func(xf-place-host-computations))' | FileCheck %s
+// RUN: xfc-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(xf-place-host-computations)' | FileCheck %s
 
 // A shape the graph computes at run time: the loop writing the shape buffer
 // is host work, the buffer a stack buffer; the device loop that also reads
