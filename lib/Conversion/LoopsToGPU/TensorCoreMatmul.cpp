@@ -168,6 +168,28 @@ private:
     }
   }
 
+  /// The warp's A fragments (16 rows each) for the step at column `kk`,
+  /// with ldmatrix: four 8-row matrices of 16 bytes, lane l giving the
+  /// address of row l % 16, from 16 bytes further for lanes 16 and up.
+  SmallVector<Value> loadLhsFragments(int64_t kk, VectorType type) {
+    int64_t perRow = 16 / (element.getIntOrFloatBitWidth() / 8);
+    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
+    Value col = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(16)),
+                              index(perRow)),
+        index(kk));
+    SmallVector<Value> fragments;
+    for (int64_t m = 0; m < kFragmentsM; ++m) {
+      Value row = arith::AddIOp::create(
+          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
+      fragments.push_back(nvgpu::LdMatrixOp::create(
+          b, type, lhsTile, ValueRange{row, col}, /*transpose=*/false,
+          /*numTiles=*/4));
+    }
+    return fragments;
+  }
+
   /// One 16-deep step: each warp loads its A fragments (16x16, four 8x8
   /// matrices, lane l giving the address of row l % 16, columns from
   /// 8 * (l / 16)) and B fragments (16x8 as two 8x8 matrices read
@@ -177,17 +199,9 @@ private:
   void multiplyFragments(int64_t kk, SmallVectorImpl<Value> &accs) {
     Type bf16 = b.getBF16Type();
     Value laneRow = arith::RemUIOp::create(b, lane, index(16));
-    Value laneCol = arith::MulIOp::create(
-        b, arith::DivUIOp::create(b, lane, index(16)), index(8));
-    SmallVector<Value> lhsFragments, rhsFragments;
-    for (int64_t m = 0; m < kFragmentsM; ++m) {
-      Value row = arith::AddIOp::create(
-          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
-      Value col = arith::AddIOp::create(b, laneCol, index(kk));
-      lhsFragments.push_back(nvgpu::LdMatrixOp::create(
-          b, VectorType::get({4, 2}, bf16), lhsTile, ValueRange{row, col},
-          /*transpose=*/false, /*numTiles=*/4));
-    }
+    SmallVector<Value> lhsFragments =
+        loadLhsFragments(kk, VectorType::get({4, 2}, bf16));
+    SmallVector<Value> rhsFragments;
     for (int64_t n = 0; n < kFragmentsN; ++n) {
       Value row = arith::AddIOp::create(b, laneRow, index(kk));
       Value col = arith::AddIOp::create(b, warpCol, index(n * kMmaN));
@@ -218,20 +232,11 @@ private:
   /// t = l % 4); B fragments B[t][g] and B[t+4][g] read one by one.
   void multiplyTF32Fragments(int64_t kk, SmallVectorImpl<Value> &accs) {
     Type f32 = b.getF32Type();
-    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
-    Value laneCol = arith::MulIOp::create(
-        b, arith::DivUIOp::create(b, lane, index(16)), index(4));
     Value group = arith::DivUIOp::create(b, lane, index(4));
     Value pairLane = arith::RemUIOp::create(b, lane, index(4));
-    SmallVector<Value> lhsFragments, rhsFragments;
-    for (int64_t m = 0; m < kFragmentsM; ++m) {
-      Value row = arith::AddIOp::create(
-          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
-      Value col = arith::AddIOp::create(b, laneCol, index(kk));
-      lhsFragments.push_back(nvgpu::LdMatrixOp::create(
-          b, VectorType::get({4, 1}, f32), lhsTile, ValueRange{row, col},
-          /*transpose=*/false, /*numTiles=*/4));
-    }
+    SmallVector<Value> lhsFragments =
+        loadLhsFragments(kk, VectorType::get({4, 1}, f32));
+    SmallVector<Value> rhsFragments;
     for (int64_t n = 0; n < kFragmentsN; ++n) {
       Value col = arith::AddIOp::create(
           b, warpCol, arith::AddIOp::create(b, group, index(n * kMmaN)));

@@ -14,7 +14,6 @@
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
-#include <cmath>
 
 namespace mlir::xf {
 
@@ -41,12 +40,8 @@ struct AttentionToBuffers : OpConversionPattern<AttentionOp> {
       return rewriter.notifyMatchFailure(
           op, "f32 with static head sizes, multiples of 4 up to 128");
     Value mask = adaptor.getMask();
-    if (mask) {
-      auto maskType = cast<RankedTensorType>(mask.getType());
-      if (maskType.getRank() > 4 || !(maskType.getElementType().isF32() ||
-                                      maskType.getElementType().isInteger(1)))
-        return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
-    }
+    if (!isFusedAttentionMask(mask))
+      return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
     Location loc = op.getLoc();
     // Any layout: the kernel indexes through strides.
     auto buffer = [&](Value tensor) -> Value {
@@ -75,12 +70,10 @@ struct AttentionToBuffers : OpConversionPattern<AttentionOp> {
         MemRefType::get(resultType.getShape(), resultType.getElementType());
     Value out = memref::AllocOp::create(rewriter, loc, outType, sizes);
 
-    double scale = op.getScale() ? op.getScale()->convertToDouble()
-                                 : 1.0 / std::sqrt(static_cast<double>(depth));
     AttentionBuffersOp::create(rewriter, loc, operands[0], operands[1],
                                operands[2], mask ? operands[3] : Value(), out,
                                rewriter.getBoolAttr(op.getCausal()),
-                               rewriter.getF32FloatAttr(scale));
+                               rewriter.getF32FloatAttr(getAttentionScale(op)));
     rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
         op, resultType, out, /*restrict=*/true, /*writable=*/true);
     return success();

@@ -119,16 +119,9 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
         (!op.getScale() && ShapedType::isDynamic(qType.getDimSize(3))))
       return rewriter.notifyMatchFailure(op, "f32 with a known scale only");
     Value mask = adaptor.getMask();
-    if (mask) {
-      auto maskType = cast<RankedTensorType>(mask.getType());
-      if (maskType.getRank() > 4 || !(maskType.getElementType().isF32() ||
-                                      maskType.getElementType().isInteger(1)))
-        return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
-    }
-    double scale =
-        op.getScale()
-            ? op.getScale()->convertToDouble()
-            : 1.0 / std::sqrt(static_cast<double>(qType.getDimSize(3)));
+    if (!isFusedAttentionMask(mask))
+      return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
+    double scale = getAttentionScale(op);
     TileBuilder t(rewriter, loc);
     Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
     Value batch = t.dim(q, 0), heads = t.dim(q, 1), sq = t.dim(q, 2),
@@ -486,6 +479,21 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
   }
 };
 } // namespace
+
+bool isFusedAttentionMask(Value mask) {
+  if (!mask)
+    return true;
+  auto type = cast<RankedTensorType>(mask.getType());
+  return type.getRank() <= 4 &&
+         (type.getElementType().isF32() || type.getElementType().isInteger(1));
+}
+
+double getAttentionScale(AttentionOp op) {
+  if (op.getScale())
+    return op.getScale()->convertToDouble();
+  return 1.0 /
+         std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
+}
 
 void populateAttentionKernelPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns) {

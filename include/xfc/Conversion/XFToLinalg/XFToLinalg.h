@@ -9,6 +9,8 @@
 
 namespace mlir::xf {
 
+class AttentionOp;
+
 /// `type` with signless integer elements: unsigned and signed integers keep
 /// their width, sub-byte ones (stored a value per byte) become i8. arith
 /// computes on signless integers only, so each lowering takes signedness
@@ -44,6 +46,12 @@ void populateReshapeToTensorPatterns(const TypeConverter &converter,
 /// reductions, products and element-wise xf ops they consist of.
 void populateDecompositionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns);
+
+/// What the fused attention lowerings (CPU loops, CUDA buffers) share:
+/// whether they read `mask` (none, or f32 added / i1 selecting of rank up
+/// to 4), and the scale (the attribute, or 1/sqrt of a static head size).
+bool isFusedAttentionMask(Value mask);
+double getAttentionScale(AttentionOp op);
 
 /// f32 xf.attention as loops over query and key blocks with an online
 /// softmax (preferred over its decomposition).
