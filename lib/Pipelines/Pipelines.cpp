@@ -145,7 +145,7 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
     TensorCoreMatmulPassOptions options;
     options.precision =
         target.precision == TargetOptions::Precision::TF32 ? "tf32" : "bf16";
-    pm.addNestedPass<func::FuncOp>(createTensorCoreMatmulPass(options));
+    pm.addPass(createTensorCoreMatmulPass(options));
   }
   addPipeline(pm, "convert-linalg-to-parallel-loops");
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());

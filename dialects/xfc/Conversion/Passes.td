@@ -267,7 +267,7 @@ def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
-def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "func::FuncOp"> {
+def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
   let summary = "Compute f32 matrix products on the tensor cores (bf16, tf32)";
   let description = [{
     For the CUDA target, on buffers: each f32 `linalg.matmul` and
@@ -284,7 +284,12 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "func::FuncOp"> {
     `precision=tf32` the operands stay f32 in shared memory and each step is
     `nvgpu.mma.sync` m16n8k8 on tf32 (the tensor cores ignore the low 13
     mantissa bits); A's fragments come from `ldmatrix`, B's element by
-    element (ldmatrix transposes only 16-bit elements).
+    element (ldmatrix transposes only 16-bit elements). With bf16, a right
+    operand that is a constant's device copy (`@NAME__device`, [K, N], N a
+    multiple of 8) is read from a bf16 copy made at compile time,
+    `@NAME__bf16` (and its device copy), with 16-byte asynchronous copies
+    (`nvgpu.device_async_copy`, zero-filling past the last row); f32 device
+    copies and constants nothing reads any more are removed.
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"bf16\"",

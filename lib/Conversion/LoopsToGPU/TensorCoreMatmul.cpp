@@ -26,6 +26,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "xfc/Conversion/Passes.h"
+#include "xfc/Support/ElementsBytes.h"
+#include <cstring>
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_TENSORCOREMATMULPASS
@@ -47,9 +49,12 @@ constexpr int64_t kPadBytes = 16;
 /// batch dimension, which the grid's z dimension walks.
 class KernelBuilder {
 public:
+  /// `rhsBF16`, when given, is a bf16 copy of `rhs` (a [K, N] constant, N
+  /// a multiple of 8) that the kernel copies from instead.
   KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
-                bool batched, bool tf32)
-      : b(b), lhs(lhs), rhs(rhs), out(out), batched(batched), tf32(tf32),
+                bool batched, bool tf32, Value rhsBF16 = {})
+      : b(b), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16), batched(batched),
+        tf32(tf32),
         element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
         mmaK(tf32 ? 8 : 16),
         pad(kPadBytes / (element.getIntOrFloatBitWidth() / 8)) {}
@@ -130,8 +135,45 @@ private:
   /// edges. Consecutive threads take
   /// consecutive columns: the global reads coalesce.
   void stageTiles(Value thread, Value k0) {
+    if (rhsBF16) {
+      // Issued first, so the copies run while A is converted.
+      copyRhsTile(thread, k0);
+      stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
+      Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+      nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
+      copies.clear();
+      return;
+    }
     stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
     stage(rhs, rhsTile, kTileK, kTileN, thread, k0, depth, colBase, cols);
+  }
+
+  /// B's slice from its bf16 copy with asynchronous 16-byte copies (8
+  /// elements; the copy's rows are a multiple of 8 long): rows past the
+  /// last read nothing and are zero-filled.
+  void copyRhsTile(Value thread, Value k0) {
+    constexpr int64_t kChunk = 8, kChunksPerRow = kTileN / kChunk;
+    for (int64_t j = 0; j < kTileK * kChunksPerRow / kThreads; ++j) {
+      Value chunk = arith::AddIOp::create(b, thread, index(j * kThreads));
+      Value row = arith::DivUIOp::create(b, chunk, index(kChunksPerRow));
+      Value col = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, chunk, index(kChunksPerRow)),
+          index(kChunk));
+      Value globalRow = arith::AddIOp::create(b, k0, row);
+      Value globalCol = arith::AddIOp::create(b, colBase, col);
+      Value inside = arith::AndIOp::create(
+          b,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow, depth),
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol, cols));
+      Value count = arith::SelectOp::create(b, inside, index(kChunk), index(0));
+      Value safeRow = arith::SelectOp::create(b, inside, globalRow, index(0));
+      Value safeCol = arith::SelectOp::create(b, inside, globalCol, index(0));
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), rhsTile,
+          ValueRange{row, col}, rhsBF16, ValueRange{safeRow, safeCol},
+          b.getIndexAttr(kChunk), count, /*bypassL1=*/b.getUnitAttr()));
+    }
   }
 
   void stage(Value source, Value tile, int64_t tileRows, int64_t tileCols,
@@ -311,7 +353,8 @@ private:
   }
 
   ImplicitLocOpBuilder &b;
-  Value lhs, rhs, out;
+  Value lhs, rhs, out, rhsBF16;
+  SmallVector<Value> copies; // this slice's asynchronous copies
   bool batched, tf32;
   // The operands' type in shared memory, the depth of one mma, and the
   // padding of a shared row in elements.
@@ -345,10 +388,63 @@ std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
   return operands;
 }
 
+/// A constant right operand's bf16 copy, `@NAME__bf16` with its device
+/// declaration, made once per constant: the kernel then reads half the
+/// bytes, with asynchronous copies. Null unless `rhs` is the device copy
+/// (xf-place-host-computations' `NAME__device`) of an f32 [K, N] constant
+/// whose rows are whole 16-byte chunks in bf16.
+static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
+                         SymbolTable &symbols) {
+  auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
+  StringRef suffix = "__device";
+  if (!get || !get.getName().ends_with(suffix))
+    return {};
+  auto source =
+      symbols.lookup<memref::GlobalOp>(get.getName().drop_back(suffix.size()));
+  MemRefType type = get.getType();
+  if (!source || type.getRank() != 2 || !type.hasStaticShape() ||
+      !type.getLayout().isIdentity() || type.getDimSize(1) % 8 != 0)
+    return {};
+  auto value = dyn_cast_or_null<ElementsAttr>(source.getInitialValueAttr());
+  std::optional<ArrayRef<char>> bytes =
+      value ? xf::getElementsBytes(value) : std::nullopt;
+  if (!bytes || bytes->size() != size_t(type.getNumElements()) * 4)
+    return {};
+  std::string name = (source.getSymName() + "__bf16").str();
+  auto copyType = MemRefType::get(type.getShape(), b.getBF16Type());
+  if (!symbols.lookup(name)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(source);
+    auto tensorType = RankedTensorType::get(type.getShape(), b.getBF16Type());
+    auto data = xf::deriveResource(value, tensorType, "__bf16", [&](char *out) {
+      // Round to nearest even; NaNs stay NaNs.
+      for (size_t i = 0; i < bytes->size() / 4; ++i) {
+        uint32_t bits;
+        std::memcpy(&bits, bytes->data() + 4 * i, 4);
+        uint16_t rounded =
+            (bits & 0x7fffffff) > 0x7f800000
+                ? uint16_t((bits >> 16) | 0x40)
+                : uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+        std::memcpy(out + 2 * i, &rounded, 2);
+      }
+    });
+    auto copy = memref::GlobalOp::create(
+        b, name, b.getStringAttr("private"), copyType, data,
+        /*constant=*/true, source.getAlignmentAttr());
+    symbols.insert(copy);
+    auto device = memref::GlobalOp::create(
+        b, name + suffix.str(), StringAttr(), copyType, Attribute(),
+        /*constant=*/true, source.getAlignmentAttr());
+    symbols.insert(device);
+  }
+  return memref::GetGlobalOp::create(b, copyType, name + suffix.str());
+}
+
 struct TensorCoreMatmulPass
     : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
   using Base::Base;
 
+  // A module pass: bf16 copies of constant weights are module globals.
   void runOnOperation() override {
     if (precision != "bf16" && precision != "tf32") {
       getOperation().emitError() << "xf-tensor-core-matmul: unknown precision '"
@@ -361,15 +457,39 @@ struct TensorCoreMatmulPass
       if (matchProduct(op, batched))
         products.push_back(op);
     });
+    SymbolTable symbols(getOperation());
     for (Operation *op : products) {
       bool batched = false;
       std::array<Value, 3> operands = *matchProduct(op, batched);
       ImplicitLocOpBuilder b(op->getLoc(), op);
-      KernelBuilder(b, operands[0], operands[1], operands[2], batched,
-                    precision == "tf32")
+      bool tf32 = precision == "tf32";
+      Value copy =
+          tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
+      KernelBuilder(b, operands[0], operands[1], operands[2], batched, tf32,
+                    copy)
           .build();
       op->erase();
+      if (Operation *rhs = operands[1].getDefiningOp();
+          rhs && copy && rhs->use_empty())
+        rhs->erase();
     }
+    // Device copies of f32 weights that only products read are not needed
+    // any more, nor then their host copies when the host reads none.
+    auto eraseUnused = [&](function_ref<bool(memref::GlobalOp)> which) {
+      for (auto global : llvm::make_early_inc_range(
+               getOperation().getOps<memref::GlobalOp>()))
+        if (which(global) &&
+            SymbolTable::symbolKnownUseEmpty(global, getOperation())) {
+          symbols.erase(global);
+        }
+    };
+    eraseUnused([](memref::GlobalOp global) {
+      return global.getSymName().ends_with("__device");
+    });
+    eraseUnused([&](memref::GlobalOp global) {
+      return global.isPrivate() &&
+             !symbols.lookup((global.getSymName() + "__device").str());
+    });
   }
 };
 } // namespace

@@ -1,6 +1,6 @@
-// RUN: xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul))' | FileCheck %s
-// RUN: xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul{precision=tf32}))' | FileCheck %s --check-prefix=TF32
-// RUN: not xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-tensor-core-matmul{precision=fp8}))' 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul)' | FileCheck %s
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=tf32})' | FileCheck %s --check-prefix=TF32
+// RUN: not xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=fp8})' 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: xf-tensor-core-matmul: unknown precision 'fp8' (bf16 or tf32)
 
 // tf32: operands stay f32 in shared memory (rows padded by 16 bytes), A's
@@ -43,6 +43,27 @@ func.func @matmul(%a: memref<?x?xf32>, %b: memref<?x768xf32>, %c: memref<?x768xf
   return
 }
 
+// A constant right operand (its device copy, as xf-place-host-computations
+// leaves it): read from a bf16 copy made at compile time with 16-byte
+// asynchronous copies; the f32 copies nothing reads any more are dropped.
+// CHECK-NOT: @weights__device : memref<16x16xf32>
+// CHECK-DAG: memref.global "private" constant @weights__bf16 : memref<16x16xbf16> = dense_resource<[[BF16:.*]]>
+// CHECK-DAG: memref.global constant @weights__bf16__device : memref<16x16xbf16>
+// CHECK-LABEL: func.func @constant_weights
+// CHECK: %[[W:.*]] = memref.get_global @weights__bf16__device : memref<16x16xbf16>
+// CHECK: gpu.launch
+// CHECK: %[[COPY:.*]] = nvgpu.device_async_copy %[[W]][%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<16x16xbf16> to memref<32x72xbf16, #gpu.address_space<workgroup>>
+// CHECK: %[[GROUP:.*]] = nvgpu.device_async_create_group
+// CHECK: nvgpu.device_async_wait %[[GROUP]] {numGroups = 0 : i32}
+// CHECK: gpu.barrier
+memref.global "private" constant @weights : memref<16x16xf32> = dense<[[1.0, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]>
+memref.global constant @weights__device : memref<16x16xf32>
+func.func @constant_weights(%a: memref<?x16xf32>, %c: memref<?x16xf32>) {
+  %w = memref.get_global @weights__device : memref<16x16xf32>
+  linalg.matmul ins(%a, %w : memref<?x16xf32>, memref<16x16xf32>) outs(%c : memref<?x16xf32>)
+  return
+}
+
 // Batched: the grid's z walks the batch, every access indexed by it.
 // CHECK-LABEL: func.func @batched
 // CHECK: %[[BATCH:.*]] = memref.dim %{{.*}}, %c0
@@ -69,3 +90,7 @@ func.func @left_alone(%ai: memref<4x8xi32>, %bi: memref<8x4xi32>, %ci: memref<4x
   %r = linalg.matmul ins(%ta, %tb : tensor<4x8xf32>, tensor<8x4xf32>) outs(%tc : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// The bf16 copy's bytes (printed last): 1.0 and 1.5 in bf16 (0x3F80,
+// 0x3FC0), little-endian.
+// CHECK: [[BF16]]: "0x{{[0-9A-F]+}}803FC03F803F803F
