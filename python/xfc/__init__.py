@@ -53,13 +53,18 @@ def _xfc_binary():
     return found
 
 
-def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded"):
+def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
+            precision=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
     header beside it). `shapes` pins input shapes: {"input_ids": (1, 128)}.
     `weights="external"` writes the weights to NAME.weights beside NAME.so
-    instead of into it, to be mapped by `load` (keep the two together)."""
+    instead of into it, to be mapped by `load` (keep the two together).
+    `target="cuda"` (or "cuda:sm_80") compiles for an NVIDIA GPU, with
+    matrix products in `precision` "bf16" (the default), "tf32" or "fp32"."""
     command = [_xfc_binary(), str(onnx_path), "-o", str(out_path), f"--target={target}",
                f"--weights={weights}"]
+    if precision:
+        command.append(f"--precision={precision}")
     for name, shape in (shapes or {}).items():
         command.append(f"--shape={name}=" + "x".join(str(d) for d in shape))
     if cpu:

@@ -1,9 +1,16 @@
 """The command-line tools as a user meets them."""
 
+import ctypes
+import os
 import re
 import subprocess
 
+import pytest
+
+import xfc
 from conftest import ROOT
+
+ZOO = ROOT.parent / "shared" / "models" / "zoo"
 
 
 def run(*args, check=True):
@@ -72,3 +79,20 @@ def test_deep_residual_stream_compiles_in_linear_time(xfc, tmp_path):
     graph = subprocess.run([str(xfc), str(model), "--emit=xf"], capture_output=True,
                            text=True, check=True, timeout=120).stdout
     assert graph.count("xf.softmax") == 40
+
+
+@pytest.mark.skipif(not os.access(os.path.join(os.environ.get("CUDA_PATH", "/usr/local/cuda"),
+                                               "bin", "ptxas"), os.X_OK),
+                    reason="no CUDA toolkit")
+def test_cuda_library_without_a_driver_is_an_error(tmp_path):
+    """A library compiled for CUDA loads anywhere; where there is no NVIDIA
+    driver, making its session fails with a message, not a crash."""
+    try:
+        ctypes.CDLL("libcuda.so.1")
+        pytest.skip("this machine has an NVIDIA driver")
+    except OSError:
+        pass
+    library = xfc.compile(ZOO / "bert_ts.onnx", tmp_path / "bert.so", target="cuda",
+                          precision="tf32")
+    with pytest.raises(xfc.XfcError, match="needs an NVIDIA driver: cannot load libcuda.so.1"):
+        xfc.load(library)
