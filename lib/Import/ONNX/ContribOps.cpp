@@ -137,7 +137,6 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
                          << " bytes, not the " << cols * padded * bits / 8
                          << " that K, N, bits and block_size imply";
 
-  OpBuilder &b = n.builder();
   Type quantType = IntegerType::get(n.context(), bits, IntegerType::Unsigned);
   auto weightType = RankedTensorType::get({cols, padded}, quantType);
   std::string unpacked = unpackBits(*weightBytes, cols * padded, bits);
