@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["XfcError", "compile", "load", "Model", "models"]
+__all__ = ["XfcError", "compile", "load", "Model", "DeviceArray", "models"]
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _MAX_RANK = 8
@@ -92,8 +92,9 @@ class Model:
         lib = self._lib
         lib.xfc_session_create.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
         lib.xfc_session_destroy.argtypes = [ctypes.c_void_p]
-        lib.xfc_run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Tensor), ctypes.c_size_t,
-                                ctypes.POINTER(_Tensor), ctypes.c_size_t]
+        for run in (lib.xfc_run, lib.xfc_run_on_device):
+            run.argtypes = [ctypes.c_void_p, ctypes.POINTER(_Tensor), ctypes.c_size_t,
+                            ctypes.POINTER(_Tensor), ctypes.c_size_t]
         lib.xfc_session_error.argtypes = [ctypes.c_void_p]
         lib.xfc_session_error.restype = ctypes.c_char_p
         for side in ("input", "output"):
@@ -139,43 +140,86 @@ class Model:
                 self._sessions.append(handle)
         return session
 
-    def run(self, feeds):
-        """Runs the model on {input name: array}; returns {output name: array}."""
+    def _call(self, function, feeds, describe):
+        """Calls `function` (xfc_run or xfc_run_on_device) on `feeds`, each
+        described by `describe(value)` as (address, shape, NumPy dtype);
+        returns the filled output tensors."""
         missing = [i.name for i in self.inputs if i.name not in feeds]
         extra = sorted(set(feeds) - {i.name for i in self.inputs})
         if missing or extra:
             raise XfcError(f"missing inputs {missing}, unknown inputs {extra}")
-        # np.require keeps rank-0 arrays rank 0 (ascontiguousarray does not).
-        arrays = [np.require(feeds[i.name], requirements="C") for i in self.inputs]
-        inputs = (_Tensor * max(1, len(arrays)))()
-        for tensor, array in zip(inputs, arrays):
-            if array.ndim > _MAX_RANK:
-                raise XfcError(f"rank {array.ndim} exceeds {_MAX_RANK}")
-            tensor.dtype = _CODES.get(array.dtype, 0)
-            tensor.rank = array.ndim
-            for d, size in enumerate(array.shape):
+        inputs = (_Tensor * max(1, len(self.inputs)))()
+        for tensor, info in zip(inputs, self.inputs):
+            address, shape, dtype = describe(feeds[info.name])
+            if len(shape) > _MAX_RANK:
+                raise XfcError(f"rank {len(shape)} exceeds {_MAX_RANK}")
+            tensor.dtype = _CODES.get(np.dtype(dtype), 0)
+            tensor.rank = len(shape)
+            for d, size in enumerate(shape):
                 tensor.shape[d] = size
-            tensor.data = array.ctypes.data
+            tensor.data = address
         outputs = (_Tensor * max(1, len(self.outputs)))()
         session = self._session()
-        status = self._lib.xfc_run(session, inputs, len(arrays), outputs, len(self.outputs))
+        status = function(session, inputs, len(self.inputs), outputs, len(self.outputs))
         if status != 0:
             raise XfcError(self._lib.xfc_session_error(session).decode())
-        results = {}
         for info, tensor in zip(self.outputs, outputs):
-            shape = tuple(tensor.shape[d] for d in range(tensor.rank))
             if tensor.dtype not in _DTYPES:
                 raise XfcError(f"output '{info.name}' has a type NumPy lacks "
                                f"(xfc_dtype {tensor.dtype})")
+        return outputs
+
+    def run(self, feeds):
+        """Runs the model on {input name: array}; returns {output name: array}."""
+        # np.require keeps rank-0 arrays rank 0 (ascontiguousarray does not).
+        arrays = {name: np.require(value, requirements="C") for name, value in feeds.items()}
+        outputs = self._call(self._lib.xfc_run, arrays,
+                             lambda a: (a.ctypes.data, a.shape, a.dtype))
+        results = {}
+        for info, tensor in zip(self.outputs, outputs):
+            shape = tuple(tensor.shape[d] for d in range(tensor.rank))
             dtype = np.dtype(_DTYPES[tensor.dtype])
             count = int(np.prod(shape)) if shape else 1
             buffer = (ctypes.c_char * (count * dtype.itemsize)).from_address(tensor.data)
             results[info.name] = np.frombuffer(buffer, dtype=dtype).reshape(shape).copy()
         return results
 
+    def run_on_device(self, feeds):
+        """CUDA libraries: runs the model on {input name: GPU array} (any
+        object with __cuda_array_interface__, C-contiguous: a PyTorch or
+        CuPy tensor), read in place; returns {output name: DeviceArray}
+        that torch.as_tensor(x, device="cuda") or cupy.asarray(x) wrap
+        without a copy, valid until this thread's next run."""
+        outputs = self._call(self._lib.xfc_run_on_device, feeds, _describe_device_array)
+        return {info.name: DeviceArray(tensor) for info, tensor in zip(self.outputs, outputs)}
+
     def __del__(self):
         for session in getattr(self, "_sessions", []):
             self._lib.xfc_session_destroy(session)
+
+
+def _describe_device_array(value):
+    interface = value.__cuda_array_interface__
+    shape = tuple(interface["shape"])
+    dtype = np.dtype(interface["typestr"])
+    strides = interface.get("strides")
+    contiguous = tuple(int(np.prod(shape[d + 1:], dtype=np.int64)) * dtype.itemsize
+                       for d in range(len(shape)))
+    if strides is not None and tuple(strides) != contiguous:
+        raise XfcError("run_on_device takes C-contiguous arrays")
+    return interface["data"][0], shape, dtype
+
+
+class DeviceArray:
+    """An output left in GPU memory by run_on_device: its address, shape
+    and dtype, and __cuda_array_interface__ for frameworks to wrap."""
+
+    def __init__(self, tensor):
+        self.shape = tuple(tensor.shape[d] for d in range(tensor.rank))
+        self.dtype = np.dtype(_DTYPES[tensor.dtype])
+        self.data = tensor.data or 0
+        self.__cuda_array_interface__ = {"shape": self.shape, "typestr": self.dtype.str,
+                                         "data": (self.data, False), "version": 3}
 
 
 def load(path):

@@ -11,6 +11,8 @@ they were made.
 import pathlib
 import threading
 
+import ctypes
+
 import numpy as np
 import pytest
 
@@ -59,6 +61,35 @@ def test_zoo_model_matches_onnx_runtime(libraries, name):
     for info in model.outputs:
         error = relative_error(outputs[info.name], data["out:" + info.name])
         assert error <= tolerance(name), error
+
+
+class _HostArray:
+    """A NumPy array behind __cuda_array_interface__: for a CPU library the
+    device is the host, so run_on_device reads it in place."""
+
+    def __init__(self, array):
+        self.array = np.ascontiguousarray(array)
+        self.__cuda_array_interface__ = {
+            "shape": self.array.shape, "typestr": self.array.dtype.str,
+            "data": (self.array.ctypes.data, False), "version": 3}
+
+
+def test_run_on_device_is_run_for_cpu_libraries(libraries):
+    model = compiled(libraries, "bert_ts")
+    data = np.load(model_path("bert_ts", ".npz"))
+    feeds = {i.name: data[i.name] for i in model.inputs}
+    want = model.run(feeds)
+    got = model.run_on_device({name: _HostArray(a) for name, a in feeds.items()})
+    for name, array in got.items():
+        assert array.shape == want[name].shape and array.dtype == want[name].dtype
+        buffer = (ctypes.c_char * want[name].nbytes).from_address(array.data)
+        np.testing.assert_array_equal(np.frombuffer(buffer, array.dtype).reshape(array.shape),
+                                      want[name])
+    strided = {name: _HostArray(a) for name, a in feeds.items()}
+    ids = strided["input_ids"].__cuda_array_interface__
+    ids["strides"] = (8, 8 * ids["shape"][0])  # column-major
+    with pytest.raises(xfc.XfcError, match="C-contiguous"):
+        model.run_on_device(strided)
 
 
 def test_header_and_metadata(libraries):
