@@ -136,7 +136,9 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   // placed; products become tensor-core kernels after (the deallocation
   // pipeline does not know gpu ops), then every other loop nest on device
   // memory becomes a launch, and each launch a kernel.
-  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
+  FuseElementwisePassOptions fusion;
+  fusion.fuseTransposes = true;
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass(fusion));
   addPipeline(pm, kBufferize);
   addPipeline(pm, "func.func(xf-copies-to-linalg),xf-place-host-computations");
   addPipeline(pm, kDeallocate);

@@ -102,8 +102,16 @@ def FuseElementwisePass : Pass<"xf-fuse-elementwise", "func::FuncOp"> {
     several times (by a matrix product, or broadcast along a dimension)
     stay separate, as fusing would recompute them per use; so do producers
     of reductions, whose loops keep the accumulator in memory and would
-    take the producer's vector code with them.
+    take the producer's vector code with them. With `fuse-transposes`, a
+    `linalg.transpose` of such a producer's sole result becomes a generic
+    first, so that the producer writes the transposed layout itself (the
+    CUDA target's dequantized weights, which its matrix products then
+    compute while staging them).
   }];
+  let options = [
+    Option<"fuseTransposes", "fuse-transposes", "bool", /*default=*/"false",
+           "Fuse element-wise producers into the transposes of their results">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
@@ -289,13 +297,18 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
     multiple of 8) is read from a bf16 copy made at compile time,
     `@NAME__bf16` (and its device copy), with 16-byte asynchronous copies
     (`nvgpu.device_async_copy`, zero-filling past the last row); f32 device
-    copies and constants nothing reads any more are removed.
+    copies and constants nothing reads any more are removed. A right operand
+    written only by an element-wise `linalg.generic` from constants (a
+    dequantization: int4/int8 weights, scales, zero points) is not read from
+    its buffer: the kernel computes each element while staging it, from the
+    quantized constants, and the buffer and its producer go.
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"bf16\"",
            "The operands' precision: bf16 or tf32">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",

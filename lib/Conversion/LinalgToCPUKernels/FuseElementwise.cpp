@@ -32,6 +32,20 @@ struct FuseElementwisePass
   using Base::Base;
 
   void runOnOperation() override {
+    if (fuseTransposes) {
+      // A transpose becomes a generic, which the fusion patterns take.
+      SmallVector<linalg::TransposeOp> transposes;
+      getOperation().walk([&](linalg::TransposeOp transpose) {
+        Value input = transpose.getInput();
+        if (input.hasOneUse() && input.getDefiningOp<linalg::GenericOp>())
+          transposes.push_back(transpose);
+      });
+      IRRewriter rewriter(&getContext());
+      for (linalg::TransposeOp transpose : transposes) {
+        rewriter.setInsertionPoint(transpose);
+        (void)linalg::generalizeNamedOp(rewriter, transpose);
+      }
+    }
     RewritePatternSet patterns(&getContext());
     linalg::populateElementwiseOpsFusionPatterns(patterns, fusesWell);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

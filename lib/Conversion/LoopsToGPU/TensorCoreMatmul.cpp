@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -51,10 +52,13 @@ class KernelBuilder {
 public:
   /// `rhsBF16`, when given, is a bf16 copy of `rhs` (a [K, N] constant, N
   /// a multiple of 8) that the kernel copies from instead.
+  /// `rhsProducer`, when given, is the element-wise op that writes `rhs`
+  /// from constants (dequantization), computed while staging instead.
   KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
-                bool batched, bool tf32, Value rhsBF16 = {})
-      : b(b), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16), batched(batched),
-        tf32(tf32),
+                bool batched, bool tf32, Value rhsBF16 = {},
+                linalg::GenericOp rhsProducer = {})
+      : b(b), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16),
+        rhsProducer(rhsProducer), batched(batched), tf32(tf32),
         element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
         mmaK(tf32 ? 8 : 16),
         pad(kPadBytes / (element.getIntOrFloatBitWidth() / 8)) {}
@@ -197,8 +201,10 @@ private:
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(read.thenBlock());
         scf::YieldOp::create(
-            b, memref::LoadOp::create(b, source, at(globalRow, globalCol))
-                   .getResult());
+            b, source == rhs && rhsProducer
+                   ? computeProduced(at(globalRow, globalCol))
+                   : memref::LoadOp::create(b, source, at(globalRow, globalCol))
+                         .getResult());
         b.setInsertionPointToStart(read.elseBlock());
         scf::YieldOp::create(
             b, arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult());
@@ -266,6 +272,37 @@ private:
         for (int64_t i = 0; i < 4; ++i)
           acc[i] = LLVM::ExtractValueOp::create(b, mma, i);
       }
+  }
+
+  /// The element of B at `indices` computed as its producer computes it:
+  /// the loop indices follow from the producer's output map (a
+  /// permutation), its inputs are read through their maps, and its body is
+  /// cloned. The fused producer's buffer is never written nor read.
+  Value computeProduced(ValueRange indices) {
+    linalg::GenericOp producer = rhsProducer;
+    AffineMap outputMap =
+        producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+    SmallVector<Value> loops(producer.getNumLoops());
+    for (unsigned i = 0; i < outputMap.getNumResults(); ++i)
+      loops[outputMap.getDimPosition(i)] = indices[i];
+    IRMapping mapping;
+    Block &body = producer.getRegion().front();
+    for (OpOperand *input : producer.getDpsInputOperands()) {
+      AffineMap map = producer.getMatchingIndexingMap(input);
+      SmallVector<Value> at;
+      for (unsigned j = 0; j < map.getNumResults(); ++j)
+        at.push_back(
+            affine::AffineApplyOp::create(b, map.getSubMap({j}), loops));
+      mapping.map(body.getArgument(input->getOperandNumber()),
+                  memref::LoadOp::create(b, input->get(), at).getResult());
+    }
+    for (Operation &op : body.without_terminator()) {
+      if (auto index = dyn_cast<linalg::IndexOp>(op))
+        mapping.map(index.getResult(), loops[index.getDim()]);
+      else
+        b.clone(op, mapping);
+    }
+    return mapping.lookup(body.getTerminator()->getOperand(0));
   }
 
   /// One 8-deep tf32 step: A fragments with ldmatrix (four 8x4 f32
@@ -354,6 +391,7 @@ private:
 
   ImplicitLocOpBuilder &b;
   Value lhs, rhs, out, rhsBF16;
+  linalg::GenericOp rhsProducer;
   SmallVector<Value> copies; // this slice's asynchronous copies
   bool batched, tf32;
   // The operands' type in shared memory, the depth of one mma, and the
@@ -440,6 +478,37 @@ static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
   return memref::GetGlobalOp::create(b, copyType, name + suffix.str());
 }
 
+/// The op that writes `rhs` element-wise from constants (their device
+/// copies) and that nothing but `product` reads after: a dequantization,
+/// which the kernel computes while staging B instead of reading a buffer.
+static linalg::GenericOp findFusableProducer(Value rhs, Operation *product) {
+  auto alloc = rhs.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  linalg::GenericOp producer;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == product || isa<memref::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || producer)
+      return {};
+    producer = generic;
+  }
+  if (!producer || producer.getNumDpsInits() != 1 ||
+      producer.getDpsInits()[0] != rhs ||
+      producer.getNumLoops() != producer.getNumParallelLoops() ||
+      !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+           .isPermutation() ||
+      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
+      producer->getBlock() != product->getBlock() ||
+      !producer->isBeforeInBlock(product))
+    return {};
+  for (Value input : producer.getDpsInputs())
+    if (!input.getDefiningOp<memref::GetGlobalOp>())
+      return {};
+  return producer;
+}
+
 struct TensorCoreMatmulPass
     : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
   using Base::Base;
@@ -465,10 +534,20 @@ struct TensorCoreMatmulPass
       bool tf32 = precision == "tf32";
       Value copy =
           tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
+      linalg::GenericOp producer =
+          copy ? linalg::GenericOp() : findFusableProducer(operands[1], op);
       KernelBuilder(b, operands[0], operands[1], operands[2], batched, tf32,
-                    copy)
+                    copy, producer)
           .build();
       op->erase();
+      if (producer) {
+        // Its buffer is only deallocated now.
+        auto alloc = operands[1].getDefiningOp<memref::AllocOp>();
+        producer.erase();
+        for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+          user->erase();
+        alloc.erase();
+      }
       if (Operation *rhs = operands[1].getDefiningOp();
           rhs && copy && rhs->use_empty())
         rhs->erase();

@@ -64,6 +64,43 @@ func.func @constant_weights(%a: memref<?x16xf32>, %c: memref<?x16xf32>) {
   return
 }
 
+// A right operand that an element-wise op writes from constants (here a
+// 4-bit dequantization, transposed) is computed while staged: the kernel
+// reads the quantized constants and scales, and the f32 buffer and its
+// producer go.
+// CHECK-LABEL: func.func @dequantized
+// CHECK-NOT: memref.alloc
+// CHECK: %[[Q:.*]] = memref.get_global @q__device : memref<16x32xi8>
+// CHECK: %[[S:.*]] = memref.get_global @s__device : memref<16x1xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: gpu.launch
+// CHECK: %[[QI:.*]] = affine.apply #{{.*}}(%{{.*}}, %{{.*}})
+// CHECK: memref.load %[[Q]]
+// CHECK: memref.load %[[S]][%{{.*}}, %{{.*}}] : memref<16x1xf32>
+// CHECK: arith.sitofp
+// CHECK: arith.mulf
+// CHECK-NOT: memref.dealloc
+memref.global "private" constant @q : memref<16x32xi8> = dense<3>
+memref.global constant @q__device : memref<16x32xi8>
+memref.global "private" constant @s : memref<16x1xf32> = dense<0.5>
+memref.global constant @s__device : memref<16x1xf32>
+func.func @dequantized(%a: memref<?x32xf32>, %c: memref<?x16xf32>) {
+  %q = memref.get_global @q__device : memref<16x32xi8>
+  %s = memref.get_global @s__device : memref<16x1xf32>
+  %w = memref.alloc() : memref<32x16xf32>
+  linalg.generic {indexing_maps = [affine_map<(k, n) -> (n, k)>, affine_map<(k, n) -> (n, k floordiv 32)>, affine_map<(k, n) -> (k, n)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%q, %s : memref<16x32xi8>, memref<16x1xf32>) outs(%w : memref<32x16xf32>) {
+  ^bb0(%qv: i8, %sv: f32, %out: f32):
+    %f = arith.sitofp %qv : i8 to f32
+    %d = arith.mulf %f, %sv : f32
+    linalg.yield %d : f32
+  }
+  linalg.matmul ins(%a, %w : memref<?x32xf32>, memref<32x16xf32>) outs(%c : memref<?x16xf32>)
+  memref.dealloc %w : memref<32x16xf32>
+  return
+}
+
 // Batched: the grid's z walks the batch, every access indexed by it.
 // CHECK-LABEL: func.func @batched
 // CHECK: %[[BATCH:.*]] = memref.dim %{{.*}}, %c0
