@@ -232,20 +232,22 @@ def PlaceHostComputationsPass
     : Pass<"xf-place-host-computations", "ModuleOp"> {
   let summary = "Find the work of a CUDA model's function that the host runs";
   let description = [{
-    For the CUDA target, on a bufferized function whose loop nests are
-    `scf.parallel` loops: the host reads some buffers itself (a shape tensor
-    computed at run time gives a reshape its sizes, a range its length).
+    For the CUDA target, on bufferized functions (before deallocation): the
+    host reads some buffers itself (a shape tensor computed at run time
+    gives a reshape its sizes, a range its length, a NonZero its count).
     Starting from each top-level operation that reads a buffer for a value
-    the host uses, the pass collects the operations writing the buffers read
-    and the buffers those read, and so on; those buffers become stack
-    buffers (they must be small and of static shape, or the pass reports
-    them). A top-level load whose value only loops use moves into those
-    loops first, so that it is read on the device. Device work that reads a
-    host buffer gets a device copy made just before it (`gpu.memcpy`);
-    device work that reads a global reads `@NAME__device`, a declaration of
-    the global's device copy, which the library uploads once per process.
-    The host cannot yet read a model input's data (a shape computed from
-    input values): that is reported.
+    the host uses, the pass collects the operations writing the buffers
+    read, and the small static-shaped buffers those read, and so on; the
+    buffers host work writes become stack buffers. A large buffer or an
+    input the host reads is copied from the device first; a host buffer a
+    device operation reads is copied to the device just before it (the
+    copies are `memref.copy`s that xf-map-loops-to-gpu makes `gpu.memcpy`).
+    A top-level load whose value only loops use moves into those loops, so
+    that the device reads it. Device work that reads a global reads
+    `@NAME__device`, a declaration of the global's device copy, which the
+    library uploads once per process. Host work writing a buffer the
+    function does not allocate, or device work writing a host buffer, is
+    reported.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::memref::MemRefDialect"];

@@ -2,14 +2,14 @@
 //
 // A bufferized model function mostly computes on the device, but the host
 // reads some of its buffers: the sizes of dynamic shapes (a Reshape's shape
-// tensor, a Range's limit) come from small integer tensors the graph
-// computes at run time. This pass finds that host work by walking back from
-// each host read to the operations writing the buffer read, and the buffers
-// those read, and so on. It gives those buffers host memory (stack
-// allocations: they are small and of static size), copies one to the device
-// where a device operation reads it too, and points device reads of a
-// global at its device copy, `@NAME__device`, which the library's runtime
-// uploads when a session is created.
+// tensor, a Range's limit, a NonZero's count) come from small tensors the
+// graph computes at run time. This pass finds that host work by walking
+// back from each host read to the operations writing the buffer read, and
+// the small buffers those read, and so on. Those buffers get host memory
+// (stack allocations); a large or input buffer the host reads is copied
+// from the device instead; a host buffer a device operation reads is copied
+// to the device; device reads of a global go to its device copy,
+// `@NAME__device`, which the library's runtime uploads once.
 //
 //===----------------------------------------------------------------------===//
 
