@@ -50,10 +50,10 @@ void xfc__cuda_describe(CUresult result, const char *call, char *text,
     description = NULL;
   if (name && description)
     snprintf(text, size, "%s: %s (%s)", call, name, description);
-  else if (result == 34) /* the toolkit's stub answers no names */
+  else if (result == CUDA_ERROR_STUB_LIBRARY) /* it names no errors */
     snprintf(text, size,
-             "%s: CUDA_ERROR_STUB_LIBRARY (libcuda.so.1 is the CUDA "
-             "toolkit's stub, not a driver)",
+             "%s: CUDA_ERROR_STUB_LIBRARY (the libcuda.so.1 found is the "
+             "CUDA toolkit's link-time library, not a driver)",
              call);
   else
     snprintf(text, size, "%s: CUDA error %d", call, (int)result);

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "xfc/Conversion/LoopsToGPU/DeviceCopies.h"
 #include "xfc/Conversion/Passes.h"
 
 namespace mlir::xf {
@@ -36,7 +37,7 @@ static bool isHostMemory(Value root) {
   if (root.getDefiningOp<memref::AllocaOp>())
     return true;
   if (auto get = root.getDefiningOp<memref::GetGlobalOp>())
-    return !get.getName().ends_with("__device");
+    return !getDeviceCopySource(get.getName());
   return false;
 }
 

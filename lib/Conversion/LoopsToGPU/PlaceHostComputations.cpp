@@ -20,6 +20,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "xfc/Conversion/LoopsToGPU/DeviceCopies.h"
 #include "xfc/Conversion/Passes.h"
 
 namespace mlir::xf {
@@ -137,7 +138,7 @@ static void redirectReads(Operation *op, Value root, Value replacement) {
 /// NAME, made once.
 static memref::GlobalOp getDeviceGlobal(memref::GlobalOp global,
                                         SymbolTable &symbols) {
-  std::string name = (global.getSymName() + "__device").str();
+  std::string name = getDeviceCopyName(global.getSymName());
   if (auto existing = symbols.lookup<memref::GlobalOp>(name))
     return existing;
   OpBuilder builder(global);

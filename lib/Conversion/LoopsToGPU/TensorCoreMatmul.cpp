@@ -26,6 +26,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "xfc/Conversion/LoopsToGPU/DeviceCopies.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Support/ElementsBytes.h"
 #include <cstring>
@@ -434,11 +435,11 @@ std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
 static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
                          SymbolTable &symbols) {
   auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
-  StringRef suffix = "__device";
-  if (!get || !get.getName().ends_with(suffix))
+  std::optional<StringRef> sourceName =
+      get ? xf::getDeviceCopySource(get.getName()) : std::nullopt;
+  if (!sourceName)
     return {};
-  auto source =
-      symbols.lookup<memref::GlobalOp>(get.getName().drop_back(suffix.size()));
+  auto source = symbols.lookup<memref::GlobalOp>(*sourceName);
   MemRefType type = get.getType();
   if (!source || type.getRank() != 2 || !type.hasStaticShape() ||
       !type.getLayout().isIdentity() || type.getDimSize(1) % 8 != 0)
@@ -471,11 +472,11 @@ static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
         /*constant=*/true, source.getAlignmentAttr());
     symbols.insert(copy);
     auto device = memref::GlobalOp::create(
-        b, name + suffix.str(), StringAttr(), copyType, Attribute(),
+        b, xf::getDeviceCopyName(name), StringAttr(), copyType, Attribute(),
         /*constant=*/true, source.getAlignmentAttr());
     symbols.insert(device);
   }
-  return memref::GetGlobalOp::create(b, copyType, name + suffix.str());
+  return memref::GetGlobalOp::create(b, copyType, xf::getDeviceCopyName(name));
 }
 
 /// The op that writes `rhs` element-wise from constants (their device
@@ -563,11 +564,11 @@ struct TensorCoreMatmulPass
         }
     };
     eraseUnused([](memref::GlobalOp global) {
-      return global.getSymName().ends_with("__device");
+      return xf::getDeviceCopySource(global.getSymName()).has_value();
     });
     eraseUnused([&](memref::GlobalOp global) {
       return global.isPrivate() &&
-             !symbols.lookup((global.getSymName() + "__device").str());
+             !symbols.lookup(xf::getDeviceCopyName(global.getSymName()));
     });
   }
 };

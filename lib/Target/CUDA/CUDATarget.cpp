@@ -1,6 +1,7 @@
 //===- CUDATarget.cpp - what a CUDA library needs beyond the CPU's --------===//
 
 #include "xfc/Target/CUDA/CUDATarget.h"
+#include "xfc/Conversion/LoopsToGPU/DeviceCopies.h"
 #include "xfc/Target/CPU/WeightFile.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -14,7 +15,6 @@ namespace mlir::xf {
 
 /// The table kernels' weights are read through (see runtime_internal.h).
 static constexpr llvm::StringLiteral kDeviceWeightTable = "xfc__device_weights";
-static constexpr llvm::StringLiteral kDeviceSuffix = "__device";
 
 FailureOr<std::string> findCUDAToolkit(std::string &error) {
   std::optional<std::string> root = llvm::sys::Process::GetEnv("CUDA_PATH");
@@ -41,9 +41,10 @@ bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
   SmallVector<std::string> symbols;
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
     StringRef name = global.getSymName();
-    if (!name.ends_with(kDeviceSuffix))
+    std::optional<StringRef> sourceName = getDeviceCopySource(name);
+    if (!sourceName)
       continue;
-    StringRef source = name.drop_back(kDeviceSuffix.size());
+    StringRef source = *sourceName;
     DeviceWeight weight;
     if (auto found = blobIndex.find(source); found != blobIndex.end()) {
       weight.bytes = blobs[found->second].bytes;
