@@ -9,6 +9,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -39,6 +40,42 @@ createTargetMachine(const CPUTargetOptions &options, std::string &error) {
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+}
+
+/// The host triple's subtarget description, which knows the CPU names.
+static std::unique_ptr<llvm::MCSubtargetInfo> getHostSubtargetInfo() {
+  llvm::InitializeNativeTarget();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  return std::unique_ptr<llvm::MCSubtargetInfo>(
+      target->createMCSubtargetInfo(triple, "", ""));
+}
+
+LogicalResult checkCPUName(StringRef cpu, std::string &error) {
+  if (cpu == "native")
+    return success();
+  std::unique_ptr<llvm::MCSubtargetInfo> info = getHostSubtargetInfo();
+  if (info && info->isCPUStringValid(cpu))
+    return success();
+  error = ("unknown CPU '" + cpu +
+           "'; give native (the host, the default), a portable level "
+           "(x86-64, x86-64-v2, x86-64-v3, x86-64-v4) or an LLVM CPU name "
+           "such as znver4 or sapphirerapids (--cpu=help lists them)")
+              .str();
+  return failure();
+}
+
+std::string getCPUNames() {
+  std::string names = "native";
+  if (std::unique_ptr<llvm::MCSubtargetInfo> info = getHostSubtargetInfo())
+    for (const llvm::SubtargetSubTypeKV &cpu :
+         info->getAllProcessorDescriptions())
+      names += std::string(", ") + cpu.Key;
+  return names;
 }
 
 std::unique_ptr<llvm::Module>
