@@ -22,6 +22,8 @@ import weakref
 
 import numpy as np
 
+__version__ = "0.4.0"  # CMakeLists.txt's project() version; a test keeps them equal.
+
 __all__ = ["XfcError", "compile", "load", "Model", "DeviceArray"]
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
