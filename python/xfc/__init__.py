@@ -5,10 +5,10 @@
     model = xfc.load("model.so")
     outputs = model.run({"input_ids": ids, "attention_mask": mask})
 
-Importable with PYTHONPATH=python. Running a library needs only NumPy;
-`compile` needs the xfc binary: $XFC_BUILD_DIR/bin/xfc, else build/bin/xfc
-of the source tree this package sits in, else `xfc` on $PATH. `xfc.models`
-needs onnx.
+Install with `pip install ./python` (see README.md) or import with
+PYTHONPATH=python. Running a library needs only NumPy; `compile` needs the
+xfc binary: $XFC_BUILD_DIR/bin/xfc, else build/bin/xfc of the source tree
+this package sits in, else `xfc` on $PATH. `xfc.models` needs onnx.
 """
 
 import ctypes
