@@ -55,7 +55,8 @@ def _xfc_binary():
             return str(candidate)
     found = shutil.which("xfc")
     if not found:
-        raise XfcError("xfc is not built: run scripts/build.sh or set XFC_BUILD_DIR")
+        raise XfcError("no xfc binary: set XFC_BUILD_DIR to a build folder, put xfc on "
+                       "PATH, or run scripts/build.sh in the source tree")
     return found
 
 
