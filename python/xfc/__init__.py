@@ -163,7 +163,8 @@ class Model:
     @property
     def session_count(self):
         """The sessions alive now: one per thread that has run this Model
-        (or created it) and has not ended."""
+        (or created it) and has not ended, or whose run_on_device outputs
+        are still referenced."""
         return len(self._sessions)
 
     def _call(self, function, feeds, describe):
