@@ -33,8 +33,29 @@ extern const size_t xfc__num_outputs;
 void xfc__invoke(const xfc_tensor *inputs, xfc_tensor *outputs,
                  void **allocations);
 
+/* Symbols generated code calls that a library keeps to itself; the copy
+ * of the runtime that upstream's JIT runner loads for lit tests exports
+ * them. */
+#ifdef XFC_JIT_RUNTIME
+#define XFC_GENERATED_CALLS __attribute__((visibility("default")))
+#else
+#define XFC_GENERATED_CALLS XFC_HIDDEN
+#endif
+
+/* Called by compiled code for an index out of range, from the thread that
+ * called xfc__invoke: never returns. The running xfc_run fails with
+ * XFC_INVALID_ARGUMENT and "<what>: index <index> is out of range for a
+ * dimension of size <size> (valid: -<size> to <size-1>)", where `what`
+ * names the ONNX node ("Gather node 'model/embed/Gather'"); what the run
+ * allocated is released (run_failure.h). */
+XFC_GENERATED_CALLS __attribute__((noreturn)) void
+xfc__fail_index(const char *what, int64_t index, int64_t size);
+
 /* The allocator of generated code: host memory on the CPU (buffers.c),
- * device memory on CUDA (cuda_launch.c, hidden there). */
+ * device memory on CUDA (cuda_launch.c, hidden there). On the CPU it never
+ * returns NULL: when memory runs out, the run fails (run_failure.h) with
+ * XFC_OUT_OF_MEMORY. On CUDA, NULL records the failure, after which the
+ * run launches nothing more. */
 void *_mlir_memref_to_llvm_alloc(size_t size);
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *ptr);

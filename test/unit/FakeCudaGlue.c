@@ -99,6 +99,7 @@ void *fake_glue_module;
 const char *fake_glue_kernel = "add_weight";
 int fake_glue_invocations;
 int fake_glue_fault; /* make the kernel write where nothing is mapped */
+int fake_glue_bad_index; /* fail as compiled code does for a bad index */
 
 /* Like the constructor MLIR emits for a gpu.binary: at load time, before
  * any session, and on machines without a driver. */
@@ -131,6 +132,8 @@ void xfc__invoke(const xfc_tensor *in, xfc_tensor *out, void **allocations) {
   void *target = fake_glue_fault ? (void *)(uintptr_t)8 : y;
   void *params[] = {&a, &weight, &target, &n};
   mgpuLaunchKernel(function, 1, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
+  if (fake_glue_bad_index) /* with a and y allocated, for the run to free */
+    xfc__fail_index("Gather node 'embed/Gather'", 4, 4);
   mgpuLaunchKernel(function, 0, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
   mgpuMemFree(a, stream);
   mgpuStreamSynchronize(stream);
