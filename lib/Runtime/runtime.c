@@ -115,6 +115,9 @@ xfc_status xfc_session_create(xfc_session **session) {
     return XFC_INVALID_ARGUMENT;
   }
   *session = NULL;
+  xfc_status status = xfc__check_cpu(create_error, sizeof create_error);
+  if (status != XFC_OK)
+    return status;
   xfc_session *s = calloc(1, sizeof *s);
   if (s)
     s->allocations = calloc(xfc__num_outputs ? 2 * xfc__num_outputs : 1,
@@ -124,7 +127,7 @@ xfc_status xfc_session_create(xfc_session **session) {
     snprintf(create_error, sizeof create_error, "out of memory");
     return XFC_OUT_OF_MEMORY;
   }
-  xfc_status status = xfc__weights_acquire(create_error, sizeof create_error);
+  status = xfc__weights_acquire(create_error, sizeof create_error);
   if (status != XFC_OK) {
     free(s->allocations);
     free(s);

@@ -98,6 +98,25 @@ XFC_HIDDEN extern void *xfc__device_weights[];
 XFC_HIDDEN extern const xfc__device_weight xfc__device_weight_sources[];
 XFC_HIDDEN extern const size_t xfc__num_device_weights;
 
+/* The instruction set extensions the library's code may use (LLVM's
+ * names, "avx512f") and where CPUID reports each: bit `bit` of register
+ * `reg` (0-3: EAX, EBX, ECX, EDX) of leaf `leaf`, `subleaf`; `state` is
+ * the register state (XCR0 bits) the OS must enable for it. `xfc__cpu_name`
+ * is the --cpu the library was compiled for. */
+typedef struct {
+  const char *name;
+  uint32_t leaf, subleaf;
+  uint8_t reg, bit;
+  uint64_t state;
+} xfc__cpu_feature;
+XFC_HIDDEN extern const xfc__cpu_feature xfc__cpu_features[];
+XFC_HIDDEN extern const size_t xfc__num_cpu_features;
+XFC_HIDDEN extern const char xfc__cpu_name[];
+
+/* XFC_UNSUPPORTED_CPU, with a message naming the missing extensions, when
+ * the running CPU lacks any (cpu_check.c). */
+XFC_HIDDEN xfc_status xfc__check_cpu(char *error, size_t error_size);
+
 /* Bytes per element; 0 for an unknown dtype. */
 XFC_HIDDEN size_t xfc__dtype_bytes(xfc_dtype dtype);
 

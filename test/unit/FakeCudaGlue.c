@@ -48,6 +48,11 @@ const uint64_t xfc__weight_sizes[1] = {0};
 const size_t xfc__num_weights = 0;
 const uint64_t xfc__weights_id = 0;
 
+/* Compiled for any x86-64 CPU: no extension to check. */
+const xfc__cpu_feature xfc__cpu_features[1];
+const size_t xfc__num_cpu_features = 0;
+const char xfc__cpu_name[] = "x86-64";
+
 static const float w[4] = {10, 20, 30, 40};
 void *xfc__device_weights[2];
 const xfc__device_weight xfc__device_weight_sources[2] = {

@@ -77,6 +77,11 @@ int main(int argc, char **argv) {
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
       cl::init("native"));
+  cl::opt<std::string> cPrefix(
+      "c-prefix",
+      cl::desc("A shared library's C functions are NAME_session_create, "
+               "NAME_run, ... instead of xfc_* (a C identifier)"),
+      cl::value_desc("NAME"), cl::init("xfc"));
   cl::opt<xf::WeightStorage> weightStorage(
       "weights", cl::desc("Where a shared library keeps the model's weights"),
       cl::values(clEnumValN(xf::WeightStorage::Embedded, "embedded",
@@ -282,6 +287,8 @@ int main(int argc, char **argv) {
   // weights file.
   SmallVector<xf::WeightBlob> weights;
   xf::LibraryTarget libraryTarget;
+  libraryTarget.cpu = cpuOptions;
+  libraryTarget.cPrefix = cPrefix;
   SmallString<256> weightDir;
   if (library) {
     if (std::error_code ec =

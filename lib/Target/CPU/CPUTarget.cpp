@@ -9,6 +9,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -90,6 +91,23 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
     return nullptr;
   }
   return llvmModule;
+}
+
+FailureOr<SmallVector<StringRef>>
+selectCPUFeatures(const CPUTargetOptions &options, ArrayRef<StringRef> features,
+                  std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine) {
+    error = "no target machine for CPU '" + options.cpu + "': " + error;
+    return failure();
+  }
+  const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
+  SmallVector<StringRef> selected;
+  for (StringRef feature : features)
+    if (subtarget->checkFeatures(("+" + feature).str()))
+      selected.push_back(feature);
+  return selected;
 }
 
 LogicalResult emitMachineCode(llvm::Module &module,
