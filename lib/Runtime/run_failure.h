@@ -51,7 +51,8 @@ xfc__run_record(xfc_status status, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Resumes at this thread's resume point. Outside a run (upstream's JIT
- * runner, which has none) it prints the run's message and aborts. */
+ * runner, which has none) the message went to stderr, and the process
+ * exits with status 1. */
 __attribute__((visibility("hidden"), noreturn)) void xfc__run_unwind(void);
 
 /* Both at once: what failing code calls. */
