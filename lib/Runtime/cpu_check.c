@@ -36,9 +36,7 @@ static int has_feature(const xfc__cpu_feature *f, uint64_t state) {
 }
 #else
 static uint64_t enabled_state(void) { return 0; }
-static int has_feature(const xfc__cpu_feature *f, uint64_t state) {
-  return 0;
-}
+static int has_feature(const xfc__cpu_feature *f, uint64_t state) { return 0; }
 #endif
 
 xfc_status xfc__check_cpu(char *error, size_t error_size) {

@@ -50,13 +50,6 @@ static void record(xfc_status status, const char *format, va_list args) {
   pthread_mutex_unlock(&run->lock);
 }
 
-void xfc__run_record(xfc_status status, const char *format, ...) {
-  va_list args;
-  va_start(args, format);
-  record(status, format, args);
-  va_end(args);
-}
-
 void xfc__run_unwind(void) {
   if (!xfc__current_run || !xfc__resume_point) {
     /* No run to fail: upstream's JIT runner, whose test reads the message

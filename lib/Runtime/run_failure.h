@@ -14,7 +14,7 @@
 #ifndef XFC_LIB_RUNTIME_RUN_FAILURE_H
 #define XFC_LIB_RUNTIME_RUN_FAILURE_H
 
-#include "xfc/Runtime/xfc_runtime.h"
+#include "runtime_internal.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -32,38 +32,32 @@ typedef struct xfc__run {
 
 /* The run this thread works for (NULL outside runs) and where a failure
  * on this thread resumes: the innermost chunk, else the run's start. */
-__attribute__((visibility("hidden"))) extern _Thread_local xfc__run
-    *xfc__current_run;
-__attribute__((visibility("hidden"))) extern _Thread_local jmp_buf
-    *xfc__resume_point;
+XFC_HIDDEN extern _Thread_local xfc__run *xfc__current_run;
+XFC_HIDDEN extern _Thread_local jmp_buf *xfc__resume_point;
 
 /* Makes `run` this thread's current run with an empty record; `error` is
  * where its message goes. xfc__run_end restores what was current before. */
-__attribute__((visibility("hidden"))) void
-xfc__run_begin(xfc__run *run, xfc__run **saved_run, jmp_buf **saved_point,
-               char *error, size_t error_size);
-__attribute__((visibility("hidden"))) void
-xfc__run_end(xfc__run *run, xfc__run *saved_run, jmp_buf *saved_point);
-
-/* Records the failure in the current run if it is the run's first. */
-__attribute__((visibility("hidden"))) void
-xfc__run_record(xfc_status status, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+XFC_HIDDEN void xfc__run_begin(xfc__run *run, xfc__run **saved_run,
+                               jmp_buf **saved_point, char *error,
+                               size_t error_size);
+XFC_HIDDEN void xfc__run_end(xfc__run *run, xfc__run *saved_run,
+                             jmp_buf *saved_point);
 
 /* Resumes at this thread's resume point. Outside a run (upstream's JIT
  * runner, which has none) the message went to stderr, and the process
  * exits with status 1. */
-__attribute__((visibility("hidden"), noreturn)) void xfc__run_unwind(void);
+XFC_HIDDEN __attribute__((noreturn)) void xfc__run_unwind(void);
 
-/* Both at once: what failing code calls. */
-__attribute__((visibility("hidden"), noreturn)) void
-xfc__run_fail(xfc_status status, const char *format, ...)
+/* Records the failure in the current run, if it is the run's first, and
+ * resumes: what failing code calls. */
+XFC_HIDDEN __attribute__((noreturn)) void xfc__run_fail(xfc_status status,
+                                                        const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* After the run (buffers.c): frees the buffers it had not freed, or, when
  * it succeeded, takes them (its outputs) off its list. */
-__attribute__((visibility("hidden"))) void xfc__buffers_release_run(xfc__run *run);
-__attribute__((visibility("hidden"))) void xfc__buffers_keep_run(xfc__run *run);
+XFC_HIDDEN void xfc__buffers_release_run(xfc__run *run);
+XFC_HIDDEN void xfc__buffers_keep_run(xfc__run *run);
 
 static inline int xfc__run_failed(xfc__run *run) {
   return run && atomic_load_explicit(&run->failed, memory_order_acquire);

@@ -160,10 +160,12 @@ INSTANTIATE_TEST_SUITE_P(
                     "a dimension of size 64 (valid: -64 to 63)"},
         FailureCase{"HugeAllocation", FAKE_HUGE_ALLOCATION, XFC_OUT_OF_MEMORY,
                     "out of memory: cannot allocate 17592186044416 bytes"},
-        FailureCase{"BadIndexInLoop", FAKE_BAD_INDEX_IN_LOOP, XFC_INVALID_ARGUMENT,
+        FailureCase{"BadIndexInLoop", FAKE_BAD_INDEX_IN_LOOP,
+                    XFC_INVALID_ARGUMENT,
                     "Gather node 'embed/Gather': index 64 is out of range for "
                     "a dimension of size 64 (valid: -64 to 63)"},
-        FailureCase{"HugeAllocationInLoop", FAKE_HUGE_ALLOCATION_IN_LOOP, XFC_OUT_OF_MEMORY,
+        FailureCase{"HugeAllocationInLoop", FAKE_HUGE_ALLOCATION_IN_LOOP,
+                    XFC_OUT_OF_MEMORY,
                     "out of memory: cannot allocate 17592186044416 bytes"}),
     [](const testing::TestParamInfo<FailureCase> &info) {
       return std::string(info.param.name);

@@ -103,7 +103,7 @@ static char ptx[] =
 void *fake_glue_module;
 const char *fake_glue_kernel = "add_weight";
 int fake_glue_invocations;
-int fake_glue_fault; /* make the kernel write where nothing is mapped */
+int fake_glue_fault;     /* make the kernel write where nothing is mapped */
 int fake_glue_bad_index; /* fail as compiled code does for a bad index */
 
 /* Like the constructor MLIR emits for a gpu.binary: at load time, before

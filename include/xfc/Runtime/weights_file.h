@@ -75,8 +75,7 @@ static inline void xfc_weights_hash_init(xfc_weights_hasher *h) {
 static inline size_t xfc_weights_hash_blocks(xfc_weights_hasher *h,
                                              const unsigned char *data,
                                              size_t size) {
-  uint64_t a = h->lanes[0], b = h->lanes[1], c = h->lanes[2],
-           d = h->lanes[3];
+  uint64_t a = h->lanes[0], b = h->lanes[1], c = h->lanes[2], d = h->lanes[3];
   size_t done = 0;
   for (; size - done >= 32; done += 32) {
     uint64_t w[4];

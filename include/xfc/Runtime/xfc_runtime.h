@@ -58,10 +58,10 @@ typedef enum {
   XFC_INVALID_ARGUMENT = 1, /* wrong dtype, rank, size, count or pointer */
   XFC_OUT_OF_MEMORY = 2,
   XFC_INTERNAL = 3,
-  XFC_WEIGHTS_ERROR = 4, /* the weights file is missing, unreadable or not
-                            this library's */
-  XFC_DEVICE_ERROR = 5,  /* a library compiled for CUDA found no usable
-                            driver or device, or a driver call failed */
+  XFC_WEIGHTS_ERROR = 4,  /* the weights file is missing, unreadable or not
+                             this library's */
+  XFC_DEVICE_ERROR = 5,   /* a library compiled for CUDA found no usable
+                             driver or device, or a driver call failed */
   XFC_UNSUPPORTED_CPU = 6 /* the library's code uses instructions this CPU
                              lacks (xfc --cpu): the message names them */
 } xfc_status;

@@ -81,9 +81,9 @@ constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 /// interface) with the generated tables and the runtime into the shared
 /// library `outputPath`, and writes the C header beside it, and with
 /// external `storage` the weights file. The library exports its C functions
-/// only (under `target.cPrefix`), and its SONAME is its file name. `toolsDir` is the directory of the
-/// xfc executable (the runtime is found from it); a CUDA library links the
-/// CUDA runtime.
+/// only (under `target.cPrefix`), and its SONAME is its file name. `toolsDir`
+/// is the directory of the xfc executable (the runtime is found from it); a
+/// CUDA library links the CUDA runtime.
 LogicalResult
 writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
                    ArrayRef<WeightBlob> weights, WeightStorage storage,
