@@ -1,7 +1,7 @@
 /*===- xfc_runtime.h - the C interface of libraries xfc compiles -----------===*
  *
  * Every `model.so` written by `xfc MODEL -o model.so` exports these
- * functions. A session runs the model; sessions are independent, so threads
+ * functions, and no other symbol. A session runs the model; sessions are independent, so threads
  * may run separate sessions of one library at once. Every call that can
  * fail returns a status, and the session's message says what went wrong,
  * naming the tensor involved.
@@ -93,7 +93,11 @@ xfc_status xfc_session_create(xfc_session **session);
 void xfc_session_destroy(xfc_session *session);
 
 /* Runs the model on `inputs` (in the order of xfc_input_name) and fills
- * `outputs`. On failure, xfc_session_error says why. */
+ * `outputs`. On failure, xfc_session_error says why: besides inputs that
+ * do not fit the model, an index out of range in the data
+ * (XFC_INVALID_ARGUMENT, naming the ONNX node) or an intermediate too
+ * large for memory (XFC_OUT_OF_MEMORY). A failed run's buffers are freed,
+ * and the session runs on. */
 xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
                    size_t num_inputs, xfc_tensor *outputs, size_t num_outputs);
 
