@@ -75,10 +75,56 @@ void xfc__cuda_free(xfc__cuda_run *run, void *pointer) {
       "cuMemFreeAsync", NULL);
 }
 
+/* An allocation of the compiled code, on its run's list. */
+static void *generated_alloc(size_t size) {
+  xfc__cuda_run *run = xfc__cuda_current;
+  if (!run)
+    return NULL;
+  if (run->num_live == run->live_capacity) {
+    size_t capacity = run->live_capacity ? 2 * run->live_capacity : 64;
+    void **grown = realloc(run->live, capacity * sizeof *grown);
+    if (!grown) {
+      xfc__cuda_fail(run, XFC_OUT_OF_MEMORY, "out of memory");
+      return NULL;
+    }
+    run->live = grown;
+    run->live_capacity = capacity;
+  }
+  void *pointer = xfc__cuda_alloc(run, size);
+  if (pointer)
+    run->live[run->num_live++] = pointer;
+  return pointer;
+}
+
+static void generated_free(void *pointer) {
+  xfc__cuda_run *run = xfc__cuda_current;
+  if (!run || !pointer)
+    return;
+  /* Buffers die mostly in the reverse order of their birth. */
+  for (size_t i = run->num_live; i-- > 0;)
+    if (run->live[i] == pointer) {
+      run->live[i] = run->live[--run->num_live];
+      break;
+    }
+  xfc__cuda_free(run, pointer);
+}
+
+void xfc__cuda_release_generated(xfc__cuda_run *run) {
+  for (size_t i = 0; i < run->num_live; ++i)
+    xfc__cuda_free(run, run->live[i]);
+  xfc__cuda_keep_generated(run);
+}
+
+void xfc__cuda_keep_generated(xfc__cuda_run *run) {
+  free(run->live);
+  run->live = NULL;
+  run->num_live = run->live_capacity = 0;
+}
+
 /* The allocator of generated code: device memory. Outside a run (which the
  * generated code never is) there is no stream to order on: NULL. */
 XFC_HIDDEN void *_mlir_memref_to_llvm_alloc(size_t size) {
-  return xfc__cuda_alloc(xfc__cuda_current, size);
+  return generated_alloc(size);
 }
 
 XFC_HIDDEN void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
@@ -91,12 +137,10 @@ XFC_HIDDEN void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment,
                    alignment);
     return NULL;
   }
-  return xfc__cuda_alloc(xfc__cuda_current, size);
+  return generated_alloc(size);
 }
 
-XFC_HIDDEN void _mlir_memref_to_llvm_free(void *ptr) {
-  xfc__cuda_free(xfc__cuda_current, ptr);
-}
+XFC_HIDDEN void _mlir_memref_to_llvm_free(void *ptr) { generated_free(ptr); }
 
 /* A registered binary; `module` once loaded. */
 typedef struct kernel {
@@ -262,12 +306,10 @@ XFC_HIDDEN void *mgpuMemAlloc(uint64_t size, void *stream, bool isHostShared) {
                    "cannot allocate %llu bytes", (unsigned long long)size);
     return NULL;
   }
-  return xfc__cuda_alloc(xfc__cuda_current, (size_t)size);
+  return generated_alloc((size_t)size);
 }
 
-XFC_HIDDEN void mgpuMemFree(void *ptr, void *stream) {
-  xfc__cuda_free(xfc__cuda_current, ptr);
-}
+XFC_HIDDEN void mgpuMemFree(void *ptr, void *stream) { generated_free(ptr); }
 
 XFC_HIDDEN void mgpuMemcpy(void *dst, void *src, size_t size, void *stream) {
   xfc__cuda_run *run = xfc__cuda_current;

@@ -17,6 +17,10 @@ typedef struct {
   xfc_status status; /* XFC_OK until the first failure */
   char *error;       /* the session's message */
   size_t error_size;
+  /* What the compiled code allocated and has not freed: released when it
+   * fails halfway (run_failure.h). */
+  void **live;
+  size_t num_live, live_capacity;
 } xfc__cuda_run;
 
 /* The run in progress on this thread; NULL outside xfc_run. */
@@ -36,5 +40,11 @@ XFC_HIDDEN void xfc__cuda_fail(xfc__cuda_run *run, xfc_status status,
  * buffer has its own non-null address. NULL after recording a failure. */
 XFC_HIDDEN void *xfc__cuda_alloc(xfc__cuda_run *run, size_t bytes);
 XFC_HIDDEN void xfc__cuda_free(xfc__cuda_run *run, void *pointer);
+
+/* After the compiled code: frees what it left allocated (when it failed
+ * halfway), or forgets it (its outputs, when it returned); either way
+ * releases the list. */
+XFC_HIDDEN void xfc__cuda_release_generated(xfc__cuda_run *run);
+XFC_HIDDEN void xfc__cuda_keep_generated(xfc__cuda_run *run);
 
 #endif /* XFC_LIB_RUNTIME_CUDA_LAUNCH_H */

@@ -115,6 +115,9 @@ xfc_status xfc_session_create(xfc_session **session) {
     return XFC_INVALID_ARGUMENT;
   }
   *session = NULL;
+  xfc_status status = xfc__check_cpu(create_error, sizeof create_error);
+  if (status != XFC_OK)
+    return status;
   xfc_session *s = calloc(1, sizeof *s);
   if (s)
     s->allocations = calloc(xfc__num_outputs ? 2 * xfc__num_outputs : 1,
@@ -124,7 +127,7 @@ xfc_status xfc_session_create(xfc_session **session) {
     snprintf(create_error, sizeof create_error, "out of memory");
     return XFC_OUT_OF_MEMORY;
   }
-  xfc_status status = xfc__weights_acquire(create_error, sizeof create_error);
+  status = xfc__weights_acquire(create_error, sizeof create_error);
   if (status != XFC_OK) {
     free(s->allocations);
     free(s);
@@ -156,6 +159,20 @@ const char *xfc_session_error(const xfc_session *session) {
   return session ? session->error : create_error;
 }
 
+/* The largest input in bytes: far beyond any memory, and with room for
+ * the compiled code's index arithmetic on it. */
+static const uint64_t kMaxInputBytes = (uint64_t)1 << 62;
+
+/* "[2, 3]": the tensor's shape for a message. */
+static void format_shape(const xfc_tensor *tensor, char *text, size_t size) {
+  size_t used = (size_t)snprintf(text, size, "[");
+  for (int32_t d = 0; d < tensor->rank && used < size; ++d)
+    used += (size_t)snprintf(text + used, size - used, "%s%lld", d ? ", " : "",
+                             (long long)tensor->shape[d]);
+  if (used < size)
+    snprintf(text + used, size - used, "]");
+}
+
 /* Checks one input against the table; symbolic sizes must agree with the
  * sizes the same name got from earlier inputs. */
 static xfc_status check_input(xfc_session *session, size_t index,
@@ -170,7 +187,10 @@ static xfc_status check_input(xfc_session *session, size_t index,
     return fail(session, XFC_INVALID_ARGUMENT,
                 "input '%s' has rank %d, but the model takes rank %d",
                 info->name, (int)tensor->rank, (int)info->rank);
-  int64_t count = 1;
+  /* The product wraps to anything, 0 included, once it overflows: an
+   * empty tensor is one with a zero dimension. */
+  uint64_t count = 1;
+  int overflow = 0, empty = 0;
   for (int32_t d = 0; d < info->rank; ++d) {
     int64_t size = tensor->shape[d];
     if (size < 0)
@@ -200,9 +220,21 @@ static xfc_status check_input(xfc_session *session, size_t index,
                     (long long)sizes[k]);
       }
     }
-    count *= size;
+    overflow |= __builtin_mul_overflow(count, (uint64_t)size, &count);
+    empty |= size == 0;
   }
-  if (count > 0 && !tensor->data)
+  uint64_t bytes = 0;
+  if (!empty && (overflow ||
+                 __builtin_mul_overflow(
+                     count, (uint64_t)xfc__dtype_bytes(info->dtype), &bytes) ||
+                 bytes > kMaxInputBytes)) {
+    char shape[XFC_MAX_RANK * 22 + 2];
+    format_shape(tensor, shape, sizeof shape);
+    return fail(session, XFC_INVALID_ARGUMENT,
+                "input '%s' of shape %s is too large: more than 2^62 bytes",
+                info->name, shape);
+  }
+  if (!empty && !tensor->data)
     return fail(session, XFC_INVALID_ARGUMENT, "input '%s' has no data",
                 info->name);
   return XFC_OK;

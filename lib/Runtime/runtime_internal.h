@@ -33,8 +33,29 @@ extern const size_t xfc__num_outputs;
 void xfc__invoke(const xfc_tensor *inputs, xfc_tensor *outputs,
                  void **allocations);
 
+/* Symbols generated code calls that a library keeps to itself; the copy
+ * of the runtime that upstream's JIT runner loads for lit tests exports
+ * them. */
+#ifdef XFC_JIT_RUNTIME
+#define XFC_GENERATED_CALLS __attribute__((visibility("default")))
+#else
+#define XFC_GENERATED_CALLS XFC_HIDDEN
+#endif
+
+/* Called by compiled code when a fact the model needs is false at run time
+ * (xf.run_check: an index out of range, a shape that does not fit its
+ * data), from the thread that called xfc__invoke: never returns. The
+ * running xfc_run fails with XFC_INVALID_ARGUMENT and `format` printed
+ * with `a` and `b` (the compiler writes it: at most two %lld, naming the
+ * ONNX node); what the run allocated is released (run_failure.h). */
+XFC_GENERATED_CALLS __attribute__((noreturn)) void
+xfc__fail_run(const char *format, int64_t a, int64_t b);
+
 /* The allocator of generated code: host memory on the CPU (buffers.c),
- * device memory on CUDA (cuda_launch.c, hidden there). */
+ * device memory on CUDA (cuda_launch.c, hidden there). On the CPU it never
+ * returns NULL: when memory runs out, the run fails (run_failure.h) with
+ * XFC_OUT_OF_MEMORY. On CUDA, NULL records the failure, after which the
+ * run launches nothing more. */
 void *_mlir_memref_to_llvm_alloc(size_t size);
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size);
 void _mlir_memref_to_llvm_free(void *ptr);
@@ -76,6 +97,25 @@ typedef struct {
 XFC_HIDDEN extern void *xfc__device_weights[];
 XFC_HIDDEN extern const xfc__device_weight xfc__device_weight_sources[];
 XFC_HIDDEN extern const size_t xfc__num_device_weights;
+
+/* The instruction set extensions the library's code may use (LLVM's
+ * names, "avx512f") and where CPUID reports each: bit `bit` of register
+ * `reg` (0-3: EAX, EBX, ECX, EDX) of leaf `leaf`, `subleaf`; `state` is
+ * the register state (XCR0 bits) the OS must enable for it. `xfc__cpu_name`
+ * is the --cpu the library was compiled for. */
+typedef struct {
+  const char *name;
+  uint32_t leaf, subleaf;
+  uint8_t reg, bit;
+  uint64_t state;
+} xfc__cpu_feature;
+XFC_HIDDEN extern const xfc__cpu_feature xfc__cpu_features[];
+XFC_HIDDEN extern const size_t xfc__num_cpu_features;
+XFC_HIDDEN extern const char xfc__cpu_name[];
+
+/* XFC_UNSUPPORTED_CPU, with a message naming the missing extensions, when
+ * the running CPU lacks any (cpu_check.c). */
+XFC_HIDDEN xfc_status xfc__check_cpu(char *error, size_t error_size);
 
 /* Bytes per element; 0 for an unknown dtype. */
 XFC_HIDDEN size_t xfc__dtype_bytes(xfc_dtype dtype);

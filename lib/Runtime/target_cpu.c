@@ -3,10 +3,13 @@
  * Tensors live in host memory: the compiled code reads the inputs where
  * they are, and outputs stay in the buffers it allocated (buffers.c) until
  * the session's next run or destruction, for xfc_run and xfc_run_on_device
- * alike. No state per session.
+ * alike. No state per session. A run that fails inside the compiled code
+ * (an index out of range, no memory: run_failure.h) resumes here and frees
+ * the buffers it had allocated.
  *
  *===----------------------------------------------------------------------===*/
 
+#include "run_failure.h"
 #include "runtime_internal.h"
 
 #include <string.h>
@@ -23,8 +26,25 @@ void xfc__target_session_destroy(void *state) {}
 xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
                            xfc_tensor *outputs, void **allocations, char *error,
                            size_t error_size) {
-  xfc__invoke(inputs, outputs, allocations);
-  return XFC_OK;
+  xfc__run run;
+  xfc__run *outer_run;
+  jmp_buf *outer_point;
+  jmp_buf start;
+  xfc__run_begin(&run, &outer_run, &outer_point, error, error_size);
+  if (setjmp(start) == 0) {
+    xfc__resume_point = &start;
+    xfc__invoke(inputs, outputs, allocations);
+  }
+  xfc_status status = run.status;
+  if (status == XFC_OK) {
+    xfc__buffers_keep_run(&run);
+  } else {
+    xfc__buffers_release_run(&run);
+    for (size_t i = 0; i < xfc__num_outputs; ++i)
+      allocations[i] = outputs[i].data = NULL;
+  }
+  xfc__run_end(&run, outer_run, outer_point);
+  return status;
 }
 
 void xfc__target_free_output(void *state, int on_device, void *allocation) {

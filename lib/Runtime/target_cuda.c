@@ -7,12 +7,15 @@
  * on the stream. xfc_run_on_device hands the compiled code the caller's
  * device inputs and keeps its output buffers as the session's, freed on
  * the stream after the next run. The calling thread is the one that makes
- * the context current: sessions may be used from any thread.
+ * the context current: sessions may be used from any thread. Compiled code
+ * that fails halfway (an index out of range: run_failure.h) resumes here,
+ * and the device buffers it had allocated are freed.
  *
  *===----------------------------------------------------------------------===*/
 
 #include "cuda_launch.h"
 #include "cuda_weights.h"
+#include "run_failure.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -249,6 +252,33 @@ static void keep_outputs(xfc__cuda_run *run, cuda_session *s,
                     "cuStreamSynchronize", "copying the outputs");
 }
 
+/* Calls the compiled code; whether it returned. When it failed halfway,
+ * the run has its failure (unless an earlier one) and the device buffers
+ * it had allocated are freed. */
+static int invoke(xfc__cuda_run *run, cuda_session *s, xfc_tensor *outputs) {
+  char message[512] = "";
+  xfc__run failure;
+  xfc__run *outer_run;
+  jmp_buf *outer_point;
+  jmp_buf start;
+  xfc__run_begin(&failure, &outer_run, &outer_point, message, sizeof message);
+  if (setjmp(start) == 0) {
+    xfc__resume_point = &start;
+    xfc__invoke(s->device_inputs, outputs, s->device_outputs);
+  }
+  int returned = failure.status == XFC_OK;
+  xfc__run_end(&failure, outer_run, outer_point);
+  if (returned) {
+    xfc__cuda_keep_generated(run);
+    return 1;
+  }
+  xfc__cuda_fail(run, failure.status, "%s", message);
+  xfc__cuda_release_generated(run);
+  for (size_t i = 0; i < xfc__num_outputs; ++i)
+    s->device_outputs[i] = outputs[i].data = NULL;
+  return 0;
+}
+
 xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
                            xfc_tensor *outputs, void **allocations, char *error,
                            size_t error_size) {
@@ -262,7 +292,7 @@ xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
     return report(result, "cuCtxSetCurrent", "cannot use the CUDA device",
                   error, error_size);
 
-  xfc__cuda_run run = {s->stream, XFC_OK, error, error_size};
+  xfc__cuda_run run = {s->stream, XFC_OK, error, error_size, NULL, 0, 0};
   xfc__cuda_run *outer = xfc__cuda_current;
   xfc__cuda_current = &run;
   if (on_device)
@@ -270,12 +300,12 @@ xfc_status xfc__target_run(void *state, int on_device, const xfc_tensor *inputs,
   else
     copy_inputs(&run, s, inputs);
   int invoked = run.status == XFC_OK;
-  if (invoked) {
-    xfc__invoke(s->device_inputs, outputs, s->device_outputs);
+  if (invoked && !invoke(&run, s, outputs))
+    invoked = 0; /* it returned no outputs to free */
+  if (invoked)
     /* Where a kernel's failure shows, named as such. */
     xfc__cuda_check(&run, xfc__cu.StreamSynchronize(s->stream),
                     "cuStreamSynchronize", "running the model's kernels");
-  }
   if (run.status == XFC_OK) {
     if (on_device)
       keep_outputs(&run, s, outputs, allocations);

@@ -12,9 +12,15 @@
  * calling thread instead of waiting, which keeps concurrent sessions and
  * nested loops free of deadlocks.
  *
+ * Every chunk runs for the run that started the loop and is a point where
+ * a failure on its thread resumes (run_failure.h): a failed chunk ends,
+ * the loop's other chunks are skipped, and once all are done the loop's
+ * caller resumes its own resume point.
+ *
  *===----------------------------------------------------------------------===*/
 
 #include "thread_pool.h"
+#include "run_failure.h"
 #include "xfc/Runtime/xfc_runtime.h"
 
 #include <errno.h>
@@ -54,6 +60,7 @@ static atomic_int job_open;
 static atomic_int active;
 static body_fn job_body;
 static void *job_ctx;
+static xfc__run *job_run;
 static int64_t job_n;
 static int job_chunks;
 static atomic_int job_next;
@@ -83,10 +90,23 @@ static int default_size(void) {
   return cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
 }
 
-static void run_range(body_fn body, void *ctx, int64_t begin, int64_t end) {
+/* Runs the body for `run` (NULL outside runs), catching a failure. */
+static void run_range(body_fn body, void *ctx, int64_t begin, int64_t end,
+                      xfc__run *run) {
+  if (xfc__run_failed(run))
+    return;
   int was_inside = inside;
+  xfc__run *outer_run = xfc__current_run;
+  jmp_buf *outer_point = xfc__resume_point;
+  jmp_buf chunk;
   inside = 1;
-  body(ctx, begin, end);
+  xfc__current_run = run;
+  if (setjmp(chunk) == 0) {
+    xfc__resume_point = &chunk;
+    body(ctx, begin, end);
+  }
+  xfc__resume_point = outer_point;
+  xfc__current_run = outer_run;
   inside = was_inside;
 }
 
@@ -95,7 +115,7 @@ static void run_range(body_fn body, void *ctx, int64_t begin, int64_t end) {
 static void run_chunk(int chunk) {
   int64_t q = job_n / job_chunks, r = job_n % job_chunks;
   int64_t begin = chunk * q + (chunk < r ? chunk : r);
-  run_range(job_body, job_ctx, begin, begin + q + (chunk < r));
+  run_range(job_body, job_ctx, begin, begin + q + (chunk < r), job_run);
 }
 
 /* Runs unclaimed chunks of the loop in flight until none is left. */
@@ -211,13 +231,12 @@ static void restart(int new_size) {
 /* Before dlclose unmaps the library, its threads must be gone. */
 __attribute__((destructor)) static void stop(void) { restart(size); }
 
-void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
-  if (n <= 0)
-    return;
+/* The loop proper; returns once every chunk is done or skipped. */
+static void parallel_for(int64_t n, body_fn body, void *ctx, xfc__run *run) {
   int expected = 0;
   if (n == 1 || inside ||
       !atomic_compare_exchange_strong(&owner, &expected, 1)) {
-    run_range(body, ctx, 0, n);
+    run_range(body, ctx, 0, n, run);
     return;
   }
   pthread_mutex_lock(&lock);
@@ -226,7 +245,7 @@ void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
   pthread_mutex_unlock(&lock);
   if (threads == 1) {
     atomic_store(&owner, 0);
-    run_range(body, ctx, 0, n);
+    run_range(body, ctx, 0, n, run);
     return;
   }
   /* Workers still leaving the previous loop may read its fields. */
@@ -234,6 +253,7 @@ void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
     cpu_relax();
   job_body = body;
   job_ctx = ctx;
+  job_run = run;
   job_n = n;
   job_chunks = n < threads ? (int)n : threads;
   atomic_store_explicit(&job_next, 1, memory_order_relaxed);
@@ -247,6 +267,15 @@ void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
     cpu_relax();
   atomic_store(&job_open, 0);
   atomic_store_explicit(&owner, 0, memory_order_release);
+}
+
+void xfc_parallel_for(int64_t n, body_fn body, void *ctx) {
+  if (n <= 0)
+    return;
+  xfc__run *run = xfc__current_run;
+  parallel_for(n, body, ctx, run);
+  if (xfc__run_failed(run))
+    xfc__run_unwind();
 }
 
 xfc_status xfc_set_num_threads(int32_t num_threads) {

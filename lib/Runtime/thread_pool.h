@@ -22,7 +22,9 @@ extern "C" {
  * once, and returns when all are done; what they wrote is then visible to
  * the caller. n <= 0 runs nothing. There are at most xfc_num_threads()
  * chunks, of sizes differing by at most one; which thread runs which is
- * unspecified. The body must return normally (no longjmp, no thread exit).
+ * unspecified. The body must return normally (no longjmp, no thread exit)
+ * or fail the run it works for (run_failure.h): the loop then skips the
+ * chunks not yet started and, once all are done, fails on the caller.
  *
  * Any thread may call it at any time. When the pool is busy with another
  * call (another session's run), or the caller is itself inside a body (a

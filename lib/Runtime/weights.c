@@ -5,6 +5,10 @@
  * library itself. Every check happens here, before compiled code reads a
  * byte, so a missing or wrong file is an error naming it, never a crash.
  *
+ * The first session also checks the whole file against its checksum
+ * (weights_file.h), a pass over it at memory speed, so that flipped bits
+ * on disk are an error instead of wrong outputs.
+ *
  * Sessions of one library share one read-only mapping: the table is a
  * global of the library (the model function takes no session), so all its
  * sessions read the same weights anyway, and one mapping is one set of
@@ -145,6 +149,16 @@ static xfc_status map_weights(char *error, size_t size) {
     return report(error, size, "cannot map the weights file '%s': %s", path,
                   strerror(err));
   xfc_status status = check(base, bytes, path, error, size);
+  /* Last: a file of another shape or build gets the more telling message. */
+  if (status == XFC_OK &&
+      xfc_weights_checksum((const char *)base + sizeof(xfc_weights_header),
+                           bytes - sizeof(xfc_weights_header)) !=
+          ((const xfc_weights_header *)base)->checksum)
+    status = report(error, size,
+                    "the weights file '%s' is damaged: its contents do not "
+                    "match their checksum (write it again with xfc "
+                    "--weights=external)",
+                    path);
   if (status != XFC_OK) {
     munmap(base, bytes);
     return status;

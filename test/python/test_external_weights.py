@@ -14,8 +14,9 @@ import xfc
 from conftest import ROOT
 
 ZOO = ROOT.parent / "shared" / "models" / "zoo"
-# xfc/Runtime/weights_file.h: magic, version, count, id; then (offset, size) each.
-HEADER = struct.Struct("<8sIIQ")
+# xfc/Runtime/weights_file.h: magic, version, count, id, checksum; then
+# (offset, size) each.
+HEADER = struct.Struct("<8sIIQQ")
 ENTRY = struct.Struct("<QQ")
 
 
@@ -58,8 +59,8 @@ def test_external_weights_give_the_embedded_outputs(libraries, feeds):
 
 def test_weights_file_format(libraries):
     data = libraries[1].with_suffix(".weights").read_bytes()
-    magic, version, count, _ = HEADER.unpack_from(data)
-    assert (magic, version) == (b"XFCWGTS\0", 1) and count > 0
+    magic, version, count, _, _ = HEADER.unpack_from(data)
+    assert (magic, version) == (b"XFCWGTS\0", 2) and count > 0
     end = HEADER.size + count * ENTRY.size
     for i in range(count):
         offset, size = ENTRY.unpack_from(data, HEADER.size + i * ENTRY.size)
@@ -86,8 +87,17 @@ def resize_first_weight(path):
 
 
 def change_id(path):
-    _, _, _, weights_id = HEADER.unpack_from(path.read_bytes())
+    _, _, _, weights_id, _ = HEADER.unpack_from(path.read_bytes())
     overwrite(16, struct.pack("<Q", weights_id ^ 1))(path)
+
+
+def flip_a_weight_byte(path):
+    """One bit of one byte inside the last weight, as a bad disk might."""
+    data = path.read_bytes()
+    count = HEADER.unpack_from(data)[2]
+    offset, size = ENTRY.unpack_from(data, HEADER.size + (count - 1) * ENTRY.size)
+    at = offset + size // 2
+    overwrite(at, bytes([data[at] ^ 0x10]))(path)
 
 
 @pytest.mark.parametrize("damage, message", [
@@ -97,7 +107,10 @@ def change_id(path):
     (overwrite(0, b"GARBAGE!"), "'{}' is not an xfc weights file"),
     (resize_first_weight, r"the weights file '{}' gives weight 0 \d+ bytes; this library expects"),
     (change_id, "the weights file '{}' belongs to another compilation of the model"),
-], ids=["missing", "truncated", "shorter-than-header", "bad-magic", "wrong-size", "other-build"])
+    (flip_a_weight_byte, "the weights file '{}' is damaged: its contents do not match their "
+                         "checksum"),
+], ids=["missing", "truncated", "shorter-than-header", "bad-magic", "wrong-size", "other-build",
+        "flipped-byte"])
 def test_damaged_weights_file_is_an_error(libraries, tmp_path, damage, message):
     library = copy_library(libraries[1], tmp_path)
     weights = library.with_suffix(".weights")

@@ -8,10 +8,20 @@
 #include "xfc/Runtime/xfc_runtime.h"
 
 #include "gtest/gtest.h"
+#include <malloc.h>
 #include <string>
 #include <vector>
 
 extern "C" int fake_cpu_invocations;
+extern "C" int fake_cpu_failure;
+extern "C" const size_t fake_cpu_scratch_bytes;
+enum {
+  FAKE_NO_FAILURE,
+  FAKE_BAD_INDEX,
+  FAKE_HUGE_ALLOCATION,
+  FAKE_BAD_INDEX_IN_LOOP,
+  FAKE_HUGE_ALLOCATION_IN_LOOP,
+};
 
 namespace {
 
@@ -93,5 +103,72 @@ TEST(CpuRuntimeTest, OutputsMayBeTheNextRunsInputs) {
   }
   xfc_session_destroy(session);
 }
+
+// Compiled code that fails halfway (xfc__fail_run, an allocation too
+// large), on the calling thread or on the pool's: the run fails with the
+// message, frees the scratch buffer it had (64 MiB, so mapped on its own:
+// glibc's hblkhd counts it), and the session runs on.
+struct FailureCase {
+  const char *name;
+  int failure;
+  xfc_status status;
+  std::string message;
+};
+
+class CpuRunFailureTest : public testing::TestWithParam<FailureCase> {};
+
+TEST_P(CpuRunFailureTest, FailsTheRunAndFreesItsBuffers) {
+  const FailureCase &c = GetParam();
+  ASSERT_EQ(xfc_set_num_threads(4), XFC_OK); // the loop's chunks on 4 threads
+  xfc_session *session = nullptr;
+  ASSERT_EQ(xfc_session_create(&session), XFC_OK) << xfc_session_error(nullptr);
+  std::vector<float> x(64);
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = float(i) + 0.5f;
+  xfc_tensor input = {XFC_FLOAT32, 1, {64}, x.data()};
+  xfc_tensor output = {};
+  size_t mapped = 0;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    fake_cpu_failure = c.failure;
+    xfc_status status = xfc_run(session, &input, 1, &output, 1);
+    fake_cpu_failure = FAKE_NO_FAILURE;
+    ASSERT_EQ(status, c.status) << xfc_session_error(session);
+    EXPECT_EQ(xfc_session_error(session), c.message);
+    EXPECT_EQ(output.data, nullptr);
+    if (attempt == 0)
+      mapped = mallinfo2().hblkhd;
+    else // a scratch buffer kept per failed run would add 64 MiB each
+      EXPECT_LT(mallinfo2().hblkhd, mapped + fake_cpu_scratch_bytes)
+          << "attempt " << attempt;
+
+    ASSERT_EQ(xfc_run(session, &input, 1, &output, 1), XFC_OK)
+        << xfc_session_error(session);
+    EXPECT_STREQ(xfc_session_error(session), "");
+    std::vector<float> y = values(output);
+    for (size_t i = 0; i < y.size(); ++i)
+      ASSERT_EQ(y[i], 2 * x[63 - i]) << "element " << i;
+  }
+  xfc_session_destroy(session);
+  ASSERT_EQ(xfc_set_num_threads(0), XFC_OK);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Failures, CpuRunFailureTest,
+    testing::Values(
+        FailureCase{"BadIndex", FAKE_BAD_INDEX, XFC_INVALID_ARGUMENT,
+                    "node 'embed/Gather' (Gather): index -65 is out of range "
+                    "for axis 0 of size 64"},
+        FailureCase{"HugeAllocation", FAKE_HUGE_ALLOCATION, XFC_OUT_OF_MEMORY,
+                    "out of memory: cannot allocate 17592186044416 bytes"},
+        FailureCase{"BadIndexInLoop", FAKE_BAD_INDEX_IN_LOOP,
+                    XFC_INVALID_ARGUMENT,
+                    "node 'embed/Gather' (Gather): index 64 is out of range "
+                    "for axis 0 of size 64"},
+        FailureCase{"HugeAllocationInLoop", FAKE_HUGE_ALLOCATION_IN_LOOP,
+                    XFC_OUT_OF_MEMORY,
+                    "out of memory: cannot allocate 17592186044416 bytes"}),
+    [](const testing::TestParamInfo<FailureCase> &info) {
+      return std::string(info.param.name);
+    });
 
 } // namespace

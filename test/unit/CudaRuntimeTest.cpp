@@ -23,6 +23,7 @@ extern void *fake_glue_module;
 extern const char *fake_glue_kernel;
 extern int fake_glue_invocations;
 extern int fake_glue_fault;
+extern int fake_glue_bad_index;
 extern void *xfc__device_weights[];
 void *mgpuModuleGetFunction(void *module, const char *name);
 void *_mlir_memref_to_llvm_alloc(size_t size);
@@ -438,6 +439,47 @@ TEST(CudaRuntimeTest, DeviceRunFailureFreesOnlyItsOwn) {
   good = runOnDevice(driver, session, x);
   ASSERT_EQ(good.status, XFC_OK) << good.error;
   EXPECT_EQ(good.y, (std::vector<float>{11, 22, 33, 44}));
+  xfc_session_destroy(session);
+  EXPECT_EQ(driver.poolInUse(), idle);
+  driver.release(x);
+}
+
+// Compiled code that fails halfway (xfc__fail_run): the run fails with
+// its message and frees the device buffers the code had allocated.
+TEST(CudaRuntimeTest, BadIndexFailsTheRunAndFreesItsBuffers) {
+  if (!haveDriver())
+    GTEST_SKIP() << "no NVIDIA driver";
+  Driver driver;
+  ASSERT_TRUE(driver.ready);
+  uint64_t idle = driver.poolInUse();
+  xfc_session *session = nullptr;
+  ASSERT_EQ(xfc_session_create(&session), XFC_OK) << createError();
+  void *x = driver.upload({1, 2, 3, 4});
+  const float host_x[4] = {1, 2, 3, 4};
+  for (int on_device = 0; on_device < 2; ++on_device) {
+    fake_glue_bad_index = 1;
+    xfc_status status;
+    std::string error;
+    if (on_device) {
+      DeviceResult bad = runOnDevice(driver, session, x);
+      status = bad.status;
+      error = bad.error;
+      for (const xfc_tensor &t : bad.outputs)
+        EXPECT_EQ(t.data, nullptr);
+    } else {
+      Result bad = runOnce(session, host_x);
+      status = bad.status;
+      error = bad.error;
+    }
+    fake_glue_bad_index = 0;
+    EXPECT_EQ(status, XFC_INVALID_ARGUMENT);
+    EXPECT_EQ(error, "node 'embed/Gather' (Gather): index 4 is out of range "
+                     "for axis 0 of size 4");
+    EXPECT_EQ(driver.poolInUse(), idle) << "on_device " << on_device;
+    Result good = runOnce(session, host_x);
+    ASSERT_EQ(good.status, XFC_OK) << good.error;
+    EXPECT_EQ(good.y, (std::vector<float>{11, 22, 33, 44}));
+  }
   xfc_session_destroy(session);
   EXPECT_EQ(driver.poolInUse(), idle);
   driver.release(x);

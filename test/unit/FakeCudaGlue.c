@@ -48,6 +48,11 @@ const uint64_t xfc__weight_sizes[1] = {0};
 const size_t xfc__num_weights = 0;
 const uint64_t xfc__weights_id = 0;
 
+/* Compiled for any x86-64 CPU: no extension to check. */
+const xfc__cpu_feature xfc__cpu_features[1];
+const size_t xfc__num_cpu_features = 0;
+const char xfc__cpu_name[] = "x86-64";
+
 static const float w[4] = {10, 20, 30, 40};
 void *xfc__device_weights[2];
 const xfc__device_weight xfc__device_weight_sources[2] = {
@@ -98,7 +103,8 @@ static char ptx[] =
 void *fake_glue_module;
 const char *fake_glue_kernel = "add_weight";
 int fake_glue_invocations;
-int fake_glue_fault; /* make the kernel write where nothing is mapped */
+int fake_glue_fault;     /* make the kernel write where nothing is mapped */
+int fake_glue_bad_index; /* fail as compiled code does for a bad index */
 
 /* Like the constructor MLIR emits for a gpu.binary: at load time, before
  * any session, and on machines without a driver. */
@@ -131,6 +137,10 @@ void xfc__invoke(const xfc_tensor *in, xfc_tensor *out, void **allocations) {
   void *target = fake_glue_fault ? (void *)(uintptr_t)8 : y;
   void *params[] = {&a, &weight, &target, &n};
   mgpuLaunchKernel(function, 1, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
+  if (fake_glue_bad_index) /* with a and y allocated, for the run to free */
+    xfc__fail_run("node 'embed/Gather' (Gather): index %lld is out of range "
+                  "for axis 0 of size %lld",
+                  4, 4);
   mgpuLaunchKernel(function, 0, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
   mgpuMemFree(a, stream);
   mgpuStreamSynchronize(stream);

@@ -89,6 +89,11 @@ cl::opt<std::string> weights(
              "default while they fit) or external (NAME.weights beside "
              "NAME.so, mapped when a session is created)"),
     cl::value_desc("embedded|external"), cl::cat(xfcCategory));
+cl::opt<std::string> cPrefix(
+    "c-prefix",
+    cl::desc("Name the library's C functions NAME_run, NAME_session_create, "
+             "... (default xfc), so several models link into one program"),
+    cl::value_desc("NAME"), cl::init("xfc"), cl::cat(xfcCategory));
 cl::opt<std::string>
     report("report",
            cl::desc("Print a report on the model: 'fusion' lists the "
@@ -323,6 +328,7 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
     return std::nullopt;
   }
   options.dumpDir = dumpDir;
+  options.cPrefix = cPrefix;
   options.printWeights = printWeights;
   options.timeReport = timeReport;
   options.quiet = quiet;

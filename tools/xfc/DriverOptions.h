@@ -43,6 +43,8 @@ struct DriverOptions {
   /// Whether anything but the report was asked for (--emit or -o).
   bool compile = true;
   std::string dumpDir;
+  /// The library's C functions are CPREFIX_run, ...
+  std::string cPrefix = "xfc";
   bool printWeights = false;
   bool timeReport = false;
   bool quiet = false;

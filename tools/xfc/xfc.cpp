@@ -226,6 +226,8 @@ int main(int argc, char **argv) {
   // weights file.
   SmallVector<xf::WeightBlob> weights;
   xf::LibraryTarget libraryTarget;
+  libraryTarget.cpu = options.cpu;
+  libraryTarget.cPrefix = options.cPrefix;
   SmallString<256> weightDir;
   llvm::scope_exit removeWeights([&] {
     if (!weightDir.empty())

@@ -1,15 +1,20 @@
 /*===- xfc_runtime.h - the C interface of libraries xfc compiles -----------===*
  *
  * Every `model.so` written by `xfc MODEL -o model.so` exports these
- * functions. A session runs the model; sessions are independent, so threads
+ * functions, and no other symbol. A session runs the model; sessions are independent, so threads
  * may run separate sessions of one library at once. Every call that can
  * fail returns a status, and the session's message says what went wrong,
  * naming the tensor involved.
  *
+ * A library compiled with --c-prefix=NAME exports NAME_session_create,
+ * NAME_run, ... instead; its header declares them under those names, and
+ * the types below, which every xfc library shares, once: headers of
+ * several libraries may be included together.
+ *
  *===----------------------------------------------------------------------===*/
 
-#ifndef XFC_RUNTIME_XFC_RUNTIME_H
-#define XFC_RUNTIME_XFC_RUNTIME_H
+#ifndef XFC_RUNTIME_XFC_RUNTIME_TYPES_H
+#define XFC_RUNTIME_XFC_RUNTIME_TYPES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -53,25 +58,46 @@ typedef enum {
   XFC_INVALID_ARGUMENT = 1, /* wrong dtype, rank, size, count or pointer */
   XFC_OUT_OF_MEMORY = 2,
   XFC_INTERNAL = 3,
-  XFC_WEIGHTS_ERROR = 4, /* the weights file is missing, unreadable or not
-                            this library's */
-  XFC_DEVICE_ERROR = 5   /* a library compiled for CUDA found no usable
-                            driver or device, or a driver call failed */
+  XFC_WEIGHTS_ERROR = 4,  /* the weights file is missing, unreadable or not
+                             this library's */
+  XFC_DEVICE_ERROR = 5,   /* a library compiled for CUDA found no usable
+                             driver or device, or a driver call failed */
+  XFC_UNSUPPORTED_CPU = 6 /* the library's code uses instructions this CPU
+                             lacks (xfc --cpu): the message names them */
 } xfc_status;
 
 typedef struct xfc_session xfc_session;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XFC_RUNTIME_XFC_RUNTIME_TYPES_H */
+
+#ifndef XFC_RUNTIME_XFC_RUNTIME_H
+#define XFC_RUNTIME_XFC_RUNTIME_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* A library compiled with --weights=external maps NAME.weights, found
  * beside the library, when its first session is created, and checks it
  * against what it was compiled with. A library compiled for CUDA loads the
  * NVIDIA driver (libcuda.so.1) then, runs on device XFC_CUDA_DEVICE
- * (default 0) and uploads its weights once for all its sessions. On failure
+ * (default 0) and uploads its weights once for all its sessions. A library
+ * whose code needs instruction set extensions the running CPU lacks
+ * returns XFC_UNSUPPORTED_CPU, naming them. On failure
  * *session is NULL and xfc_session_error(NULL) says why. */
 xfc_status xfc_session_create(xfc_session **session);
 void xfc_session_destroy(xfc_session *session);
 
 /* Runs the model on `inputs` (in the order of xfc_input_name) and fills
- * `outputs`. On failure, xfc_session_error says why. */
+ * `outputs`. On failure, xfc_session_error says why: besides inputs that
+ * do not fit the model, an index out of range in the data
+ * (XFC_INVALID_ARGUMENT, naming the ONNX node) or an intermediate too
+ * large for memory (XFC_OUT_OF_MEMORY). A failed run's buffers are freed,
+ * and the session runs on. */
 xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
                    size_t num_inputs, xfc_tensor *outputs, size_t num_outputs);
 

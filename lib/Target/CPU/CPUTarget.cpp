@@ -129,6 +129,23 @@ translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   return llvmModule;
 }
 
+FailureOr<SmallVector<StringRef>>
+selectCPUFeatures(const CPUTargetOptions &options, ArrayRef<StringRef> features,
+                  std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options, error);
+  if (!machine) {
+    error = "no target machine for CPU '" + options.cpu + "': " + error;
+    return failure();
+  }
+  const llvm::MCSubtargetInfo *subtarget = machine->getMCSubtargetInfo();
+  SmallVector<StringRef> selected;
+  for (StringRef feature : features)
+    if (subtarget->checkFeatures(("+" + feature).str()))
+      selected.push_back(feature);
+  return selected;
+}
+
 LogicalResult emitMachineCode(llvm::Module &module,
                               const CPUTargetOptions &options,
                               llvm::raw_pwrite_stream &os, bool assembly) {

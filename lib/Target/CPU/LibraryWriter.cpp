@@ -23,6 +23,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
+#include <regex>
 #include <set>
 
 namespace mlir::xf {
@@ -54,6 +56,39 @@ static std::optional<std::pair<int, unsigned>> getDType(Type type) {
     return std::make_pair(isUnsigned ? 13 : 7, 8u);
   }
   return std::nullopt;
+}
+
+/// The enumerator of xfc_dtype (xfc_runtime.h) for an ONNX code.
+static StringRef dtypeEnumerator(int code) {
+  switch (code) {
+  case 1:
+    return "XFC_FLOAT32";
+  case 2:
+    return "XFC_UINT8";
+  case 3:
+    return "XFC_INT8";
+  case 4:
+    return "XFC_UINT16";
+  case 5:
+    return "XFC_INT16";
+  case 6:
+    return "XFC_INT32";
+  case 7:
+    return "XFC_INT64";
+  case 9:
+    return "XFC_BOOL";
+  case 10:
+    return "XFC_FLOAT16";
+  case 11:
+    return "XFC_FLOAT64";
+  case 12:
+    return "XFC_UINT32";
+  case 13:
+    return "XFC_UINT64";
+  case 16:
+    return "XFC_BFLOAT16";
+  }
+  llvm_unreachable("getDType gives only the codes above");
 }
 
 FailureOr<ModelSignature> getModelSignature(func::FuncOp function) {
@@ -108,7 +143,7 @@ static void writeTable(llvm::raw_ostream &os, StringRef name,
                        ArrayRef<TensorSignature> tensors) {
   os << "const xfc__io_info " << name << "[] = {\n";
   for (const TensorSignature &t : tensors) {
-    os << "  {" << quoted(t.name) << ", (xfc_dtype)" << t.dtype << ", "
+    os << "  {" << quoted(t.name) << ", " << dtypeEnumerator(t.dtype) << ", "
        << t.dims.size() << ", {";
     llvm::interleaveComma(t.dims, os);
     os << "}, {";
@@ -159,12 +194,106 @@ static void writeDeviceWeightTable(llvm::raw_ostream &os,
      << "const size_t xfc__num_device_weights = " << weights.size() << ";\n\n";
 }
 
+/// An x86 instruction set extension as CPUID reports it: bit `bit` of
+/// register `reg` (0-3: EAX, EBX, ECX, EDX) of leaf `leaf`, `subleaf`,
+/// usable when the OS enables the register `state` (XCR0 bits).
+struct CPUIDFeature {
+  llvm::StringLiteral name; // LLVM's
+  uint32_t leaf, subleaf;
+  uint8_t reg, bit;
+  uint64_t state;
+};
+
+constexpr uint64_t kAVXState = 0x6;     // XMM, YMM
+constexpr uint64_t kAVX512State = 0xe6; // and opmask, ZMM
+constexpr uint64_t kAMXState = 0x60000; // tile configuration and data
+enum : uint8_t { EAX, EBX, ECX, EDX };
+
+/// The extensions compiled code may use and a CPU may lack (Intel's SDM,
+/// CPUID leaves 1, 7 and 0x80000001).
+static const CPUIDFeature kCPUIDFeatures[] = {
+    {"sse4.1", 1, 0, ECX, 19, 0},
+    {"sse4.2", 1, 0, ECX, 20, 0},
+    {"popcnt", 1, 0, ECX, 23, 0},
+    {"cx16", 1, 0, ECX, 13, 0},
+    {"movbe", 1, 0, ECX, 22, 0},
+    {"fma", 1, 0, ECX, 12, kAVXState},
+    {"avx", 1, 0, ECX, 28, kAVXState},
+    {"f16c", 1, 0, ECX, 29, kAVXState},
+    {"bmi", 7, 0, EBX, 3, 0},
+    {"avx2", 7, 0, EBX, 5, kAVXState},
+    {"bmi2", 7, 0, EBX, 8, 0},
+    {"adx", 7, 0, EBX, 19, 0},
+    {"sha", 7, 0, EBX, 29, 0},
+    {"avx512f", 7, 0, EBX, 16, kAVX512State},
+    {"avx512dq", 7, 0, EBX, 17, kAVX512State},
+    {"avx512ifma", 7, 0, EBX, 21, kAVX512State},
+    {"avx512cd", 7, 0, EBX, 28, kAVX512State},
+    {"avx512bw", 7, 0, EBX, 30, kAVX512State},
+    {"avx512vl", 7, 0, EBX, 31, kAVX512State},
+    {"avx512vbmi", 7, 0, ECX, 1, kAVX512State},
+    {"avx512vbmi2", 7, 0, ECX, 6, kAVX512State},
+    {"gfni", 7, 0, ECX, 8, 0},
+    {"vaes", 7, 0, ECX, 9, kAVXState},
+    {"vpclmulqdq", 7, 0, ECX, 10, kAVXState},
+    {"avx512vnni", 7, 0, ECX, 11, kAVX512State},
+    {"avx512bitalg", 7, 0, ECX, 12, kAVX512State},
+    {"avx512vpopcntdq", 7, 0, ECX, 14, kAVX512State},
+    {"avx512vp2intersect", 7, 0, EDX, 8, kAVX512State},
+    {"amx-bf16", 7, 0, EDX, 22, kAMXState},
+    {"avx512fp16", 7, 0, EDX, 23, kAVX512State},
+    {"amx-tile", 7, 0, EDX, 24, kAMXState},
+    {"amx-int8", 7, 0, EDX, 25, kAMXState},
+    {"avxvnni", 7, 1, EAX, 4, kAVXState},
+    {"avx512bf16", 7, 1, EAX, 5, kAVX512State},
+    {"amx-fp16", 7, 1, EAX, 21, kAMXState},
+    {"avxifma", 7, 1, EAX, 23, kAVXState},
+    {"avxvnniint8", 7, 1, EDX, 4, kAVXState},
+    {"avxneconvert", 7, 1, EDX, 5, kAVXState},
+    {"amx-complex", 7, 1, EDX, 8, kAMXState},
+    {"avxvnniint16", 7, 1, EDX, 10, kAVXState},
+    {"lzcnt", 0x80000001, 0, ECX, 5, 0},
+    {"sse4a", 0x80000001, 0, ECX, 6, 0},
+    {"fma4", 0x80000001, 0, ECX, 16, kAVXState},
+};
+
+/// The table of the extensions the code for `cpu` may use, which sessions
+/// check the running CPU for (lib/Runtime/cpu_check.c).
+static LogicalResult writeCPUFeatureTable(llvm::raw_ostream &os,
+                                          const CPUTargetOptions &cpu,
+                                          std::string &error) {
+  SmallVector<StringRef> names;
+  for (const CPUIDFeature &f : kCPUIDFeatures)
+    names.push_back(f.name);
+  FailureOr<SmallVector<StringRef>> used = selectCPUFeatures(cpu, names, error);
+  if (failed(used))
+    return failure();
+  os << "const xfc__cpu_feature xfc__cpu_features["
+     << std::max<size_t>(used->size(), 1) << "] = {";
+  if (used->empty())
+    os << "{\"\", 0, 0, 0, 0, 0}";
+  for (const CPUIDFeature &f : kCPUIDFeatures)
+    if (llvm::is_contained(*used, f.name))
+      os << "\n  {" << quoted(f.name) << ", " << f.leaf << "u, " << f.subleaf
+         << "u, " << unsigned(f.reg) << ", " << unsigned(f.bit) << ", "
+         << f.state << "ull},";
+  std::string name = cpu.cpu == "native"
+                         ? "native: " + llvm::sys::getHostCPUName().str()
+                         : cpu.cpu;
+  if (!cpu.features.empty())
+    name += " " + cpu.features;
+  os << "};\nconst size_t xfc__num_cpu_features = " << used->size() << ";\n"
+     << "const char xfc__cpu_name[] = " << quoted(name) << ";\n\n";
+  return success();
+}
+
 /// The C that packs the runtime's tensors into memref descriptors and calls
 /// the compiled model's C interface.
-static std::string generateGlue(const ModelSignature &signature,
-                                ArrayRef<WeightBlob> externalWeights,
-                                uint64_t weightsId,
-                                const LibraryTarget &target) {
+static FailureOr<std::string> generateGlue(const ModelSignature &signature,
+                                           ArrayRef<WeightBlob> externalWeights,
+                                           uint64_t weightsId,
+                                           const LibraryTarget &target,
+                                           std::string &error) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "/* Generated by xfc: the model's inputs and outputs and the call "
@@ -176,6 +305,8 @@ static std::string generateGlue(const ModelSignature &signature,
      << "const size_t xfc__num_outputs = " << signature.outputs.size()
      << ";\n\n";
   writeWeightTable(os, externalWeights, weightsId);
+  if (failed(writeCPUFeatureTable(os, target.cpu, error)))
+    return failure();
   if (target.cuda)
     writeDeviceWeightTable(os, target.deviceWeights);
   // One descriptor type per rank (MLIR's layout for memref arguments).
@@ -231,9 +362,9 @@ static std::string generateGlue(const ModelSignature &signature,
     os << ", &a" << i;
   os << ");\n";
   for (auto [i, t] : llvm::enumerate(signature.outputs)) {
-    os << llvm::formatv("  out[{0}].dtype = (xfc_dtype){1};\n"
+    os << llvm::formatv("  out[{0}].dtype = {1};\n"
                         "  out[{0}].rank = {2};\n",
-                        i, t.dtype, t.dims.size());
+                        i, dtypeEnumerator(t.dtype), t.dims.size());
     for (size_t d = 0; d < t.dims.size(); ++d)
       os << llvm::formatv("  out[{0}].shape[{1}] = res.r{0}.sizes[{1}];\n", i,
                           d);
@@ -246,17 +377,41 @@ static std::string generateGlue(const ModelSignature &signature,
   return text;
 }
 
-/// The header users include: the runtime's interface and, in a comment,
-/// what this model takes and returns.
+/// The C functions of the runtime's interface: the names xfc_runtime.h
+/// declares, without their `xfc_`.
+static SmallVector<std::string> interfaceFunctions(StringRef runtimeHeader) {
+  SmallVector<std::string> names;
+  std::regex declaration("\\bxfc_([a-z0-9_]+)\\(");
+  for (std::cregex_iterator
+           it(runtimeHeader.begin(), runtimeHeader.end(), declaration),
+       end;
+       it != end; ++it)
+    if (!llvm::is_contained(names, (*it)[1].str()))
+      names.push_back((*it)[1].str());
+  return names;
+}
+
+/// Whether `name` is a C identifier.
+static bool isCIdentifier(StringRef name) {
+  return !name.empty() && (llvm::isAlpha(name[0]) || name[0] == '_') &&
+         llvm::all_of(name,
+                      [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+/// The header users include: the runtime's interface, its functions named
+/// with the library's prefix, and, in a comment, what this model takes and
+/// returns.
 static std::string generateHeader(const ModelSignature &signature,
-                                  StringRef runtimeHeader) {
+                                  StringRef runtimeHeader,
+                                  ArrayRef<std::string> functions,
+                                  StringRef prefix) {
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "/* Generated by xfc. This library's model:\n";
   auto describe = [&](StringRef what, ArrayRef<TensorSignature> tensors) {
     for (const TensorSignature &t : tensors) {
-      os << " *   " << what << " '" << t.name << "': dtype " << t.dtype
-         << ", shape [";
+      os << " *   " << what << " '" << t.name
+         << "': " << dtypeEnumerator(t.dtype) << ", shape [";
       for (auto [d, dim] : llvm::enumerate(t.dims)) {
         if (d)
           os << ", ";
@@ -270,7 +425,32 @@ static std::string generateHeader(const ModelSignature &signature,
   };
   describe("input", signature.inputs);
   describe("output", signature.outputs);
-  os << " */\n" << runtimeHeader;
+  std::string body = runtimeHeader.str();
+  if (prefix != "xfc") {
+    os << " * Its C functions are named " << prefix << "_session_create, "
+       << prefix << "_run, ... (--c-prefix=" << prefix << ").\n";
+    // The functions' guard is this library's: the types' stays shared.
+    body = std::regex_replace(body, std::regex("XFC_RUNTIME_XFC_RUNTIME_H"),
+                              ("XFC_LIBRARY_" + prefix + "_H").str());
+    for (const std::string &name : functions)
+      body = std::regex_replace(body, std::regex("\\bxfc_" + name + "\\("),
+                                (prefix + "_" + name + "(").str());
+  }
+  os << " */\n" << body;
+  return text;
+}
+
+/// The linker script that exports the interface's functions only, under
+/// the library's prefix: kernels and runtime internals stay inside, and
+/// libraries of different prefixes link into one program.
+static std::string generateVersionScript(ArrayRef<std::string> functions,
+                                         StringRef prefix) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "{\n  global:\n";
+  for (const std::string &name : functions)
+    os << "    " << prefix << "_" << name << ";\n";
+  os << "  local: *;\n};\n";
   return text;
 }
 
@@ -356,6 +536,15 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
     return failure();
   }
 
+  if (!isCIdentifier(target.cPrefix)) {
+    error = "--c-prefix='" + target.cPrefix +
+            "' is not a C identifier (letters, digits and '_', not starting "
+            "with a digit)";
+    return failure();
+  }
+  SmallVector<std::string> functions =
+      interfaceFunctions((*header)->getBuffer());
+
   bool external = storage == WeightStorage::External;
   uint64_t weightsId = 0;
   if (external) {
@@ -374,11 +563,10 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
     return failure();
   }
   llvm::FileRemover removeGlue(gluePath);
-  if (failed(writeFile(gluePath,
-                       generateGlue(signature,
-                                    external ? weights : ArrayRef<WeightBlob>(),
-                                    weightsId, target),
-                       error)))
+  FailureOr<std::string> glue =
+      generateGlue(signature, external ? weights : ArrayRef<WeightBlob>(),
+                   weightsId, target, error);
+  if (failed(glue) || failed(writeFile(gluePath, *glue, error)))
     return failure();
 
   // Embedded weights: assembled into the library under their symbols.
@@ -395,6 +583,18 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
           error)))
     return failure();
 
+  SmallString<256> versionScriptPath;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+          "xfc-exports", "map", versionScriptPath)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return failure();
+  }
+  llvm::FileRemover removeVersionScript(versionScriptPath);
+  if (failed(writeFile(versionScriptPath,
+                       generateVersionScript(functions, target.cPrefix),
+                       error)))
+    return failure();
+
   llvm::ErrorOr<std::string> clang = llvm::sys::findProgramByName("clang-22");
   if (!clang)
     clang = llvm::sys::findProgramByName("cc");
@@ -403,6 +603,16 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
     return failure();
   }
   std::string includeFlag = "-I" + std::string(include);
+  std::string versionScriptFlag =
+      "-Wl,--version-script=" + std::string(versionScriptPath);
+  std::string sonameFlag =
+      "-Wl,-soname," + llvm::sys::path::filename(outputPath).str();
+  // Another prefix: each function is also defined under its new name.
+  SmallVector<std::string> renames;
+  if (target.cPrefix != "xfc")
+    for (const std::string &name : functions)
+      renames.push_back("-Wl,--defsym=" + target.cPrefix + "_" + name +
+                        "=xfc_" + name);
   // The whole runtime: the library exports its functions whether or not
   // the compiled code calls any of them. It maps weights files with
   // dladdr's help and uses threads.
@@ -420,8 +630,12 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
                                  "-pthread",
                                  "-ldl",
                                  "-lm",
+                                 versionScriptFlag,
+                                 sonameFlag,
                                  "-o",
                                  outputPath};
+  for (const std::string &rename : renames)
+    args.push_back(rename);
   std::string message;
   if (llvm::sys::ExecuteAndWait(*clang, args, std::nullopt, {}, 0, 0,
                                 &message) != 0) {
@@ -433,7 +647,9 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
   SmallString<256> headerPath(outputPath);
   llvm::sys::path::replace_extension(headerPath, "h");
   return writeFile(headerPath,
-                   generateHeader(signature, (*header)->getBuffer()), error);
+                   generateHeader(signature, (*header)->getBuffer(), functions,
+                                  target.cPrefix),
+                   error);
 }
 
 } // namespace mlir::xf

@@ -98,22 +98,31 @@ static std::string writeContents(int fd, ArrayRef<WeightBlob> weights,
     end = offset + weight.bytes;
   }
   llvm::raw_fd_ostream os(fd, /*shouldClose=*/false);
-  // The header again at the end, once the blobs' hash is known.
+  // What follows the header goes through the checksum as it is written.
+  xfc_weights_hasher checksum;
+  xfc_weights_hash_init(&checksum);
+  auto write = [&](const char *data, size_t size) {
+    os.write(data, size);
+    xfc_weights_hash_update(&checksum, data, size);
+  };
+  // The header again at the end, once the blobs' hashes are known.
   os.write(reinterpret_cast<const char *>(&header), sizeof header);
-  os.write(reinterpret_cast<const char *>(table.data()),
-           table.size() * sizeof(xfc_weights_entry));
+  write(reinterpret_cast<const char *>(table.data()),
+        table.size() * sizeof(xfc_weights_entry));
   SmallVector<uint64_t> hashes;
   std::string error;
+  const char zeros[XFC_WEIGHTS_ALIGNMENT] = {};
   for (auto [weight, entry] : llvm::zip_equal(weights, table)) {
     auto blob = llvm::MemoryBuffer::getFile(weight.path);
     if (!blob) {
       error = "cannot read '" + weight.path + "': " + blob.getError().message();
       break;
     }
-    os.write_zeros(entry.offset - os.tell());
-    os.write((*blob)->getBufferStart(), (*blob)->getBufferSize());
+    write(zeros, entry.offset - os.tell());
+    write((*blob)->getBufferStart(), (*blob)->getBufferSize());
     hashes.push_back(llvm::xxh3_64bits((*blob)->getBuffer()));
   }
+  header.checksum = xfc_weights_hash_final(&checksum);
   header.id = llvm::xxh3_64bits(
       llvm::ArrayRef(reinterpret_cast<const uint8_t *>(hashes.data()),
                      hashes.size() * sizeof(uint64_t)));

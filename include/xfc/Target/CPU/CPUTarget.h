@@ -32,6 +32,12 @@ std::unique_ptr<llvm::Module>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   const CPUTargetOptions &options);
 
+/// Those of `features` (LLVM's names: "avx2", "amx-tile") that code
+/// generated for `options` may use: the CPU's own and the extra features.
+FailureOr<SmallVector<StringRef>>
+selectCPUFeatures(const CPUTargetOptions &options, ArrayRef<StringRef> features,
+                  std::string &error);
+
 /// Writes `module` (as translateToLLVMIR made it) as an object file or, with
 /// `assembly`, as assembly text.
 LogicalResult emitMachineCode(llvm::Module &module,

@@ -4,6 +4,8 @@
 #ifndef XFC_TARGET_CPU_LIBRARYWRITER_H
 #define XFC_TARGET_CPU_LIBRARYWRITER_H
 
+#include "xfc/Target/CPU/CPUTarget.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include <string>
@@ -60,11 +62,16 @@ struct DeviceWeight {
   size_t bytes = 0;
 };
 
-/// What a library runs on: the CPU, or the CPU launching CUDA kernels whose
-/// weights are `deviceWeights`.
+/// What a library runs on: the CPU its code was compiled for (sessions
+/// refuse a CPU without its instruction set extensions), and maybe CUDA
+/// kernels whose weights are `deviceWeights`.
 struct LibraryTarget {
+  CPUTargetOptions cpu;
   bool cuda = false;
   SmallVector<DeviceWeight> deviceWeights;
+  /// The prefix of the library's C functions (`xfc`: xfc_run, ...); a C
+  /// identifier.
+  std::string cPrefix = "xfc";
 };
 
 /// The symbol the compiled model function has in a library.
@@ -73,9 +80,10 @@ constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 /// Links `objectPath` (the compiled model, its entry `kModelSymbol` with a C
 /// interface) with the generated tables and the runtime into the shared
 /// library `outputPath`, and writes the C header beside it, and with
-/// external `storage` the weights file. `toolsDir` is the directory of the
-/// xfc executable (the runtime is found from it); a CUDA library links the
-/// CUDA runtime.
+/// external `storage` the weights file. The library exports its C functions
+/// only (under `target.cPrefix`), and its SONAME is its file name. `toolsDir`
+/// is the directory of the xfc executable (the runtime is found from it); a
+/// CUDA library links the CUDA runtime.
 LogicalResult
 writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
                    ArrayRef<WeightBlob> weights, WeightStorage storage,
