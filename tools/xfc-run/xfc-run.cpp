@@ -45,8 +45,7 @@ struct Library {
   bool load(const std::string &path, const std::string &prefix) {
     // dlopen searches the library path for a name without a '/': a file
     // named on the command line is relative to the working directory.
-    std::string file =
-        path.find('/') == std::string::npos ? "./" + path : path;
+    std::string file = path.find('/') == std::string::npos ? "./" + path : path;
     handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
       std::fprintf(stderr, "xfc-run: %s\n", dlerror());
@@ -196,8 +195,7 @@ bool compare(const std::map<std::string, xfc::npz::Array> &results,
     if (it == expected.end())
       it = expected.find(name);
     if (it == expected.end()) {
-      std::printf("%s: no reference in %s\n", name.c_str(),
-                  expectPath.c_str());
+      std::printf("%s: no reference in %s\n", name.c_str(), expectPath.c_str());
       allOk = false;
       continue;
     }
@@ -284,8 +282,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < numInputs; ++i)
     for (int32_t d = 0; d < lib.inputRank(i); ++d)
       if (lib.inputDim(i, d) < 0)
-        symbolic.push_back(xfc::run::dimKey(lib.inputName(i), d,
-                                            lib.inputDimName(i, d)));
+        symbolic.push_back(
+            xfc::run::dimKey(lib.inputName(i), d, lib.inputDimName(i, d)));
   if (!xfc::run::checkDimNames(options, symbolic))
     return 2;
 
@@ -375,7 +373,8 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "xfc-run: %s\n", error.c_str());
       return 1;
     }
-    status = compare(results, expected, options.expectPath, options.rtol) ? 0 : 1;
+    status =
+        compare(results, expected, options.expectPath, options.rtol) ? 0 : 1;
   }
   if (options.benchRuns &&
       !bench(lib, session, tensors, outputs, options.benchRuns))

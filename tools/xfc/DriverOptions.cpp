@@ -28,8 +28,8 @@ namespace xfc {
 namespace {
 
 cl::OptionCategory xfcCategory("xfc options");
-cl::OptionCategory inspectCategory(
-    "IR inspection (MLIR's flags, applied to xfc's pipeline)");
+cl::OptionCategory
+    inspectCategory("IR inspection (MLIR's flags, applied to xfc's pipeline)");
 
 std::string describeEmit() {
   std::string text = "What to write (default: library). One of:\n"
@@ -128,15 +128,22 @@ cl::opt<bool> printSupportedOps(
 
 /// MLIR's flags that act on xfc's pipeline and printed IR.
 const char *const kInspectionFlags[] = {
-    "mlir-print-ir-after-all",     "mlir-print-ir-before-all",
-    "mlir-print-ir-after",         "mlir-print-ir-before",
-    "mlir-print-ir-after-change",  "mlir-print-ir-after-failure",
-    "mlir-print-ir-module-scope",  "mlir-print-ir-tree-dir",
-    "mlir-timing",                 "mlir-timing-display",
+    "mlir-print-ir-after-all",
+    "mlir-print-ir-before-all",
+    "mlir-print-ir-after",
+    "mlir-print-ir-before",
+    "mlir-print-ir-after-change",
+    "mlir-print-ir-after-failure",
+    "mlir-print-ir-module-scope",
+    "mlir-print-ir-tree-dir",
+    "mlir-timing",
+    "mlir-timing-display",
     "mlir-elide-elementsattrs-if-larger",
     "mlir-elide-resource-strings-if-larger",
-    "mlir-print-debuginfo",        "mlir-print-op-generic",
-    "mlir-print-local-scope",      "mlir-disable-threading",
+    "mlir-print-debuginfo",
+    "mlir-print-op-generic",
+    "mlir-print-local-scope",
+    "mlir-disable-threading",
     "mlir-pass-statistics",
 };
 
@@ -248,9 +255,8 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
   // unless asked for: MLIR's own flags, so that a user's value wins.
   SmallVector<const char *> args(argv, argv + argc);
   auto given = [&](StringRef flag) {
-    return llvm::any_of(args, [&](StringRef arg) {
-      return arg.ltrim('-').starts_with(flag);
-    });
+    return llvm::any_of(
+        args, [&](StringRef arg) { return arg.ltrim('-').starts_with(flag); });
   };
   if (!given("print-weights")) {
     if (!given("mlir-elide-elementsattrs-if-larger"))
@@ -304,9 +310,10 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
     return std::nullopt;
   }
   options.target.embedPTX = options.artifact == Artifact::PTX || embed == "ptx";
-  options.target.precision = precision == "bf16"   ? xf::TargetOptions::Precision::BF16
-                             : precision == "tf32" ? xf::TargetOptions::Precision::TF32
-                                                   : xf::TargetOptions::Precision::FP32;
+  options.target.precision =
+      precision == "bf16"   ? xf::TargetOptions::Precision::BF16
+      : precision == "tf32" ? xf::TargetOptions::Precision::TF32
+                            : xf::TargetOptions::Precision::FP32;
   options.cpu.cpu = cpu;
   options.weightsChosen = !weights.empty();
   options.weights = weights == "external" ? xf::WeightStorage::External

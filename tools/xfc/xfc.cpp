@@ -39,8 +39,9 @@ using xfc::Artifact;
 static constexpr uint64_t kMaxEmbeddedBytes = uint64_t(3) << 29; // 1.5 GiB
 
 /// Writes `path` ("-": stdout) with `write`; false after an error.
-static bool writeFile(StringRef path,
-                      llvm::function_ref<bool(llvm::raw_pwrite_stream &)> write) {
+static bool
+writeFile(StringRef path,
+          llvm::function_ref<bool(llvm::raw_pwrite_stream &)> write) {
   std::string error;
   std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
   if (!output) {
@@ -196,8 +197,8 @@ int main(int argc, char **argv) {
   TimingScope passTiming = rootTiming.nest("passes");
   pm.enableTiming(passTiming);
   if (!options.dumpDir.empty() &&
-      failed(xf::enableIRDumps(pm, *module, options.dumpDir,
-                               OpPrintingFlags())))
+      failed(
+          xf::enableIRDumps(pm, *module, options.dumpDir, OpPrintingFlags())))
     return 1;
   progress.track(pm);
   xf::buildPipelineUpTo(pm, options.stage, options.target);
@@ -206,19 +207,20 @@ int main(int argc, char **argv) {
   passTiming.stop();
 
   if (options.artifact == Artifact::PTX)
-    return writeFile(options.output, [&](llvm::raw_pwrite_stream &os) {
-             xf::printPTX(*module, os);
-             return true;
-           })
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       xf::printPTX(*module, os);
+                       return true;
+                     })
                ? 0
                : 1;
-  if (options.artifact == Artifact::Stage &&
-      options.stage < xf::Stage::LLVMIR)
-    return writeFile(options.output, [&](llvm::raw_pwrite_stream &os) {
-             module->print(os, OpPrintingFlags());
-             os << "\n";
-             return true;
-           })
+  if (options.artifact == Artifact::Stage && options.stage < xf::Stage::LLVMIR)
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       module->print(os, OpPrintingFlags());
+                       os << "\n";
+                       return true;
+                     })
                ? 0
                : 1;
 
@@ -258,14 +260,15 @@ int main(int argc, char **argv) {
   progress.phase("generating machine code");
   TimingScope codegenTiming = rootTiming.nest("machine code");
   if (options.artifact == Artifact::Stage)
-    return writeFile(options.output, [&](llvm::raw_pwrite_stream &os) {
-             if (options.stage == xf::Stage::LLVMIR) {
-               llvmModule->print(os, nullptr);
-               return true;
-             }
-             return succeeded(xf::emitMachineCode(*llvmModule, options.cpu,
-                                                  os, /*assembly=*/true));
-           })
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       if (options.stage == xf::Stage::LLVMIR) {
+                         llvmModule->print(os, nullptr);
+                         return true;
+                       }
+                       return succeeded(xf::emitMachineCode(
+                           *llvmModule, options.cpu, os, /*assembly=*/true));
+                     })
                ? 0
                : 1;
   if (options.artifact == Artifact::Object) {

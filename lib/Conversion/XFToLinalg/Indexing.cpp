@@ -63,7 +63,8 @@ static void checkIndexRange(OpBuilder &b, Location loc, Operation *op,
   auto scalar = RankedTensorType::get({}, element);
   auto filled = [&](APInt value) {
     Value init = tensor::EmptyOp::create(b, loc, scalar, ValueRange{});
-    Value c = arith::ConstantOp::create(b, loc, b.getIntegerAttr(element, value));
+    Value c =
+        arith::ConstantOp::create(b, loc, b.getIntegerAttr(element, value));
     return linalg::FillOp::create(b, loc, c, init).getResult(0);
   };
   int64_t rank = type.getRank();
@@ -83,18 +84,17 @@ static void checkIndexRange(OpBuilder &b, Location loc, Operation *op,
       });
   auto toI64 = [&](Value v) -> Value {
     v = tensor::ExtractOp::create(b, loc, v, ValueRange{});
-    return width < 64 ? arith::ExtSIOp::create(b, loc, b.getI64Type(), v)
-                      : v;
+    return width < 64 ? arith::ExtSIOp::create(b, loc, b.getI64Type(), v) : v;
   };
   Value lowest = toI64(bounds.getResult(0)),
         highest = toI64(bounds.getResult(1));
   Value size = arith::IndexCastOp::create(b, loc, b.getI64Type(), extent);
   Value negated = arith::SubIOp::create(
       b, loc, arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0), size);
-  Value tooLow = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
-                                       lowest, negated);
-  Value tooHigh = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge,
-                                        highest, size);
+  Value tooLow =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lowest, negated);
+  Value tooHigh =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, highest, size);
   Value ok = arith::XOrIOp::create(
       b, loc, arith::OrIOp::create(b, loc, tooLow, tooHigh),
       arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1));

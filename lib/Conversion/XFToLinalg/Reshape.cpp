@@ -200,17 +200,22 @@ struct ReshapeToTensorReshape : OpConversionPattern<ReshapeOp> {
                         arith::RemSIOp::create(b, loc, total, divisor), zero);
     Value inferable = arith::AndIOp::create(
         b, loc, divides,
-        arith::XOrIOp::create(b, loc, knownIsZero,
-                              arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)));
+        arith::XOrIOp::create(
+            b, loc, knownIsZero,
+            arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)));
     emitRunCheck(
-        b, loc, arith::OrIOp::create(b, loc, inferable, cmp(arith::CmpIPredicate::eq, inferredCount, zero)),
+        b, loc,
+        arith::OrIOp::create(
+            b, loc, inferable,
+            cmp(arith::CmpIPredicate::eq, inferredCount, zero)),
         node + ": cannot infer the -1 entry: the input's %lld elements are "
                "not a whole multiple of the other entries' product %lld",
         total, known);
     emitRunCheck(
-        b, loc, arith::OrIOp::create(b, loc, hasInferred, cmp(arith::CmpIPredicate::eq, known, total)),
-        node + ": the shape holds %lld elements, the input %lld", known,
-        total);
+        b, loc,
+        arith::OrIOp::create(b, loc, hasInferred,
+                             cmp(arith::CmpIPredicate::eq, known, total)),
+        node + ": the shape holds %lld elements, the input %lld", known, total);
     Value inferred = arith::DivSIOp::create(b, loc, total, divisor);
     for (Value entry : entries) {
       Value isInferred = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
