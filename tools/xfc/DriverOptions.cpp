@@ -89,6 +89,13 @@ cl::opt<std::string> weights(
              "default while they fit) or external (NAME.weights beside "
              "NAME.so, mapped when a session is created)"),
     cl::value_desc("embedded|external"), cl::cat(xfcCategory));
+// Hidden: the limit is the code model's; tests lower it.
+cl::opt<uint64_t> maxEmbeddedBytes(
+    "max-embedded-weights",
+    cl::desc("Weights past this many bytes go to NAME.weights unless "
+             "--weights=embedded is given (default 1.5 GiB)"),
+    cl::value_desc("bytes"), cl::init(uint64_t(3) << 29), cl::Hidden,
+    cl::cat(xfcCategory));
 cl::opt<std::string> cPrefix(
     "c-prefix",
     cl::desc("Name the library's C functions NAME_run, NAME_session_create, "
@@ -316,6 +323,7 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
                             : xf::TargetOptions::Precision::FP32;
   options.cpu.cpu = cpu;
   options.weightsChosen = !weights.empty();
+  options.maxEmbeddedBytes = maxEmbeddedBytes;
   options.weights = weights == "external" ? xf::WeightStorage::External
                                           : xf::WeightStorage::Embedded;
   if (options.weights == xf::WeightStorage::External &&

@@ -34,10 +34,6 @@
 using namespace mlir;
 using xfc::Artifact;
 
-/// Embedded weights past this do not fit the +-2 GiB reach of x86-64 code
-/// (with room left for the code itself): they go to NAME.weights.
-static constexpr uint64_t kMaxEmbeddedBytes = uint64_t(3) << 29; // 1.5 GiB
-
 /// Writes `path` ("-": stdout) with `write`; false after an error.
 static bool
 writeFile(StringRef path,
@@ -85,7 +81,7 @@ moveWeights(ModuleOp module, xfc::DriverOptions &options, StringRef directory,
   uint64_t bytes = 0;
   for (const xf::WeightBlob &blob : *weights)
     bytes += blob.bytes;
-  if (bytes > kMaxEmbeddedBytes &&
+  if (bytes > options.maxEmbeddedBytes &&
       options.weights == xf::WeightStorage::Embedded) {
     SmallString<128> file(options.output);
     llvm::sys::path::replace_extension(file, "weights");

@@ -38,6 +38,13 @@ deriveResource(Attribute from, ShapedType type, StringRef derived,
                                         std::move(blob));
 }
 
+/// Frees the bytes of those of `resources` that no attribute under `root`
+/// refers to any more (weights a pass replaced by derived copies: packed,
+/// transposed), so a model's weights are not held twice until the compile
+/// ends. Their blobs stay registered, empty.
+void releaseUnusedResources(Operation *root,
+                            ArrayRef<DenseResourceElementsAttr> resources);
+
 } // namespace mlir::xf
 
 #endif // XFC_SUPPORT_ELEMENTSBYTES_H

@@ -64,8 +64,14 @@ struct PackConstantWeightsPass
       if (std::optional<WeightUses> uses = classifyUses(constant))
         weights.push_back({constant, std::move(*uses)});
     });
-    for (auto &[constant, uses] : weights)
+    SmallVector<DenseResourceElementsAttr> replaced;
+    for (auto &[constant, uses] : weights) {
+      if (auto resource =
+              dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
+        replaced.push_back(resource);
       pack(constant, uses);
+    }
+    xf::releaseUnusedResources(getOperation(), replaced);
   }
 
   /// The uses of `constant` when it is a [K, N] weight that every use reads
