@@ -7,17 +7,16 @@
 
 namespace mlir::xf {
 
-/// Quiet for short compiles; then a line at most this often.
-static constexpr std::chrono::seconds kQuietFor{3}, kInterval{3};
-
-CompileProgress::CompileProgress(llvm::raw_ostream &os, bool enabled)
-    : os(os), enabled(enabled), start(Clock::now()), lastReport(start) {}
+CompileProgress::CompileProgress(llvm::raw_ostream &os, bool enabled,
+                                 std::chrono::milliseconds every)
+    : os(os), enabled(enabled), every(every), start(Clock::now()),
+      lastReport(start) {}
 
 void CompileProgress::phase(llvm::StringRef phase) {
   if (!enabled)
     return;
   Clock::time_point now = Clock::now();
-  if (now - start < kQuietFor || now - lastReport < kInterval)
+  if (now - start < every || now - lastReport < every)
     return;
   lastReport = now;
   double seconds = std::chrono::duration<double>(now - start).count();

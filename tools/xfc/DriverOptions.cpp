@@ -126,6 +126,12 @@ cl::opt<bool> timeReport(
 cl::opt<bool> quiet("quiet",
                     cl::desc("No progress lines on stderr for long compiles"),
                     cl::cat(xfcCategory));
+// Hidden: for tests, which cannot wait for a slow compile.
+cl::opt<unsigned> progressEvery(
+    "progress-every",
+    cl::desc("Progress lines after this many milliseconds, then at most "
+             "this often (default 3000)"),
+    cl::value_desc("ms"), cl::init(3000), cl::Hidden, cl::cat(xfcCategory));
 cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
                      cl::cat(xfcCategory));
 cl::opt<bool> printSupportedOps(
@@ -347,6 +353,7 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
   options.printWeights = printWeights;
   options.timeReport = timeReport;
   options.quiet = quiet;
+  options.progressEvery = std::chrono::milliseconds(progressEvery);
   exitCode = 0;
   return options;
 }

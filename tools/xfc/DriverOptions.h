@@ -12,6 +12,7 @@
 #include "xfc/Pipelines/Pipelines.h"
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/CPU/LibraryWriter.h"
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -51,6 +52,8 @@ struct DriverOptions {
   bool printWeights = false;
   bool timeReport = false;
   bool quiet = false;
+  /// Progress lines after this long, then at most this often.
+  std::chrono::milliseconds progressEvery{3000};
   bool printSupportedOps = false;
 };
 

@@ -151,7 +151,8 @@ int main(int argc, char **argv) {
   if (options.timeReport)
     timing.setEnabled(true);
   TimingScope rootTiming = timing.getRootScope();
-  xf::CompileProgress progress(llvm::errs(), !options.quiet);
+  xf::CompileProgress progress(llvm::errs(), !options.quiet,
+                               options.progressEvery);
 
   TimingScope importTiming = rootTiming.nest("import");
   OwningOpRef<ModuleOp> module = readModel(options, context, sourceMgr);

@@ -19,8 +19,10 @@ namespace mlir::xf {
 
 class CompileProgress {
 public:
-  /// Reports to `os`; `enabled` false makes every call a no-op.
-  CompileProgress(llvm::raw_ostream &os, bool enabled);
+  /// Reports to `os` once the compile has run `every` and then at most
+  /// once every `every`; `enabled` false makes every call a no-op.
+  CompileProgress(llvm::raw_ostream &os, bool enabled,
+                  std::chrono::milliseconds every);
 
   /// The compile moved to `phase`.
   void phase(llvm::StringRef phase);
@@ -32,6 +34,7 @@ private:
   using Clock = std::chrono::steady_clock;
   llvm::raw_ostream &os;
   bool enabled;
+  std::chrono::milliseconds every;
   Clock::time_point start, lastReport;
 };
 
