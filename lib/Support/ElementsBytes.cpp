@@ -1,28 +1,26 @@
-//===- ElementsBytes.cpp - releasing the bytes of replaced constants ------===//
+//===- ElementsBytes.cpp - freeing the bytes of replaced weights ----------===//
 
 #include "xfc/Support/ElementsBytes.h"
 
 #include "mlir/IR/Operation.h"
-#include "llvm/ADT/StringSet.h"
 
 namespace mlir::xf {
 
-void releaseUnusedResources(Operation *root,
-                            ArrayRef<DenseResourceElementsAttr> resources) {
-  if (resources.empty())
-    return;
-  llvm::StringSet<> used;
+ResourceReferences::ResourceReferences(Operation *root) {
   root->walk([&](Operation *op) {
     for (NamedAttribute attr : op->getAttrs())
       attr.getValue().walk([&](DenseResourceElementsAttr resource) {
-        used.insert(resource.getRawHandle().getKey());
+        ++counts[resource.getRawHandle().getKey()];
       });
   });
-  for (DenseResourceElementsAttr resource : resources) {
-    DenseResourceElementsHandle handle = resource.getRawHandle();
-    if (!used.contains(handle.getKey()) && handle.getBlob())
-      handle.getResource()->setBlob(AsmResourceBlob());
-  }
+}
+
+void ResourceReferences::drop(DenseResourceElementsAttr resource) {
+  DenseResourceElementsHandle handle = resource.getRawHandle();
+  auto it = counts.find(handle.getKey());
+  if (it == counts.end() || --it->second != 0 || !handle.getBlob())
+    return;
+  handle.getResource()->setBlob(AsmResourceBlob());
 }
 
 } // namespace mlir::xf

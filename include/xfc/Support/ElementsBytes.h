@@ -6,6 +6,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringMap.h"
 #include <optional>
 
 namespace mlir::xf {
@@ -38,12 +39,21 @@ deriveResource(Attribute from, ShapedType type, StringRef derived,
                                         std::move(blob));
 }
 
-/// Frees the bytes of those of `resources` that no attribute under `root`
-/// refers to any more (weights a pass replaced by derived copies: packed,
-/// transposed), so a model's weights are not held twice until the compile
-/// ends. Their blobs stay registered, empty.
-void releaseUnusedResources(Operation *root,
-                            ArrayRef<DenseResourceElementsAttr> resources);
+/// Who refers to which resource blob under an op, so that a pass replacing
+/// weights by derived copies (packed, transposed) frees each original as
+/// soon as the last reference goes: a model's weights are not held twice.
+class ResourceReferences {
+public:
+  /// Counts the references to every resource under `root`.
+  explicit ResourceReferences(Operation *root);
+
+  /// One reference to `resource` is gone (its op was erased): when it was
+  /// the last, the blob's bytes are freed (it stays registered, empty).
+  void drop(DenseResourceElementsAttr resource);
+
+private:
+  llvm::StringMap<unsigned> counts;
+};
 
 } // namespace mlir::xf
 

@@ -64,14 +64,13 @@ struct PackConstantWeightsPass
       if (std::optional<WeightUses> uses = classifyUses(constant))
         weights.push_back({constant, std::move(*uses)});
     });
-    SmallVector<DenseResourceElementsAttr> replaced;
+    xf::ResourceReferences references(getOperation());
     for (auto &[constant, uses] : weights) {
-      if (auto resource =
-              dyn_cast<DenseResourceElementsAttr>(constant.getValue()))
-        replaced.push_back(resource);
+      auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
       pack(constant, uses);
+      if (resource)
+        references.drop(resource);
     }
-    xf::releaseUnusedResources(getOperation(), replaced);
   }
 
   /// The uses of `constant` when it is a [K, N] weight that every use reads
