@@ -327,7 +327,8 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
     NodeImporter importer(node, version,
                           getNodeLocation(context, path, node, index), b,
                           values, tensors);
-    if (failed(entry->import(importer)))
+    if (failed(checkNodeSignature(importer, *entry)) ||
+        failed(entry->import(importer)))
       return {};
   }
 

@@ -326,6 +326,43 @@ def no_shape(out):
     write(m, out)
 
 
+# ---- nodes that break their operator's signature ---------------------------
+
+def missing_input(out):
+    """Add with one input: rejected before its shape function runs."""
+    write(model([helper.make_node("Add", ["x"], ["y"], name="half_add")],
+                [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def empty_input(out):
+    """Relu of '' (an omitted required input), then a node reading it."""
+    nodes = [helper.make_node("Relu", [""], ["r"], name="relu_of_nothing"),
+             helper.make_node("Tanh", ["r"], ["y"], name="after")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def extra_input(out):
+    nodes = [helper.make_node("Sigmoid", ["x", "x"], ["y"], name="greedy_sigmoid")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def unsqueeze_without_axes(out):
+    """Opset 13 made Unsqueeze's axes an input, a required one."""
+    nodes = [helper.make_node("Unsqueeze", ["x"], ["y"], name="no_axes")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)], opset=13), out)
+
+
+def float_perm(out):
+    """An INTS attribute given as a FLOAT."""
+    nodes = [helper.make_node("Transpose", ["x"], ["y"], name="odd_perm", perm=1.5)]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def cast_without_to(out):
+    nodes = [helper.make_node("Cast", ["x"], ["y"], name="aimless_cast")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
-    globals()[case](out)
+    globals()[case](out, *sys.argv[3:])
