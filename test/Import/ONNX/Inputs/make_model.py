@@ -363,6 +363,29 @@ def cast_without_to(out):
     write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
 
 
+# ---- indices and sizes past what a shape allows ----------------------------
+
+def gather_shape(out, index):
+    """Shape(x)[index] used as a shape: a constant index past the vector."""
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Gather", ["s", "i"], ["d"], name="pick_dim", axis=0),
+             helper.make_node("Reshape", ["x", "d"], ["y"], name="reshape")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("i", np.array([int(index)], np.int64))]), out)
+
+
+def slice_shape_far(out):
+    """Slice(Shape(x)) far past its end: ONNX clamps it to an empty vector."""
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Slice", ["s", "b", "e"], ["t"], name="far_slice"),
+             helper.make_node("Concat", ["t", "n"], ["d"], name="join", axis=0),
+             helper.make_node("Reshape", ["x", "d"], ["y"], name="flatten")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("b", np.array([10**6], np.int64)),
+                 const("e", np.array([10**6 + 1], np.int64)),
+                 const("n", np.array([-1], np.int64))]), out)
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
     globals()[case](out, *sys.argv[3:])
