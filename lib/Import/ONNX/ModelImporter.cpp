@@ -228,7 +228,13 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
   SmallVector<Attribute> names;
   if (tensor.has_shape())
     for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
-      bool isStatic = dim.has_dim_value() && dim.dim_value() >= 0;
+      // A dimension without a value is symbolic; a negative value is the
+      // model's mistake.
+      bool isStatic = dim.has_dim_value();
+      if (isStatic && dim.dim_value() < 0)
+        return emitError(fileLoc)
+               << "graph input '" << input.name() << "' has dimension "
+               << shape.size() << " of negative size " << dim.dim_value();
       shape.push_back(isStatic ? dim.dim_value() : ShapedType::kDynamic);
       names.push_back(
           StringAttr::get(context, isStatic ? "" : dim.dim_param()));
@@ -249,6 +255,10 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
     shape.assign(dims.begin(), dims.end());
     names.assign(dims.size(), StringAttr::get(context, ""));
   }
+  std::string problem = checkTensorShape(shape, element);
+  if (!problem.empty())
+    return emitError(fileLoc)
+           << "graph input '" << input.name() << "' " << problem;
   dimNames = ArrayAttr::get(context, names);
   return RankedTensorType::get(shape, element);
 }

@@ -5,6 +5,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <cstring>
@@ -227,6 +228,34 @@ TensorImporter::readExternalData(const onnx::TensorProto &tensor,
   return (*buffer)->getBuffer().str();
 }
 
+/// [2, ?, 8]
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, dim] : llvm::enumerate(shape))
+    text += (i ? ", " : "") +
+            (ShapedType::isDynamic(dim) ? "?" : std::to_string(dim));
+  return text + "]";
+}
+
+std::string checkTensorShape(ArrayRef<int64_t> shape, Type element) {
+  // Counted in bytes so that no product can overflow before the limit.
+  int64_t bytes = storageBytes(element);
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim < 0)
+      return "has dimension " + std::to_string(i) + " of negative size " +
+             std::to_string(dim);
+    if (llvm::MulOverflow(bytes, std::max<int64_t>(dim, 1), bytes) ||
+        bytes > kMaxTensorBytes)
+      return "has shape " + formatShape(shape) + " of " +
+             std::to_string(storageBytes(element)) +
+             "-byte elements, more than the " +
+             std::to_string(kMaxTensorBytes) + " bytes xfc allows";
+  }
+  return "";
+}
+
 FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
                                                std::string &error) {
   int32_t dataType = tensor.data_type();
@@ -235,16 +264,11 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
     error = "has unsupported " + getDataTypeName(dataType);
     return failure();
   }
-  SmallVector<int64_t> shape;
-  int64_t count = 1;
-  for (int64_t dim : tensor.dims()) {
-    if (dim < 0 || (dim > 0 && count > (int64_t(1) << 40) / dim)) {
-      error = "has an invalid or oversized shape";
-      return failure();
-    }
-    shape.push_back(dim);
-    count *= dim;
-  }
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  error = checkTensorShape(shape, element);
+  if (!error.empty())
+    return failure();
+  int64_t count = ShapedType::getNumElements(shape);
   auto type = RankedTensorType::get(shape, element);
   unsigned bits = element.getIntOrFloatBitWidth();
   // The bytes ONNX stores: 4-bit types two to a byte, others whole bytes.

@@ -386,6 +386,19 @@ def slice_shape_far(out):
                  const("n", np.array([-1], np.int64))]), out)
 
 
+def input_dims(out, *dims):
+    """A graph input of the given static dimensions."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    write(model(nodes, [vinfo("x", F, [int(d) for d in dims])], [vinfo("y", F, None)]), out)
+
+
+def initializer_dims(out, *dims):
+    """An initializer whose dimensions claim more than any machine holds."""
+    w = TensorProto(name="w", data_type=F, dims=[int(d) for d in dims])
+    nodes = [helper.make_node("Add", ["x", "w"], ["y"], name="add")]
+    write(model(nodes, [vinfo("x", F, [2])], [vinfo("y", F, None)], [w]), out)
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
     globals()[case](out, *sys.argv[3:])
