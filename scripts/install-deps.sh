@@ -9,6 +9,7 @@ packages=(
   cmake ninja-build ccache
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3-onnx python3-numpy python3-pytest libonnx-testdata
+  libclang-rt-22-dev
 )
 
 missing=()

@@ -29,7 +29,7 @@ runner_libs = ",".join(
 config.substitutions.append(
     ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(
-    ["xfc-opt", "xfc-run", "xfc"], [config.xfc_tools_dir])
+    ["xfc-opt", "xfc-run", "xfc", "xfc-fuzz-import"], [config.xfc_tools_dir])
 
 # The CUDA target: tests that compile kernels need the toolkit's ptxas;
 # tests that run them need an NVIDIA driver (this machine's CI has none).

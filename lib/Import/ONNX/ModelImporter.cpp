@@ -46,18 +46,16 @@ namespace {
 /// State of one import.
 class ModelImporter {
 public:
-  ModelImporter(StringRef path, MLIRContext *context,
+  ModelImporter(StringRef path, StringRef externalDataDir, MLIRContext *context,
                 const ONNXImportOptions &options)
       : path(path), context(context), options(options),
         fileLoc(getModelFileLoc(context, path)),
-        tensors(context, llvm::sys::path::parent_path(path).empty()
-                             ? "."
-                             : llvm::sys::path::parent_path(path).str()) {}
+        tensors(context, externalDataDir.str()) {}
 
-  OwningOpRef<ModuleOp> run();
+  OwningOpRef<ModuleOp> run(StringRef bytes);
 
 private:
-  LogicalResult readModel();
+  LogicalResult parseModel(StringRef bytes);
   LogicalResult checkOpsets();
   LogicalResult checkSupported();
   FailureOr<SmallVector<int>> orderNodes();
@@ -74,14 +72,7 @@ private:
 };
 } // namespace
 
-LogicalResult ModelImporter::readModel() {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!file)
-    return emitError(fileLoc)
-           << "cannot read '" << path << "': " << file.getError().message();
-  StringRef data = (*file)->getBuffer();
+LogicalResult ModelImporter::parseModel(StringRef data) {
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t *>(data.data()), data.size());
   stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
@@ -263,8 +254,9 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
   return RankedTensorType::get(shape, element);
 }
 
-OwningOpRef<ModuleOp> ModelImporter::run() {
-  if (failed(readModel()) || failed(checkOpsets()) || failed(checkSupported()))
+OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
+  if (failed(parseModel(bytes)) || failed(checkOpsets()) ||
+      failed(checkSupported()))
     return {};
   FailureOr<SmallVector<int>> order = orderNodes();
   if (failed(order))
@@ -367,8 +359,26 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
 
 OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext *context,
                                       const ONNXImportOptions &options) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!file) {
+    emitError(getModelFileLoc(context, path))
+        << "cannot read '" << path << "': " << file.getError().message();
+    return {};
+  }
+  StringRef folder = llvm::sys::path::parent_path(path);
+  return importONNXModelFromBytes((*file)->getBuffer(), path,
+                                  folder.empty() ? "." : folder, context,
+                                  options);
+}
+
+OwningOpRef<ModuleOp>
+importONNXModelFromBytes(StringRef bytes, StringRef name,
+                         StringRef externalDataDir, MLIRContext *context,
+                         const ONNXImportOptions &options) {
   context->loadDialect<XFDialect, func::FuncDialect>();
-  return ModelImporter(path, context, options).run();
+  return ModelImporter(name, externalDataDir, context, options).run(bytes);
 }
 
 LogicalResult parsePinnedShape(StringRef text, ONNXImportOptions &options,
