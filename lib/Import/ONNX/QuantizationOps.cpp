@@ -66,6 +66,11 @@ static LogicalResult importMatMulInteger(NodeImporter &n) {
   FailureOr<Value> a = n.input(0, "A"), b = n.input(1, "B");
   if (failed(a) || failed(b))
     return failure();
+  for (Value operand : {*a, *b})
+    if (!isa<IntegerType>(
+            cast<RankedTensorType>(operand.getType()).getElementType()))
+      return n.emitError() << "MatMulInteger multiplies integer tensors, not "
+                           << operand.getType();
   // Absent zero points are zeros of the operand's type.
   auto zeroPoint = [&](size_t i, Value operand) {
     if (Value zp = n.optionalInput(i))
