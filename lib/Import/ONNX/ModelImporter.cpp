@@ -9,6 +9,7 @@
 
 #include "xfc/Import/ONNX/ONNXImporter.h"
 
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Support/ModelDiagnostics.h"
 
 #include "NodeImporter.h"

@@ -2,10 +2,11 @@
 
 #include "TensorImporter.h"
 
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <cstring>
@@ -226,34 +227,6 @@ TensorImporter::readExternalData(const onnx::TensorProto &tensor,
     return failure();
   }
   return (*buffer)->getBuffer().str();
-}
-
-/// [2, ?, 8]
-static std::string formatShape(ArrayRef<int64_t> shape) {
-  std::string text = "[";
-  for (auto [i, dim] : llvm::enumerate(shape))
-    text += (i ? ", " : "") +
-            (ShapedType::isDynamic(dim) ? "?" : std::to_string(dim));
-  return text + "]";
-}
-
-std::string checkTensorShape(ArrayRef<int64_t> shape, Type element) {
-  // Counted in bytes so that no product can overflow before the limit.
-  int64_t bytes = storageBytes(element);
-  for (auto [i, dim] : llvm::enumerate(shape)) {
-    if (ShapedType::isDynamic(dim))
-      continue;
-    if (dim < 0)
-      return "has dimension " + std::to_string(i) + " of negative size " +
-             std::to_string(dim);
-    if (llvm::MulOverflow(bytes, std::max<int64_t>(dim, 1), bytes) ||
-        bytes > kMaxTensorBytes)
-      return "has shape " + formatShape(shape) + " of " +
-             std::to_string(storageBytes(element)) +
-             "-byte elements, more than the " +
-             std::to_string(kMaxTensorBytes) + " bytes xfc allows";
-  }
-  return "";
 }
 
 FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,

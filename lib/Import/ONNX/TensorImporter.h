@@ -16,16 +16,6 @@ Type getElementType(MLIRContext *context, int32_t dataType);
 /// The ONNX name of a data type code, for messages.
 std::string getDataTypeName(int32_t dataType);
 
-/// The largest tensor xfc accepts, in bytes (256 TiB): shapes past it are
-/// mistakes or attacks, and their sizes would overflow the arithmetic of
-/// generated code and of the runtime.
-constexpr int64_t kMaxTensorBytes = int64_t(1) << 48;
-
-/// Checks the static dimensions of a tensor of `element` (dynamic ones
-/// skipped): none negative, and the tensor, counting a zero dimension as
-/// one, within kMaxTensorBytes. Returns the problem, or empty.
-std::string checkTensorShape(ArrayRef<int64_t> shape, Type element);
-
 /// Turns TensorProtos into attributes: small ones (shape arithmetic) as
 /// dense elements, weights as dense_resource blobs. External data is read
 /// from files beside the model, never from outside its folder.

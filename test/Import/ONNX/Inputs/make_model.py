@@ -399,6 +399,13 @@ def initializer_dims(out, *dims):
     write(model(nodes, [vinfo("x", F, [2])], [vinfo("y", F, None)], [w]), out)
 
 
+def to_shape(out, op, *dims):
+    """A Reshape or Expand to a constant shape: sizes from the model's data."""
+    nodes = [helper.make_node(op, ["x", "shape"], ["y"], name=op.lower())]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("shape", np.array([int(d) for d in dims], np.int64))]), out)
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
     globals()[case](out, *sys.argv[3:])
