@@ -26,10 +26,14 @@ runner_libs = ",".join(
     [os.path.join(config.llvm_tools_dir, "..", "lib", lib)
      for lib in ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so")]
     + [os.path.join(config.xfc_tools_dir, "..", "lib", "libxfc_jit_runtime.so")])
+# scripts/check-asan.sh: the runner is not instrumented but the runtime is.
+runner_preload = os.environ.get("XFC_LIT_RUNNER_PRELOAD")
+runner_env = f"env LD_PRELOAD={runner_preload} " if runner_preload else ""
 config.substitutions.append(
-    ("%run_main", "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
+    ("%run_main",
+     runner_env + "mlir-runner -e main -entry-point-result=void -shared-libs=" + runner_libs))
 llvm_config.add_tool_substitutions(
-    ["xfc-opt", "xfc-run", "xfc"], [config.xfc_tools_dir])
+    ["xfc-opt", "xfc-run", "xfc", "xfc-fuzz-import"], [config.xfc_tools_dir])
 
 # The CUDA target: tests that compile kernels need the toolkit's ptxas;
 # tests that run them need an NVIDIA driver (this machine's CI has none).

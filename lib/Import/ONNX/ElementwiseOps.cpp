@@ -5,12 +5,11 @@
 
 namespace mlir::xf::onnx_import {
 
-/// Operators whose present inputs become the op's operands, unchanged.
+/// Operators whose inputs (all required) become the op's operands.
 template <typename OpTy> static LogicalResult importDirect(NodeImporter &n) {
   SmallVector<Value> operands;
   for (size_t i = 0; i < n.numInputs(); ++i)
-    if (Value v = n.optionalInput(i))
-      operands.push_back(v);
+    operands.push_back(n.optionalInput(i));
   FailureOr<Value> result = n.create1<OpTy>(operands);
   if (failed(result))
     return failure();
@@ -47,37 +46,55 @@ static LogicalResult importGelu(NodeImporter &n) {
 
 void addElementwiseOps(SmallVectorImpl<OpEntry> &table) {
   table.append({
-      {"", "Add", 13, importDirect<AddOp>, ""},
-      {"", "Sub", 13, importDirect<SubOp>, ""},
-      {"", "Mul", 13, importDirect<MulOp>, ""},
-      {"", "Div", 13, importDirect<DivOp>, ""},
-      {"", "Pow", 13, importDirect<PowOp>, ""},
-      {"", "Equal", 13, importDirect<EqualOp>, ""},
-      {"", "Less", 13, importDirect<LessOp>, ""},
-      {"", "LessOrEqual", 13, importDirect<LessOrEqualOp>, ""},
-      {"", "Greater", 13, importDirect<GreaterOp>, ""},
-      {"", "GreaterOrEqual", 13, importDirect<GreaterOrEqualOp>, ""},
-      {"", "And", 13, importDirect<AndOp>, ""},
-      {"", "Or", 13, importDirect<OrOp>, ""},
-      {"", "Not", 13, importDirect<NotOp>, ""},
-      {"", "Max", 13, importDirect<MaxOp>, ""},
-      {"", "Min", 13, importDirect<MinOp>, ""},
-      {"", "Where", 13, importDirect<WhereOp>, ""},
-      {"", "Sqrt", 13, importDirect<SqrtOp>, ""},
-      {"", "Reciprocal", 13, importDirect<ReciprocalOp>, ""},
-      {"", "Neg", 13, importDirect<NegOp>, ""},
-      {"", "Exp", 13, importDirect<ExpOp>, ""},
-      {"", "Log", 13, importDirect<LogOp>, ""},
-      {"", "Tanh", 13, importDirect<TanhOp>, ""},
-      {"", "Erf", 13, importDirect<ErfOp>, ""},
-      {"", "Sigmoid", 13, importDirect<SigmoidOp>, ""},
-      {"", "Relu", 13, importDirect<ReluOp>, ""},
-      {"", "Cos", 13, importDirect<CosOp>, ""},
-      {"", "Sin", 13, importDirect<SinOp>, ""},
-      {"", "Abs", 13, importDirect<AbsOp>, ""},
-      {"", "Identity", 13, importDirect<IdentityOp>, "tensors only"},
-      {"", "Gelu", 20, importGelu, ""},
-      {"", "Cast", 13, importCast, "not to or from strings"},
+      {"", "Add", 13, inputs(2), {}, importDirect<AddOp>, ""},
+      {"", "Sub", 13, inputs(2), {}, importDirect<SubOp>, ""},
+      {"", "Mul", 13, inputs(2), {}, importDirect<MulOp>, ""},
+      {"", "Div", 13, inputs(2), {}, importDirect<DivOp>, ""},
+      {"", "Pow", 13, inputs(2), {}, importDirect<PowOp>, ""},
+      {"", "Equal", 13, inputs(2), {}, importDirect<EqualOp>, ""},
+      {"", "Less", 13, inputs(2), {}, importDirect<LessOp>, ""},
+      {"", "LessOrEqual", 13, inputs(2), {}, importDirect<LessOrEqualOp>, ""},
+      {"", "Greater", 13, inputs(2), {}, importDirect<GreaterOp>, ""},
+      {"",
+       "GreaterOrEqual",
+       13,
+       inputs(2),
+       {},
+       importDirect<GreaterOrEqualOp>,
+       ""},
+      {"", "And", 13, inputs(2), {}, importDirect<AndOp>, ""},
+      {"", "Or", 13, inputs(2), {}, importDirect<OrOp>, ""},
+      {"", "Max", 13, variadicInputs(1), {}, importDirect<MaxOp>, ""},
+      {"", "Min", 13, variadicInputs(1), {}, importDirect<MinOp>, ""},
+      {"", "Where", 13, inputs(3), {}, importDirect<WhereOp>, ""},
+      {"", "Not", 13, inputs(1), {}, importDirect<NotOp>, ""},
+      {"", "Sqrt", 13, inputs(1), {}, importDirect<SqrtOp>, ""},
+      {"", "Reciprocal", 13, inputs(1), {}, importDirect<ReciprocalOp>, ""},
+      {"", "Neg", 13, inputs(1), {}, importDirect<NegOp>, ""},
+      {"", "Exp", 13, inputs(1), {}, importDirect<ExpOp>, ""},
+      {"", "Log", 13, inputs(1), {}, importDirect<LogOp>, ""},
+      {"", "Tanh", 13, inputs(1), {}, importDirect<TanhOp>, ""},
+      {"", "Erf", 13, inputs(1), {}, importDirect<ErfOp>, ""},
+      {"", "Sigmoid", 13, inputs(1), {}, importDirect<SigmoidOp>, ""},
+      {"", "Relu", 13, inputs(1), {}, importDirect<ReluOp>, ""},
+      {"", "Cos", 13, inputs(1), {}, importDirect<CosOp>, ""},
+      {"", "Sin", 13, inputs(1), {}, importDirect<SinOp>, ""},
+      {"", "Abs", 13, inputs(1), {}, importDirect<AbsOp>, ""},
+      {"",
+       "Identity",
+       13,
+       inputs(1),
+       {},
+       importDirect<IdentityOp>,
+       "tensors only"},
+      {"", "Gelu", 20, inputs(1), {{"approximate", kString}}, importGelu, ""},
+      {"",
+       "Cast",
+       13,
+       inputs(1),
+       {{"to", kInt, true}},
+       importCast,
+       "not to or from strings"},
   });
 }
 

@@ -35,22 +35,40 @@ static LogicalResult importScatterND(NodeImporter &n) {
 
 void addIndexingOps(SmallVectorImpl<OpEntry> &table) {
   table.append({
-      {"", "Gather", 13,
+      {"",
+       "Gather",
+       13,
+       inputs(2),
+       {{"axis", kInt}},
        [](NodeImporter &n) {
          return importGather<GatherOp>(n, "axis", "axis");
        },
        ""},
-      {"", "GatherElements", 13,
+      {"",
+       "GatherElements",
+       13,
+       inputs(2),
+       {{"axis", kInt}},
        [](NodeImporter &n) {
          return importGather<GatherElementsOp>(n, "axis", "axis");
        },
        ""},
-      {"", "GatherND", 13,
+      {"",
+       "GatherND",
+       13,
+       inputs(2),
+       {{"batch_dims", kInt}},
        [](NodeImporter &n) {
          return importGather<GatherNDOp>(n, "batch_dims", "batch_dims");
        },
        ""},
-      {"", "ScatterND", 13, importScatterND, ""},
+      {"",
+       "ScatterND",
+       13,
+       inputs(3),
+       {{"reduction", kString}},
+       importScatterND,
+       ""},
   });
 }
 

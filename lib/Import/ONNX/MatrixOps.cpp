@@ -34,8 +34,7 @@ static LogicalResult importGemm(NodeImporter &n) {
 static LogicalResult importEinsum(NodeImporter &n) {
   SmallVector<Value> operands;
   for (size_t i = 0; i < n.numInputs(); ++i)
-    if (Value v = n.optionalInput(i))
-      operands.push_back(v);
+    operands.push_back(n.optionalInput(i));
   FailureOr<Value> result = n.create1<EinsumOp>(
       operands, {n.namedAttr("equation", n.builder().getStringAttr(
                                              n.stringAttr("equation", "")))});
@@ -46,9 +45,24 @@ static LogicalResult importEinsum(NodeImporter &n) {
 
 void addMatrixOps(SmallVectorImpl<OpEntry> &table) {
   table.append({
-      {"", "MatMul", 13, importMatMul, ""},
-      {"", "Gemm", 13, importGemm, ""},
-      {"", "Einsum", 13, importEinsum, "no ellipsis"},
+      {"", "MatMul", 13, inputs(2), {}, importMatMul, ""},
+      {"",
+       "Gemm",
+       13,
+       inputs(2, 3),
+       {{"alpha", kFloat},
+        {"beta", kFloat},
+        {"transA", kInt},
+        {"transB", kInt}},
+       importGemm,
+       ""},
+      {"",
+       "Einsum",
+       13,
+       variadicInputs(1),
+       {{"equation", kString, true}},
+       importEinsum,
+       "no ellipsis"},
   });
 }
 

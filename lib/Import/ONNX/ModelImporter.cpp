@@ -9,6 +9,7 @@
 
 #include "xfc/Import/ONNX/ONNXImporter.h"
 
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Support/ModelDiagnostics.h"
 
 #include "NodeImporter.h"
@@ -46,18 +47,16 @@ namespace {
 /// State of one import.
 class ModelImporter {
 public:
-  ModelImporter(StringRef path, MLIRContext *context,
+  ModelImporter(StringRef path, StringRef externalDataDir, MLIRContext *context,
                 const ONNXImportOptions &options)
       : path(path), context(context), options(options),
         fileLoc(getModelFileLoc(context, path)),
-        tensors(context, llvm::sys::path::parent_path(path).empty()
-                             ? "."
-                             : llvm::sys::path::parent_path(path).str()) {}
+        tensors(context, externalDataDir.str()) {}
 
-  OwningOpRef<ModuleOp> run();
+  OwningOpRef<ModuleOp> run(StringRef bytes);
 
 private:
-  LogicalResult readModel();
+  LogicalResult parseModel(StringRef bytes);
   LogicalResult checkOpsets();
   LogicalResult checkSupported();
   FailureOr<SmallVector<int>> orderNodes();
@@ -74,14 +73,7 @@ private:
 };
 } // namespace
 
-LogicalResult ModelImporter::readModel() {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!file)
-    return emitError(fileLoc)
-           << "cannot read '" << path << "': " << file.getError().message();
-  StringRef data = (*file)->getBuffer();
+LogicalResult ModelImporter::parseModel(StringRef data) {
   google::protobuf::io::CodedInputStream stream(
       reinterpret_cast<const uint8_t *>(data.data()), data.size());
   stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
@@ -228,7 +220,13 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
   SmallVector<Attribute> names;
   if (tensor.has_shape())
     for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
-      bool isStatic = dim.has_dim_value() && dim.dim_value() >= 0;
+      // A dimension without a value is symbolic; a negative value is the
+      // model's mistake.
+      bool isStatic = dim.has_dim_value();
+      if (isStatic && dim.dim_value() < 0)
+        return emitError(fileLoc)
+               << "graph input '" << input.name() << "' has dimension "
+               << shape.size() << " of negative size " << dim.dim_value();
       shape.push_back(isStatic ? dim.dim_value() : ShapedType::kDynamic);
       names.push_back(
           StringAttr::get(context, isStatic ? "" : dim.dim_param()));
@@ -249,12 +247,17 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
     shape.assign(dims.begin(), dims.end());
     names.assign(dims.size(), StringAttr::get(context, ""));
   }
+  std::string problem = checkTensorShape(shape, element);
+  if (!problem.empty())
+    return emitError(fileLoc)
+           << "graph input '" << input.name() << "' " << problem;
   dimNames = ArrayAttr::get(context, names);
   return RankedTensorType::get(shape, element);
 }
 
-OwningOpRef<ModuleOp> ModelImporter::run() {
-  if (failed(readModel()) || failed(checkOpsets()) || failed(checkSupported()))
+OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
+  if (failed(parseModel(bytes)) || failed(checkOpsets()) ||
+      failed(checkSupported()))
     return {};
   FailureOr<SmallVector<int>> order = orderNodes();
   if (failed(order))
@@ -327,7 +330,8 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
     NodeImporter importer(node, version,
                           getNodeLocation(context, path, node, index), b,
                           values, tensors);
-    if (failed(entry->import(importer)))
+    if (failed(checkNodeSignature(importer, *entry)) ||
+        failed(entry->import(importer)))
       return {};
   }
 
@@ -356,8 +360,26 @@ OwningOpRef<ModuleOp> ModelImporter::run() {
 
 OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext *context,
                                       const ONNXImportOptions &options) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!file) {
+    emitError(getModelFileLoc(context, path))
+        << "cannot read '" << path << "': " << file.getError().message();
+    return {};
+  }
+  StringRef folder = llvm::sys::path::parent_path(path);
+  return importONNXModelFromBytes((*file)->getBuffer(), path,
+                                  folder.empty() ? "." : folder, context,
+                                  options);
+}
+
+OwningOpRef<ModuleOp>
+importONNXModelFromBytes(StringRef bytes, StringRef name,
+                         StringRef externalDataDir, MLIRContext *context,
+                         const ONNXImportOptions &options) {
   context->loadDialect<XFDialect, func::FuncDialect>();
-  return ModelImporter(path, context, options).run();
+  return ModelImporter(name, externalDataDir, context, options).run(bytes);
 }
 
 LogicalResult parsePinnedShape(StringRef text, ONNXImportOptions &options,

@@ -123,14 +123,48 @@ private:
 /// Imports one node; reports through the node on failure.
 using ImportFn = LogicalResult (*)(NodeImporter &);
 
-/// One row of the op table: an operator in a range of opset versions.
+/// How many inputs a node of an operator may have. Inputs before `min` are
+/// required (named, not ''); the rest, up to `max`, are optional and may be
+/// ''. A variadic operator takes `min` or more inputs, every one named.
+struct InputCount {
+  unsigned min;
+  unsigned max;
+  bool variadic = false;
+};
+constexpr InputCount inputs(unsigned min, unsigned max) { return {min, max}; }
+constexpr InputCount inputs(unsigned exactly) { return {exactly, exactly}; }
+constexpr InputCount variadicInputs(unsigned min) { return {min, min, true}; }
+
+/// An attribute an importer reads, with the type it must have.
+struct AttrSpec {
+  StringRef name;
+  onnx::AttributeProto::AttributeType type;
+  bool required = false;
+};
+constexpr auto kInt = onnx::AttributeProto::INT;
+constexpr auto kInts = onnx::AttributeProto::INTS;
+constexpr auto kFloat = onnx::AttributeProto::FLOAT;
+constexpr auto kFloats = onnx::AttributeProto::FLOATS;
+constexpr auto kString = onnx::AttributeProto::STRING;
+constexpr auto kTensor = onnx::AttributeProto::TENSOR;
+
+/// One row of the op table: an operator in a range of opset versions, the
+/// inputs and attributes its importer reads (checked before it runs), and
+/// the importer.
 struct OpEntry {
   StringRef domain; // "" for the default domain
   StringRef opType;
   int64_t sinceVersion;
+  InputCount inputs;
+  SmallVector<AttrSpec, 2> attributes;
   ImportFn import;
   StringRef note; // what a user should know (limits), for the docs
 };
+
+/// Checks a node against its row (input count, empty required inputs,
+/// attribute types), reporting at the node; importers then read only what
+/// the row allows.
+LogicalResult checkNodeSignature(NodeImporter &n, const OpEntry &entry);
 
 /// Each family file contributes its rows.
 void addElementwiseOps(SmallVectorImpl<OpEntry> &table);

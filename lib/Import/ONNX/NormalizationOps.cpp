@@ -180,16 +180,56 @@ static LogicalResult importTopK(NodeImporter &n) {
 }
 
 void addNormalizationOps(SmallVectorImpl<OpEntry> &table) {
+  const SmallVector<AttrSpec, 2> normAttributes = {
+      {"axis", kInt}, {"epsilon", kFloat}, {"stash_type", kInt}};
+  const SmallVector<AttrSpec, 2> reduceAttributes = {
+      {"keepdims", kInt}, {"noop_with_empty_axes", kInt}};
+  SmallVector<AttrSpec, 2> reduceAttributesWithAxes = reduceAttributes;
+  reduceAttributesWithAxes.push_back({"axes", kInts});
   table.append({
-      {"", "Softmax", 13, importSoftmax<SoftmaxOp>, ""},
-      {"", "LogSoftmax", 13, importSoftmax<LogSoftmaxOp>, ""},
-      {"", "LayerNormalization", 17, importLayerNormalization, ""},
-      {"", "RMSNormalization", 23, importRMSNormalization, ""},
-      {"", "ReduceMean", 13, importReduce<ReduceMeanOp, 18>, "constant axes"},
-      {"", "ReduceSum", 13, importReduce<ReduceSumOp, 13>, "constant axes"},
-      {"", "ReduceMax", 13, importReduce<ReduceMaxOp, 18>, "constant axes"},
-      {"", "CumSum", 13, importCumSum, "constant axis"},
-      {"", "TopK", 13, importTopK, "constant K"},
+      {"",
+       "Softmax",
+       13,
+       inputs(1),
+       {{"axis", kInt}},
+       importSoftmax<SoftmaxOp>,
+       ""},
+      {"",
+       "LogSoftmax",
+       13,
+       inputs(1),
+       {{"axis", kInt}},
+       importSoftmax<LogSoftmaxOp>,
+       ""},
+      {"", "LayerNormalization", 17, inputs(2, 3), normAttributes,
+       importLayerNormalization, ""},
+      {"", "RMSNormalization", 23, inputs(2), normAttributes,
+       importRMSNormalization, ""},
+      // Axes are an attribute up to opset 17 and an input from 18 on.
+      {"", "ReduceMean", 13, inputs(1), reduceAttributesWithAxes,
+       importReduce<ReduceMeanOp, 18>, "constant axes"},
+      {"", "ReduceMean", 18, inputs(1, 2), reduceAttributes,
+       importReduce<ReduceMeanOp, 18>, "constant axes"},
+      {"", "ReduceSum", 13, inputs(1, 2), reduceAttributes,
+       importReduce<ReduceSumOp, 13>, "constant axes"},
+      {"", "ReduceMax", 13, inputs(1), reduceAttributesWithAxes,
+       importReduce<ReduceMaxOp, 18>, "constant axes"},
+      {"", "ReduceMax", 18, inputs(1, 2), reduceAttributes,
+       importReduce<ReduceMaxOp, 18>, "constant axes"},
+      {"",
+       "CumSum",
+       13,
+       inputs(2),
+       {{"exclusive", kInt}, {"reverse", kInt}},
+       importCumSum,
+       "constant axis"},
+      {"",
+       "TopK",
+       13,
+       inputs(2),
+       {{"axis", kInt}, {"largest", kInt}, {"sorted", kInt}},
+       importTopK,
+       "constant K"},
   });
 }
 

@@ -45,10 +45,18 @@ void mlir::xf::printSupportedOps(llvm::raw_ostream &os) {
      << "xfc imports opsets " << kMinONNXOpset << " to " << kMaxONNXOpset
      << " of the default domain and version 1 of `com.microsoft`. An "
         "operator is supported from the opset in the table on.\n\n"
-     << "| domain | operator | since opset | notes |\n"
-     << "| --- | --- | --- | --- |\n";
-  for (const OpEntry &entry : getOpTable())
+     << "Inputs are `required-maximum` (optional ones may be given as '' in "
+        "between) or `required+` for variadic operators.\n\n"
+     << "| domain | operator | since opset | inputs | notes |\n"
+     << "| --- | --- | --- | --- | --- |\n";
+  for (const OpEntry &entry : getOpTable()) {
     os << "| " << (entry.domain.empty() ? "ai.onnx" : entry.domain) << " | "
-       << entry.opType << " | " << entry.sinceVersion << " | " << entry.note
-       << " |\n";
+       << entry.opType << " | " << entry.sinceVersion << " | "
+       << entry.inputs.min;
+    if (entry.inputs.variadic)
+      os << "+";
+    else if (entry.inputs.max != entry.inputs.min)
+      os << "-" << entry.inputs.max;
+    os << " | " << entry.note << " |\n";
+  }
 }

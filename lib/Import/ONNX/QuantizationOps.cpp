@@ -16,7 +16,7 @@ static FailureOr<SmallVector<Value>> quantOperands(NodeImporter &n) {
   return operands;
 }
 
-static SmallVector<NamedAttribute> quantAttributes(NodeImporter &n) {
+static SmallVector<NamedAttribute> quantOpAttributes(NodeImporter &n) {
   return {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", 1))),
           n.namedAttr("block_size", n.i64Attr(n.intAttr("block_size", 0)))};
 }
@@ -26,7 +26,7 @@ static LogicalResult importDequantizeLinear(NodeImporter &n) {
   if (failed(operands))
     return failure();
   FailureOr<Value> result =
-      n.create1<DequantizeLinearOp>(*operands, quantAttributes(n));
+      n.create1<DequantizeLinearOp>(*operands, quantOpAttributes(n));
   if (failed(result))
     return failure();
   return n.setResults(*result);
@@ -45,7 +45,7 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
                            << " is not supported";
   }
   FailureOr<Value> result =
-      n.create1<QuantizeLinearOp>(*operands, quantAttributes(n), element);
+      n.create1<QuantizeLinearOp>(*operands, quantOpAttributes(n), element);
   if (failed(result))
     return failure();
   return n.setResults(*result);
@@ -66,6 +66,11 @@ static LogicalResult importMatMulInteger(NodeImporter &n) {
   FailureOr<Value> a = n.input(0, "A"), b = n.input(1, "B");
   if (failed(a) || failed(b))
     return failure();
+  for (Value operand : {*a, *b})
+    if (!isa<IntegerType>(
+            cast<RankedTensorType>(operand.getType()).getElementType()))
+      return n.emitError() << "MatMulInteger multiplies integer tensors, not "
+                           << operand.getType();
   // Absent zero points are zeros of the operand's type.
   auto zeroPoint = [&](size_t i, Value operand) {
     if (Value zp = n.optionalInput(i))
@@ -82,15 +87,27 @@ static LogicalResult importMatMulInteger(NodeImporter &n) {
 }
 
 void addQuantizationOps(SmallVectorImpl<OpEntry> &table) {
+  const SmallVector<AttrSpec, 2> quantAttributes = {{"axis", kInt},
+                                                    {"block_size", kInt}};
+  SmallVector<AttrSpec, 2> quantizeAttributes = quantAttributes;
+  quantizeAttributes.push_back({"output_dtype", kInt});
   table.append({
-      {"", "DequantizeLinear", 13, importDequantizeLinear,
-       "per tensor, per axis, blocked (21)"},
-      {"", "QuantizeLinear", 13, importQuantizeLinear,
-       "per tensor, per axis, blocked (21)"},
-      {"", "DynamicQuantizeLinear", 13, importDynamicQuantizeLinear, ""},
-      {"", "MatMulInteger", 13, importMatMulInteger, ""},
-      {"com.microsoft", "DequantizeLinear", 1, importDequantizeLinear, ""},
-      {"com.microsoft", "QuantizeLinear", 1, importQuantizeLinear, ""},
+      {"", "DequantizeLinear", 13, inputs(2, 3), quantAttributes,
+       importDequantizeLinear, "per tensor, per axis, blocked (21)"},
+      {"", "QuantizeLinear", 13, inputs(2, 3), quantizeAttributes,
+       importQuantizeLinear, "per tensor, per axis, blocked (21)"},
+      {"",
+       "DynamicQuantizeLinear",
+       13,
+       inputs(1),
+       {},
+       importDynamicQuantizeLinear,
+       ""},
+      {"", "MatMulInteger", 13, inputs(2, 4), {}, importMatMulInteger, ""},
+      {"com.microsoft", "DequantizeLinear", 1, inputs(2, 3), quantAttributes,
+       importDequantizeLinear, ""},
+      {"com.microsoft", "QuantizeLinear", 1, inputs(2, 3), quantizeAttributes,
+       importQuantizeLinear, ""},
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include "TensorImporter.h"
 
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/FileSystem.h"
@@ -235,16 +237,11 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
     error = "has unsupported " + getDataTypeName(dataType);
     return failure();
   }
-  SmallVector<int64_t> shape;
-  int64_t count = 1;
-  for (int64_t dim : tensor.dims()) {
-    if (dim < 0 || (dim > 0 && count > (int64_t(1) << 40) / dim)) {
-      error = "has an invalid or oversized shape";
-      return failure();
-    }
-    shape.push_back(dim);
-    count *= dim;
-  }
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  error = checkTensorShape(shape, element);
+  if (!error.empty())
+    return failure();
+  int64_t count = ShapedType::getNumElements(shape);
   auto type = RankedTensorType::get(shape, element);
   unsigned bits = element.getIntOrFloatBitWidth();
   // The bytes ONNX stores: 4-bit types two to a byte, others whole bytes.

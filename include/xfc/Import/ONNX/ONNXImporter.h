@@ -26,6 +26,13 @@ constexpr int64_t kMaxONNXOpset = 23;
 OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext *context,
                                       const ONNXImportOptions &options);
 
+/// The same for a model already in memory (serialized protobuf): `name`
+/// names it in diagnostics, external data is read from `externalDataDir`.
+OwningOpRef<ModuleOp>
+importONNXModelFromBytes(StringRef bytes, StringRef name,
+                         StringRef externalDataDir, MLIRContext *context,
+                         const ONNXImportOptions &options);
+
 /// Parses `NAME=2x16` into `options`; a message on malformed input.
 LogicalResult parsePinnedShape(StringRef text, ONNXImportOptions &options,
                                std::string &message);

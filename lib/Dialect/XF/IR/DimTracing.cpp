@@ -262,6 +262,9 @@ DimRef traceDim(DimRef ref) {
 }
 
 std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
+  // Callers pass indices from the model (Gather, Slice): never past a shape.
+  if (index < 0)
+    return std::nullopt;
   if (std::optional<SmallVector<int64_t>> values =
           getConstantIntValues(vector)) {
     if (index >= static_cast<int64_t>(values->size()))
@@ -272,7 +275,10 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
   if (!op)
     return std::nullopt;
   if (auto shape = dyn_cast<ShapeOp>(op)) {
-    int64_t dim = shape.getDimRange().first + index;
+    auto [start, end] = shape.getDimRange();
+    if (index >= end - start)
+      return std::nullopt;
+    int64_t dim = start + index;
     int64_t size = dimOf(shape.getData(), dim);
     if (!ShapedType::isDynamic(size))
       return ShapeElement{size, std::nullopt};
@@ -306,6 +312,8 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
     if (!indices || !length || index >= static_cast<int64_t>(indices->size()))
       return std::nullopt;
     int64_t picked = (*indices)[index];
+    if (picked < -*length || picked >= *length)
+      return std::nullopt;
     return getShapeElement(gather.getData(),
                            picked < 0 ? picked + *length : picked);
   }
@@ -316,9 +324,12 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
     if (!starts || starts->size() != 1 || !length ||
         (slice.getSteps() && (*slice.getSteps())[0] != 1))
       return std::nullopt;
+    // ONNX clamps starts into the data; the element must lie before its end.
     int64_t start = (*starts)[0] < 0 ? (*starts)[0] + *length : (*starts)[0];
-    return getShapeElement(slice.getData(),
-                           std::max<int64_t>(start, 0) + index);
+    start = std::clamp<int64_t>(start, 0, *length);
+    if (index >= *length - start)
+      return std::nullopt;
+    return getShapeElement(slice.getData(), start + index);
   }
   return std::nullopt;
 }

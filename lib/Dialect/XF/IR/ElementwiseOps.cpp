@@ -15,21 +15,6 @@
 using namespace mlir;
 using namespace mlir::xf;
 
-std::string mlir::xf::formatShape(ArrayRef<int64_t> shape) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::interleave(
-      shape, os,
-      [&](int64_t dim) {
-        if (ShapedType::isDynamic(dim))
-          os << '?';
-        else
-          os << dim;
-      },
-      "x");
-  return text;
-}
-
 LogicalResult
 mlir::xf::inferBroadcastResultType(ValueRange operands, Type elementType,
                                    SmallVectorImpl<Type> &inferred,

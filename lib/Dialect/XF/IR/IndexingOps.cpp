@@ -14,6 +14,16 @@ LogicalResult GatherOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   if (failed(checkAxis(getAxis(), data.getRank(), emitError)))
     return failure();
   int64_t axis = *normalizeAxis(getAxis(), data.getRank());
+  // Constant indices past the axis are the model's error, found now.
+  int64_t extent = data.getDimSize(axis);
+  if (!ShapedType::isDynamic(extent))
+    if (std::optional<SmallVector<int64_t>> indices =
+            getConstantIntValues(getIndices()))
+      for (int64_t index : *indices)
+        if (index < -extent || index >= extent)
+          return emitError()
+                 << "index " << index << " is out of range for axis " << axis
+                 << " of size " << extent;
   SmallVector<int64_t> shape(data.getShape().take_front(axis));
   llvm::append_range(shape, getIndices().getType().getShape());
   llvm::append_range(shape, data.getShape().drop_front(axis + 1));

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/ValueRange.h"
+#include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFInterfaces.h"
 
 namespace mlir::xf {
@@ -35,9 +36,6 @@ LogicalResult checkAxis(int64_t axis, int64_t rank, ErrorEmitter emitError);
 LogicalResult checkNormParameter(RankedTensorType input, int64_t axis,
                                  Value parameter, StringRef name,
                                  ErrorEmitter emitError);
-
-/// Prints a shape the way MLIR types do, `4x?x16`, for diagnostics.
-std::string formatShape(ArrayRef<int64_t> shape);
 
 } // namespace mlir::xf
 

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::xf {
 
@@ -77,12 +78,50 @@ std::optional<SmallVector<int64_t>> normalizeAxes(ArrayRef<int64_t> axes,
 
 int64_t productOfDims(ArrayRef<int64_t> dims) {
   int64_t product = 1;
+  bool overflowed = false;
   for (int64_t dim : dims) {
     if (ShapedType::isDynamic(dim))
       return ShapedType::kDynamic;
-    product *= dim;
+    overflowed |= llvm::MulOverflow(product, dim, product);
   }
-  return product;
+  return overflowed ? std::numeric_limits<int64_t>::max() : product;
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::interleave(
+      shape, os,
+      [&](int64_t dim) {
+        if (ShapedType::isDynamic(dim))
+          os << '?';
+        else
+          os << dim;
+      },
+      "x");
+  return text;
+}
+
+std::string checkTensorShape(ArrayRef<int64_t> shape, Type element) {
+  int64_t elementBytes =
+      element.isIntOrFloat()
+          ? std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8)
+          : 8;
+  // Counted in bytes so that no product can overflow before the limit.
+  int64_t bytes = elementBytes;
+  for (auto [i, dim] : llvm::enumerate(shape)) {
+    if (ShapedType::isDynamic(dim))
+      continue;
+    if (dim < 0)
+      return "has dimension " + std::to_string(i) + " of negative size " +
+             std::to_string(dim);
+    if (llvm::MulOverflow(bytes, std::max<int64_t>(dim, 1), bytes) ||
+        bytes > kMaxTensorBytes)
+      return "has shape " + formatShape(shape) + " of " +
+             std::to_string(elementBytes) + "-byte elements, more than the " +
+             std::to_string(kMaxTensorBytes) + " bytes xfc allows";
+  }
+  return "";
 }
 
 RankedTensorType joinTypes(RankedTensorType a, RankedTensorType b) {

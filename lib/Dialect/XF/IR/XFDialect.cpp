@@ -83,6 +83,18 @@ mlir::xf::createInferred(OpBuilder &b, Location loc, StringRef opName,
     op->destroy();
     return failure();
   }
+  // Constant shape operands (Reshape, Expand, ConstantOfShape) can ask for
+  // sizes no machine holds; they end here, not in generated code.
+  for (auto [index, type] : llvm::enumerate(inferred)) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    std::string problem =
+        tensor ? checkTensorShape(tensor.getShape(), tensor.getElementType())
+               : "";
+    if (!problem.empty()) {
+      op->destroy();
+      return emitOpError() << "result #" << index << " " << problem;
+    }
+  }
   for (auto [result, type] : llvm::zip_equal(op->getResults(), inferred))
     result.setType(type);
   return b.insert(op);

@@ -326,6 +326,86 @@ def no_shape(out):
     write(m, out)
 
 
+# ---- nodes that break their operator's signature ---------------------------
+
+def missing_input(out):
+    """Add with one input: rejected before its shape function runs."""
+    write(model([helper.make_node("Add", ["x"], ["y"], name="half_add")],
+                [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def empty_input(out):
+    """Relu of '' (an omitted required input), then a node reading it."""
+    nodes = [helper.make_node("Relu", [""], ["r"], name="relu_of_nothing"),
+             helper.make_node("Tanh", ["r"], ["y"], name="after")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def extra_input(out):
+    nodes = [helper.make_node("Sigmoid", ["x", "x"], ["y"], name="greedy_sigmoid")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def unsqueeze_without_axes(out):
+    """Opset 13 made Unsqueeze's axes an input, a required one."""
+    nodes = [helper.make_node("Unsqueeze", ["x"], ["y"], name="no_axes")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)], opset=13), out)
+
+
+def float_perm(out):
+    """An INTS attribute given as a FLOAT."""
+    nodes = [helper.make_node("Transpose", ["x"], ["y"], name="odd_perm", perm=1.5)]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+def cast_without_to(out):
+    nodes = [helper.make_node("Cast", ["x"], ["y"], name="aimless_cast")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)]), out)
+
+
+# ---- indices and sizes past what a shape allows ----------------------------
+
+def gather_shape(out, index):
+    """Shape(x)[index] used as a shape: a constant index past the vector."""
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Gather", ["s", "i"], ["d"], name="pick_dim", axis=0),
+             helper.make_node("Reshape", ["x", "d"], ["y"], name="reshape")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("i", np.array([int(index)], np.int64))]), out)
+
+
+def slice_shape_far(out):
+    """Slice(Shape(x)) far past its end: ONNX clamps it to an empty vector."""
+    nodes = [helper.make_node("Shape", ["x"], ["s"], name="shape"),
+             helper.make_node("Slice", ["s", "b", "e"], ["t"], name="far_slice"),
+             helper.make_node("Concat", ["t", "n"], ["d"], name="join", axis=0),
+             helper.make_node("Reshape", ["x", "d"], ["y"], name="flatten")]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("b", np.array([10**6], np.int64)),
+                 const("e", np.array([10**6 + 1], np.int64)),
+                 const("n", np.array([-1], np.int64))]), out)
+
+
+def input_dims(out, *dims):
+    """A graph input of the given static dimensions."""
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    write(model(nodes, [vinfo("x", F, [int(d) for d in dims])], [vinfo("y", F, None)]), out)
+
+
+def initializer_dims(out, *dims):
+    """An initializer whose dimensions claim more than any machine holds."""
+    w = TensorProto(name="w", data_type=F, dims=[int(d) for d in dims])
+    nodes = [helper.make_node("Add", ["x", "w"], ["y"], name="add")]
+    write(model(nodes, [vinfo("x", F, [2])], [vinfo("y", F, None)], [w]), out)
+
+
+def to_shape(out, op, *dims):
+    """A Reshape or Expand to a constant shape: sizes from the model's data."""
+    nodes = [helper.make_node(op, ["x", "shape"], ["y"], name=op.lower())]
+    write(model(nodes, [vinfo("x", F, [2, 3])], [vinfo("y", F, None)],
+                [const("shape", np.array([int(d) for d in dims], np.int64))]), out)
+
+
 if __name__ == "__main__":
     case, out = sys.argv[1], sys.argv[2]
-    globals()[case](out)
+    globals()[case](out, *sys.argv[3:])

@@ -39,8 +39,22 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 std::optional<SmallVector<int64_t>> normalizeAxes(ArrayRef<int64_t> axes,
                                                   int64_t rank);
 
-/// The product of sizes, or kDynamic when any is dynamic.
+/// The product of sizes, or kDynamic when any is dynamic; INT64_MAX (more
+/// than any tensor holds) when it overflows.
 int64_t productOfDims(ArrayRef<int64_t> dims);
+
+/// The largest tensor xfc accepts, in bytes (256 TiB): larger shapes are
+/// mistakes or attacks, and their sizes would overflow the arithmetic of
+/// generated code and of the runtime.
+constexpr int64_t kMaxTensorBytes = int64_t(1) << 48;
+
+/// Checks the static dimensions of a tensor of `element` (dynamic ones
+/// skipped): none negative, and the tensor, counting a zero dimension as
+/// one, within kMaxTensorBytes. Returns the problem, or an empty string.
+std::string checkTensorShape(ArrayRef<int64_t> shape, Type element);
+
+/// Prints a shape the way MLIR types do, `4x?x16`, for diagnostics.
+std::string formatShape(ArrayRef<int64_t> shape);
 
 /// The more static of two types of equal rank and element type, or null when
 /// they contradict each other.
