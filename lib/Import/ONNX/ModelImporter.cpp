@@ -18,10 +18,11 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include <deque>
 #include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <map>
 
 namespace mlir::xf {
@@ -53,10 +54,11 @@ public:
         fileLoc(getModelFileLoc(context, path)),
         tensors(context, externalDataDir.str()) {}
 
-  OwningOpRef<ModuleOp> run(StringRef bytes);
+  /// Imports the serialized model `input` reads.
+  OwningOpRef<ModuleOp> run(google::protobuf::io::ZeroCopyInputStream &input);
 
 private:
-  LogicalResult parseModel(StringRef bytes);
+  LogicalResult parseModel(google::protobuf::io::ZeroCopyInputStream &input);
   LogicalResult checkOpsets();
   LogicalResult checkSupported();
   FailureOr<SmallVector<int>> orderNodes();
@@ -73,9 +75,9 @@ private:
 };
 } // namespace
 
-LogicalResult ModelImporter::parseModel(StringRef data) {
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(data.data()), data.size());
+LogicalResult
+ModelImporter::parseModel(google::protobuf::io::ZeroCopyInputStream &input) {
+  google::protobuf::io::CodedInputStream stream(&input);
   stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
   if (!model.ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
     return emitError(fileLoc)
@@ -255,8 +257,9 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
   return RankedTensorType::get(shape, element);
 }
 
-OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
-  if (failed(parseModel(bytes)) || failed(checkOpsets()) ||
+OwningOpRef<ModuleOp>
+ModelImporter::run(google::protobuf::io::ZeroCopyInputStream &input) {
+  if (failed(parseModel(input)) || failed(checkOpsets()) ||
       failed(checkSupported()))
     return {};
   FailureOr<SmallVector<int>> order = orderNodes();
@@ -309,7 +312,8 @@ OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
   for (auto [name, arg] : llvm::zip_equal(argNames, entry->getArguments()))
     values[name] = arg;
 
-  for (const onnx::TensorProto &init : graph.initializer()) {
+  for (onnx::TensorProto &init :
+       *model.mutable_graph()->mutable_initializer()) {
     std::string error;
     FailureOr<ElementsAttr> value = tensors.import(init, error);
     if (failed(value)) {
@@ -317,6 +321,9 @@ OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
           << "initializer " << error;
       return {};
     }
+    // The constant holds the bytes now; swapped out, the protobuf's copy
+    // is freed (clearing would keep its capacity).
+    std::string().swap(*init.mutable_raw_data());
     values[init.name()] = ConstantOp::create(
         b, NameLoc::get(b.getStringAttr(init.name()), fileLoc),
         value->getType(), *value);
@@ -360,18 +367,21 @@ OwningOpRef<ModuleOp> ModelImporter::run(StringRef bytes) {
 
 OwningOpRef<ModuleOp> importONNXModel(StringRef path, MLIRContext *context,
                                       const ONNXImportOptions &options) {
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
-      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                  /*RequiresNullTerminator=*/false);
-  if (!file) {
+  // Read in pieces, not mapped whole: the parsed model holds its own copy
+  // of every weight, and the file's pages would double the compile's
+  // memory.
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd)) {
     emitError(getModelFileLoc(context, path))
-        << "cannot read '" << path << "': " << file.getError().message();
+        << "cannot read '" << path << "': " << ec.message();
     return {};
   }
+  google::protobuf::io::FileInputStream input(fd);
+  input.SetCloseOnDelete(true);
   StringRef folder = llvm::sys::path::parent_path(path);
-  return importONNXModelFromBytes((*file)->getBuffer(), path,
-                                  folder.empty() ? "." : folder, context,
-                                  options);
+  context->loadDialect<XFDialect, func::FuncDialect>();
+  return ModelImporter(path, folder.empty() ? "." : folder, context, options)
+      .run(input);
 }
 
 OwningOpRef<ModuleOp>
@@ -379,7 +389,8 @@ importONNXModelFromBytes(StringRef bytes, StringRef name,
                          StringRef externalDataDir, MLIRContext *context,
                          const ONNXImportOptions &options) {
   context->loadDialect<XFDialect, func::FuncDialect>();
-  return ModelImporter(name, externalDataDir, context, options).run(bytes);
+  google::protobuf::io::ArrayInputStream input(bytes.data(), bytes.size());
+  return ModelImporter(name, externalDataDir, context, options).run(input);
 }
 
 LogicalResult parsePinnedShape(StringRef text, ONNXImportOptions &options,
