@@ -1,5 +1,8 @@
 # Build helpers shared by every xfc target.
 
+# Where add_mlir_tool installs xfc and xfc-opt (cmake/XFCInstall.cmake: the rest).
+set(MLIR_TOOLS_INSTALL_DIR bin)
+
 # One precompiled header of the MLIR headers nearly every file includes. It is
 # built once (by xfc_pch) and reused by each library, which cuts a source
 # file's compile time several times over.
@@ -32,7 +35,9 @@ endfunction()
 # the MLIR and LLVM shared libraries. `PCH codegen` picks the larger header.
 function(add_xfc_library name)
   cmake_parse_arguments(ARG "" "PCH" "" ${ARGN})
-  add_mlir_library(${name} STATIC ${ARG_UNPARSED_ARGUMENTS} LINK_LIBS PUBLIC MLIR LLVM)
+  # The compiler's own parts: linked into the tools, not installed.
+  add_mlir_library(${name} STATIC DISABLE_INSTALL ${ARG_UNPARSED_ARGUMENTS}
+                   LINK_LIBS PUBLIC MLIR LLVM)
   # add_mlir_library compiles the sources in an object library of its own.
   if(TARGET obj.${name})
     xfc_use_pch(obj.${name} ${ARG_PCH})

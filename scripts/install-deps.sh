@@ -9,6 +9,7 @@ packages=(
   cmake ninja-build ccache
   libonnx-dev libprotobuf-dev protobuf-compiler
   python3-onnx python3-numpy python3-pytest libonnx-testdata
+  python3-venv python3-pip python3-setuptools python3-wheel pkg-config
 )
 
 missing=()

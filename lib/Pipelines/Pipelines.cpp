@@ -126,6 +126,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createOutlineKernelsPass());
   pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
+  pm.addPass(createLowerRunChecksPass());
   addPipeline(pm, toLLVM);
   pm.addPass(createDispatchParallelKernelsPass());
 }
@@ -176,6 +177,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
       "gpu-module-to-binary{format=" +
       (target.embedPTX ? "isa" : "fatbin") + " toolkit=" + target.toolkitPath +
       "}";
+  pm.addPass(createLowerRunChecksPass());
   addPipeline(pm, text);
 }
 

@@ -69,10 +69,6 @@ void xfc__run_fail(xfc_status status, const char *format, ...) {
   xfc__run_unwind();
 }
 
-void xfc__fail_index(const char *what, int64_t index, int64_t size) {
-  xfc__run_fail(XFC_INVALID_ARGUMENT,
-                "%s: index %lld is out of range for a dimension of size %lld "
-                "(valid: -%lld to %lld)",
-                what, (long long)index, (long long)size, (long long)size,
-                (long long)(size - 1));
+void xfc__fail_run(const char *format, int64_t a, int64_t b) {
+  xfc__run_fail(XFC_INVALID_ARGUMENT, format, (long long)a, (long long)b);
 }

@@ -1,7 +1,7 @@
 /*===- run_failure.h - ending a run from deep inside compiled code --------===*
  *
  * Compiled code has no way to return an error: when it finds an index out
- * of range (xfc__fail_index) or the allocator finds no memory, the runtime
+ * of range (xfc__fail_run) or the allocator finds no memory, the runtime
  * records why in the run and jumps back to where the run started
  * (target_cpu.c, target_cuda.c), which releases what the run allocated and
  * returns the status. A parallel loop's chunk is a place to resume too

@@ -42,14 +42,14 @@ void xfc__invoke(const xfc_tensor *inputs, xfc_tensor *outputs,
 #define XFC_GENERATED_CALLS XFC_HIDDEN
 #endif
 
-/* Called by compiled code for an index out of range, from the thread that
- * called xfc__invoke: never returns. The running xfc_run fails with
- * XFC_INVALID_ARGUMENT and "<what>: index <index> is out of range for a
- * dimension of size <size> (valid: -<size> to <size-1>)", where `what`
- * names the ONNX node ("Gather node 'model/embed/Gather'"); what the run
- * allocated is released (run_failure.h). */
+/* Called by compiled code when a fact the model needs is false at run time
+ * (xf.run_check: an index out of range, a shape that does not fit its
+ * data), from the thread that called xfc__invoke: never returns. The
+ * running xfc_run fails with XFC_INVALID_ARGUMENT and `format` printed
+ * with `a` and `b` (the compiler writes it: at most two %lld, naming the
+ * ONNX node); what the run allocated is released (run_failure.h). */
 XFC_GENERATED_CALLS __attribute__((noreturn)) void
-xfc__fail_index(const char *what, int64_t index, int64_t size);
+xfc__fail_run(const char *format, int64_t a, int64_t b);
 
 /* The allocator of generated code: host memory on the CPU (buffers.c),
  * device memory on CUDA (cuda_launch.c, hidden there). On the CPU it never

@@ -1,9 +1,19 @@
 //===- IRDumper.cpp - the IR after every pass, one file each --------------===//
+//
+// Files are numbered in the order passes finish: NNN-PASS.mlir, each the
+// whole module. Passes nested on functions run one function at a time, all
+// of a group's passes on one function before the next function, so the
+// module never is "after pass P" in between: a group gets one file, after
+// its last function, named by its passes (NNN-canonicalize+cse.mlir).
+//
+//===----------------------------------------------------------------------===//
 
 #include "xfc/Support/IRDumper.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassInstrumentation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -14,7 +24,8 @@ namespace mlir::xf {
 namespace {
 class IRDumper : public PassInstrumentation {
 public:
-  explicit IRDumper(std::string directory) : directory(std::move(directory)) {}
+  IRDumper(std::string directory, OpPrintingFlags flags)
+      : directory(std::move(directory)), flags(flags) {}
 
   /// Writes the whole module, whichever op the pass ran on.
   void write(Operation *op, StringRef name) {
@@ -30,23 +41,38 @@ public:
                    << "\n";
       return;
     }
-    op->print(os, OpPrintingFlags().elideLargeElementsAttrs(16));
+    op->print(os, flags);
   }
 
   void runAfterPass(Pass *pass, Operation *op) override {
-    // Pass managers' own adaptors (nesting into functions) have no flag.
-    if (!pass->getArgument().empty())
-      write(op, pass->getArgument());
+    StringRef name = pass->getArgument();
+    if (op->getParentOp()) {
+      // A pass on one function: its group is written once, after it.
+      if (!name.empty() && !llvm::is_contained(nested, name))
+        nested.push_back(name);
+      return;
+    }
+    if (!name.empty()) {
+      write(op, name);
+    } else if (!nested.empty()) {
+      // A pass manager's adaptor that ran a nested group on every function.
+      write(op, llvm::join(nested, "+"));
+      nested.clear();
+    }
   }
 
 private:
   std::string directory;
+  OpPrintingFlags flags;
   unsigned counter = 0;
+  /// The passes of the nested group running now (pass arguments are
+  /// static strings).
+  SmallVector<StringRef> nested;
 };
 } // namespace
 
 LogicalResult enableIRDumps(PassManager &pm, Operation *module,
-                            StringRef directory) {
+                            StringRef directory, OpPrintingFlags flags) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory)) {
     llvm::errs() << "xfc: cannot create " << directory << ": " << ec.message()
                  << "\n";
@@ -55,7 +81,7 @@ LogicalResult enableIRDumps(PassManager &pm, Operation *module,
   // Passes on functions run in parallel threads; the files are numbered in
   // the order passes run, so dump from one thread.
   pm.getContext()->disableMultithreading();
-  auto dumper = std::make_unique<IRDumper>(directory.str());
+  auto dumper = std::make_unique<IRDumper>(directory.str(), flags);
   dumper->write(module, "input");
   pm.addInstrumentation(std::move(dumper));
   return success();

@@ -5,20 +5,26 @@
     model = xfc.load("model.so")
     outputs = model.run({"input_ids": ids, "attention_mask": mask})
 
-Importable with PYTHONPATH=python; needs NumPy and an xfc build (found
-through $XFC_BUILD_DIR, then build/ beside this package, then $PATH).
+Install with `pip install ./python` (see README.md) or import with
+PYTHONPATH=python. Running a library needs only NumPy; `compile` needs the
+xfc binary: $XFC_BUILD_DIR/bin/xfc, else build/bin/xfc of the source tree
+this package sits in, else `xfc` on $PATH. `xfc.models` needs onnx.
 """
 
 import ctypes
+import importlib
 import os
 import pathlib
 import shutil
 import subprocess
 import threading
+import weakref
 
 import numpy as np
 
-__all__ = ["XfcError", "compile", "load", "Model", "DeviceArray", "models"]
+__version__ = "0.4.0"  # CMakeLists.txt's project() version; a test keeps them equal.
+
+__all__ = ["XfcError", "compile", "load", "Model", "DeviceArray"]
 
 _ROOT = pathlib.Path(__file__).resolve().parents[2]
 _MAX_RANK = 8
@@ -49,7 +55,8 @@ def _xfc_binary():
             return str(candidate)
     found = shutil.which("xfc")
     if not found:
-        raise XfcError("xfc is not built: run scripts/build.sh or set XFC_BUILD_DIR")
+        raise XfcError("no xfc binary: set XFC_BUILD_DIR to a build folder, put xfc on "
+                       "PATH, or run scripts/build.sh in the source tree")
     return found
 
 
@@ -83,12 +90,30 @@ class _TensorInfo:
         return f"{self.name}: {np.dtype(self.dtype).name}{list(self.shape)}"
 
 
+class _Session:
+    """One thread's xfc_session, destroyed with this object: once its
+    thread has ended (threading.local drops it) or its Model has gone, and
+    no DeviceArray it filled is left."""
+
+    def __init__(self, lib):
+        self._destroy = lib.xfc_session_destroy
+        self.handle = ctypes.c_void_p()
+        if lib.xfc_session_create(ctypes.byref(self.handle)) != 0:
+            raise XfcError(lib.xfc_session_error(None).decode())
+
+    def __del__(self):
+        if self.handle:
+            self._destroy(self.handle)
+
+
 class Model:
     """A library xfc compiled. Each thread gets its own session, so one
-    Model may be run from several threads at once."""
+    Model may be run from several threads at once; a thread's session is
+    freed when the thread ends."""
 
     def __init__(self, path):
-        self._lib = ctypes.CDLL(str(path))
+        # dlopen searches the library path for a name without '/': make it a path.
+        self._lib = ctypes.CDLL(os.path.abspath(path))
         lib = self._lib
         lib.xfc_session_create.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
         lib.xfc_session_destroy.argtypes = [ctypes.c_void_p]
@@ -110,8 +135,7 @@ class Model:
                        for i in range(lib.xfc_num_inputs())]
         self.outputs = [self._info("output", i, None) for i in range(lib.xfc_num_outputs())]
         self._local = threading.local()
-        self._sessions = []
-        self._lock = threading.Lock()
+        self._sessions = weakref.WeakSet()  # the live ones, for session_count
         # A missing or wrong weights file fails here rather than at the first run.
         self._session()
 
@@ -132,18 +156,21 @@ class Model:
     def _session(self):
         session = getattr(self._local, "session", None)
         if session is None:
-            handle = ctypes.c_void_p()
-            if self._lib.xfc_session_create(ctypes.byref(handle)) != 0:
-                raise XfcError(self._lib.xfc_session_error(None).decode())
-            session = self._local.session = handle
-            with self._lock:
-                self._sessions.append(handle)
+            session = self._local.session = _Session(self._lib)
+            self._sessions.add(session)
         return session
+
+    @property
+    def session_count(self):
+        """The sessions alive now: one per thread that has run this Model
+        (or created it) and has not ended, or whose run_on_device outputs
+        are still referenced."""
+        return len(self._sessions)
 
     def _call(self, function, feeds, describe):
         """Calls `function` (xfc_run or xfc_run_on_device) on `feeds`, each
         described by `describe(value)` as (address, shape, NumPy dtype);
-        returns the filled output tensors."""
+        returns the filled output tensors and the _Session that owns them."""
         missing = [i.name for i in self.inputs if i.name not in feeds]
         extra = sorted(set(feeds) - {i.name for i in self.inputs})
         if missing or extra:
@@ -160,21 +187,21 @@ class Model:
             tensor.data = address
         outputs = (_Tensor * max(1, len(self.outputs)))()
         session = self._session()
-        status = function(session, inputs, len(self.inputs), outputs, len(self.outputs))
+        status = function(session.handle, inputs, len(self.inputs), outputs, len(self.outputs))
         if status != 0:
-            raise XfcError(self._lib.xfc_session_error(session).decode())
+            raise XfcError(self._lib.xfc_session_error(session.handle).decode())
         for info, tensor in zip(self.outputs, outputs):
             if tensor.dtype not in _DTYPES:
                 raise XfcError(f"output '{info.name}' has a type NumPy lacks "
                                f"(xfc_dtype {tensor.dtype})")
-        return outputs
+        return outputs, session
 
     def run(self, feeds):
         """Runs the model on {input name: array}; returns {output name: array}."""
         # np.require keeps rank-0 arrays rank 0 (ascontiguousarray does not).
         arrays = {name: np.require(value, requirements="C") for name, value in feeds.items()}
-        outputs = self._call(self._lib.xfc_run, arrays,
-                             lambda a: (a.ctypes.data, a.shape, a.dtype))
+        outputs, _ = self._call(self._lib.xfc_run, arrays,
+                                lambda a: (a.ctypes.data, a.shape, a.dtype))
         results = {}
         for info, tensor in zip(self.outputs, outputs):
             shape = tuple(tensor.shape[d] for d in range(tensor.rank))
@@ -189,13 +216,12 @@ class Model:
         object with __cuda_array_interface__, C-contiguous: a PyTorch or
         CuPy tensor), read in place; returns {output name: DeviceArray}
         that torch.as_tensor(x, device="cuda") or cupy.asarray(x) wrap
-        without a copy, valid until this thread's next run."""
-        outputs = self._call(self._lib.xfc_run_on_device, feeds, _describe_device_array)
-        return {info.name: DeviceArray(tensor) for info, tensor in zip(self.outputs, outputs)}
-
-    def __del__(self):
-        for session in getattr(self, "_sessions", []):
-            self._lib.xfc_session_destroy(session)
+        without a copy, valid until this thread's next run (each keeps
+        the session that owns its memory alive past the thread's end)."""
+        outputs, session = self._call(self._lib.xfc_run_on_device, feeds,
+                                      _describe_device_array)
+        return {info.name: DeviceArray(tensor, session)
+                for info, tensor in zip(self.outputs, outputs)}
 
 
 def _describe_device_array(value):
@@ -214,7 +240,8 @@ class DeviceArray:
     """An output left in GPU memory by run_on_device: its address, shape
     and dtype, and __cuda_array_interface__ for frameworks to wrap."""
 
-    def __init__(self, tensor):
+    def __init__(self, tensor, session):
+        self._session = session  # owns the memory
         self.shape = tuple(tensor.shape[d] for d in range(tensor.rank))
         self.dtype = np.dtype(_DTYPES[tensor.dtype])
         self.data = tensor.data or 0
@@ -227,4 +254,9 @@ def load(path):
     return Model(path)
 
 
-from . import models  # noqa: E402  (needs onnx; imported last)
+def __getattr__(name):
+    # xfc.models needs onnx: imported on first use, so that compiling and
+    # running libraries need only NumPy.
+    if name == "models":
+        return importlib.import_module(".models", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

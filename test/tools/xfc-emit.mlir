@@ -24,8 +24,8 @@
 // XF-NOT: xf.shape
 // XF: xf.reshape {{.*}} -> tensor<8x12xf32>
 // PRINT: IR Dump After InferShapesPass (xf-infer-shapes)
-// BADSTAGE: xfc: unknown stage 'nonsense'
-// HELP: --emit=<STAGE>
+// BADSTAGE: xfc: --emit=nonsense is not a choice; valid: library, obj, ptx, xf-graph, xf, xf-transformer, linalg, kernels, llvm, llvm-ir, asm
+// HELP: --emit=<what>
 // HELP: xf-graph: the imported graph
 // HELP: xf: after shape inference
 // HELP: xf-transformer: subgraphs raised to transformer ops
@@ -56,3 +56,16 @@ func.func @main(%x: tensor<8x3x4xf32>, %w: tensor<12x64xf32>) -> tensor<?x64xf32
   %p = xf.matmul %r, %w : (tensor<?x?xf32>, tensor<12x64xf32>) -> tensor<?x64xf32>
   return %p : tensor<?x64xf32>
 }
+
+// Passes nested on functions write one file per group, after the group ran
+// on every function (a model's functions are its outlined kernels: one
+// file per function and pass was hundreds of identical names); weights are
+// elided. A zoo model's dump is under 100 files and 100 MB.
+// RUN: rm -rf %t.zoo && xfc %zoo/gpt2_ts.onnx -o %t.so --dump-ir-dir=%t.zoo 2>/dev/null
+// RUN: ls %t.zoo | FileCheck %s --check-prefix=GROUPS
+// RUN: ls %t.zoo | wc -l | FileCheck %s --check-prefix=COUNT
+// RUN: du -sm %t.zoo | FileCheck %s --check-prefix=SIZE
+// GROUPS: 007-xf-raise-attention+xf-raise-norms+xf-raise-mlp+xf-raise-rope.mlir
+// GROUPS: xf-fuse-elementwise+xf-approximate-math+xf-vectorize-contractions.mlir
+// COUNT: {{^[1-9][0-9]$}}
+// SIZE: {{^[1-9]?[0-9]}}{{[[:space:]]}}

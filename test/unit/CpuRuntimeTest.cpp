@@ -104,7 +104,7 @@ TEST(CpuRuntimeTest, OutputsMayBeTheNextRunsInputs) {
   xfc_session_destroy(session);
 }
 
-// Compiled code that fails halfway (xfc__fail_index, an allocation too
+// Compiled code that fails halfway (xfc__fail_run, an allocation too
 // large), on the calling thread or on the pool's: the run fails with the
 // message, frees the scratch buffer it had (64 MiB, so mapped on its own:
 // glibc's hblkhd counts it), and the session runs on.
@@ -156,14 +156,14 @@ INSTANTIATE_TEST_SUITE_P(
     Failures, CpuRunFailureTest,
     testing::Values(
         FailureCase{"BadIndex", FAKE_BAD_INDEX, XFC_INVALID_ARGUMENT,
-                    "Gather node 'embed/Gather': index -65 is out of range for "
-                    "a dimension of size 64 (valid: -64 to 63)"},
+                    "node 'embed/Gather' (Gather): index -65 is out of range "
+                    "for axis 0 of size 64"},
         FailureCase{"HugeAllocation", FAKE_HUGE_ALLOCATION, XFC_OUT_OF_MEMORY,
                     "out of memory: cannot allocate 17592186044416 bytes"},
         FailureCase{"BadIndexInLoop", FAKE_BAD_INDEX_IN_LOOP,
                     XFC_INVALID_ARGUMENT,
-                    "Gather node 'embed/Gather': index 64 is out of range for "
-                    "a dimension of size 64 (valid: -64 to 63)"},
+                    "node 'embed/Gather' (Gather): index 64 is out of range "
+                    "for axis 0 of size 64"},
         FailureCase{"HugeAllocationInLoop", FAKE_HUGE_ALLOCATION_IN_LOOP,
                     XFC_OUT_OF_MEMORY,
                     "out of memory: cannot allocate 17592186044416 bytes"}),

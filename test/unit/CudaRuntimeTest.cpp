@@ -444,7 +444,7 @@ TEST(CudaRuntimeTest, DeviceRunFailureFreesOnlyItsOwn) {
   driver.release(x);
 }
 
-// Compiled code that fails halfway (xfc__fail_index): the run fails with
+// Compiled code that fails halfway (xfc__fail_run): the run fails with
 // its message and frees the device buffers the code had allocated.
 TEST(CudaRuntimeTest, BadIndexFailsTheRunAndFreesItsBuffers) {
   if (!haveDriver())
@@ -473,8 +473,8 @@ TEST(CudaRuntimeTest, BadIndexFailsTheRunAndFreesItsBuffers) {
     }
     fake_glue_bad_index = 0;
     EXPECT_EQ(status, XFC_INVALID_ARGUMENT);
-    EXPECT_EQ(error, "Gather node 'embed/Gather': index 4 is out of range "
-                     "for a dimension of size 4 (valid: -4 to 3)");
+    EXPECT_EQ(error, "node 'embed/Gather' (Gather): index 4 is out of range "
+                     "for axis 0 of size 4");
     EXPECT_EQ(driver.poolInUse(), idle) << "on_device " << on_device;
     Result good = runOnce(session, host_x);
     ASSERT_EQ(good.status, XFC_OK) << good.error;

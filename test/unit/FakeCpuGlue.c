@@ -52,7 +52,9 @@ static void fail_halfway(int64_t index, int64_t size) {
   scratch[0] = 1;
   if (fake_cpu_failure == FAKE_BAD_INDEX ||
       fake_cpu_failure == FAKE_BAD_INDEX_IN_LOOP)
-    xfc__fail_index("Gather node 'embed/Gather'", index, size);
+    xfc__fail_run("node 'embed/Gather' (Gather): index %lld is out of range "
+                  "for axis 0 of size %lld",
+                  index, size);
   _mlir_memref_to_llvm_alloc((size_t)1 << 44);
   _mlir_memref_to_llvm_free(scratch);
 }

@@ -138,7 +138,9 @@ void xfc__invoke(const xfc_tensor *in, xfc_tensor *out, void **allocations) {
   void *params[] = {&a, &weight, &target, &n};
   mgpuLaunchKernel(function, 1, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
   if (fake_glue_bad_index) /* with a and y allocated, for the run to free */
-    xfc__fail_index("Gather node 'embed/Gather'", 4, 4);
+    xfc__fail_run("node 'embed/Gather' (Gather): index %lld is out of range "
+                  "for axis 0 of size %lld",
+                  4, 4);
   mgpuLaunchKernel(function, 0, 1, 1, 32, 1, 1, 0, stream, params, NULL, 4);
   mgpuMemFree(a, stream);
   mgpuStreamSynchronize(stream);

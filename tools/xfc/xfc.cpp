@@ -1,10 +1,12 @@
 //===- xfc.cpp - the compiler driver --------------------------------------===//
 //
-// Reads a model, runs the pipeline from lib/Pipelines up to the stage named
-// by --emit and writes the result. Upstream's IR-printing, timing and
-// elision flags apply to the pipeline as they do in xfc-opt.
+// Reads a model, runs the pipeline from lib/Pipelines up to what --emit
+// asks for and writes it: a library (the default), object code, PTX, or a
+// stage's IR. DriverOptions.cpp checks the command line first.
 //
 //===----------------------------------------------------------------------===//
+
+#include "DriverOptions.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
@@ -15,203 +17,154 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
-#include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/InitAll.h"
-#include "xfc/Pipelines/Pipelines.h"
+#include "xfc/Support/CompileProgress.h"
 #include "xfc/Support/IRDumper.h"
 #include "xfc/Support/ModelDiagnostics.h"
-#include "xfc/Target/CPU/CPUTarget.h"
-#include "xfc/Target/CPU/LibraryWriter.h"
 #include "xfc/Target/CPU/WeightFile.h"
 #include "xfc/Target/CUDA/CUDATarget.h"
 #include "llvm/ADT/ScopeExit.h"
-#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
-namespace cl = llvm::cl;
+using xfc::Artifact;
 
-static std::string describeStages() {
-  std::string text = "Stop after STAGE and print its IR. Stages, in order:";
-  for (const xf::StageInfo &info : xf::getStages())
-    text += "\n  " + info.name.str() + ": " + info.description.str();
-  return text;
+/// Embedded weights past this do not fit the +-2 GiB reach of x86-64 code
+/// (with room left for the code itself): they go to NAME.weights.
+static constexpr uint64_t kMaxEmbeddedBytes = uint64_t(3) << 29; // 1.5 GiB
+
+/// Writes `path` ("-": stdout) with `write`; false after an error.
+static bool
+writeFile(StringRef path,
+          llvm::function_ref<bool(llvm::raw_pwrite_stream &)> write) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
+  if (!output) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return false;
+  }
+  if (!write(output->os()))
+    return false;
+  output->keep();
+  return true;
+}
+
+static OwningOpRef<ModuleOp> readModel(const xfc::DriverOptions &options,
+                                       MLIRContext &context,
+                                       llvm::SourceMgr &sourceMgr) {
+  if (StringRef(options.input).ends_with(".onnx"))
+    return xf::importONNXModel(options.input, &context, options.import);
+  std::string error;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(options.input, &error);
+  if (!input) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+/// The model's weights moved out of the module into blob files in
+/// `directory`, and where the library will keep them.
+static FailureOr<SmallVector<xf::WeightBlob>>
+moveWeights(ModuleOp module, xfc::DriverOptions &options, StringRef directory,
+            xf::LibraryTarget &libraryTarget) {
+  std::string error;
+  FailureOr<SmallVector<xf::WeightBlob>> weights =
+      xf::externalizeWeights(module, directory, error);
+  if (failed(weights)) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return failure();
+  }
+  uint64_t bytes = 0;
+  for (const xf::WeightBlob &blob : *weights)
+    bytes += blob.bytes;
+  if (bytes > kMaxEmbeddedBytes &&
+      options.weights == xf::WeightStorage::Embedded) {
+    SmallString<128> file(options.output);
+    llvm::sys::path::replace_extension(file, "weights");
+    if (options.weightsChosen) {
+      llvm::errs() << "xfc: the weights take " << bytes / (1 << 20)
+                   << " MiB, more than a library can embed (x86-64 code "
+                      "reaches 2 GiB); use --weights=external\n";
+      return failure();
+    }
+    llvm::errs() << "xfc: the weights take " << bytes / (1 << 20)
+                 << " MiB, more than a library can embed: writing them to "
+                 << file << " (keep it beside the library)\n";
+    options.weights = xf::WeightStorage::External;
+  }
+  if (options.weights == xf::WeightStorage::External &&
+      failed(xf::readWeightsThroughTable(module, *weights, error))) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return failure();
+  }
+  if (options.target.kind == xf::TargetOptions::Kind::CUDA) {
+    FailureOr<SmallVector<xf::DeviceWeight>> deviceWeights =
+        xf::bindDeviceWeights(module, *weights, options.weights, error);
+    if (failed(deviceWeights)) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return failure();
+    }
+    libraryTarget.cuda = true;
+    libraryTarget.deviceWeights = std::move(*deviceWeights);
+  }
+  return weights;
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::opt<std::string> inputFile(
-      cl::Positional, cl::desc("<model.onnx or model.mlir>"), cl::init("-"));
-  cl::list<std::string> pinnedShapes(
-      "shape", cl::desc("Pin an ONNX input's shape, e.g. input_ids=1x128"),
-      cl::value_desc("NAME=DIMS"));
-  cl::opt<std::string> target(
-      "target",
-      cl::desc("What to compile for: cpu (the default), or cuda (an NVIDIA "
-               "GPU, sm_90 unless named: cuda:sm_80)"),
-      cl::init("cpu"));
-  cl::opt<xf::TargetOptions::Precision> precision(
-      "precision",
-      cl::desc("CUDA: the operands' precision in matrix products (they "
-               "accumulate in f32, softmax and norm statistics are f32)"),
-      cl::values(clEnumValN(xf::TargetOptions::Precision::BF16, "bf16",
-                            "bf16 on the tensor cores (the default)"),
-                 clEnumValN(xf::TargetOptions::Precision::TF32, "tf32",
-                            "tf32 on the tensor cores (f32 with a 10-bit "
-                            "mantissa)"),
-                 clEnumValN(xf::TargetOptions::Precision::FP32, "fp32",
-                            "f32 throughout")),
-      cl::init(xf::TargetOptions::Precision::BF16));
-  cl::opt<std::string> embed(
-      "embed",
-      cl::desc("CUDA: what the library carries for its kernels: cubin (the "
-               "default; needs the toolkit's ptxas) or ptx (the driver "
-               "compiles it when the library loads)"),
-      cl::init("cubin"));
-  cl::opt<std::string> cpu(
-      "cpu", cl::desc("LLVM CPU name to generate code for (default: the host)"),
-      cl::init("native"));
-  cl::opt<std::string> cPrefix(
-      "c-prefix",
-      cl::desc("A shared library's C functions are NAME_session_create, "
-               "NAME_run, ... instead of xfc_* (a C identifier)"),
-      cl::value_desc("NAME"), cl::init("xfc"));
-  cl::opt<xf::WeightStorage> weightStorage(
-      "weights", cl::desc("Where a shared library keeps the model's weights"),
-      cl::values(clEnumValN(xf::WeightStorage::Embedded, "embedded",
-                            "inside the library (the default)"),
-                 clEnumValN(xf::WeightStorage::External, "external",
-                            "in NAME.weights beside NAME.so, mapped when a "
-                            "session is created")),
-      cl::init(xf::WeightStorage::Embedded));
-  cl::opt<std::string> dumpDir(
-      "dump-ir-dir",
-      cl::desc("Write the IR after every pass to numbered files in DIR"),
-      cl::value_desc("DIR"));
-  cl::opt<std::string> report(
-      "report",
-      cl::desc("Print a report on the model and stop (unless -o is given): "
-               "'fusion' lists the transformer ops raising formed and each "
-               "attention subgraph left unfused, with the reason"),
-      cl::value_desc("fusion"));
-  cl::opt<bool> printSupportedOps(
-      "print-supported-ops",
-      cl::desc("Print the ONNX operators the importer supports (Markdown)"));
-  cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                  cl::value_desc("file"), cl::init("-"));
-  // cl::desc keeps a reference: the text must outlive the option.
-  static const std::string emitHelp =
-      describeStages() + "\n  ptx: CUDA only, the PTX of every kernel";
-  cl::opt<std::string> emit("emit", cl::desc(emitHelp), cl::value_desc("STAGE"),
-                            cl::init(xf::getStages().back().name.str()));
-  // Registered passes are what --mlir-print-ir-after=PASS names.
   xf::registerAllPasses();
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerDefaultTimingManagerCLOptions();
-  cl::ParseCommandLineOptions(argc, argv, "xfc: transformer graph compiler\n");
-
-  if (printSupportedOps) {
+  int exitCode;
+  std::optional<xfc::DriverOptions> parsed =
+      xfc::parseCommandLine(argc, argv, exitCode);
+  if (!parsed)
+    return exitCode;
+  xfc::DriverOptions &options = *parsed;
+  if (options.printSupportedOps) {
     xf::printSupportedOps(llvm::outs());
     return 0;
   }
-  // --emit=ptx compiles the kernels to PTX and prints them.
-  bool emitPTX = emit == "ptx";
-  std::optional<xf::Stage> stage =
-      emitPTX ? xf::Stage::LLVM : xf::parseStage(emit);
-  if (!stage) {
-    llvm::errs() << "xfc: unknown stage '" << emit << "'; see --help\n";
-    return 1;
+  bool library = options.artifact == Artifact::Library;
+  bool cuda = options.target.kind == xf::TargetOptions::Kind::CUDA;
+  std::string error;
+  if (cuda) {
+    FailureOr<std::string> toolkit = xf::findCUDAToolkit(error);
+    if (succeeded(toolkit))
+      options.target.toolkitPath = *toolkit;
+    else if (!options.target.embedPTX) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return 1;
+    }
   }
 
   DialectRegistry registry;
   xf::registerAllDialects(registry);
   MLIRContext context(registry);
-
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   xf::ModelDiagnosticHandler modelDiagnostics(&context, llvm::errs());
-  OwningOpRef<ModuleOp> module;
-  std::string error;
-  if (StringRef(inputFile).ends_with(".onnx")) {
-    xf::ONNXImportOptions options;
-    for (const std::string &text : pinnedShapes)
-      if (failed(xf::parsePinnedShape(text, options, error))) {
-        llvm::errs() << "xfc: " << error << "\n";
-        return 1;
-      }
-    module = xf::importONNXModel(inputFile, &context, options);
-  } else {
-    std::unique_ptr<llvm::MemoryBuffer> input =
-        openInputFile(inputFile, &error);
-    if (!input) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return 1;
-    }
-    sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
-    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  }
+  DefaultTimingManager timing;
+  applyDefaultTimingManagerCLOptions(timing);
+  if (options.timeReport)
+    timing.setEnabled(true);
+  TimingScope rootTiming = timing.getRootScope();
+  xf::CompileProgress progress(llvm::errs(), !options.quiet);
+
+  TimingScope importTiming = rootTiming.nest("import");
+  OwningOpRef<ModuleOp> module = readModel(options, context, sourceMgr);
+  importTiming.stop();
   if (!module)
     return 1;
 
-  xf::TargetOptions targetOptions;
-  StringRef targetName(target);
-  if (targetName == "cuda" || targetName.starts_with("cuda:")) {
-    targetOptions.kind = xf::TargetOptions::Kind::CUDA;
-    StringRef chip = targetName.drop_front(4).ltrim(':');
-    if (!chip.empty())
-      targetOptions.chip = chip.str();
-    if (!StringRef(targetOptions.chip).starts_with("sm_")) {
-      llvm::errs() << "xfc: unknown GPU '" << targetOptions.chip
-                   << "'; name one as cuda:sm_80, cuda:sm_90, ...\n";
-      return 1;
-    }
-  } else if (target != "cpu") {
-    llvm::errs() << "xfc: unknown target '" << target
-                 << "'; this xfc generates code for: cpu, cuda\n";
-    return 1;
-  }
-  bool cuda = targetOptions.kind == xf::TargetOptions::Kind::CUDA;
-  if (embed != "cubin" && embed != "ptx") {
-    llvm::errs() << "xfc: unknown --embed=" << embed
-                 << "; choose cubin or ptx\n";
-    return 1;
-  }
-  if (!cuda && (embed != "cubin" || emitPTX)) {
-    llvm::errs() << "xfc: --embed and --emit=ptx are for --target=cuda\n";
-    return 1;
-  }
-  targetOptions.embedPTX = emitPTX || embed == "ptx";
-  targetOptions.precision = precision;
-  if (cuda) {
-    FailureOr<std::string> toolkit = xf::findCUDAToolkit(error);
-    if (succeeded(toolkit))
-      targetOptions.toolkitPath = *toolkit;
-    else if (!targetOptions.embedPTX) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return 1;
-    }
-  }
-  xf::CPUTargetOptions cpuOptions;
-  cpuOptions.cpu = cpu;
-
-  // A shared library: the model compiled to object code, with a C interface
-  // that the runtime adapts to xfc's.
-  bool library = StringRef(outputFile).ends_with(".so");
-  if (weightStorage == xf::WeightStorage::External && !library) {
-    llvm::errs() << "xfc: --weights=external needs a shared library output "
-                    "(-o NAME.so)\n";
-    return 1;
-  }
   std::optional<xf::ModelSignature> signature;
-  if (library) {
+  if (library || options.artifact == Artifact::Object) {
     auto main = module->lookupSymbol<func::FuncOp>("main");
     if (!main) {
       llvm::errs() << "xfc: the module has no function @main to compile\n";
@@ -225,71 +178,63 @@ int main(int argc, char **argv) {
     // the C interface the runtime calls.
     main.setSymName(xf::kModelSymbol);
     main->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
-    stage = xf::Stage::Asm;
-    emitPTX = false;
   }
 
-  if (report == "fusion") {
+  if (options.fusionReport) {
     OwningOpRef<ModuleOp> raised = module->clone();
     PassManager raisePm(&context);
     xf::buildPipelineUpTo(raisePm, xf::Stage::Transformer);
     if (failed(raisePm.run(*raised)))
       return 1;
     xf::printFusionReport(*raised, llvm::outs());
-    if (outputFile == "-")
+    if (!options.compile)
       return 0;
-  } else if (!report.empty()) {
-    llvm::errs() << "xfc: unknown report '" << report
-                 << "'; this xfc reports: fusion\n";
-    return 1;
   }
 
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return 1;
-  DefaultTimingManager timing;
-  applyDefaultTimingManagerCLOptions(timing);
-  TimingScope timingScope = timing.getRootScope();
-  pm.enableTiming(timingScope);
-  if (!dumpDir.empty() && failed(xf::enableIRDumps(pm, *module, dumpDir)))
+  TimingScope passTiming = rootTiming.nest("passes");
+  pm.enableTiming(passTiming);
+  if (!options.dumpDir.empty() &&
+      failed(
+          xf::enableIRDumps(pm, *module, options.dumpDir, OpPrintingFlags())))
     return 1;
-  xf::buildPipelineUpTo(pm, *stage, targetOptions);
+  progress.track(pm);
+  xf::buildPipelineUpTo(pm, options.stage, options.target);
   if (failed(pm.run(*module)))
     return 1;
-  timingScope.stop();
+  passTiming.stop();
 
-  if (emitPTX) {
-    std::unique_ptr<llvm::ToolOutputFile> output =
-        openOutputFile(outputFile, &error);
-    if (!output) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return 1;
-    }
-    xf::printPTX(*module, output->os());
-    output->keep();
-    return 0;
-  }
-
-  if (*stage < xf::Stage::LLVMIR) {
-    std::unique_ptr<llvm::ToolOutputFile> output =
-        openOutputFile(outputFile, &error);
-    if (!output) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return 1;
-    }
-    module->print(output->os(), OpPrintingFlags());
-    output->os() << "\n";
-    output->keep();
-    return 0;
-  }
+  if (options.artifact == Artifact::PTX)
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       xf::printPTX(*module, os);
+                       return true;
+                     })
+               ? 0
+               : 1;
+  if (options.artifact == Artifact::Stage && options.stage < xf::Stage::LLVMIR)
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       module->print(os, OpPrintingFlags());
+                       os << "\n";
+                       return true;
+                     })
+               ? 0
+               : 1;
 
   // A library's weights go around LLVM, straight into the library or its
   // weights file.
   SmallVector<xf::WeightBlob> weights;
   xf::LibraryTarget libraryTarget;
-  libraryTarget.cpu = cpuOptions;
-  libraryTarget.cPrefix = cPrefix;
+  libraryTarget.cpu = options.cpu;
+  libraryTarget.cPrefix = options.cPrefix;
   SmallString<256> weightDir;
+  llvm::scope_exit removeWeights([&] {
+    if (!weightDir.empty())
+      llvm::sys::fs::remove_directories(weightDir);
+  });
   if (library) {
     if (std::error_code ec =
             llvm::sys::fs::createUniqueDirectory("xfc-weights", weightDir)) {
@@ -298,51 +243,41 @@ int main(int argc, char **argv) {
       return 1;
     }
     FailureOr<SmallVector<xf::WeightBlob>> moved =
-        xf::externalizeWeights(*module, weightDir, error);
-    if (failed(moved)) {
-      llvm::errs() << "xfc: " << error << "\n";
+        moveWeights(*module, options, weightDir, libraryTarget);
+    if (failed(moved))
       return 1;
-    }
     weights = std::move(*moved);
-    if (weightStorage == xf::WeightStorage::External &&
-        failed(xf::readWeightsThroughTable(*module, weights, error))) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return 1;
-    }
-    if (cuda) {
-      FailureOr<SmallVector<xf::DeviceWeight>> deviceWeights =
-          xf::bindDeviceWeights(*module, weights, weightStorage, error);
-      if (failed(deviceWeights)) {
-        llvm::errs() << "xfc: " << error << "\n";
-        return 1;
-      }
-      libraryTarget.cuda = true;
-      libraryTarget.deviceWeights = std::move(*deviceWeights);
-    }
   }
-  llvm::scope_exit removeWeights([&] {
-    if (!weightDir.empty())
-      llvm::sys::fs::remove_directories(weightDir);
-  });
 
+  progress.phase("optimizing LLVM IR");
+  TimingScope llvmTiming = rootTiming.nest("LLVM translation and optimization");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
-      xf::translateToLLVMIR(*module, llvmContext, cpuOptions);
+      xf::translateToLLVMIR(*module, llvmContext, options.cpu);
+  llvmTiming.stop();
   if (!llvmModule)
     return 1;
-  if (!library) {
-    std::unique_ptr<llvm::ToolOutputFile> output =
-        openOutputFile(outputFile, &error);
-    if (!output) {
-      llvm::errs() << "xfc: " << error << "\n";
+  progress.phase("generating machine code");
+  TimingScope codegenTiming = rootTiming.nest("machine code");
+  if (options.artifact == Artifact::Stage)
+    return writeFile(options.output,
+                     [&](llvm::raw_pwrite_stream &os) {
+                       if (options.stage == xf::Stage::LLVMIR) {
+                         llvmModule->print(os, nullptr);
+                         return true;
+                       }
+                       return succeeded(xf::emitMachineCode(
+                           *llvmModule, options.cpu, os, /*assembly=*/true));
+                     })
+               ? 0
+               : 1;
+  if (options.artifact == Artifact::Object) {
+    if (!writeFile(options.output, [&](llvm::raw_pwrite_stream &os) {
+          return succeeded(xf::emitMachineCode(*llvmModule, options.cpu, os,
+                                               /*assembly=*/false));
+        }))
       return 1;
-    }
-    if (*stage == xf::Stage::LLVMIR)
-      llvmModule->print(output->os(), nullptr);
-    else if (failed(xf::emitMachineCode(*llvmModule, cpuOptions, output->os(),
-                                        /*assembly=*/true)))
-      return 1;
-    output->keep();
+    llvm::errs() << "xfc: wrote " << options.output << "\n";
     return 0;
   }
 
@@ -354,24 +289,31 @@ int main(int argc, char **argv) {
     return 1;
   }
   llvm::FileRemover removeObject(objectPath);
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream object(objectPath, ec);
-    if (ec || failed(xf::emitMachineCode(*llvmModule, cpuOptions, object,
-                                         /*assembly=*/false))) {
-      llvm::errs() << "xfc: cannot write object code to " << objectPath << "\n";
-      return 1;
-    }
-  }
+  if (!writeFile(objectPath, [&](llvm::raw_pwrite_stream &os) {
+        return succeeded(xf::emitMachineCode(*llvmModule, options.cpu, os,
+                                             /*assembly=*/false));
+      }))
+    return 1;
+  codegenTiming.stop();
+  progress.phase("linking the library");
+  TimingScope linkTiming = rootTiming.nest("library (glue and link)");
   std::string toolsDir =
       llvm::sys::path::parent_path(
           llvm::sys::fs::getMainExecutable(argv[0], (void *)&main))
           .str();
   if (failed(xf::writeSharedLibrary(*signature, objectPath, weights,
-                                    weightStorage, libraryTarget, outputFile,
-                                    toolsDir, error))) {
+                                    options.weights, libraryTarget,
+                                    options.output, toolsDir, error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return 1;
   }
+  linkTiming.stop();
+  SmallString<128> header(options.output), weightsFile(options.output);
+  llvm::sys::path::replace_extension(header, "h");
+  llvm::sys::path::replace_extension(weightsFile, "weights");
+  llvm::errs() << "xfc: wrote " << options.output << " and " << header;
+  if (options.weights == xf::WeightStorage::External)
+    llvm::errs() << " and " << weightsFile;
+  llvm::errs() << "\n";
   return 0;
 }

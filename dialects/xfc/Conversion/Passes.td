@@ -202,6 +202,21 @@ def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def LowerRunChecksPass : Pass<"xf-lower-run-checks", "ModuleOp"> {
+  let summary = "xf.run_check to a call of the runtime's xfc__fail_run";
+  let description = [{
+    Each `xf.run_check` becomes `scf.if` on its condition's negation that
+    calls `xfc__fail_run(message, a, b)` (declared here; the runtime linked
+    into every library defines it: it records the message and stops the
+    run, so the call does not return). The messages are constant strings,
+    one global each. Runs on buffers, before the lowering to LLVM.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def MergeIdenticalKernelsPass : Pass<"xf-merge-identical-kernels", "ModuleOp"> {
   let summary = "Keep one copy of kernels that are the same but for their name";
   let description = [{

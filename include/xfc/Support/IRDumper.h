@@ -8,10 +8,12 @@
 namespace mlir::xf {
 
 /// Makes `pm` write the module after every pass to `directory` as
-/// `NNN-<pass argument>.mlir` (000 is the input), so that any two stages can
-/// be diffed. Creates the directory; reports failure if it cannot.
+/// `NNN-<pass argument>.mlir` (000 is the input; passes nested on functions
+/// one file per group, `NNN-<pass>+<pass>.mlir`), printed with `flags`, so
+/// that any two stages can be diffed. Creates the directory; reports
+/// failure if it cannot.
 LogicalResult enableIRDumps(PassManager &pm, Operation *module,
-                            StringRef directory);
+                            StringRef directory, OpPrintingFlags flags);
 
 } // namespace mlir::xf
 

@@ -145,12 +145,15 @@ struct PackConstantWeightsPass
                                /*panelled=*/true);
 
     IRRewriter rewriter(constant.getContext());
-    Value panelSize = arith::ConstantIndexOp::create(b, loc, panel);
     // Computed where the column is defined (once per column tile, not per
-    // reduction step).
+    // reduction step); a constant column (a static shape's only tile) gives
+    // a constant index.
     auto panelIndex = [&](Value column) -> Value {
       OpBuilder::InsertionGuard guard(rewriter);
+      if (std::optional<int64_t> c = getConstantIntValue(column))
+        return arith::ConstantIndexOp::create(rewriter, loc, *c / panel);
       rewriter.setInsertionPointAfterValue(column);
+      Value panelSize = arith::ConstantIndexOp::create(rewriter, loc, panel);
       return arith::DivUIOp::create(rewriter, loc, column, panelSize);
     };
     // A read of `panel * n` columns: n contiguous panel rows, joined.

@@ -48,7 +48,7 @@ struct ConvertXFToLinalgPass
     target.addIllegalDialect<XFDialect>();
     target.addLegalDialect<bufferization::BufferizationDialect,
                            memref::MemRefDialect>();
-    target.addLegalOp<AttentionBuffersOp>();
+    target.addLegalOp<AttentionBuffersOp, RunCheckOp>();
     // Unsigned model inputs and outputs become signless too; the library's
     // C interface was described from the xf types before this pass.
     SignlessTypeConverter converter;

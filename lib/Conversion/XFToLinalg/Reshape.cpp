@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RunChecks.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -155,9 +156,13 @@ struct ReshapeToTensorReshape : OpConversionPattern<ReshapeOp> {
     Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
     Value minusOne = arith::ConstantIntOp::create(b, loc, i64, -1);
     Value one = arith::ConstantIntOp::create(b, loc, i64, 1);
+    auto cmp = [&](arith::CmpIPredicate predicate, Value x, Value y) {
+      return arith::CmpIOp::create(b, loc, predicate, x, y).getResult();
+    };
+    std::string node = describeForRun(op);
     // Entries as given, with copies (0) resolved; then -1 from the rest.
     SmallVector<Value> entries, resolved;
-    Value known = one;
+    Value known = one, inferredCount = zero;
     for (int64_t e = 0; e < rank; ++e) {
       Value index = arith::ConstantIndexOp::create(b, loc, e);
       Value entry = tensor::ExtractOp::create(b, loc, shape, index);
@@ -168,16 +173,50 @@ struct ReshapeToTensorReshape : OpConversionPattern<ReshapeOp> {
                                              entry, zero);
         entry = arith::SelectOp::create(b, loc, isCopy, dim, entry);
       }
-      Value isInferred = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                               entry, minusOne);
+      emitRunCheck(b, loc, cmp(arith::CmpIPredicate::sge, entry, minusOne),
+                   node + ": the shape's entry for dimension " + Twine(e) +
+                       " is %lld; only -1 (inferred) may be negative",
+                   entry, entry);
+      Value isInferred = cmp(arith::CmpIPredicate::eq, entry, minusOne);
       known = arith::MulIOp::create(
           b, loc, known,
           arith::SelectOp::create(b, loc, isInferred, one, entry));
+      inferredCount = arith::AddIOp::create(
+          b, loc, inferredCount,
+          arith::ExtUIOp::create(b, loc, i64, isInferred));
       entries.push_back(entry);
     }
     Value total = arith::IndexCastOp::create(
         b, loc, i64, product(b, loc, input, 0, inputRank));
-    Value inferred = arith::DivSIOp::create(b, loc, total, known);
+    // The shape must fit the data: ONNX Runtime refuses the same shapes.
+    Value hasInferred = cmp(arith::CmpIPredicate::sgt, inferredCount, zero);
+    emitRunCheck(b, loc, cmp(arith::CmpIPredicate::sle, inferredCount, one),
+                 node + ": the shape has %lld entries of -1; at most one may "
+                        "be inferred",
+                 inferredCount, inferredCount);
+    Value knownIsZero = cmp(arith::CmpIPredicate::eq, known, zero);
+    Value divisor = arith::SelectOp::create(b, loc, knownIsZero, one, known);
+    Value divides = cmp(arith::CmpIPredicate::eq,
+                        arith::RemSIOp::create(b, loc, total, divisor), zero);
+    Value inferable = arith::AndIOp::create(
+        b, loc, divides,
+        arith::XOrIOp::create(
+            b, loc, knownIsZero,
+            arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)));
+    emitRunCheck(
+        b, loc,
+        arith::OrIOp::create(
+            b, loc, inferable,
+            cmp(arith::CmpIPredicate::eq, inferredCount, zero)),
+        node + ": cannot infer the -1 entry: the input's %lld elements are "
+               "not a whole multiple of the other entries' product %lld",
+        total, known);
+    emitRunCheck(
+        b, loc,
+        arith::OrIOp::create(b, loc, hasInferred,
+                             cmp(arith::CmpIPredicate::eq, known, total)),
+        node + ": the shape holds %lld elements, the input %lld", known, total);
+    Value inferred = arith::DivSIOp::create(b, loc, total, divisor);
     for (Value entry : entries) {
       Value isInferred = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                                entry, minusOne);

@@ -42,6 +42,42 @@ createTargetMachine(const CPUTargetOptions &options, std::string &error) {
       std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
+/// The host triple's subtarget description, which knows the CPU names.
+static std::unique_ptr<llvm::MCSubtargetInfo> getHostSubtargetInfo() {
+  llvm::InitializeNativeTarget();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  return std::unique_ptr<llvm::MCSubtargetInfo>(
+      target->createMCSubtargetInfo(triple, "", ""));
+}
+
+LogicalResult checkCPUName(StringRef cpu, std::string &error) {
+  if (cpu == "native")
+    return success();
+  std::unique_ptr<llvm::MCSubtargetInfo> info = getHostSubtargetInfo();
+  if (info && info->isCPUStringValid(cpu))
+    return success();
+  error = ("unknown CPU '" + cpu +
+           "'; give native (the host, the default), a portable level "
+           "(x86-64, x86-64-v2, x86-64-v3, x86-64-v4) or an LLVM CPU name "
+           "such as znver4 or sapphirerapids (--cpu=help lists them)")
+              .str();
+  return failure();
+}
+
+std::string getCPUNames() {
+  std::string names = "native";
+  if (std::unique_ptr<llvm::MCSubtargetInfo> info = getHostSubtargetInfo())
+    for (const llvm::SubtargetSubTypeKV &cpu :
+         info->getAllProcessorDescriptions())
+      names += std::string(", ") + cpu.Key;
+  return names;
+}
+
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   const CPUTargetOptions &options) {

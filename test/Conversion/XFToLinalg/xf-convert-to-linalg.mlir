@@ -151,3 +151,45 @@ func.func @matmul_integer(%a: tensor<?x8xui8>, %b: tensor<8x2xi8>, %za: tensor<?
   %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<?x8xui8>, tensor<8x2xi8>, tensor<?xui8>, tensor<i8>) -> tensor<?x2xi32>
   return %0 : tensor<?x2xi32>
 }
+
+// -----
+
+// Indices from an input are checked against ONNX's range [-n, n) before
+// the gather reads: their smallest and largest, found in one reduction,
+// feed an xf.run_check that names the node. Constant indices need none.
+// CHECK-LABEL: func.func @gather_checks_indices
+// CHECK:       %[[N:.+]] = tensor.dim %arg0, %c0
+// CHECK:       %[[BOUNDS:.+]]:2 = linalg.generic {{.*}} iterator_types = ["reduction", "reduction"]
+// CHECK:         arith.minsi
+// CHECK:         arith.maxsi
+// CHECK:       xf.run_check %{{.+}}, "node 'embed' (Gather): index %lld is out of range for axis 0 of size %lld (valid indices: -size to size-1)"
+// CHECK:       linalg.generic
+// CHECK-NOT:   xf.run_check
+// CHECK:       return
+func.func @gather_checks_indices(%table: tensor<?x8xf32>, %ids: tensor<?x?xi64>) -> (tensor<?x?x8xf32>, tensor<2x8xf32>) {
+  %0 = xf.gather %table, %ids : (tensor<?x8xf32>, tensor<?x?xi64>) -> tensor<?x?x8xf32> loc(#node)
+  %c = xf.constant dense<[1, -1]> : tensor<2xi64>
+  %1 = xf.gather %table, %c : (tensor<?x8xf32>, tensor<2xi64>) -> tensor<2x8xf32>
+  return %0, %1 : tensor<?x?x8xf32>, tensor<2x8xf32>
+}
+#node = loc("embed"("Gather"("m.onnx":0:0)))
+
+// -----
+
+// A shape computed at run time must fit the data: each entry >= -1, at
+// most one -1, inferable without dividing by zero, and otherwise as many
+// elements as the input.
+// CHECK-LABEL: func.func @reshape_checks_shape
+// CHECK:       xf.run_check {{.*}} "node 'r' (Reshape): the shape's entry for dimension 0 is %lld; only -1 (inferred) may be negative"
+// CHECK:       xf.run_check {{.*}} "node 'r' (Reshape): the shape's entry for dimension 1 is %lld; only -1 (inferred) may be negative"
+// CHECK:       xf.run_check {{.*}} "node 'r' (Reshape): the shape has %lld entries of -1; at most one may be inferred"
+// CHECK:       %[[DIVISOR:.+]] = arith.select %{{.+}}, %c1_i64, %{{.+}} : i64
+// CHECK:       arith.remsi %{{.+}}, %[[DIVISOR]] : i64
+// CHECK:       xf.run_check {{.*}} "node 'r' (Reshape): cannot infer the -1 entry: the input's %lld elements are not a whole multiple of the other entries' product %lld"
+// CHECK:       xf.run_check {{.*}} "node 'r' (Reshape): the shape holds %lld elements, the input %lld"
+// CHECK:       arith.divsi %{{.+}}, %[[DIVISOR]] : i64
+func.func @reshape_checks_shape(%x: tensor<?x?xf32>, %shape: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = xf.reshape %x, %shape : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32> loc(#reshape)
+  return %0 : tensor<?x?xf32>
+}
+#reshape = loc("r"("Reshape"("m.onnx":0:0)))

@@ -41,7 +41,7 @@ def main():
     parser.add_argument("--shape", action="append", default=[])
     args = parser.parse_args()
 
-    command = [args.xfc, args.model, "--emit=xf"] + [f"--shape={s}" for s in args.shape]
+    command = [args.xfc, args.model, "--emit=xf", "--print-weights"] + [f"--shape={s}" for s in args.shape]
     module = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     signature = re.search(r"func\.func @main\((.*?)\) -> \((.*?)\) \{", module)
     arg_types = re.findall(r"tensor<[^>]*>", signature.group(1))

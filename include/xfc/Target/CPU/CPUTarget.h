@@ -21,6 +21,13 @@ struct CPUTargetOptions {
 
 /// Translates a module in the LLVM dialect to LLVM IR for the target and
 /// optimizes it (O3). Reports at the module's location on failure.
+/// Whether LLVM generates code for CPU `cpu` ("native" included); if not,
+/// `error` says so and names the portable choices.
+LogicalResult checkCPUName(llvm::StringRef cpu, std::string &error);
+
+/// Every CPU name `--cpu` takes, comma-separated.
+std::string getCPUNames();
+
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                   const CPUTargetOptions &options);

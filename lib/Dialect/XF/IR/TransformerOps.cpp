@@ -1,6 +1,8 @@
 //===- TransformerOps.cpp - attention, norms and linear layers ------------===//
 
 #include "ShapeFunctions.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 
@@ -160,5 +162,34 @@ LogicalResult RopeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
     return emitError() << "rotary size " << 2 * half
                        << " exceeds the head size " << headSize;
   inferred.push_back(input);
+  return success();
+}
+
+LogicalResult RunCheckOp::verify() {
+  // The runtime formats the message with printf and exactly two int64s.
+  StringRef message = getMessage();
+  unsigned values = 0;
+  for (size_t i = message.find('%'); i != StringRef::npos;
+       i = message.find('%', i)) {
+    if (message.substr(i).starts_with("%%")) {
+      i += 2;
+    } else if (message.substr(i).starts_with("%lld")) {
+      ++values;
+      i += 4;
+    } else {
+      return emitOpError() << "message may hold only %lld and %%";
+    }
+  }
+  if (values > 2)
+    return emitOpError() << "message may print two values, not " << values;
+  return success();
+}
+
+LogicalResult RunCheckOp::canonicalize(RunCheckOp op,
+                                       PatternRewriter &rewriter) {
+  // A fact known at compile time (static shapes) needs no check.
+  if (!matchPattern(op.getOk(), m_One()))
+    return failure();
+  rewriter.eraseOp(op);
   return success();
 }

@@ -166,4 +166,30 @@ def XF_AttentionBuffersOp : Op<XF_Dialect, "attention_buffers"> {
   let opDocGroup = XF_TransformerOpsGroup;
 }
 
+def XF_RunCheckOp : Op<XF_Dialect, "run_check",
+                       [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Stops the model's run with a message when a fact is false";
+  let description = [{
+    A fact about run-time values that the model needs and its types cannot
+    show: an index within its table, a shape that fits its data. Lowerings
+    emit it where they would otherwise read out of bounds or divide by
+    zero. When `ok` is false, the library's run stops there and returns
+    `XFC_INVALID_ARGUMENT` with `message` as its error, `a` and `b` printed
+    in place of its (at most two) `%lld` (`%%` prints `%`); a check whose
+    `ok` is the constant true folds away. Lowered to a call of the
+    runtime's `xfc__fail_run` (`xf-lower-run-checks`), which does not
+    return. Only at the top level of the model function: the runtime stops
+    the run from the thread that started it.
+
+    ```mlir
+    xf.run_check %ok, "node 'g' (Gather): index %lld is out of range for size %lld" (%index, %size)
+    ```
+  }];
+  let arguments = (ins I1:$ok, StrAttr:$message, I64:$a, I64:$b);
+  let assemblyFormat = "$ok `,` $message `(` $a `,` $b `)` attr-dict";
+  let hasVerifier = 1;
+  let hasCanonicalizeMethod = 1;
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
 #endif // XFC_DIALECT_XF_IR_XFTRANSFORMEROPS_TD

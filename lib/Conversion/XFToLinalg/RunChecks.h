@@ -1,0 +1,28 @@
+//===- RunChecks.h - facts checked when the model runs ----------*- C++ -*-===//
+//
+// Lowerings that would read out of bounds or divide by zero on bad run-time
+// values (indices from an input, shapes computed from data) first emit an
+// xf.run_check that stops the run with a message naming the model node.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_LIB_CONVERSION_XFTOLINALG_RUNCHECKS_H
+#define XFC_LIB_CONVERSION_XFTOLINALG_RUNCHECKS_H
+
+#include "mlir/IR/Builders.h"
+#include <string>
+
+namespace mlir::xf {
+
+/// How a run-time error names `op`: "node 'NAME' (OpType)" from its model
+/// location, else the op's name; escaped for a run_check message.
+std::string describeForRun(Operation *op);
+
+/// Stops the run with `message` (`first` and `second`, integers, for its
+/// %lld) unless `ok`.
+void emitRunCheck(OpBuilder &b, Location loc, Value ok, const Twine &message,
+                  Value first, Value second);
+
+} // namespace mlir::xf
+
+#endif // XFC_LIB_CONVERSION_XFTOLINALG_RUNCHECKS_H

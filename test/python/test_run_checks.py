@@ -1,0 +1,69 @@
+"""Bad values at run time that only the data shows (token ids outside the
+vocabulary, positions past the position table, an empty sequence) fail the
+run with XFC_INVALID_ARGUMENT and a message naming the ONNX node, like
+ONNX Runtime; they never crash, clamp or answer."""
+
+import numpy as np
+import pytest
+
+import xfc
+from conftest import ROOT
+
+ZOO = ROOT.parent / "shared" / "models" / "zoo"
+
+
+@pytest.fixture(scope="module")
+def gpt2(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gpt2")
+    return xfc.load(xfc.compile(ZOO / "gpt2_ts.onnx", folder / "gpt2.so"))
+
+
+def feeds(ids):
+    return {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+
+
+def random_ids(rng, batch, seq, vocab):
+    return rng.integers(0, vocab, (batch, seq), dtype=np.int64)
+
+
+VOCAB, POSITIONS = 384, 256  # gpt2_ts's embedding tables
+
+
+@pytest.mark.parametrize("bad", [VOCAB, 10**6, -VOCAB - 1, -10**6])
+def test_token_id_outside_the_vocabulary_names_the_gather(gpt2, bad):
+    ids = random_ids(np.random.default_rng(1), 2, 5, VOCAB)
+    ids[1, 3] = bad
+    with pytest.raises(xfc.XfcError) as error:
+        gpt2.run(feeds(ids))
+    assert str(error.value) == (
+        f"node '/m/transformer/wte/Gather' (Gather): index {bad} is out of range for "
+        "axis 0 of size 384 (valid indices: -size to size-1)")
+    # The session stays usable.
+    ids[1, 3] = 7
+    assert gpt2.run(feeds(ids))["logits"].shape == (2, 5, VOCAB)
+
+
+def test_negative_token_ids_count_from_the_end(gpt2):
+    """ONNX allows -n to n-1: -k reads row n-k."""
+    ids = random_ids(np.random.default_rng(2), 1, 6, VOCAB)
+    negative = ids.copy()
+    negative[0, ::2] -= VOCAB
+    assert (negative < 0).any()
+    np.testing.assert_array_equal(gpt2.run(feeds(negative))["logits"],
+                                  gpt2.run(feeds(ids))["logits"])
+
+
+def test_sequence_past_the_position_table_names_the_gather(gpt2):
+    ids = random_ids(np.random.default_rng(3), 1, POSITIONS + 1, VOCAB)
+    with pytest.raises(xfc.XfcError, match=r"node '/m/transformer/wpe/Gather' \(Gather\): "
+                       r"index 256 is out of range for axis 0 of size 256"):
+        gpt2.run(feeds(ids))
+    assert gpt2.run(feeds(ids[:, :POSITIONS]))["logits"].shape == (1, POSITIONS, VOCAB)
+
+
+def test_empty_sequence_fails_cleanly(gpt2):
+    """The exporter's Reshape to [-1, seq] cannot infer -1 from 0 elements
+    (ONNX Runtime refuses it too); it divided by zero (SIGFPE)."""
+    ids = np.zeros((1, 0), dtype=np.int64)
+    with pytest.raises(xfc.XfcError, match=r"\(Reshape\): cannot infer the -1 entry"):
+        gpt2.run(feeds(ids))

@@ -1,0 +1,346 @@
+//===- DriverOptions.cpp - xfc's command line, checked --------------------===//
+//
+// `--help` lists xfc's own options and the upstream IR-inspection flags
+// that apply to its pipeline; LLVM's hundreds of others are hidden (and
+// not offered as spelling suggestions) unless `--help-hidden` is given.
+// Option values are strings checked here so that a wrong one is answered
+// with the valid ones, never with LLVM's "Cannot find option named".
+//
+//===----------------------------------------------------------------------===//
+
+#include "DriverOptions.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "xfc/Version.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace xfc {
+namespace {
+
+cl::OptionCategory xfcCategory("xfc options");
+cl::OptionCategory
+    inspectCategory("IR inspection (MLIR's flags, applied to xfc's pipeline)");
+
+std::string describeEmit() {
+  std::string text = "What to write (default: library). One of:\n"
+                     "  library: NAME.so and its header NAME.h (and "
+                     "NAME.weights with --weights=external)\n"
+                     "  obj: the compiled model's object code\n"
+                     "  ptx: CUDA only, the PTX of every kernel\n"
+                     "or a stage, to stop after it and print its IR:";
+  for (const xf::StageInfo &info : xf::getStages())
+    text += "\n  " + info.name.str() + ": " + info.description.str();
+  return text;
+}
+
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<model.onnx | model.mlir | ->"),
+                               cl::cat(xfcCategory));
+cl::opt<std::string>
+    outputFile("o",
+               cl::desc("Output file (default: NAME.so for a library, "
+                        "NAME.o for obj, stdout for IR)"),
+               cl::value_desc("file"), cl::cat(xfcCategory));
+// cl::desc keeps a reference: the text must outlive the option.
+const std::string emitHelp = describeEmit();
+cl::opt<std::string> emit("emit", cl::desc(emitHelp), cl::value_desc("what"),
+                          cl::cat(xfcCategory));
+cl::list<std::string>
+    pinnedShapes("shape",
+                 cl::desc("Pin an ONNX input's shape, e.g. input_ids=1x128"),
+                 cl::value_desc("NAME=DIMS"), cl::cat(xfcCategory));
+cl::opt<std::string>
+    target("target",
+           cl::desc("What to compile for: cpu (the default), or cuda (an "
+                    "NVIDIA GPU, sm_90 unless named: cuda:sm_80)"),
+           cl::value_desc("cpu|cuda[:sm_XX]"), cl::init("cpu"),
+           cl::cat(xfcCategory));
+cl::opt<std::string>
+    cpu("cpu",
+        cl::desc("CPU to generate code for: native (the host, the default), "
+                 "a portable level x86-64-v3 (AVX2) or x86-64-v4 (AVX-512), "
+                 "or an LLVM CPU name; --cpu=help lists them"),
+        cl::value_desc("name"), cl::init("native"), cl::cat(xfcCategory));
+cl::opt<std::string> precision(
+    "precision",
+    cl::desc("CUDA: the operands' precision in matrix products: bf16 (the "
+             "default), tf32 or fp32 (they accumulate in f32; softmax and "
+             "norm statistics are f32)"),
+    cl::value_desc("bf16|tf32|fp32"), cl::init("bf16"), cl::cat(xfcCategory));
+cl::opt<std::string>
+    embed("embed",
+          cl::desc("CUDA: what the library carries for its kernels: cubin "
+                   "(the default; needs the toolkit's ptxas) or ptx (the "
+                   "driver compiles it when the library loads)"),
+          cl::value_desc("cubin|ptx"), cl::init("cubin"), cl::cat(xfcCategory));
+cl::opt<std::string> weights(
+    "weights",
+    cl::desc("Where a library keeps the weights: embedded (inside it, the "
+             "default while they fit) or external (NAME.weights beside "
+             "NAME.so, mapped when a session is created)"),
+    cl::value_desc("embedded|external"), cl::cat(xfcCategory));
+cl::opt<std::string> cPrefix(
+    "c-prefix",
+    cl::desc("Name the library's C functions NAME_run, NAME_session_create, "
+             "... (default xfc), so several models link into one program"),
+    cl::value_desc("NAME"), cl::init("xfc"), cl::cat(xfcCategory));
+cl::opt<std::string>
+    report("report",
+           cl::desc("Print a report on the model: 'fusion' lists the "
+                    "transformer ops raising formed and each subgraph left "
+                    "unfused, with the reason; stops there unless --emit or "
+                    "-o is given"),
+           cl::value_desc("fusion"), cl::cat(xfcCategory));
+cl::opt<std::string>
+    dumpDir("dump-ir-dir",
+            cl::desc("Write the module after every pass to DIR as "
+                     "NNN-PASS.mlir (weights elided unless --print-weights)"),
+            cl::value_desc("DIR"), cl::cat(xfcCategory));
+cl::opt<bool> printWeights(
+    "print-weights",
+    cl::desc("Print weights in full in printed IR (elided by default: "
+             "printed weights are most of a model's IR)"),
+    cl::cat(xfcCategory));
+cl::opt<bool> timeReport(
+    "time-report",
+    cl::desc("Print the time of each phase: import, every pass, LLVM "
+             "optimization, machine code, linking"),
+    cl::cat(xfcCategory));
+cl::opt<bool> quiet("quiet",
+                    cl::desc("No progress lines on stderr for long compiles"),
+                    cl::cat(xfcCategory));
+cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
+                     cl::cat(xfcCategory));
+cl::opt<bool> printSupportedOps(
+    "print-supported-ops",
+    cl::desc("Print the ONNX operators the importer supports (Markdown)"),
+    cl::cat(xfcCategory));
+
+/// MLIR's flags that act on xfc's pipeline and printed IR.
+const char *const kInspectionFlags[] = {
+    "mlir-print-ir-after-all",
+    "mlir-print-ir-before-all",
+    "mlir-print-ir-after",
+    "mlir-print-ir-before",
+    "mlir-print-ir-after-change",
+    "mlir-print-ir-after-failure",
+    "mlir-print-ir-module-scope",
+    "mlir-print-ir-tree-dir",
+    "mlir-timing",
+    "mlir-timing-display",
+    "mlir-elide-elementsattrs-if-larger",
+    "mlir-elide-resource-strings-if-larger",
+    "mlir-print-debuginfo",
+    "mlir-print-op-generic",
+    "mlir-print-local-scope",
+    "mlir-disable-threading",
+    "mlir-pass-statistics",
+};
+
+void printVersion(llvm::raw_ostream &os) {
+  os << "xfc version " << XFC_VERSION_STRING << "\n  built with LLVM/MLIR "
+     << LLVM_VERSION_STRING << "\n  host: " << llvm::sys::getProcessTriple()
+     << ", CPU " << llvm::sys::getHostCPUName() << "\n";
+}
+
+/// Shows only xfc's categories in --help; the rest stays out of sight and
+/// out of spelling suggestions, unless --help-hidden asks for everything.
+void organizeOptions(int argc, char **argv) {
+  auto &options = cl::getRegisteredOptions();
+  for (const char *name : kInspectionFlags)
+    if (cl::Option *option = options.lookup(name))
+      option->addCategory(inspectCategory);
+  for (int i = 1; i < argc; ++i)
+    if (StringRef(argv[i]) == "--help-hidden")
+      return;
+  cl::HideUnrelatedOptions({&xfcCategory, &inspectCategory});
+}
+
+/// `value` when it is one of `choices`; else an error listing them.
+bool checkChoice(StringRef option, StringRef value,
+                 ArrayRef<StringRef> choices) {
+  if (llvm::is_contained(choices, value))
+    return true;
+  llvm::errs() << "xfc: --" << option << "=" << value
+               << " is not a choice; valid: " << llvm::join(choices, ", ")
+               << "\n";
+  return false;
+}
+
+/// GPU architectures xfc's CUDA kernels are built and checked for: the
+/// tensor-core products need sm_80's mma.sync.
+const StringRef kChips[] = {"sm_80", "sm_86", "sm_87",
+                            "sm_89", "sm_90", "sm_90a"};
+
+bool parseTarget(DriverOptions &options) {
+  StringRef name(target);
+  if (name == "cpu")
+    return true;
+  if (name != "cuda" && !name.starts_with("cuda:")) {
+    llvm::errs() << "xfc: unknown target '" << name
+                 << "'; this xfc generates code for: cpu, cuda, "
+                    "cuda:sm_XX\n";
+    return false;
+  }
+  options.target.kind = xf::TargetOptions::Kind::CUDA;
+  StringRef chip = name.drop_front(4).ltrim(':');
+  if (chip.empty())
+    return true;
+  if (!llvm::is_contained(kChips, chip)) {
+    llvm::errs() << "xfc: unknown GPU '" << chip
+                 << "'; xfc's CUDA kernels need sm_80 or newer: "
+                 << llvm::join(ArrayRef<StringRef>(kChips), ", ") << "\n";
+    return false;
+  }
+  options.target.chip = chip.str();
+  return true;
+}
+
+/// The --emit value; false after an error.
+bool parseEmit(DriverOptions &options) {
+  StringRef value = emit.empty() ? StringRef("library") : StringRef(emit);
+  if (value == "library" || value == "obj" || value == "ptx") {
+    options.artifact = value == "library" ? Artifact::Library
+                       : value == "obj"   ? Artifact::Object
+                                          : Artifact::PTX;
+    options.stage = value == "ptx" ? xf::Stage::LLVM : xf::Stage::Asm;
+    return true;
+  }
+  if (std::optional<xf::Stage> stage = xf::parseStage(value)) {
+    options.artifact = Artifact::Stage;
+    options.stage = *stage;
+    return true;
+  }
+  SmallVector<StringRef> choices = {"library", "obj", "ptx"};
+  for (const xf::StageInfo &info : xf::getStages())
+    choices.push_back(info.name);
+  return checkChoice("emit", value, choices);
+}
+
+/// The output file when -o is not given: beside nothing, in the working
+/// directory, named after the input (model.onnx -> model.so).
+std::string defaultOutput(const DriverOptions &options) {
+  if (options.artifact != Artifact::Library &&
+      options.artifact != Artifact::Object)
+    return "-";
+  SmallString<128> name(llvm::sys::path::filename(options.input));
+  llvm::sys::path::replace_extension(
+      name, options.artifact == Artifact::Library ? "so" : "o");
+  return name.str().str();
+}
+
+} // namespace
+
+std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
+                                              int &exitCode) {
+  exitCode = 1;
+  // Registered passes are what --mlir-print-ir-after=PASS names.
+  registerAsmPrinterCLOptions();
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
+  organizeOptions(argc, argv);
+  cl::SetVersionPrinter(printVersion);
+  // Weights elided in all printed IR (--emit, --mlir-print-ir-*, dumps)
+  // unless asked for: MLIR's own flags, so that a user's value wins.
+  SmallVector<const char *> args(argv, argv + argc);
+  auto given = [&](StringRef flag) {
+    return llvm::any_of(
+        args, [&](StringRef arg) { return arg.ltrim('-').starts_with(flag); });
+  };
+  if (!given("print-weights")) {
+    if (!given("mlir-elide-elementsattrs-if-larger"))
+      args.push_back("--mlir-elide-elementsattrs-if-larger=16");
+    if (!given("mlir-elide-resource-strings-if-larger"))
+      args.push_back("--mlir-elide-resource-strings-if-larger=64");
+  }
+  if (!cl::ParseCommandLineOptions(args.size(), args.data(),
+                                   "xfc: compiles ONNX transformer models to "
+                                   "shared libraries for CPUs and NVIDIA "
+                                   "GPUs\n",
+                                   &llvm::errs()))
+    return std::nullopt;
+
+  DriverOptions options;
+  options.printSupportedOps = printSupportedOps;
+  if (cpu == "help") {
+    llvm::outs() << "CPUs for --cpu: " << xf::getCPUNames() << "\n";
+    exitCode = 0;
+    return std::nullopt;
+  }
+  if (printSupportedOps)
+    return options;
+  if (inputFile.empty()) {
+    llvm::errs() << "xfc: no input model\nusage: xfc [options] "
+                    "<model.onnx | model.mlir | ->\nRun 'xfc --help' for the "
+                    "options.\n";
+    return std::nullopt;
+  }
+  options.input = inputFile;
+  std::string error;
+  for (const std::string &text : pinnedShapes)
+    if (failed(xf::parsePinnedShape(text, options.import, error))) {
+      llvm::errs() << "xfc: " << error << "\n";
+      return std::nullopt;
+    }
+  if (!parseEmit(options) || !parseTarget(options) ||
+      !checkChoice("precision", precision, {"bf16", "tf32", "fp32"}) ||
+      !checkChoice("embed", embed, {"cubin", "ptx"}) ||
+      (!weights.empty() &&
+       !checkChoice("weights", weights, {"embedded", "external"})) ||
+      (!report.empty() && !checkChoice("report", report, {"fusion"})))
+    return std::nullopt;
+  if (failed(xf::checkCPUName(cpu, error))) {
+    llvm::errs() << "xfc: " << error << "\n";
+    return std::nullopt;
+  }
+  bool cuda = options.target.kind == xf::TargetOptions::Kind::CUDA;
+  if (!cuda && (embed != "cubin" || options.artifact == Artifact::PTX)) {
+    llvm::errs() << "xfc: --embed and --emit=ptx are for --target=cuda\n";
+    return std::nullopt;
+  }
+  options.target.embedPTX = options.artifact == Artifact::PTX || embed == "ptx";
+  options.target.precision =
+      precision == "bf16"   ? xf::TargetOptions::Precision::BF16
+      : precision == "tf32" ? xf::TargetOptions::Precision::TF32
+                            : xf::TargetOptions::Precision::FP32;
+  options.cpu.cpu = cpu;
+  options.weightsChosen = !weights.empty();
+  options.weights = weights == "external" ? xf::WeightStorage::External
+                                          : xf::WeightStorage::Embedded;
+  if (options.weights == xf::WeightStorage::External &&
+      options.artifact != Artifact::Library) {
+    llvm::errs() << "xfc: --weights=external is for --emit=library\n";
+    return std::nullopt;
+  }
+  options.fusionReport = report == "fusion";
+  options.compile = !options.fusionReport || emit.getNumOccurrences() ||
+                    outputFile.getNumOccurrences();
+  options.output = outputFile.getNumOccurrences() ? std::string(outputFile)
+                                                  : defaultOutput(options);
+  if (options.output == "-" && (options.artifact == Artifact::Library ||
+                                options.artifact == Artifact::Object)) {
+    llvm::errs() << "xfc: a " << (emit.empty() ? "library" : emit.getValue())
+                 << " is written to a file: give -o FILE\n";
+    return std::nullopt;
+  }
+  options.dumpDir = dumpDir;
+  options.cPrefix = cPrefix;
+  options.printWeights = printWeights;
+  options.timeReport = timeReport;
+  options.quiet = quiet;
+  exitCode = 0;
+  return options;
+}
+
+} // namespace xfc
