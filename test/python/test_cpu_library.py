@@ -98,7 +98,7 @@ def test_header_and_metadata(libraries):
     assert model.inputs[0].shape == ("batch", "seq")
     assert model.outputs[0].shape[-1] == 384
     header = (libraries / "gpt2_ts.h").read_text()
-    assert "input 'input_ids': dtype 7, shape [batch, seq]" in header
+    assert "input 'input_ids': XFC_INT64, shape [batch, seq]" in header
     assert "xfc_status xfc_run(" in header
 
 

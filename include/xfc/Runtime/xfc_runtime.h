@@ -1,10 +1,10 @@
 /*===- xfc_runtime.h - the C interface of libraries xfc compiles -----------===*
  *
  * Every `model.so` written by `xfc MODEL -o model.so` exports these
- * functions, and no other symbol. A session runs the model; sessions are independent, so threads
- * may run separate sessions of one library at once. Every call that can
- * fail returns a status, and the session's message says what went wrong,
- * naming the tensor involved.
+ * functions, and no other symbol. A session runs the model; sessions are
+ * independent, so threads may run separate sessions of one library at once.
+ * Every call that can fail returns a status, and the session's message says
+ * what went wrong, naming the tensor involved.
  *
  * A library compiled with --c-prefix=NAME exports NAME_session_create,
  * NAME_run, ... instead; its header declares them under those names, and
