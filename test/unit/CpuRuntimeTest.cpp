@@ -12,16 +12,7 @@
 #include <string>
 #include <vector>
 
-extern "C" int fake_cpu_invocations;
-extern "C" int fake_cpu_failure;
-extern "C" const size_t fake_cpu_scratch_bytes;
-enum {
-  FAKE_NO_FAILURE,
-  FAKE_BAD_INDEX,
-  FAKE_HUGE_ALLOCATION,
-  FAKE_BAD_INDEX_IN_LOOP,
-  FAKE_HUGE_ALLOCATION_IN_LOOP,
-};
+#include "FakeCpuGlue.h"
 
 namespace {
 

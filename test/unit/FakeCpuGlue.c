@@ -23,26 +23,12 @@ const xfc__io_info xfc__outputs[] = {
 const size_t xfc__num_inputs = 1;
 const size_t xfc__num_outputs = 1;
 
-/* Embedded weights: no weights file. */
-void *xfc__weights[1];
-const uint64_t xfc__weight_sizes[1] = {0};
-const size_t xfc__num_weights = 0;
-const uint64_t xfc__weights_id = 0;
+#include "FakeLibraryDefaults.h"
 
-/* Compiled for any x86-64 CPU: no extension to check. */
-const xfc__cpu_feature xfc__cpu_features[1];
-const size_t xfc__num_cpu_features = 0;
-const char xfc__cpu_name[] = "x86-64";
+#include "FakeCpuGlue.h"
 
 /* Read and set by the tests. */
 int fake_cpu_invocations;
-enum {
-  FAKE_NO_FAILURE,
-  FAKE_BAD_INDEX,
-  FAKE_HUGE_ALLOCATION,
-  FAKE_BAD_INDEX_IN_LOOP,
-  FAKE_HUGE_ALLOCATION_IN_LOOP,
-};
 int fake_cpu_failure;
 const size_t fake_cpu_scratch_bytes = (size_t)64 << 20;
 

@@ -17,16 +17,7 @@ const xfc__io_info xfc__outputs[] = {
 const size_t xfc__num_inputs = 1;
 const size_t xfc__num_outputs = 1;
 
-/* Embedded weights: no weights file. */
-void *xfc__weights[1];
-const uint64_t xfc__weight_sizes[1] = {0};
-const size_t xfc__num_weights = 0;
-const uint64_t xfc__weights_id = 0;
-
-/* Compiled for any x86-64 CPU: no extension to check. */
-const xfc__cpu_feature xfc__cpu_features[1];
-const size_t xfc__num_cpu_features = 0;
-const char xfc__cpu_name[] = "x86-64";
+#include "FakeLibraryDefaults.h"
 
 /* Read by the tests. */
 int fake_matrix_invocations;
