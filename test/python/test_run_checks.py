@@ -67,3 +67,25 @@ def test_empty_sequence_fails_cleanly(gpt2):
     ids = np.zeros((1, 0), dtype=np.int64)
     with pytest.raises(xfc.XfcError, match=r"\(Reshape\): cannot infer the -1 entry"):
         gpt2.run(feeds(ids))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float32])
+def test_range_with_a_zero_delta_names_the_node(dtype, tmp_path):
+    """A Range whose delta comes from the data: 0 would count without end
+    (an integer division by zero for int64)."""
+    import onnx
+    from onnx import helper
+
+    element = onnx.mapping.NP_TYPE_TO_TENSOR_TYPE[np.dtype(dtype)]
+    scalars = [helper.make_tensor_value_info(n, element, []) for n in ("start", "limit", "delta")]
+    graph = helper.make_graph(
+        [helper.make_node("Range", ["start", "limit", "delta"], ["y"], name="steps")], "g",
+        scalars, [helper.make_tensor_value_info("y", element, ["n"])])
+    path = tmp_path / "range.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    model = xfc.load(xfc.compile(path, tmp_path / "range.so"))
+    feeds = {"start": np.array(3, dtype), "limit": np.array(-8, dtype), "delta": np.array(-2, dtype)}
+    np.testing.assert_array_equal(model.run(feeds)["y"], np.arange(3, -8, -2, dtype=dtype))
+    feeds["delta"] = np.array(0, dtype)
+    with pytest.raises(xfc.XfcError, match=r"node 'steps' \(Range\): the delta is 0"):
+        model.run(feeds)

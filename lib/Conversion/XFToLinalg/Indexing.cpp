@@ -374,6 +374,25 @@ struct RangeToGeneric : OpConversionPattern<RangeOp> {
     Value limit = scalar(adaptor.getLimit());
     Value count;
     bool isFloat = isa<FloatType>(element);
+    // A delta of 0 (or NaN) would count without end: ONNX Runtime refuses
+    // it too.
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
+    Value moves =
+        isFloat ? arith::CmpFOp::create(rewriter, loc,
+                                        arith::CmpFPredicate::ONE, delta, zero)
+                      .getResult()
+                : arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne,
+                                        delta, zero)
+                      .getResult();
+    Value none = arith::ConstantIntOp::create(rewriter, loc, 0, 64);
+    emitRunCheck(rewriter, loc, moves,
+                 describeForRun(op) + ": the delta is 0 (or NaN)", none, none);
+    if (!isFloat)
+      delta = arith::SelectOp::create(
+          rewriter, loc, moves, delta,
+          arith::ConstantOp::create(rewriter, loc,
+                                    rewriter.getIntegerAttr(element, 1)));
     if (isFloat) {
       Value n = math::CeilOp::create(
           rewriter, loc,

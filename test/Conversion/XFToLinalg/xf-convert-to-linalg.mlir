@@ -193,3 +193,18 @@ func.func @reshape_checks_shape(%x: tensor<?x?xf32>, %shape: tensor<2xi64>) -> t
   return %0 : tensor<?x?xf32>
 }
 #reshape = loc("r"("Reshape"("m.onnx":0:0)))
+
+// -----
+
+// A delta from the data must move: 0 would divide by zero (integers) or
+// count without end; the division then uses a delta that cannot be 0.
+// CHECK-LABEL: func.func @range_checks_delta
+// CHECK:       %[[MOVES:.+]] = arith.cmpi ne, %[[DELTA:.+]], %c0_i64
+// CHECK:       xf.run_check %[[MOVES]], "node 'r' (Range): the delta is 0 (or NaN)"
+// CHECK:       %[[SAFE:.+]] = arith.select %[[MOVES]], %[[DELTA]], %c1_i64
+// CHECK:       arith.ceildivsi %{{.+}}, %[[SAFE]]
+func.func @range_checks_delta(%start: tensor<i64>, %limit: tensor<i64>, %delta: tensor<i64>) -> tensor<?xi64> {
+  %0 = xf.range %start, %limit, %delta : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64> loc(#range)
+  return %0 : tensor<?xi64>
+}
+#range = loc("r"("Range"("m.onnx":0:0)))
