@@ -175,7 +175,17 @@ static LogicalResult importAttention(NodeImporter &n) {
     return failure();
   if (n.floatAttr("softcap", 0.0f) != 0.0f)
     return n.emitError() << "Attention with softcap is not supported";
-  bool packed = cast<RankedTensorType>(q->getType()).getRank() == 3;
+  int64_t rank = cast<RankedTensorType>(q->getType()).getRank();
+  for (Value t : {*q, *k, *v})
+    if ((rank != 3 && rank != 4) ||
+        cast<RankedTensorType>(t.getType()).getRank() != rank)
+      return n.emitError()
+             << "Attention takes Q, K and V of one rank, 3 or 4; they have "
+                "ranks "
+             << cast<RankedTensorType>(q->getType()).getRank() << ", "
+             << cast<RankedTensorType>(k->getType()).getRank() << " and "
+             << cast<RankedTensorType>(v->getType()).getRank();
+  bool packed = rank == 3;
   if (packed) {
     int64_t qHeads = n.intAttr("q_num_heads", 0),
             kvHeads = n.intAttr("kv_num_heads", 0);
