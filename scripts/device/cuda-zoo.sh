@@ -39,7 +39,10 @@ prepare)
       echo "$model.$precision $(echo "$(date +%s.%N) - $start" | bc)" \
         >>"$CARRY/compile-seconds.txt"
     done
-    "$ROOT/build/bin/xfc" "$ZOO/$model.onnx" -o "$CARRY/$model.cpu.so"
+    # Runs on the GPU machine's CPU: portable code (a session refuses a
+    # library whose code needs extensions the CPU lacks).
+    "$ROOT/build/bin/xfc" "$ZOO/$model.onnx" --cpu=x86-64-v3 \
+      -o "$CARRY/$model.cpu.so"
     cp "$ZOO/$model.npz" "$CARRY/"
   done
   echo "$PRECISIONS" >"$CARRY/precisions.txt"

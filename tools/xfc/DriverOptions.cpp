@@ -67,9 +67,11 @@ cl::opt<std::string>
            cl::cat(xfcCategory));
 cl::opt<std::string>
     cpu("cpu",
-        cl::desc("CPU to generate code for: native (the host, the default), "
-                 "a portable level x86-64-v3 (AVX2) or x86-64-v4 (AVX-512), "
-                 "or an LLVM CPU name; --cpu=help lists them"),
+        cl::desc("CPU to generate code for: native (the host; the default "
+                 "for --target=cpu), a portable level x86-64-v3 (AVX2; the "
+                 "default for a CUDA library's host code, which runs on "
+                 "the GPU machine) or x86-64-v4 (AVX-512), or an LLVM CPU "
+                 "name; --cpu=help lists them"),
         cl::value_desc("name"), cl::init("native"), cl::cat(xfcCategory));
 cl::opt<std::string> precision(
     "precision",
@@ -327,7 +329,10 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
       precision == "bf16"   ? xf::TargetOptions::Precision::BF16
       : precision == "tf32" ? xf::TargetOptions::Precision::TF32
                             : xf::TargetOptions::Precision::FP32;
-  options.cpu.cpu = cpu;
+  // A CUDA library runs where the GPU is, rarely where it was compiled; its
+  // host code only sizes buffers and launches kernels.
+  options.cpu.cpu =
+      cuda && !cpu.getNumOccurrences() ? std::string("x86-64-v3") : cpu;
   options.weightsChosen = !weights.empty();
   options.maxEmbeddedBytes = maxEmbeddedBytes;
   options.weights = weights == "external" ? xf::WeightStorage::External
