@@ -82,13 +82,13 @@ static void checkIndexRange(OpBuilder &b, Location loc, Operation *op,
             ValueRange{arith::MinSIOp::create(nb, l, args[0], args[1]),
                        arith::MaxSIOp::create(nb, l, args[0], args[2])});
       });
-  auto toI64 = [&](Value v) -> Value {
-    v = tensor::ExtractOp::create(b, loc, v, ValueRange{});
-    return width < 64 ? arith::ExtSIOp::create(b, loc, b.getI64Type(), v) : v;
+  auto scalarI64 = [&](Value v) {
+    return castToI64(b, loc,
+                     tensor::ExtractOp::create(b, loc, v, ValueRange{}));
   };
-  Value lowest = toI64(bounds.getResult(0)),
-        highest = toI64(bounds.getResult(1));
-  Value size = arith::IndexCastOp::create(b, loc, b.getI64Type(), extent);
+  Value lowest = scalarI64(bounds.getResult(0)),
+        highest = scalarI64(bounds.getResult(1));
+  Value size = castToI64(b, loc, extent);
   Value negated = arith::SubIOp::create(
       b, loc, arith::ConstantIntOp::create(b, loc, b.getI64Type(), 0), size);
   Value tooLow =

@@ -22,17 +22,18 @@ std::string describeForRun(Operation *op) {
   return escaped;
 }
 
+Value castToI64(OpBuilder &b, Location loc, Value v) {
+  if (v.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
+  if (v.getType().getIntOrFloatBitWidth() < 64)
+    return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
+  return v;
+}
+
 void emitRunCheck(OpBuilder &b, Location loc, Value ok, const Twine &message,
                   Value first, Value second) {
-  auto toI64 = [&](Value v) -> Value {
-    if (v.getType().isIndex())
-      return arith::IndexCastOp::create(b, loc, b.getI64Type(), v);
-    if (v.getType().getIntOrFloatBitWidth() < 64)
-      return arith::ExtSIOp::create(b, loc, b.getI64Type(), v);
-    return v;
-  };
-  RunCheckOp::create(b, loc, ok, b.getStringAttr(message), toI64(first),
-                     toI64(second));
+  RunCheckOp::create(b, loc, ok, b.getStringAttr(message),
+                     castToI64(b, loc, first), castToI64(b, loc, second));
 }
 
 } // namespace mlir::xf

@@ -18,6 +18,9 @@ namespace mlir::xf {
 /// location, else the op's name; escaped for a run_check message.
 std::string describeForRun(Operation *op);
 
+/// `v` (an integer or index) as an i64, sign-extended.
+Value castToI64(OpBuilder &b, Location loc, Value v);
+
 /// Stops the run with `message` (`first` and `second`, integers, for its
 /// %lld) unless `ok`.
 void emitRunCheck(OpBuilder &b, Location loc, Value ok, const Twine &message,
