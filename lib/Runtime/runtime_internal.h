@@ -68,16 +68,17 @@ typedef struct {
   void *descriptor;
 } xfc__unranked;
 
-/* Weights in NAME.weights (xfc --weights=external): compiled code reads
- * weight i through xfc__weights[i], which session creation points into the
- * mapped file after checking it holds xfc__num_weights blobs of these sizes
- * and this id. Libraries that embed their weights have none. Hidden, so
- * that each library fills and checks its own table even when another xfc
- * library was loaded with RTLD_GLOBAL. */
+/* Weights in NAME.weights (xfc --weights=external) or in the library's
+ * XFC_WEIGHTS_SECTION (xfc__weights_in_library): compiled code reads weight
+ * i through xfc__weights[i], which session creation points into the mapped
+ * file after checking it holds xfc__num_weights blobs of these sizes and
+ * this id. Hidden, so that each library fills and checks its own table
+ * even when another xfc library was loaded with RTLD_GLOBAL. */
 XFC_HIDDEN extern void *xfc__weights[];
 XFC_HIDDEN extern const uint64_t xfc__weight_sizes[];
 XFC_HIDDEN extern const size_t xfc__num_weights;
 XFC_HIDDEN extern const uint64_t xfc__weights_id;
+XFC_HIDDEN extern const int xfc__weights_in_library;
 
 /* Maps and checks the weights file for a new session (once for all the
  * library's sessions); on failure writes a message naming the file. */

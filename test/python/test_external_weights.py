@@ -1,6 +1,7 @@
-"""Libraries compiled with --weights=external: the weights live in
-NAME.weights beside NAME.so, which session creation maps and checks against
-the library; a missing or damaged file is an error naming it."""
+"""Where a library's weights file lives: in NAME.weights beside NAME.so
+(--weights=external) or in a section of the library (the default). Session
+creation maps it and checks it against the library; a missing or damaged
+file is an error naming it."""
 
 import gc
 import re
@@ -104,7 +105,7 @@ def flip_a_weight_byte(path):
     (lambda path: path.unlink(), "cannot open the weights file '{}': No such file"),
     (truncate, r"the weights file '{}' is truncated: weight \d+ ends at byte \d+"),
     (lambda path: path.write_bytes(b"short"), "the weights file '{}' is truncated"),
-    (overwrite(0, b"GARBAGE!"), "'{}' is not an xfc weights file"),
+    (overwrite(0, b"GARBAGE!"), "the weights file '{}' holds no xfc weights"),
     (resize_first_weight, r"the weights file '{}' gives weight 0 \d+ bytes; this library expects"),
     (change_id, "the weights file '{}' belongs to another compilation of the model"),
     (flip_a_weight_byte, "the weights file '{}' is damaged: its contents do not match their "
@@ -116,6 +117,23 @@ def test_damaged_weights_file_is_an_error(libraries, tmp_path, damage, message):
     weights = library.with_suffix(".weights")
     damage(weights)
     with pytest.raises(xfc.XfcError, match=message.format(re.escape(str(weights)))):
+        xfc.load(library)
+
+
+def test_damaged_weights_section_is_an_error(libraries, tmp_path):
+    library = tmp_path / "gpt2.so"
+    shutil.copy(libraries[0], library)
+    # The section is the library's last part that holds the magic number
+    # (the runtime's code has it too, earlier).
+    start = library.read_bytes().rindex(b"XFCWGTS\0")
+    data = library.read_bytes()[start:]
+    count = HEADER.unpack_from(data)[2]
+    offset, size = ENTRY.unpack_from(data, HEADER.size + (count - 1) * ENTRY.size)
+    at = offset + size // 2
+    overwrite(start + at, bytes([data[at] ^ 0x10]))(library)
+    with pytest.raises(xfc.XfcError, match=re.escape(
+            f"the weights section of '{library}' is damaged: its contents do not match "
+            "their checksum (compile the library again)")):
         xfc.load(library)
 
 

@@ -87,17 +87,10 @@ cl::opt<std::string>
           cl::value_desc("cubin|ptx"), cl::init("cubin"), cl::cat(xfcCategory));
 cl::opt<std::string> weights(
     "weights",
-    cl::desc("Where a library keeps the weights: embedded (inside it, the "
-             "default while they fit) or external (NAME.weights beside "
-             "NAME.so, mapped when a session is created)"),
+    cl::desc("Where a library keeps the weights, mapped when a session is "
+             "created: embedded (in a section of the library, the default) "
+             "or external (NAME.weights beside NAME.so)"),
     cl::value_desc("embedded|external"), cl::cat(xfcCategory));
-// Hidden: the limit is the code model's; tests lower it.
-cl::opt<uint64_t> maxEmbeddedBytes(
-    "max-embedded-weights",
-    cl::desc("Weights past this many bytes go to NAME.weights unless "
-             "--weights=embedded is given (default 1.5 GiB)"),
-    cl::value_desc("bytes"), cl::init(uint64_t(3) << 29), cl::Hidden,
-    cl::cat(xfcCategory));
 cl::opt<std::string> cPrefix(
     "c-prefix",
     cl::desc("Name the library's C functions NAME_run, NAME_session_create, "
@@ -333,8 +326,6 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
   // host code only sizes buffers and launches kernels.
   options.cpu.cpu =
       cuda && !cpu.getNumOccurrences() ? std::string("x86-64-v3") : cpu;
-  options.weightsChosen = !weights.empty();
-  options.maxEmbeddedBytes = maxEmbeddedBytes;
   options.weights = weights == "external" ? xf::WeightStorage::External
                                           : xf::WeightStorage::Embedded;
   if (options.weights == xf::WeightStorage::External &&

@@ -37,12 +37,6 @@ struct DriverOptions {
   mlir::xf::TargetOptions target;
   mlir::xf::CPUTargetOptions cpu;
   mlir::xf::WeightStorage weights = mlir::xf::WeightStorage::Embedded;
-  /// Whether --weights was given (otherwise weights too large to embed go
-  /// to the external file).
-  bool weightsChosen = false;
-  /// Embedded weights past this do not fit the +-2 GiB reach of x86-64
-  /// code (with room left for the code itself): they go to NAME.weights.
-  uint64_t maxEmbeddedBytes = uint64_t(3) << 29; // 1.5 GiB
   bool fusionReport = false;
   /// Whether anything but the report was asked for (--emit or -o).
   bool compile = true;

@@ -78,32 +78,13 @@ moveWeights(ModuleOp module, xfc::DriverOptions &options, StringRef directory,
     llvm::errs() << "xfc: " << error << "\n";
     return failure();
   }
-  uint64_t bytes = 0;
-  for (const xf::WeightBlob &blob : *weights)
-    bytes += blob.bytes;
-  if (bytes > options.maxEmbeddedBytes &&
-      options.weights == xf::WeightStorage::Embedded) {
-    SmallString<128> file(options.output);
-    llvm::sys::path::replace_extension(file, "weights");
-    if (options.weightsChosen) {
-      llvm::errs() << "xfc: the weights take " << bytes / (1 << 20)
-                   << " MiB, more than a library can embed (x86-64 code "
-                      "reaches 2 GiB); use --weights=external\n";
-      return failure();
-    }
-    llvm::errs() << "xfc: the weights take " << bytes / (1 << 20)
-                 << " MiB, more than a library can embed: writing them to "
-                 << file << " (keep it beside the library)\n";
-    options.weights = xf::WeightStorage::External;
-  }
-  if (options.weights == xf::WeightStorage::External &&
-      failed(xf::readWeightsThroughTable(module, *weights, error))) {
+  if (failed(xf::readWeightsThroughTable(module, *weights, error))) {
     llvm::errs() << "xfc: " << error << "\n";
     return failure();
   }
   if (options.target.kind == xf::TargetOptions::Kind::CUDA) {
     FailureOr<SmallVector<xf::DeviceWeight>> deviceWeights =
-        xf::bindDeviceWeights(module, *weights, options.weights, error);
+        xf::bindDeviceWeights(module, *weights, error);
     if (failed(deviceWeights)) {
       llvm::errs() << "xfc: " << error << "\n";
       return failure();

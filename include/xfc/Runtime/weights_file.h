@@ -1,10 +1,13 @@
 /*===- weights_file.h - the file a library's external weights live in ------===*
  *
- * `xfc --weights=external -o NAME.so` writes the model's large constants to
- * NAME.weights beside the library instead of into it; the runtime maps the
- * file when a session is created and checks it against what the library
- * expects before compiled code reads a byte. xfc (C++) writes this format
- * and the runtime (C) reads it, so both include this header.
+ * A library's large constants live in this format: in NAME.weights beside
+ * the library (`xfc --weights=external`) or, by default, in the library's
+ * own file as the section XFC_WEIGHTS_SECTION, which xfc appends after
+ * linking (no program header loads it: the weights never pass through the
+ * assembler or linker and have no 2 GiB limit). The runtime maps the file
+ * or section when a session is created and checks it against what the
+ * library expects before compiled code reads a byte. xfc (C++) writes this
+ * format and the runtime (C) reads it, so both include this header.
  *
  *   xfc_weights_header                  at offset 0
  *   xfc_weights_entry[count]            right after it: where each blob lies
@@ -28,6 +31,7 @@
 #include <string.h>
 
 #define XFC_WEIGHTS_MAGIC "XFCWGTS" /* 8 bytes with its NUL */
+#define XFC_WEIGHTS_SECTION ".xfc_weights"
 
 enum { XFC_WEIGHTS_VERSION = 2, XFC_WEIGHTS_ALIGNMENT = 64 };
 

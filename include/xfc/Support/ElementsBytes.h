@@ -6,6 +6,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "xfc/Support/WeightBlobs.h"
 #include "llvm/ADT/StringMap.h"
 #include <optional>
 
@@ -32,11 +33,9 @@ deriveResource(Attribute from, ShapedType type, StringRef derived,
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(from))
     name = resource.getRawHandle().getKey().str();
   size_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocate(bytes, alignof(std::max_align_t));
-  fill(blob.getMutableData().data());
-  return DenseResourceElementsAttr::get(type, name + derived.str(),
-                                        std::move(blob));
+  return DenseResourceElementsAttr::get(
+      type, name + derived.str(),
+      allocateBlob(bytes, alignof(std::max_align_t), fill));
 }
 
 /// Who refers to which resource blob under an op, so that a pass replacing

@@ -142,8 +142,9 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
   std::string unpacked = unpackBits(*weightBytes, cols * padded, bits);
   Value weights = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
       weightType, "matmul_nbits_weight",
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(
-          ArrayRef<char>(unpacked.data(), unpacked.size()), 8))));
+      allocateBlob(unpacked.size(), 8, [&](char *out) {
+        std::memcpy(out, unpacked.data(), unpacked.size());
+      }))));
 
   // Scales and zero points, one per row and block.
   FailureOr<Value> scales2d =

@@ -3,6 +3,7 @@
 #include "TensorImporter.h"
 
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Support/WeightBlobs.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -150,9 +151,10 @@ static std::string unpackNibbles(StringRef packed, int64_t count,
   return out;
 }
 
-FailureOr<std::string>
+FailureOr<AsmResourceBlob>
 TensorImporter::readExternalData(const onnx::TensorProto &tensor,
-                                 size_t expectedBytes, std::string &error) {
+                                 size_t expectedBytes, size_t alignment,
+                                 std::string &error) {
   std::string location;
   uint64_t offset = 0;
   std::optional<uint64_t> length;
@@ -219,14 +221,12 @@ TensorImporter::readExternalData(const onnx::TensorProto &tensor,
             std::to_string(offset);
     return failure();
   }
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFileSlice(realFile, expectedBytes, offset);
-  if (!buffer) {
-    error = "cannot read external data file '" + location +
-            "': " + buffer.getError().message();
-    return failure();
-  }
-  return (*buffer)->getBuffer().str();
+  std::string why;
+  FailureOr<AsmResourceBlob> blob =
+      mapFileBlob(realFile, offset, expectedBytes, alignment, why);
+  if (failed(blob))
+    error = "external data: " + why;
+  return blob;
 }
 
 FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
@@ -248,8 +248,11 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
   size_t onnxBytes =
       bits == 4 ? (count + 1) / 2 : count * storageBytes(element);
 
-  // Gather the data as ONNX lays it out, from whichever field holds it.
-  std::string bytes;
+  // Gather the data as ONNX lays it out, from whichever field holds it:
+  // external data stays mapped, raw data is not copied.
+  std::optional<AsmResourceBlob> external;
+  std::string converted;
+  StringRef bytes;
   auto mismatch = [&](size_t have) {
     error = "holds " + std::to_string(have) + " bytes but its shape [" +
             std::to_string(count) + " elements] of " +
@@ -258,10 +261,13 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
     return failure();
   };
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    FailureOr<std::string> data = readExternalData(tensor, onnxBytes, error);
-    if (failed(data))
+    FailureOr<AsmResourceBlob> blob = readExternalData(
+        tensor, onnxBytes, bits == 4 ? 1 : storageBytes(element), error);
+    if (failed(blob))
       return failure();
-    bytes = std::move(*data);
+    external = std::move(*blob);
+    ArrayRef<char> data = external->getData();
+    bytes = StringRef(data.data(), data.size());
   } else if (tensor.has_raw_data()) {
     if (tensor.raw_data().size() != onnxBytes)
       return mismatch(tensor.raw_data().size());
@@ -270,28 +276,32 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
     size_t width = bits == 4 ? 1 : storageBytes(element);
     switch (dataType) {
     case kFloat:
-      appendTruncated(bytes, tensor.float_data(), 4);
+      appendTruncated(converted, tensor.float_data(), 4);
       break;
     case kDouble:
-      appendTruncated(bytes, tensor.double_data(), 8);
+      appendTruncated(converted, tensor.double_data(), 8);
       break;
     case kInt64:
-      appendTruncated(bytes, tensor.int64_data(), 8);
+      appendTruncated(converted, tensor.int64_data(), 8);
       break;
     case kUInt32:
     case kUInt64:
-      appendTruncated(bytes, tensor.uint64_data(), width);
+      appendTruncated(converted, tensor.uint64_data(), width);
       break;
     default: // 8- and 16-bit types, bool, packed 4-bit: in int32_data
-      appendTruncated(bytes, tensor.int32_data(), width);
+      appendTruncated(converted, tensor.int32_data(), width);
       break;
     }
-    if (bytes.size() != onnxBytes)
-      return mismatch(bytes.size());
+    if (converted.size() != onnxBytes)
+      return mismatch(converted.size());
+    bytes = converted;
   }
-  if (bits == 4)
-    bytes = unpackNibbles(
+  if (bits == 4) {
+    converted = unpackNibbles(
         bytes, count, element.isSignedInteger() || element.isSignlessInteger());
+    bytes = converted;
+    external.reset();
+  }
 
   if (element.isInteger(1)) {
     SmallVector<bool> values;
@@ -305,8 +315,11 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
     return cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(bytes.data(), bytes.size())));
   std::string name = tensor.name().empty() ? "weight" : tensor.name();
-  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-      ArrayRef<char>(bytes.data(), bytes.size()), alignof(uint64_t));
+  AsmResourceBlob blob =
+      external ? std::move(*external)
+               : allocateBlob(bytes.size(), alignof(uint64_t), [&](char *out) {
+                   std::memcpy(out, bytes.data(), bytes.size());
+                 });
   return cast<ElementsAttr>(
       DenseResourceElementsAttr::get(type, name, std::move(blob)));
 }

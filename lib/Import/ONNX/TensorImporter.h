@@ -3,6 +3,7 @@
 #ifndef XFC_LIB_IMPORT_ONNX_TENSORIMPORTER_H
 #define XFC_LIB_IMPORT_ONNX_TENSORIMPORTER_H
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "onnx/onnx_pb.h"
@@ -30,9 +31,11 @@ public:
                                  std::string &error);
 
 private:
-  FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
-                                          size_t expectedBytes,
-                                          std::string &error);
+  /// The tensor's external data, mapped (not read) when large.
+  FailureOr<AsmResourceBlob> readExternalData(const onnx::TensorProto &tensor,
+                                              size_t expectedBytes,
+                                              size_t alignment,
+                                              std::string &error);
 
   MLIRContext *context;
   std::string modelDirectory;

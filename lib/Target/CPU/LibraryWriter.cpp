@@ -156,21 +156,22 @@ static void writeTable(llvm::raw_ostream &os, StringRef name,
   os << "};\n";
 }
 
-/// The table through which compiled code reads external weights, and what
-/// the runtime checks the weights file against; empty when the library
-/// embeds its weights.
+/// The table through which compiled code reads the weights, and what the
+/// runtime checks the weights file (or the library's section) against.
 static void writeWeightTable(llvm::raw_ostream &os,
-                             ArrayRef<WeightBlob> external, uint64_t id) {
-  size_t length = std::max<size_t>(external.size(), 1); // C has no empty arrays
+                             ArrayRef<WeightBlob> weights, uint64_t id,
+                             bool inLibrary) {
+  size_t length = std::max<size_t>(weights.size(), 1); // C has no empty arrays
   os << "void *" << kWeightTableSymbol << "[" << length << "];\n"
      << "const uint64_t xfc__weight_sizes[" << length << "] = {";
-  if (external.empty())
+  if (weights.empty())
     os << "0";
-  llvm::interleaveComma(external, os,
+  llvm::interleaveComma(weights, os,
                         [&](const WeightBlob &w) { os << w.bytes << "ull"; });
   os << "};\n"
-     << "const size_t xfc__num_weights = " << external.size() << ";\n"
-     << "const uint64_t xfc__weights_id = " << id << "ull;\n\n";
+     << "const size_t xfc__num_weights = " << weights.size() << ";\n"
+     << "const uint64_t xfc__weights_id = " << id << "ull;\n"
+     << "const int xfc__weights_in_library = " << inLibrary << ";\n\n";
 }
 
 /// CUDA: the table through which kernels find their weights on the
@@ -290,8 +291,8 @@ static LogicalResult writeCPUFeatureTable(llvm::raw_ostream &os,
 /// The C that packs the runtime's tensors into memref descriptors and calls
 /// the compiled model's C interface.
 static FailureOr<std::string> generateGlue(const ModelSignature &signature,
-                                           ArrayRef<WeightBlob> externalWeights,
-                                           uint64_t weightsId,
+                                           ArrayRef<WeightBlob> weights,
+                                           uint64_t weightsId, bool inLibrary,
                                            const LibraryTarget &target,
                                            std::string &error) {
   std::string text;
@@ -304,7 +305,7 @@ static FailureOr<std::string> generateGlue(const ModelSignature &signature,
   os << "const size_t xfc__num_inputs = " << signature.inputs.size() << ";\n"
      << "const size_t xfc__num_outputs = " << signature.outputs.size()
      << ";\n\n";
-  writeWeightTable(os, externalWeights, weightsId);
+  writeWeightTable(os, weights, weightsId, inLibrary);
   if (failed(writeCPUFeatureTable(os, target.cpu, error)))
     return failure();
   if (target.cuda)
@@ -471,6 +472,7 @@ externalizeWeights(ModuleOp module, StringRef directory, std::string &error) {
   // Small constants stay in the IR, where LLVM may fold them.
   constexpr size_t kMinBytes = 4096;
   SmallVector<WeightBlob> blobs;
+  ResourceReferences references(module);
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
     auto value = dyn_cast_or_null<ElementsAttr>(global.getValueAttr());
     if (!value)
@@ -493,25 +495,14 @@ externalizeWeights(ModuleOp module, StringRef directory, std::string &error) {
     os.write(data.data(), data.size());
     blobs.push_back(
         {global.getSymName().str(), std::string(path), data.size()});
+    // Written out: a mapped blob leaves memory now, not at the end.
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+      references.drop(resource);
     global.removeValueAttr();
     global.setLinkage(LLVM::Linkage::External);
     global.setVisibility_(LLVM::Visibility::Hidden);
   }
   return blobs;
-}
-
-/// Assembly that places each weight file under its symbol.
-static std::string generateWeightAssembly(ArrayRef<WeightBlob> weights) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << "  .section .rodata.xfc_weights,\"a\"\n";
-  for (const WeightBlob &w : weights)
-    os << "  .balign 64\n  .globl " << w.symbol << "\n  .hidden " << w.symbol
-       << "\n  .type " << w.symbol << ",@object\n"
-       << w.symbol << ":\n  .incbin " << quoted(w.path) << "\n  .size "
-       << w.symbol << ", " << w.bytes << "\n";
-  os << "  .section .note.GNU-stack,\"\",@progbits\n";
-  return text;
 }
 
 LogicalResult
@@ -545,16 +536,22 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
   SmallVector<std::string> functions =
       interfaceFunctions((*header)->getBuffer());
 
+  // The weights file: beside the library, or written aside and appended
+  // to it once it is linked.
   bool external = storage == WeightStorage::External;
-  uint64_t weightsId = 0;
-  if (external) {
-    SmallString<256> weightsFile(outputPath);
-    llvm::sys::path::replace_extension(weightsFile, "weights");
-    FailureOr<uint64_t> id = writeWeightFile(weights, weightsFile, error);
-    if (failed(id))
+  SmallString<256> weightsFile(outputPath);
+  llvm::sys::path::replace_extension(weightsFile, "weights");
+  if (!external) {
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "xfc-weights", "weights", weightsFile)) {
+      error = "cannot create a temporary file: " + ec.message();
       return failure();
-    weightsId = *id;
+    }
   }
+  llvm::FileRemover removeWeights(weightsFile, /*deleteIt=*/!external);
+  FailureOr<uint64_t> weightsId = writeWeightFile(weights, weightsFile, error);
+  if (failed(weightsId))
+    return failure();
 
   SmallString<256> gluePath;
   if (std::error_code ec =
@@ -564,23 +561,8 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
   }
   llvm::FileRemover removeGlue(gluePath);
   FailureOr<std::string> glue =
-      generateGlue(signature, external ? weights : ArrayRef<WeightBlob>(),
-                   weightsId, target, error);
+      generateGlue(signature, weights, *weightsId, !external, target, error);
   if (failed(glue) || failed(writeFile(gluePath, *glue, error)))
-    return failure();
-
-  // Embedded weights: assembled into the library under their symbols.
-  SmallString<256> weightsPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("xfc-weights", "S", weightsPath)) {
-    error = "cannot create a temporary file: " + ec.message();
-    return failure();
-  }
-  llvm::FileRemover removeWeights(weightsPath);
-  if (failed(writeFile(
-          weightsPath,
-          generateWeightAssembly(external ? ArrayRef<WeightBlob>() : weights),
-          error)))
     return failure();
 
   SmallString<256> versionScriptPath;
@@ -616,23 +598,14 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
   // The whole runtime: the library exports its functions whether or not
   // the compiled code calls any of them. It maps weights files with
   // dladdr's help and uses threads.
-  SmallVector<StringRef> args = {*clang,
-                                 "-shared",
-                                 "-fPIC",
-                                 "-O2",
-                                 includeFlag,
-                                 gluePath,
-                                 weightsPath,
-                                 objectPath,
-                                 "-Wl,--whole-archive",
-                                 runtime,
-                                 "-Wl,--no-whole-archive",
-                                 "-pthread",
-                                 "-ldl",
-                                 "-lm",
-                                 versionScriptFlag,
-                                 sonameFlag,
-                                 "-o",
+  SmallVector<StringRef> args = {*clang,      "-shared",
+                                 "-fPIC",     "-O2",
+                                 includeFlag, gluePath,
+                                 objectPath,  "-Wl,--whole-archive",
+                                 runtime,     "-Wl,--no-whole-archive",
+                                 "-pthread",  "-ldl",
+                                 "-lm",       versionScriptFlag,
+                                 sonameFlag,  "-o",
                                  outputPath};
   for (const std::string &rename : renames)
     args.push_back(rename);
@@ -643,6 +616,10 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
             (message.empty() ? "" : ": " + message);
     return failure();
   }
+
+  if (!external && !weights.empty() &&
+      failed(appendWeightsSection(outputPath, weightsFile, error)))
+    return failure();
 
   SmallString<256> headerPath(outputPath);
   llvm::sys::path::replace_extension(headerPath, "h");

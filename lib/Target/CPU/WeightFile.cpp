@@ -1,8 +1,9 @@
-//===- WeightFile.cpp - weights kept in a file beside the library ---------===//
+//===- WeightFile.cpp - the weights file, beside or inside the library ----===//
 //
-// With --weights=external a library holds no weight bytes: its code loads
-// each weight's address from a table that the runtime fills when it maps
-// NAME.weights (lib/Runtime/weights.c). The table is a global of the
+// A library's code loads each weight's address from a table that the
+// runtime fills when it maps the weights file (lib/Runtime/weights.c):
+// NAME.weights with --weights=external, else a section appended to the
+// library after linking. The table is a global of the
 // library rather than an argument of the model function, so neither the
 // calling convention nor the kernels change: each `llvm.mlir.addressof` of
 // a weight becomes a load from the table, once per run where the weight's
@@ -15,14 +16,19 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/bit.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
+#include <cerrno>
 #include <cstring>
+#include <unistd.h>
+#include <vector>
 
 namespace mlir::xf {
 
@@ -162,6 +168,105 @@ FailureOr<uint64_t> writeWeightFile(ArrayRef<WeightBlob> weights,
     return failure();
   }
   return header.id;
+}
+
+namespace {
+/// Reads and writes at offsets of an open file, remembering the first
+/// failure.
+struct FileAccess {
+  int fd;
+  std::string why;
+
+  bool read(void *data, size_t size, uint64_t offset) {
+    if (why.empty() && ::pread(fd, data, size, offset) != ssize_t(size))
+      why = errno ? std::strerror(errno) : "it is shorter than its headers say";
+    return why.empty();
+  }
+  bool write(const void *data, size_t size, uint64_t offset) {
+    if (why.empty() && ::pwrite(fd, data, size, offset) != ssize_t(size))
+      why = std::strerror(errno);
+    return why.empty();
+  }
+};
+} // namespace
+
+LogicalResult appendWeightsSection(StringRef library, StringRef weightsFile,
+                                   std::string &error) {
+  namespace ELF = llvm::ELF;
+  auto fail = [&](const std::string &why) {
+    error = "cannot put the weights into '" + library.str() + "': " + why;
+    return failure();
+  };
+  int fd, weightsFd;
+  if (std::error_code ec = llvm::sys::fs::openFileForReadWrite(
+          library, fd, llvm::sys::fs::CD_OpenExisting, llvm::sys::fs::OF_None))
+    return fail(ec.message());
+  llvm::scope_exit closeLibrary([&] { ::close(fd); });
+  if (std::error_code ec =
+          llvm::sys::fs::openFileForRead(weightsFile, weightsFd))
+    return fail(ec.message());
+  llvm::scope_exit closeWeights([&] { ::close(weightsFd); });
+  FileAccess file{fd, {}}, weights{weightsFd, {}};
+
+  ELF::Elf64_Ehdr header;
+  if (!file.read(&header, sizeof header, 0))
+    return fail(file.why);
+  if (std::memcmp(header.e_ident, ELF::ElfMagic, 4) != 0 ||
+      header.e_ident[ELF::EI_CLASS] != ELF::ELFCLASS64 ||
+      header.e_ident[ELF::EI_DATA] != ELF::ELFDATA2LSB ||
+      header.e_shentsize != sizeof(ELF::Elf64_Shdr) ||
+      header.e_shnum >= ELF::SHN_LORESERVE ||
+      header.e_shstrndx >= header.e_shnum)
+    return fail("the linker wrote no 64-bit little-endian ELF with section "
+                "headers");
+  std::vector<ELF::Elf64_Shdr> sections(header.e_shnum);
+  if (!file.read(sections.data(), sections.size() * sizeof(ELF::Elf64_Shdr),
+                 header.e_shoff))
+    return fail(file.why);
+  ELF::Elf64_Shdr &names = sections[header.e_shstrndx];
+  std::string nameTable(names.sh_size, '\0');
+  if (!file.read(nameTable.data(), nameTable.size(), names.sh_offset))
+    return fail(file.why);
+
+  // The weights at a page boundary past the end, where the runtime maps
+  // them; copied in pieces, so they never sit in memory.
+  constexpr uint64_t kPage = 4096;
+  uint64_t start = llvm::alignTo(::lseek(fd, 0, SEEK_END), kPage);
+  uint64_t size = 0;
+  std::vector<char> piece(1 << 20);
+  for (;;) {
+    ssize_t got = ::pread(weightsFd, piece.data(), piece.size(), size);
+    if (got < 0)
+      return fail(std::string("cannot read '") + weightsFile.str() +
+                  "': " + std::strerror(errno));
+    if (got == 0)
+      break;
+    if (!file.write(piece.data(), got, start + size))
+      return fail(file.why);
+    size += got;
+  }
+
+  // A name table with the new name, then the section headers with the new
+  // section; the old table and headers stay behind, unreferenced.
+  ELF::Elf64_Shdr section = {};
+  section.sh_name = nameTable.size();
+  section.sh_type = ELF::SHT_PROGBITS;
+  section.sh_offset = start;
+  section.sh_size = size;
+  section.sh_addralign = kPage;
+  nameTable.append(XFC_WEIGHTS_SECTION);
+  nameTable.push_back('\0');
+  names.sh_offset = start + size;
+  names.sh_size = nameTable.size();
+  sections.push_back(section);
+  header.e_shoff = llvm::alignTo(names.sh_offset + names.sh_size, 8);
+  header.e_shnum = sections.size();
+  if (!file.write(nameTable.data(), nameTable.size(), names.sh_offset) ||
+      !file.write(sections.data(), sections.size() * sizeof(ELF::Elf64_Shdr),
+                  header.e_shoff) ||
+      !file.write(&header, sizeof header, 0))
+    return fail(file.why);
+  return success();
 }
 
 } // namespace mlir::xf

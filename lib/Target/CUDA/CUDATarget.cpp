@@ -33,7 +33,7 @@ FailureOr<std::string> findCUDAToolkit(std::string &error) {
 
 FailureOr<SmallVector<DeviceWeight>>
 bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
-                  WeightStorage storage, std::string &error) {
+                  std::string &error) {
   llvm::StringMap<size_t> blobIndex;
   for (auto [i, blob] : llvm::enumerate(blobs))
     blobIndex[blob.symbol] = i;
@@ -48,10 +48,7 @@ bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
     DeviceWeight weight;
     if (auto found = blobIndex.find(source); found != blobIndex.end()) {
       weight.bytes = blobs[found->second].bytes;
-      if (storage == WeightStorage::External)
-        weight.fileIndex = found->second;
-      else
-        weight.hostSymbol = source.str();
+      weight.fileIndex = found->second;
     } else {
       auto host = module.lookupSymbol<LLVM::GlobalOp>(source);
       auto value =

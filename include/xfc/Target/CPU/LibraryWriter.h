@@ -29,7 +29,7 @@ struct ModelSignature {
 /// reports at the function when a type has no C interface.
 FailureOr<ModelSignature> getModelSignature(func::FuncOp function);
 
-/// A weight moved out of the IR into a file, linked back by symbol.
+/// A weight moved out of the IR into a file, for the weights file.
 struct WeightBlob {
   std::string symbol;
   std::string path;
@@ -39,23 +39,24 @@ struct WeightBlob {
 /// Moves the data of the module's large constant globals (LLVM dialect)
 /// into files in `directory`, leaving external declarations: LLVM then
 /// never sees the weights, which keeps compile time independent of model
-/// size. The library links them back (see writeSharedLibrary).
+/// size. The library's weights file gets them (see writeSharedLibrary).
 FailureOr<SmallVector<WeightBlob>>
 externalizeWeights(ModuleOp module, StringRef directory, std::string &error);
 
-/// Where a library keeps its weights.
+/// Where a library keeps its weights file, which a session maps when it is
+/// created; either way the module reads the weights through the table
+/// (readWeightsThroughTable).
 enum class WeightStorage {
-  /// Inside the library, assembled from the blob files.
+  /// Inside the library: a section appended to it after linking.
   Embedded,
-  /// In NAME.weights beside NAME.so, mapped when a session is created; the
-  /// module must read them through the table (readWeightsThroughTable).
+  /// In NAME.weights beside NAME.so.
   External
 };
 
 /// A weight the device reads (CUDA): the runtime uploads it when the
-/// library's first session is created, from the host copy in the library
-/// (`hostSymbol`) or, when that is empty, from entry `fileIndex` of the
-/// weights file.
+/// library's first session is created, from entry `fileIndex` of the
+/// weights file or, for a constant too small for it, from the library's
+/// data (`hostSymbol`).
 struct DeviceWeight {
   std::string hostSymbol;
   int fileIndex = -1;
@@ -79,8 +80,8 @@ constexpr llvm::StringLiteral kModelSymbol = "xfc_model";
 
 /// Links `objectPath` (the compiled model, its entry `kModelSymbol` with a C
 /// interface) with the generated tables and the runtime into the shared
-/// library `outputPath`, and writes the C header beside it, and with
-/// external `storage` the weights file. The library exports its C functions
+/// library `outputPath`, and writes the C header beside it and the weights
+/// file where `storage` says. The library exports its C functions
 /// only (under `target.cPrefix`), and its SONAME is its file name. `toolsDir`
 /// is the directory of the xfc executable (the runtime is found from it); a
 /// CUDA library links the CUDA runtime.

@@ -1,4 +1,4 @@
-//===- WeightFile.h - weights kept in a file beside the library -*- C++ -*-===//
+//===- WeightFile.h - the weights file of a library ---------*- C++ -*-===//
 
 #ifndef XFC_TARGET_CPU_WEIGHTFILE_H
 #define XFC_TARGET_CPU_WEIGHTFILE_H
@@ -19,7 +19,7 @@ constexpr llvm::StringLiteral kWeightTableSymbol = "xfc__weights";
 LogicalResult readThroughTable(ModuleOp module, ArrayRef<std::string> symbols,
                                StringRef table, std::string &error);
 
-/// readThroughTable for the weights of an external weights file.
+/// readThroughTable for the weights of the weights file.
 LogicalResult readWeightsThroughTable(ModuleOp module,
                                       ArrayRef<WeightBlob> weights,
                                       std::string &error);
@@ -28,6 +28,12 @@ LogicalResult readWeightsThroughTable(ModuleOp module,
 /// and returns the file's id.
 FailureOr<uint64_t> writeWeightFile(ArrayRef<WeightBlob> weights,
                                     StringRef path, std::string &error);
+
+/// Appends the weights file `weightsFile` to the linked shared library
+/// `library` as its section XFC_WEIGHTS_SECTION, which no program header
+/// loads: the runtime maps it from the library's file.
+LogicalResult appendWeightsSection(StringRef library, StringRef weightsFile,
+                                   std::string &error);
 
 } // namespace mlir::xf
 

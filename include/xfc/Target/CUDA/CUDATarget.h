@@ -17,11 +17,11 @@ FailureOr<std::string> findCUDAToolkit(std::string &error);
 /// Points the device's reads of each global NAME (the `NAME__device`
 /// declarations xf-place-host-computations made) at the table
 /// xfc__device_weights and returns, in table order, where the runtime
-/// uploads each from: NAME in the library (made visible to the glue), or
-/// its entry in the weights file when `blobs` went there.
+/// uploads each from: its entry in the weights file when `blobs` holds it,
+/// else NAME in the library (made visible to the glue).
 FailureOr<SmallVector<DeviceWeight>>
 bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
-                  WeightStorage storage, std::string &error);
+                  std::string &error);
 
 /// Prints the PTX of every kernel module (a module compiled with
 /// `embedPTX`).
