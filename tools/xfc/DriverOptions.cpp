@@ -22,6 +22,7 @@
 #include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
+using mlir::xf::Artifact;
 namespace cl = llvm::cl;
 
 namespace xfc {
@@ -346,7 +347,6 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
   }
   options.dumpDir = dumpDir;
   options.cPrefix = cPrefix;
-  options.printWeights = printWeights;
   options.timeReport = timeReport;
   options.quiet = quiet;
   options.progressEvery = std::chrono::milliseconds(progressEvery);

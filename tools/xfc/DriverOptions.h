@@ -8,46 +8,12 @@
 #ifndef XFC_TOOLS_XFC_DRIVEROPTIONS_H
 #define XFC_TOOLS_XFC_DRIVEROPTIONS_H
 
-#include "xfc/Import/ONNX/ONNXImporter.h"
-#include "xfc/Pipelines/Pipelines.h"
-#include "xfc/Target/CPU/CPUTarget.h"
-#include "xfc/Target/CPU/LibraryWriter.h"
-#include <chrono>
+#include "xfc/Compiler/Compiler.h"
 #include <optional>
-#include <string>
 
 namespace xfc {
 
-/// What `--emit` asks for.
-enum class Artifact {
-  Library, // NAME.so + NAME.h (+ NAME.weights)
-  Object,  // the compiled model's object code
-  PTX,     // CUDA: every kernel's PTX
-  Stage,   // the IR (or LLVM IR, assembly) after a stage
-};
-
-struct DriverOptions {
-  std::string input;
-  /// The file to write; "-" is stdout.
-  std::string output;
-  Artifact artifact = Artifact::Library;
-  /// For Artifact::Stage: where the pipeline stops.
-  mlir::xf::Stage stage = mlir::xf::Stage::Asm;
-  mlir::xf::ONNXImportOptions import;
-  mlir::xf::TargetOptions target;
-  mlir::xf::CPUTargetOptions cpu;
-  mlir::xf::WeightStorage weights = mlir::xf::WeightStorage::Embedded;
-  bool fusionReport = false;
-  /// Whether anything but the report was asked for (--emit or -o).
-  bool compile = true;
-  std::string dumpDir;
-  /// The library's C functions are CPREFIX_run, ...
-  std::string cPrefix = "xfc";
-  bool printWeights = false;
-  bool timeReport = false;
-  bool quiet = false;
-  /// Progress lines after this long, then at most this often.
-  std::chrono::milliseconds progressEvery{3000};
+struct DriverOptions : mlir::xf::CompileOptions {
   bool printSupportedOps = false;
 };
 

@@ -1,0 +1,67 @@
+//===- Compiler.h - xfc as a library: options to artifacts -----*- C++ -*-===//
+//-*-===//
+//
+// One compile: a model (ONNX or xf IR) in, the artifact its options ask
+// for out (a library with its header and weights, object code, PTX, or a
+// stage's IR). `xfc` parses its command line into CompileOptions and calls
+// compile(); the pass order itself is lib/Pipelines'.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_COMPILER_COMPILER_H
+#define XFC_COMPILER_COMPILER_H
+
+#include "xfc/Import/ONNX/ONNXImporter.h"
+#include "xfc/Pipelines/Pipelines.h"
+#include "xfc/Target/CPU/CPUTarget.h"
+#include "xfc/Target/CPU/LibraryWriter.h"
+#include <chrono>
+#include <string>
+
+namespace mlir::xf {
+
+/// What a compile writes.
+enum class Artifact {
+  Library, // NAME.so + NAME.h (+ NAME.weights)
+  Object,  // the compiled model's object code
+  PTX,     // CUDA: every kernel's PTX
+  Stage,   // the IR (or LLVM IR, assembly) after a stage
+};
+
+struct CompileOptions {
+  /// A .onnx model, or xf IR (.mlir; "-" is stdin).
+  std::string input;
+  /// The file to write; "-" is stdout.
+  std::string output;
+  Artifact artifact = Artifact::Library;
+  /// For Artifact::Stage: where the pipeline stops.
+  Stage stage = Stage::Asm;
+  ONNXImportOptions import;
+  TargetOptions target;
+  CPUTargetOptions cpu;
+  WeightStorage weights = WeightStorage::Embedded;
+  /// The library's C functions are CPREFIX_run, ...
+  std::string cPrefix = "xfc";
+  /// Print the fusion report (on stdout) before compiling; with `compile`
+  /// false, only that.
+  bool fusionReport = false;
+  bool compile = true;
+  /// Write the module after every pass into this directory.
+  std::string dumpDir;
+  bool timeReport = false;
+  /// Progress lines on stderr after `progressEvery`, then at most that
+  /// often, unless quiet.
+  bool quiet = false;
+  std::chrono::milliseconds progressEvery{3000};
+  /// Where the xfc installation's bin/ is: the runtime a library links is
+  /// found from it.
+  std::string toolsDir;
+};
+
+/// Compiles as `options` say. Errors are reported on stderr as `xfc: ...`
+/// lines or as diagnostics naming the ONNX node; returns failure after one.
+LogicalResult compile(CompileOptions options);
+
+} // namespace mlir::xf
+
+#endif // XFC_COMPILER_COMPILER_H
