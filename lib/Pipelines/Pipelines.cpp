@@ -2,6 +2,12 @@
 
 #include "xfc/Pipelines/Pipelines.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "xfc/Conversion/Passes.h"
@@ -61,30 +67,62 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
 }
 
 /// xf to linalg, attention as the CPU's loop nest or (CUDA) on buffers.
-static void addXFToLinalg(OpPassManager &pm, StringRef attention) {
+static void addXFToLinalg(OpPassManager &pm, AttentionLowering attention) {
   ConvertXFToLinalgPassOptions options;
-  options.attention = attention.str();
+  options.attention = attention;
   pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
 void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
-  addXFToLinalg(pm, "cpu-loops");
+  addXFToLinalg(pm, AttentionLowering::CPULoops);
 }
 
-/// Tensors to buffers, with deallocations (the CPU and CUDA targets share
-/// it; CUDA places host work before deallocations are added).
-static constexpr llvm::StringLiteral kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map}";
-static constexpr llvm::StringLiteral kDeallocate =
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref";
+/// Tensors to buffers, with function boundaries on identity layouts (the
+/// CPU and CUDA targets share it).
+static void addBufferize(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(options));
+}
 
-static void addPipeline(OpPassManager &pm, StringRef text) {
-  if (failed(parsePassPipeline(text, pm)))
-    llvm::report_fatal_error("xfc: a built-in pipeline does not parse: " +
-                             text);
+/// Deallocations for what bufferization allocated (CUDA places host work
+/// before they are added).
+static void addDeallocate(OpPassManager &pm) {
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+}
+
+/// The upstream lowering of what the host code still holds (control flow,
+/// strided metadata, affine maps, math, arith, functions) to the LLVM
+/// dialect, after `middle` (the vector or GPU lowerings of the target);
+/// generated code allocates through the runtime (use-generic-functions).
+static void addHostToLLVM(OpPassManager &pm,
+                          function_ref<void(OpPassManager &)> middle) {
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  middle(pm);
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
+}
+
+/// The last of the lowering to the LLVM dialect: arith, ub, index, control
+/// flow and functions (and, for CUDA, launches to runtime calls).
+static void addScalarsAndFunctionsToLLVM(OpPassManager &pm,
+                                         bool gpuToLLVM = false) {
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  if (gpuToLLVM)
+    pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
@@ -111,23 +149,27 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   // keeps LLVM from optimizing a whole model as one function and prepares
   // independent loop nests for the runtime's threads, which
   // xf-dispatch-parallel-kernels hands them to.
-  static constexpr llvm::StringLiteral toLLVM =
-      "convert-vector-to-scf{full-unroll=true},convert-scf-to-cf,"
-      "expand-strided-metadata,lower-affine,"
-      "convert-vector-to-llvm{vector-contract-lowering=outerproduct},"
-      "finalize-memref-to-llvm{use-generic-functions=true},"
-      "convert-math-to-funcs,convert-math-to-llvm,convert-math-to-libm,"
-      "convert-arith-to-llvm,convert-ub-to-llvm,convert-index-to-llvm,"
-      "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
-  addPipeline(pm, kBufferize);
-  addPipeline(pm, kDeallocate);
-  addPipeline(
-      pm, "func.func(xf-copies-to-linalg),convert-linalg-to-parallel-loops");
+  addBufferize(pm);
+  addDeallocate(pm);
+  pm.addNestedPass<func::FuncOp>(createCopiesToLinalgPass());
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createOutlineKernelsPass());
   pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createLowerRunChecksPass());
-  addPipeline(pm, toLLVM);
+  VectorTransferToSCFOptions unrolled;
+  unrolled.unroll = true;
+  pm.addPass(createConvertVectorToSCFPass(unrolled));
+  addHostToLLVM(pm, [](OpPassManager &pm) {
+    ConvertVectorToLLVMPassOptions vectorOptions;
+    vectorOptions.vectorContractLowering =
+        vector::VectorContractLowering::OuterProduct;
+    pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
+  });
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  addScalarsAndFunctionsToLLVM(pm);
   pm.addPass(createDispatchParallelKernelsPass());
 }
 
@@ -140,21 +182,24 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   FuseElementwisePassOptions fusion;
   fusion.fuseTransposes = true;
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass(fusion));
-  addPipeline(pm, kBufferize);
-  addPipeline(pm, "func.func(xf-copies-to-linalg),xf-place-host-computations");
-  addPipeline(pm, kDeallocate);
+  addBufferize(pm);
+  pm.addNestedPass<func::FuncOp>(createCopiesToLinalgPass());
+  pm.addPass(createPlaceHostComputationsPass());
+  addDeallocate(pm);
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {
     TensorCoreMatmulPassOptions options;
-    options.precision =
-        target.precision == TargetOptions::Precision::TF32 ? "tf32" : "bf16";
+    options.precision = target.precision == TargetOptions::Precision::TF32
+                            ? TensorCorePrecision::TF32
+                            : TensorCorePrecision::BF16;
     pm.addPass(createTensorCoreMatmulPass(options));
   }
-  addPipeline(pm, "convert-linalg-to-parallel-loops");
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createCanonicalizerPass());
-  addPipeline(pm, "gpu-kernel-outlining,xf-align-workgroup-buffers");
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createAlignWorkgroupBuffersPass());
 }
 
 void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
@@ -163,22 +208,27 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
   // lowers it (generic allocation functions, which the CUDA runtime
   // defines as device allocations), launches to calls into the runtime,
   // and each kernel module to a cubin (ptxas) or PTX.
-  std::string text =
-      "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
-      "nvvm-attach-target{chip=" +
-      target.chip + " features=" + target.ptxFeature +
-      " O=3},"
-      "gpu.module(convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,canonicalize,cse,"
-      "reconcile-unrealized-casts),"
-      "finalize-memref-to-llvm{use-generic-functions=true},"
-      "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
-      "convert-ub-to-llvm,convert-index-to-llvm,convert-cf-to-llvm,"
-      "convert-func-to-llvm,gpu-to-llvm,reconcile-unrealized-casts,"
-      "gpu-module-to-binary{format=" +
-      (target.embedPTX ? "isa" : "fatbin") + " toolkit=" + target.toolkitPath +
-      "}";
   pm.addPass(createLowerRunChecksPass());
-  addPipeline(pm, text);
+  addHostToLLVM(pm, [&](OpPassManager &pm) {
+    GpuNVVMAttachTargetOptions nvvm;
+    nvvm.chip = target.chip;
+    nvvm.features = target.ptxFeature;
+    nvvm.optLevel = 3;
+    pm.addPass(createGpuNVVMAttachTarget(nvvm));
+    OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+    kernels.addPass(createConvertNVGPUToNVVMPass());
+    kernels.addPass(createConvertGpuOpsToNVVMOps());
+    kernels.addPass(createCanonicalizerPass());
+    kernels.addPass(createCSEPass());
+    kernels.addPass(createReconcileUnrealizedCastsPass());
+  });
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  addScalarsAndFunctionsToLLVM(pm, /*gpuToLLVM=*/true);
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = target.embedPTX ? "isa" : "fatbin";
+  binary.toolkitPath = target.toolkitPath;
+  pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
 void mlir::xf::buildLinalgToLLVMPipeline(OpPassManager &pm) {
@@ -197,7 +247,8 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::Transformer)
     return;
   bool cuda = target.kind == TargetOptions::Kind::CUDA;
-  addXFToLinalg(pm, cuda ? "buffers" : "cpu-loops");
+  addXFToLinalg(pm, cuda ? AttentionLowering::Buffers
+                         : AttentionLowering::CPULoops);
   if (stop == Stage::Linalg)
     return;
   if (cuda)
@@ -212,7 +263,23 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
     buildKernelsToLLVMPipeline(pm);
 }
 
+TargetOptions CompilePipelineOptions::getTarget() const {
+  TargetOptions options;
+  options.kind = target;
+  options.chip = chip;
+  options.precision = precision;
+  options.embedPTX = embedPTX;
+  options.toolkitPath = toolkit;
+  return options;
+}
+
 void mlir::xf::registerPipelines() {
+  PassPipelineRegistration<CompilePipelineOptions>(
+      "xf-compile",
+      "xfc's pipeline from an imported module to a stage (xfc --emit=STAGE)",
+      [](OpPassManager &pm, const CompilePipelineOptions &options) {
+        buildPipelineUpTo(pm, options.stop, options.getTarget());
+      });
   PassPipelineRegistration<>("xf-lower-to-linalg",
                              "Lower xf ops to linalg on tensors",
                              buildXFToLinalgPipeline);

@@ -27,11 +27,17 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     reported at its location (the ONNX node) and the pass fails.
   }];
   let options = [
-    Option<"attention", "attention", "std::string", /*default=*/"\"cpu-loops\"",
-           "How f32 attention lowers: cpu-loops (the fused CPU loop nest), "
-           "buffers (xf.attention_buffers, for the CUDA target's kernel) or "
-           "decompose (products and a softmax; also what any attention "
-           "those two do not take becomes)">,
+    Option<"attention", "attention", "mlir::xf::AttentionLowering",
+           /*default=*/"mlir::xf::AttentionLowering::CPULoops",
+           "How f32 attention lowers (any attention cpu-loops or buffers "
+           "do not take is decomposed)",
+           [{::llvm::cl::values(
+             clEnumValN(mlir::xf::AttentionLowering::CPULoops, "cpu-loops",
+                        "the fused CPU loop nest"),
+             clEnumValN(mlir::xf::AttentionLowering::Buffers, "buffers",
+                        "xf.attention_buffers, for the CUDA target's kernel"),
+             clEnumValN(mlir::xf::AttentionLowering::Decompose, "decompose",
+                        "products and a softmax"))}]>,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
@@ -321,8 +327,14 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
     quantized constants, and the buffer and its producer go.
   }];
   let options = [
-    Option<"precision", "precision", "std::string", /*default=*/"\"bf16\"",
-           "The operands' precision: bf16 or tf32">,
+    Option<"precision", "precision", "mlir::xf::TensorCorePrecision",
+           /*default=*/"mlir::xf::TensorCorePrecision::BF16",
+           "The operands' precision",
+           [{::llvm::cl::values(
+             clEnumValN(mlir::xf::TensorCorePrecision::BF16, "bf16",
+                        "bf16, m16n8k16"),
+             clEnumValN(mlir::xf::TensorCorePrecision::TF32, "tf32",
+                        "tf32, m16n8k8"))}]>,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

@@ -10,6 +10,7 @@
 #define XFC_PIPELINES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 #include "llvm/ADT/StringRef.h"
 #include <optional>
 #include <string>
@@ -99,6 +100,50 @@ void buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
 /// Appends the passes that take a freshly imported module to `stop`.
 void buildPipelineUpTo(OpPassManager &pm, Stage stop,
                        const TargetOptions &target = {});
+
+/// The options of `xf-compile`, the pipeline xfc runs on an imported module
+/// (`xfc-opt --pass-pipeline='builtin.module(xf-compile{...})'` prints what
+/// `xfc --emit=STAGE` prints for the same options).
+struct CompilePipelineOptions
+    : public PassPipelineOptions<CompilePipelineOptions> {
+  Option<TargetOptions::Kind> target{
+      *this, "target", llvm::cl::desc("What to compile for"),
+      llvm::cl::init(TargetOptions::Kind::CPU),
+      llvm::cl::values(
+          clEnumValN(TargetOptions::Kind::CPU, "cpu", "the host's CPU"),
+          clEnumValN(TargetOptions::Kind::CUDA, "cuda", "an NVIDIA GPU"))};
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("CUDA: the GPU architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<TargetOptions::Precision> precision{
+      *this, "precision",
+      llvm::cl::desc("CUDA: the operands' precision in matrix products"),
+      llvm::cl::init(TargetOptions::Precision::BF16),
+      llvm::cl::values(
+          clEnumValN(TargetOptions::Precision::BF16, "bf16", "bf16"),
+          clEnumValN(TargetOptions::Precision::TF32, "tf32", "tf32"),
+          clEnumValN(TargetOptions::Precision::FP32, "fp32", "f32"))};
+  Option<bool> embedPTX{
+      *this, "embed-ptx",
+      llvm::cl::desc("CUDA: PTX in the kernel binaries instead of cubins"),
+      llvm::cl::init(false)};
+  Option<std::string> toolkit{
+      *this, "toolkit",
+      llvm::cl::desc("CUDA: the toolkit with ptxas (for cubins)")};
+  Option<Stage> stop{
+      *this, "stop", llvm::cl::desc("The last stage (as xfc's --emit)"),
+      llvm::cl::init(Stage::LLVM),
+      llvm::cl::values(
+          clEnumValN(Stage::XFGraph, "xf-graph", "nothing"),
+          clEnumValN(Stage::XF, "xf", "graph cleanup"),
+          clEnumValN(Stage::Transformer, "xf-transformer", "raising"),
+          clEnumValN(Stage::Linalg, "linalg", "to linalg on tensors"),
+          clEnumValN(Stage::Kernels, "kernels", "to the target's kernels"),
+          clEnumValN(Stage::LLVM, "llvm", "to the LLVM dialect"))};
+
+  /// The target these options name.
+  TargetOptions getTarget() const;
+};
 
 /// Registers the named pipelines with the pass registry (for xfc-opt).
 void registerPipelines();

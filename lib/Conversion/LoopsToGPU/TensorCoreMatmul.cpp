@@ -516,11 +516,6 @@ struct TensorCoreMatmulPass
 
   // A module pass: bf16 copies of constant weights are module globals.
   void runOnOperation() override {
-    if (precision != "bf16" && precision != "tf32") {
-      getOperation().emitError() << "xf-tensor-core-matmul: unknown precision '"
-                                 << precision << "' (bf16 or tf32)";
-      return signalPassFailure();
-    }
     SmallVector<Operation *> products;
     getOperation().walk([&](linalg::LinalgOp op) {
       bool batched;
@@ -532,7 +527,7 @@ struct TensorCoreMatmulPass
       bool batched = false;
       std::array<Value, 3> operands = *matchProduct(op, batched);
       ImplicitLocOpBuilder b(op->getLoc(), op);
-      bool tf32 = precision == "tf32";
+      bool tf32 = precision == xf::TensorCorePrecision::TF32;
       Value copy =
           tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
       linalg::GenericOp producer =

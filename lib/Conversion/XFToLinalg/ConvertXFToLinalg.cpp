@@ -67,9 +67,9 @@ struct ConvertXFToLinalgPass
     populateReductionToLinalgPatterns(converter, patterns);
     populateReshapeToTensorPatterns(converter, patterns);
     populateDecompositionPatterns(converter, patterns);
-    if (attention == "cpu-loops")
+    if (attention == AttentionLowering::CPULoops)
       populateAttentionKernelPatterns(converter, patterns);
-    else if (attention == "buffers")
+    else if (attention == AttentionLowering::Buffers)
       populateAttentionBuffersPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);

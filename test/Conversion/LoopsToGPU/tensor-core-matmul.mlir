@@ -1,7 +1,7 @@
 // RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul)' | FileCheck %s
 // RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=tf32})' | FileCheck %s --check-prefix=TF32
 // RUN: not xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=fp8})' 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: xf-tensor-core-matmul: unknown precision 'fp8' (bf16 or tf32)
+// BAD: for the --precision option: Cannot find option named 'fp8'!
 
 // tf32: operands stay f32 in shared memory (rows padded by 16 bytes), A's
 // fragments from ldmatrix, B's element by element, mma.sync m16n8k8.

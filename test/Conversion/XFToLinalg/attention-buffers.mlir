@@ -28,3 +28,9 @@ func.func @odd_head(%q: tensor<1x2x5x6xf32>, %k: tensor<1x2x5x6xf32>, %v: tensor
   %o = xf.attention %q, %k, %v : (tensor<1x2x5x6xf32>, tensor<1x2x5x6xf32>, tensor<1x2x5x6xf32>) -> tensor<1x2x5x6xf32>
   return %o : tensor<1x2x5x6xf32>
 }
+
+// -----
+
+// The lowering is a choice among three; another value is an error.
+// RUN: not xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg{attention=fused}))' 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: for the --attention option: Cannot find option named 'fused'!
