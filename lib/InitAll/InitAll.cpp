@@ -6,6 +6,8 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Codegen/CUDA/Passes.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
@@ -23,5 +25,8 @@ void mlir::xf::registerAllPasses() {
   mlir::registerAllPasses();
   registerXFPasses();
   registerXFConversionPasses();
+  registerXFCodegenCommonPasses();
+  registerXFCodegenCPUPasses();
+  registerXFCodegenCUDAPasses();
   registerPipelines();
 }

@@ -10,6 +10,8 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Codegen/CUDA/Passes.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
 

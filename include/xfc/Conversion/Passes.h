@@ -1,4 +1,4 @@
-//===- Passes.h - lowerings out of the xf dialect ---------------*- C++ -*-===//
+//===- Passes.h - conversions out of the xf dialect -------------*- C++ -*-===//
 
 #ifndef XFC_CONVERSION_PASSES_H
 #define XFC_CONVERSION_PASSES_H
@@ -28,9 +28,6 @@ enum class AttentionLowering {
   Buffers,   // xf.attention_buffers, for the CUDA target's kernel
   Decompose, // products and a softmax
 };
-
-/// The operands' precision in xf-tensor-core-matmul's products.
-enum class TensorCorePrecision { BF16, TF32 };
 
 #define GEN_PASS_DECL
 #include "xfc/Conversion/Passes.h.inc"

@@ -1,7 +1,7 @@
 //===- CUDATarget.cpp - what a CUDA library needs beyond the CPU's --------===//
 
 #include "xfc/Target/CUDA/CUDATarget.h"
-#include "xfc/Conversion/LoopsToGPU/DeviceCopies.h"
+#include "xfc/Codegen/CUDA/DeviceCopies.h"
 #include "xfc/Target/CPU/WeightFile.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"

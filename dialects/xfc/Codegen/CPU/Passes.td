@@ -1,0 +1,139 @@
+//===- Passes.td - the CPU target's code generation -----------------------===//
+
+#ifndef XFC_CODEGEN_CPU_PASSES_TD
+#define XFC_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def InnermostContiguousLoopPass
+    : Pass<"xf-innermost-contiguous-loop", "func::FuncOp"> {
+  let summary = "Order contraction loops so the innermost one is contiguous";
+  let description = [{
+    A matrix product's loops come out as (i, j, k): the innermost loop is
+    the reduction, which LLVM cannot vectorize without reassociating
+    floating-point sums. This pass turns contractions into `linalg.generic`
+    and moves the loop over the output's contiguous dimension innermost
+    ((i, k, j)), where each step is an independent multiply-add on
+    consecutive elements that LLVM's loop vectorizer turns into vector FMAs.
+    It applies to what xf-vectorize-contractions leaves as loops: columns
+    past the last full tile and products it does not block.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def ApproximateMathPass : Pass<"xf-approximate-math", "func::FuncOp"> {
+  let summary = "Write exp, tanh, erf, log and constant powers as arithmetic";
+  let description = [{
+    Transcendental functions become upstream's polynomial approximations
+    (accurate to a few ulp in f32) and powers with small constant exponents
+    become multiplications or square roots, instead of calls into libm: a
+    call per element keeps LLVM from vectorizing the loop around it, and
+    GPT-2's GELU (a cube and a tanh per activation) then dominated a whole
+    forward pass.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def VectorizeContractionsPass
+    : Pass<"xf-vectorize-contractions", "func::FuncOp"> {
+  let summary = "Tile matrix products into register-blocked vector kernels";
+  let description = [{
+    Each f32 or i32 contraction on tensors whose output's last dimension is the
+    right operand's contiguous one (`linalg.matmul`, `linalg.batch_matmul`
+    and the generic products the xf lowering writes) is tiled into
+    `tile-m` x `tile-n` blocks of the output (one batch at a time, columns
+    outermost so a panel of the right operand stays in cache) and a loop
+    over the reduction, one step at a time. The loops are peeled so that
+    full blocks have static sizes; those become `vector.contract`s on a
+    `tile-m` x `tile-n` accumulator that stays in registers across the
+    reduction (its reads and writes are hoisted out of it), which
+    `convert-vector-to-llvm{vector-contract-lowering=outerproduct}` turns
+    into one broadcast and `tile-n / lanes` FMAs per row and step. Rows
+    past the last multiple of `tile-m` (a single token is such a row) are
+    split off and go one at a time through `rest-tile-n`-wide blocks, so
+    that each reduction step reads a long contiguous piece of a weight row.
+    Leftover columns stay scalar loops.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", "8",
+           "output rows per register block">,
+    Option<"tileN", "tile-n", "int64_t", "32",
+           "output columns per register block (a multiple of the vector width)">,
+    Option<"restTileN", "rest-tile-n", "int64_t", "128",
+           "output columns per block of the rows left over (one row each), "
+           "where they divide the columns (else tile-n)">
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def PackConstantWeightsPass : Pass<"xf-pack-constant-weights", "ModuleOp"> {
+  let summary = "Store constant right operands in the panels the kernels read";
+  let description = [{
+    After xf-vectorize-contractions, a tile of a matrix product reads its
+    constant right operand `[K, N]` as `panel`-wide row pieces, one per
+    reduction step, `N` elements apart: a stride that defeats the hardware
+    prefetchers and maps the rows of a tile to few cache sets. This pass
+    rewrites such a constant, at compile time, as `[N / panel, K, panel]`
+    (each panel of columns contiguous) and moves every read to it: a read
+    of `panel * n` aligned columns becomes `n` contiguous panel reads, an
+    aligned `panel`-column block a packed panel; columns past the last full
+    panel get a constant of their own. A constant with any other use is
+    left as it is.
+  }];
+  let options = [
+    Option<"panel", "panel", "int64_t", "32",
+           "columns per panel (the product tiles' width)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def OutlineKernelsPass : Pass<"xf-outline-kernels", "ModuleOp"> {
+  let summary = "Give every top-level loop nest of a function its own function";
+  let description = [{
+    After lowering to loops, a whole model is one function with a loop nest
+    per kernel. LLVM's optimizer is superlinear in a function's size (its
+    dominator trees are rebuilt over all of it), so a GPT-2-small-shaped
+    model spent minutes there. This pass moves each top-level `scf.for`
+    nest into a private function `<name>_kernel<N>` that takes the values it
+    uses as arguments, and calls it; the CPU target marks those private
+    functions `noinline` so LLVM optimizes them one at a time.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def MergeIdenticalKernelsPass : Pass<"xf-merge-identical-kernels", "ModuleOp"> {
+  let summary = "Keep one copy of kernels that are the same but for their name";
+  let description = [{
+    A transformer's layers repeat, so xf-outline-kernels writes the same
+    kernel once per layer. This pass keeps the first private function of
+    each distinct body (and its `_parallel` declaration), points the calls
+    of the others at it and erases them: LLVM then compiles each kernel once.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def DispatchParallelKernelsPass
+    : Pass<"xf-dispatch-parallel-kernels", "ModuleOp"> {
+  let summary = "Run parallel kernels on the runtime's threads";
+  let description = [{
+    xf-outline-kernels declares `<kernel>_parallel` beside each kernel whose
+    outer iterations are independent; the kernel takes the range [begin,
+    end) of those iterations as its last two arguments. On the LLVM dialect,
+    this pass defines each such declaration: it stores the other arguments
+    in a stack frame and calls the runtime's `xfc_parallel_for(n, chunk,
+    frame)`, where `<kernel>_chunk(frame, begin, end)` loads them and runs
+    the kernel on one contiguous part of the range.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // XFC_CODEGEN_CPU_PASSES_TD

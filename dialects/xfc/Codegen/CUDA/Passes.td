@@ -1,0 +1,140 @@
+//===- Passes.td - the CUDA target's code generation ----------------------===//
+
+#ifndef XFC_CODEGEN_CUDA_PASSES_TD
+#define XFC_CODEGEN_CUDA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def PlaceHostComputationsPass
+    : Pass<"xf-place-host-computations", "ModuleOp"> {
+  let summary = "Find the work of a CUDA model's function that the host runs";
+  let description = [{
+    For the CUDA target, on bufferized functions (before deallocation): the
+    host reads some buffers itself (a shape tensor computed at run time
+    gives a reshape its sizes, a range its length, a NonZero its count).
+    Starting from each top-level operation that reads a buffer for a value
+    the host uses, the pass collects the operations writing the buffers
+    read, and the small static-shaped buffers those read, and so on; the
+    buffers host work writes become stack buffers. A large buffer or an
+    input the host reads is copied from the device first; a host buffer a
+    device operation reads is copied to the device just before it (the
+    copies are `memref.copy`s that xf-map-loops-to-gpu makes `gpu.memcpy`).
+    A top-level load whose value only loops use moves into those loops, so
+    that the device reads it. Device work that reads a global reads
+    `@NAME__device`, a declaration of the global's device copy, which the
+    library uploads once per process. Host work writing a buffer the
+    function does not allocate, or device work writing a host buffer, is
+    reported.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
+  let summary = "Turn the device work of a CUDA model's function into launches";
+  let description = [{
+    After xf-place-host-computations, each top-level operation that touches
+    device memory (anything but stack buffers and host globals) becomes
+    device work. A parallel loop becomes a `gpu.launch` with one thread per
+    iteration: the iteration space is linearized, last dimension fastest so
+    that neighbouring threads touch neighbouring elements, and cut into
+    blocks of `threads-per-block` threads, each checking that its iteration
+    exists. A sequential loop that only sequences parallel loops stays on the
+    host and launches them in turn. Other device work (a store, a loop that
+    carries a reduction) becomes a launch of a single thread. Kernels may not
+    allocate memory, and the host may not use a value computed from device
+    memory: both are reported.
+  }];
+  let options = [
+    Option<"threadsPerBlock", "threads-per-block", "int64_t",
+           /*default=*/"256", "Threads in each block of a loop's launch">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
+  let summary = "Compute f32 matrix products on the tensor cores (bf16, tf32)";
+  let description = [{
+    For the CUDA target, on buffers: each f32 `linalg.matmul` and
+    `linalg.batch_matmul` (without transposing indexing maps) becomes a
+    `gpu.launch` of 128-thread blocks, each computing a 64x64 tile of the
+    output with NVVM's `mma.sync` m16n8k16 (bf16 operands, f32
+    accumulators; `nvgpu.mma.sync` has no bf16): for each 32-deep slice of the reduction the block copies
+    its operand tiles to shared memory, rounding them to bf16 (rows padded
+    against bank conflicts), and each of its 4 warps loads the fragments of
+    its 32x32 part with `nvgpu.ldmatrix` (the right operand transposed, as
+    it is stored row-major) and accumulates 2x4 products of 16x8 tiles.
+    Edge tiles read zeros past the operands and write only inside the
+    output. The product is added to the output, as the op defines. With
+    `precision=tf32` the operands stay f32 in shared memory and each step is
+    `nvgpu.mma.sync` m16n8k8 on tf32 (the tensor cores ignore the low 13
+    mantissa bits); A's fragments come from `ldmatrix`, B's element by
+    element (ldmatrix transposes only 16-bit elements). With bf16, a right
+    operand that is a constant's device copy (`@NAME__device`, [K, N], N a
+    multiple of 8) is read from a bf16 copy made at compile time,
+    `@NAME__bf16` (and its device copy), with 16-byte asynchronous copies
+    (`nvgpu.device_async_copy`, zero-filling past the last row); f32 device
+    copies and constants nothing reads any more are removed. A right operand
+    written only by an element-wise `linalg.generic` from constants (a
+    dequantization: int4/int8 weights, scales, zero points) is not read from
+    its buffer: the kernel computes each element while staging it, from the
+    quantized constants, and the buffer and its producer go.
+  }];
+  let options = [
+    Option<"precision", "precision", "mlir::xf::TensorCorePrecision",
+           /*default=*/"mlir::xf::TensorCorePrecision::BF16",
+           "The operands' precision",
+           [{::llvm::cl::values(
+             clEnumValN(mlir::xf::TensorCorePrecision::BF16, "bf16",
+                        "bf16, m16n8k16"),
+             clEnumValN(mlir::xf::TensorCorePrecision::TF32, "tf32",
+                        "tf32, m16n8k8"))}]>,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def AlignWorkgroupBuffersPass : Pass<"xf-align-workgroup-buffers"> {
+  let summary = "Align kernels' shared-memory buffers to 16 bytes";
+  let description = [{
+    Sets `llvm.align = 16` on every workgroup attribution of every
+    `gpu.func`: lowered, such a buffer is otherwise aligned only to its
+    element type, and `ldmatrix` and 16-byte asynchronous copies need
+    16-byte aligned rows. (`gpu.launch` has no way to say it; run after
+    outlining.)
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def GPUAttentionPass : Pass<"xf-gpu-attention", "func::FuncOp"> {
+  let summary = "Replace xf.attention_buffers with a fused CUDA kernel";
+  let description = [{
+    Each `xf.attention_buffers` becomes a `gpu.launch` computing attention
+    in f32 without its score matrix: a block per 32 queries of a batch and
+    head, four threads per query each holding every fourth element of the
+    query and of the output; key and value rows staged 32 at a time in
+    shared memory; scores summed across the four threads with shuffles and
+    folded into a running maximum, sum and output (online softmax).
+    Causal attention stops at the last key the block's last query sees;
+    grouped query heads read their key/value head in place; masks (f32
+    added, i1 selecting) broadcast at run time; a query that sees no key
+    gets zeros. Runs after deallocations are placed (its barriers and
+    shuffles declare no memory effects).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+#endif // XFC_CODEGEN_CUDA_PASSES_TD

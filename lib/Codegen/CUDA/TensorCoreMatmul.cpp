@@ -1,0 +1,570 @@
+//===- TensorCoreMatmul.cpp - matrix products on the tensor cores ---------===//
+//
+// Each f32 `linalg.matmul` or `linalg.batch_matmul` on buffers becomes a
+// launch computing it with warp-level matrix instructions: `mma.sync`
+// m16n8k16 with bf16 operands (NVVM's op: nvgpu.mma.sync has no bf16) or
+// m16n8k8 with tf32 ones, f32 accumulators. A block of 4 warps computes a
+// 64x64 tile of the output; each warp a 32x32 part of it as 2x4 tiles of
+// 16x8. For each 32-deep slice of the reduction the block stages the
+// operands' tiles in shared memory (bf16: rounded on the way; rows padded by
+// 16 bytes against bank conflicts), and each warp loads its fragments with
+// `ldmatrix` (bf16: B transposed, as it is stored row-major; tf32: B element
+// by element, as ldmatrix transposes only 16-bit elements). Partial tiles at
+// the edges read zeros and write only what exists. The product is added to
+// the output, as the linalg op's semantics want.
+//
+//===----------------------------------------------------------------------===//
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "xfc/Codegen/CUDA/DeviceCopies.h"
+#include "xfc/Codegen/CUDA/Passes.h"
+#include "xfc/Support/ElementsBytes.h"
+#include <cstring>
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_TENSORCOREMATMULPASS
+#include "xfc/Codegen/CUDA/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+
+namespace {
+// The block's tile and how its warps share it.
+constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 32, kThreads = 128;
+constexpr int64_t kWarpM = 32, kWarpN = 32, kWarpsN = kTileN / kWarpN;
+constexpr int64_t kMmaM = 16, kMmaN = 8;
+constexpr int64_t kFragmentsM = kWarpM / kMmaM, kFragmentsN = kWarpN / kMmaN;
+// Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
+constexpr int64_t kPadBytes = 16;
+
+/// Builds the kernel for one product. `batched` operands have a leading
+/// batch dimension, which the grid's z dimension walks.
+class KernelBuilder {
+public:
+  /// `rhsBF16`, when given, is a bf16 copy of `rhs` (a [K, N] constant, N
+  /// a multiple of 8) that the kernel copies from instead.
+  /// `rhsProducer`, when given, is the element-wise op that writes `rhs`
+  /// from constants (dequantization), computed while staging instead.
+  KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
+                bool batched, bool tf32, Value rhsBF16 = {},
+                linalg::GenericOp rhsProducer = {})
+      : b(b), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16),
+        rhsProducer(rhsProducer), batched(batched), tf32(tf32),
+        element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
+        mmaK(tf32 ? 8 : 16),
+        pad(kPadBytes / (element.getIntOrFloatBitWidth() / 8)) {}
+
+  void build() {
+    int64_t rank = cast<MemRefType>(out.getType()).getRank();
+    rows = memref::DimOp::create(b, out, rank - 2);
+    cols = memref::DimOp::create(b, out, rank - 1);
+    depth = memref::DimOp::create(b, lhs, rank - 1);
+    Value batches =
+        batched ? memref::DimOp::create(b, out, 0).getResult() : index(1);
+    Value gridX = arith::CeilDivUIOp::create(b, cols, index(kTileN));
+    Value gridY = arith::CeilDivUIOp::create(b, rows, index(kTileM));
+    Attribute shared = gpu::AddressSpaceAttr::get(
+        b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
+    auto lhsTileType = MemRefType::get({kTileM, kTileK + pad}, element,
+                                       MemRefLayoutAttrInterface(), shared);
+    auto rhsTileType = MemRefType::get({kTileK, kTileN + pad}, element,
+                                       MemRefLayoutAttrInterface(), shared);
+    auto launch = gpu::LaunchOp::create(
+        b, gridX, gridY, batches, index(kThreads), index(1), index(1),
+        /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+        /*asyncDependencies=*/ValueRange(),
+        TypeRange{lhsTileType, rhsTileType});
+    b.setInsertionPointToStart(&launch.getBody().front());
+    lhsTile = launch.getWorkgroupAttributions()[0];
+    rhsTile = launch.getWorkgroupAttributions()[1];
+    Value thread = launch.getThreadIds().x;
+    warp = arith::DivUIOp::create(b, thread, index(32));
+    lane = arith::RemUIOp::create(b, thread, index(32));
+    batch = launch.getBlockIds().z;
+    rowBase = arith::MulIOp::create(b, launch.getBlockIds().y, index(kTileM));
+    colBase = arith::MulIOp::create(b, launch.getBlockIds().x, index(kTileN));
+    warpRow = arith::MulIOp::create(
+        b, arith::DivUIOp::create(b, warp, index(kWarpsN)), index(kWarpM));
+    warpCol = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, warp, index(kWarpsN)), index(kWarpN));
+
+    // Each lane's accumulators: 4 per 16x8 tile.
+    Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
+    SmallVector<Value> inits(kFragmentsM * kFragmentsN * 4, zero);
+    Value steps = arith::CeilDivUIOp::create(b, depth, index(kTileK));
+    auto loop = scf::ForOp::create(b, index(0), steps, index(1), inits);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value k0 =
+          arith::MulIOp::create(b, loop.getInductionVar(), index(kTileK));
+      stageTiles(thread, k0);
+      gpu::BarrierOp::create(b);
+      SmallVector<Value> accs(loop.getRegionIterArgs());
+      for (int64_t kk = 0; kk < kTileK; kk += mmaK)
+        if (tf32)
+          multiplyTF32Fragments(kk, accs);
+        else
+          multiplyFragments(kk, accs);
+      gpu::BarrierOp::create(b);
+      scf::YieldOp::create(b, accs);
+    }
+    storeAccumulators(loop.getResults());
+    gpu::TerminatorOp::create(b);
+  }
+
+private:
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
+
+  /// `memref[batch?, row, col]`.
+  SmallVector<Value> at(Value row, Value col) {
+    if (batched)
+      return {batch, row, col};
+    return {row, col};
+  }
+
+  /// Copies the slice [k0, k0 + kTileK) of this block's operand tiles into
+  /// shared memory (rounded to bf16 for bf16 products), zeros past the
+  /// edges. Consecutive threads take
+  /// consecutive columns: the global reads coalesce.
+  void stageTiles(Value thread, Value k0) {
+    if (rhsBF16) {
+      // Issued first, so the copies run while A is converted.
+      copyRhsTile(thread, k0);
+      stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
+      Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
+          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
+      nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
+      copies.clear();
+      return;
+    }
+    stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
+    stage(rhs, rhsTile, kTileK, kTileN, thread, k0, depth, colBase, cols);
+  }
+
+  /// B's slice from its bf16 copy with asynchronous 16-byte copies (8
+  /// elements; the copy's rows are a multiple of 8 long): rows past the
+  /// last read nothing and are zero-filled.
+  void copyRhsTile(Value thread, Value k0) {
+    constexpr int64_t kChunk = 8, kChunksPerRow = kTileN / kChunk;
+    for (int64_t j = 0; j < kTileK * kChunksPerRow / kThreads; ++j) {
+      Value chunk = arith::AddIOp::create(b, thread, index(j * kThreads));
+      Value row = arith::DivUIOp::create(b, chunk, index(kChunksPerRow));
+      Value col = arith::MulIOp::create(
+          b, arith::RemUIOp::create(b, chunk, index(kChunksPerRow)),
+          index(kChunk));
+      Value globalRow = arith::AddIOp::create(b, k0, row);
+      Value globalCol = arith::AddIOp::create(b, colBase, col);
+      Value inside = arith::AndIOp::create(
+          b,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow, depth),
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol, cols));
+      Value count = arith::SelectOp::create(b, inside, index(kChunk), index(0));
+      Value safeRow = arith::SelectOp::create(b, inside, globalRow, index(0));
+      Value safeCol = arith::SelectOp::create(b, inside, globalCol, index(0));
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), rhsTile,
+          ValueRange{row, col}, rhsBF16, ValueRange{safeRow, safeCol},
+          b.getIndexAttr(kChunk), count, /*bypassL1=*/b.getUnitAttr()));
+    }
+  }
+
+  void stage(Value source, Value tile, int64_t tileRows, int64_t tileCols,
+             Value thread, Value row0, Value rowEnd, Value col0, Value colEnd) {
+    Value col = arith::RemUIOp::create(b, thread, index(tileCols));
+    Value firstRow = arith::DivUIOp::create(b, thread, index(tileCols));
+    Value globalCol = arith::AddIOp::create(b, col0, col);
+    Value colInside =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol, colEnd);
+    int64_t rowStep = kThreads / tileCols;
+    for (int64_t r = 0; r < tileRows; r += rowStep) {
+      Value row = arith::AddIOp::create(b, firstRow, index(r));
+      Value globalRow = arith::AddIOp::create(b, row0, row);
+      Value inside = arith::AndIOp::create(
+          b, colInside,
+          arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow,
+                                rowEnd));
+      auto read = scf::IfOp::create(b, b.getF32Type(), inside,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(read.thenBlock());
+        scf::YieldOp::create(
+            b, source == rhs && rhsProducer
+                   ? computeProduced(at(globalRow, globalCol))
+                   : memref::LoadOp::create(b, source, at(globalRow, globalCol))
+                         .getResult());
+        b.setInsertionPointToStart(read.elseBlock());
+        scf::YieldOp::create(
+            b, arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult());
+      }
+      Value stored = read.getResult(0);
+      if (!tf32)
+        stored = arith::TruncFOp::create(b, element, stored);
+      memref::StoreOp::create(b, stored, tile, ValueRange{row, col});
+    }
+  }
+
+  /// The warp's A fragments (16 rows each) for the step at column `kk`,
+  /// with ldmatrix: four 8-row matrices of 16 bytes, lane l giving the
+  /// address of row l % 16, from 16 bytes further for lanes 16 and up.
+  SmallVector<Value> loadLhsFragments(int64_t kk, VectorType type) {
+    int64_t perRow = 16 / (element.getIntOrFloatBitWidth() / 8);
+    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
+    Value col = arith::AddIOp::create(
+        b,
+        arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(16)),
+                              index(perRow)),
+        index(kk));
+    SmallVector<Value> fragments;
+    for (int64_t m = 0; m < kFragmentsM; ++m) {
+      Value row = arith::AddIOp::create(
+          b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
+      fragments.push_back(nvgpu::LdMatrixOp::create(
+          b, type, lhsTile, ValueRange{row, col}, /*transpose=*/false,
+          /*numTiles=*/4));
+    }
+    return fragments;
+  }
+
+  /// One 16-deep step: each warp loads its A fragments (16x16, four 8x8
+  /// matrices, lane l giving the address of row l % 16, columns from
+  /// 8 * (l / 16)) and B fragments (16x8 as two 8x8 matrices read
+  /// transposed, lane l giving row l % 16) and accumulates their products.
+  /// The products are NVVM's mma with bf16 operands, each 32-bit register
+  /// holding two of them.
+  void multiplyFragments(int64_t kk, SmallVectorImpl<Value> &accs) {
+    Type bf16 = b.getBF16Type();
+    Value laneRow = arith::RemUIOp::create(b, lane, index(16));
+    SmallVector<Value> lhsFragments =
+        loadLhsFragments(kk, VectorType::get({4, 2}, bf16));
+    SmallVector<Value> rhsFragments;
+    for (int64_t n = 0; n < kFragmentsN; ++n) {
+      Value row = arith::AddIOp::create(b, laneRow, index(kk));
+      Value col = arith::AddIOp::create(b, warpCol, index(n * kMmaN));
+      rhsFragments.push_back(nvgpu::LdMatrixOp::create(
+          b, VectorType::get({2, 2}, bf16), rhsTile, ValueRange{row, col},
+          /*transpose=*/true, /*numTiles=*/2));
+    }
+    Type f32 = b.getF32Type();
+    auto resultType = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(4, f32));
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+        auto mma = NVVM::MmaOp::create(
+            b, resultType, registers(lhsFragments[m]),
+            registers(rhsFragments[n]), acc, {kMmaM, kMmaN, mmaK},
+            /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
+            std::array{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16},
+            std::array{NVVM::MMALayout::row, NVVM::MMALayout::col});
+        for (int64_t i = 0; i < 4; ++i)
+          acc[i] = LLVM::ExtractValueOp::create(b, mma, i);
+      }
+  }
+
+  /// The element of B at `indices` computed as its producer computes it:
+  /// the loop indices follow from the producer's output map (a
+  /// permutation), its inputs are read through their maps, and its body is
+  /// cloned. The fused producer's buffer is never written nor read.
+  Value computeProduced(ValueRange indices) {
+    linalg::GenericOp producer = rhsProducer;
+    AffineMap outputMap =
+        producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
+    SmallVector<Value> loops(producer.getNumLoops());
+    for (unsigned i = 0; i < outputMap.getNumResults(); ++i)
+      loops[outputMap.getDimPosition(i)] = indices[i];
+    IRMapping mapping;
+    Block &body = producer.getRegion().front();
+    for (OpOperand *input : producer.getDpsInputOperands()) {
+      AffineMap map = producer.getMatchingIndexingMap(input);
+      SmallVector<Value> at;
+      for (unsigned j = 0; j < map.getNumResults(); ++j)
+        at.push_back(
+            affine::AffineApplyOp::create(b, map.getSubMap({j}), loops));
+      mapping.map(body.getArgument(input->getOperandNumber()),
+                  memref::LoadOp::create(b, input->get(), at).getResult());
+    }
+    for (Operation &op : body.without_terminator()) {
+      if (auto index = dyn_cast<linalg::IndexOp>(op))
+        mapping.map(index.getResult(), loops[index.getDim()]);
+      else
+        b.clone(op, mapping);
+    }
+    return mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+
+  /// One 8-deep tf32 step: A fragments with ldmatrix (four 8x4 f32
+  /// matrices: lane l gives row l % 16, columns from 4 * (l / 16)), so lane
+  /// l holds A[g][t], A[g+8][t], A[g][t+4], A[g+8][t+4] (g = l / 4,
+  /// t = l % 4); B fragments B[t][g] and B[t+4][g] read one by one.
+  void multiplyTF32Fragments(int64_t kk, SmallVectorImpl<Value> &accs) {
+    Type f32 = b.getF32Type();
+    Value group = arith::DivUIOp::create(b, lane, index(4));
+    Value pairLane = arith::RemUIOp::create(b, lane, index(4));
+    SmallVector<Value> lhsFragments =
+        loadLhsFragments(kk, VectorType::get({4, 1}, f32));
+    SmallVector<Value> rhsFragments;
+    for (int64_t n = 0; n < kFragmentsN; ++n) {
+      Value col = arith::AddIOp::create(
+          b, warpCol, arith::AddIOp::create(b, group, index(n * kMmaN)));
+      SmallVector<Value> elements;
+      for (int64_t half = 0; half < 2; ++half) {
+        Value row = arith::AddIOp::create(b, pairLane, index(kk + half * 4));
+        elements.push_back(
+            memref::LoadOp::create(b, rhsTile, ValueRange{row, col}));
+      }
+      rhsFragments.push_back(vector::FromElementsOp::create(
+          b, VectorType::get({2, 1}, f32), elements));
+    }
+    auto accType = VectorType::get({2, 2}, f32);
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+        Value product = nvgpu::MmaSyncOp::create(
+            b, lhsFragments[m], rhsFragments[n],
+            vector::FromElementsOp::create(b, accType, acc),
+            ArrayRef<int64_t>{kMmaM, kMmaN, mmaK}, /*tf32Enabled=*/true);
+        for (int64_t i = 0; i < 4; ++i)
+          acc[i] = vector::ExtractOp::create(b, product,
+                                             ArrayRef<int64_t>{i / 2, i % 2});
+      }
+  }
+
+  /// The 32-bit registers of a fragment of bf16 pairs (row by row: a 2-D
+  /// vector.bitcast does not lower to NVVM).
+  SmallVector<Value> registers(Value fragment) {
+    int64_t count = cast<VectorType>(fragment.getType()).getDimSize(0);
+    SmallVector<Value> result;
+    for (int64_t i = 0; i < count; ++i)
+      result.push_back(LLVM::BitcastOp::create(
+          b, b.getI32Type(),
+          vector::ExtractOp::create(b, fragment, ArrayRef<int64_t>{i})));
+    return result;
+  }
+
+  /// Adds each accumulator to the output. Lane l holds, of its 16x8 tile,
+  /// rows l / 4 and l / 4 + 8, columns 2 * (l % 4) and the one after.
+  void storeAccumulators(ValueRange accs) {
+    Value group = arith::DivUIOp::create(b, lane, index(4));
+    Value pair = arith::MulIOp::create(
+        b, arith::RemUIOp::create(b, lane, index(4)), index(2));
+    for (int64_t m = 0; m < kFragmentsM; ++m)
+      for (int64_t n = 0; n < kFragmentsN; ++n)
+        for (int64_t half = 0; half < 2; ++half)
+          for (int64_t e = 0; e < 2; ++e) {
+            Value row = arith::AddIOp::create(
+                b, rowBase,
+                arith::AddIOp::create(
+                    b, warpRow,
+                    arith::AddIOp::create(b, group,
+                                          index(m * kMmaM + half * 8))));
+            Value col = arith::AddIOp::create(
+                b, colBase,
+                arith::AddIOp::create(
+                    b, warpCol,
+                    arith::AddIOp::create(b, pair, index(n * kMmaN + e))));
+            Value inside = arith::AndIOp::create(
+                b,
+                arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows),
+                arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col, cols));
+            auto store = scf::IfOp::create(b, inside);
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(store.thenBlock());
+            Value value = accs[(m * kFragmentsN + n) * 4 + half * 2 + e];
+            Value old = memref::LoadOp::create(b, out, at(row, col));
+            memref::StoreOp::create(b, arith::AddFOp::create(b, old, value),
+                                    out, at(row, col));
+          }
+  }
+
+  ImplicitLocOpBuilder &b;
+  Value lhs, rhs, out, rhsBF16;
+  linalg::GenericOp rhsProducer;
+  SmallVector<Value> copies; // this slice's asynchronous copies
+  bool batched, tf32;
+  // The operands' type in shared memory, the depth of one mma, and the
+  // padding of a shared row in elements.
+  Type element;
+  int64_t mmaK, pad;
+  Value rows, cols, depth, lhsTile, rhsTile, warp, lane, batch, rowBase,
+      colBase, warpRow, warpCol;
+};
+
+/// The f32 operands of a product this pass takes, if `op` is one.
+std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
+  auto contraction = dyn_cast<linalg::LinalgOp>(op);
+  if (!contraction || !contraction.hasPureBufferSemantics())
+    return std::nullopt;
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+    batched = false;
+  else if (isa<linalg::BatchMatmulOp>(op))
+    batched = true;
+  else
+    return std::nullopt;
+  // Transposed operands come as explicit indexing maps.
+  if (contraction.getIndexingMapsArray() !=
+      (batched ? linalg::BatchMatmulOp::getDefaultIndexingMaps(op->getContext())
+               : linalg::MatmulOp::getDefaultIndexingMaps(op->getContext())))
+    return std::nullopt;
+  std::array<Value, 3> operands = {op->getOperand(0), op->getOperand(1),
+                                   op->getOperand(2)};
+  for (Value operand : operands)
+    if (!cast<MemRefType>(operand.getType()).getElementType().isF32())
+      return std::nullopt;
+  return operands;
+}
+
+/// A constant right operand's bf16 copy, `@NAME__bf16` with its device
+/// declaration, made once per constant: the kernel then reads half the
+/// bytes, with asynchronous copies. Null unless `rhs` is the device copy
+/// (xf-place-host-computations' `NAME__device`) of an f32 [K, N] constant
+/// whose rows are whole 16-byte chunks in bf16.
+static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
+                         SymbolTable &symbols) {
+  auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
+  std::optional<StringRef> sourceName =
+      get ? xf::getDeviceCopySource(get.getName()) : std::nullopt;
+  if (!sourceName)
+    return {};
+  auto source = symbols.lookup<memref::GlobalOp>(*sourceName);
+  MemRefType type = get.getType();
+  if (!source || type.getRank() != 2 || !type.hasStaticShape() ||
+      !type.getLayout().isIdentity() || type.getDimSize(1) % 8 != 0)
+    return {};
+  auto value = dyn_cast_or_null<ElementsAttr>(source.getInitialValueAttr());
+  std::optional<ArrayRef<char>> bytes =
+      value ? xf::getElementsBytes(value) : std::nullopt;
+  if (!bytes || bytes->size() != size_t(type.getNumElements()) * 4)
+    return {};
+  std::string name = (source.getSymName() + "__bf16").str();
+  auto copyType = MemRefType::get(type.getShape(), b.getBF16Type());
+  if (!symbols.lookup(name)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(source);
+    auto tensorType = RankedTensorType::get(type.getShape(), b.getBF16Type());
+    auto data = xf::deriveResource(value, tensorType, "__bf16", [&](char *out) {
+      // Round to nearest even; NaNs stay NaNs.
+      for (size_t i = 0; i < bytes->size() / 4; ++i) {
+        uint32_t bits;
+        std::memcpy(&bits, bytes->data() + 4 * i, 4);
+        uint16_t rounded =
+            (bits & 0x7fffffff) > 0x7f800000
+                ? uint16_t((bits >> 16) | 0x40)
+                : uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+        std::memcpy(out + 2 * i, &rounded, 2);
+      }
+    });
+    auto copy = memref::GlobalOp::create(
+        b, name, b.getStringAttr("private"), copyType, data,
+        /*constant=*/true, source.getAlignmentAttr());
+    symbols.insert(copy);
+    auto device = memref::GlobalOp::create(
+        b, xf::getDeviceCopyName(name), StringAttr(), copyType, Attribute(),
+        /*constant=*/true, source.getAlignmentAttr());
+    symbols.insert(device);
+  }
+  return memref::GetGlobalOp::create(b, copyType, xf::getDeviceCopyName(name));
+}
+
+/// The op that writes `rhs` element-wise from constants (their device
+/// copies) and that nothing but `product` reads after: a dequantization,
+/// which the kernel computes while staging B instead of reading a buffer.
+static linalg::GenericOp findFusableProducer(Value rhs, Operation *product) {
+  auto alloc = rhs.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return {};
+  linalg::GenericOp producer;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == product || isa<memref::DeallocOp>(user))
+      continue;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || producer)
+      return {};
+    producer = generic;
+  }
+  if (!producer || producer.getNumDpsInits() != 1 ||
+      producer.getDpsInits()[0] != rhs ||
+      producer.getNumLoops() != producer.getNumParallelLoops() ||
+      !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+           .isPermutation() ||
+      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
+      producer->getBlock() != product->getBlock() ||
+      !producer->isBeforeInBlock(product))
+    return {};
+  for (Value input : producer.getDpsInputs())
+    if (!input.getDefiningOp<memref::GetGlobalOp>())
+      return {};
+  return producer;
+}
+
+struct TensorCoreMatmulPass
+    : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
+  using Base::Base;
+
+  // A module pass: bf16 copies of constant weights are module globals.
+  void runOnOperation() override {
+    SmallVector<Operation *> products;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      bool batched;
+      if (matchProduct(op, batched))
+        products.push_back(op);
+    });
+    SymbolTable symbols(getOperation());
+    for (Operation *op : products) {
+      bool batched = false;
+      std::array<Value, 3> operands = *matchProduct(op, batched);
+      ImplicitLocOpBuilder b(op->getLoc(), op);
+      bool tf32 = precision == xf::TensorCorePrecision::TF32;
+      Value copy =
+          tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
+      linalg::GenericOp producer =
+          copy ? linalg::GenericOp() : findFusableProducer(operands[1], op);
+      KernelBuilder(b, operands[0], operands[1], operands[2], batched, tf32,
+                    copy, producer)
+          .build();
+      op->erase();
+      if (producer) {
+        // Its buffer is only deallocated now.
+        auto alloc = operands[1].getDefiningOp<memref::AllocOp>();
+        producer.erase();
+        for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+          user->erase();
+        alloc.erase();
+      }
+      if (Operation *rhs = operands[1].getDefiningOp();
+          rhs && copy && rhs->use_empty())
+        rhs->erase();
+    }
+    // Device copies of f32 weights that only products read are not needed
+    // any more, nor then their host copies when the host reads none.
+    auto eraseUnused = [&](function_ref<bool(memref::GlobalOp)> which) {
+      for (auto global : llvm::make_early_inc_range(
+               getOperation().getOps<memref::GlobalOp>()))
+        if (which(global) &&
+            SymbolTable::symbolKnownUseEmpty(global, getOperation())) {
+          symbols.erase(global);
+        }
+    };
+    eraseUnused([](memref::GlobalOp global) {
+      return xf::getDeviceCopySource(global.getSymName()).has_value();
+    });
+    eraseUnused([&](memref::GlobalOp global) {
+      return global.isPrivate() &&
+             !symbols.lookup(xf::getDeviceCopyName(global.getSymName()));
+    });
+  }
+};
+} // namespace
