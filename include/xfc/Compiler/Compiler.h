@@ -14,7 +14,7 @@
 #include "xfc/Import/ONNX/ONNXImporter.h"
 #include "xfc/Pipelines/Pipelines.h"
 #include "xfc/Target/CPU/CPUTarget.h"
-#include "xfc/Target/CPU/LibraryWriter.h"
+#include "xfc/Target/Library/LibraryWriter.h"
 #include <chrono>
 #include <string>
 

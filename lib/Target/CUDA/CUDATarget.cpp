@@ -2,7 +2,7 @@
 
 #include "xfc/Target/CUDA/CUDATarget.h"
 #include "xfc/Codegen/CUDA/DeviceCopies.h"
-#include "xfc/Target/CPU/WeightFile.h"
+#include "xfc/Target/Library/WeightFile.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

@@ -4,7 +4,7 @@
 #ifndef XFC_TARGET_CUDA_CUDATARGET_H
 #define XFC_TARGET_CUDA_CUDATARGET_H
 
-#include "xfc/Target/CPU/LibraryWriter.h"
+#include "xfc/Target/Library/LibraryWriter.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace mlir::xf {

@@ -1,8 +1,8 @@
-//===- LibraryWriter.h - model.so and model.h from compiled code -*- C++
+//===- LibraryWriter.h - model.so and model.h from code ---------*- C++ -*-===//
 //-*-===//
 
-#ifndef XFC_TARGET_CPU_LIBRARYWRITER_H
-#define XFC_TARGET_CPU_LIBRARYWRITER_H
+#ifndef XFC_TARGET_LIBRARY_LIBRARYWRITER_H
+#define XFC_TARGET_LIBRARY_LIBRARYWRITER_H
 
 #include "xfc/Target/CPU/CPUTarget.h"
 
@@ -93,4 +93,4 @@ writeSharedLibrary(const ModelSignature &signature, StringRef objectPath,
 
 } // namespace mlir::xf
 
-#endif // XFC_TARGET_CPU_LIBRARYWRITER_H
+#endif // XFC_TARGET_LIBRARY_LIBRARYWRITER_H

@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "xfc/Target/CPU/WeightFile.h"
+#include "xfc/Target/Library/WeightFile.h"
 #include "xfc/Runtime/weights_file.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

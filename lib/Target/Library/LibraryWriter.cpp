@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "xfc/Target/CPU/LibraryWriter.h"
-#include "xfc/Target/CPU/WeightFile.h"
+#include "xfc/Target/Library/LibraryWriter.h"
+#include "xfc/Target/Library/WeightFile.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"

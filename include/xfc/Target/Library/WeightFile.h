@@ -1,9 +1,9 @@
 //===- WeightFile.h - the weights file of a library ---------*- C++ -*-===//
 
-#ifndef XFC_TARGET_CPU_WEIGHTFILE_H
-#define XFC_TARGET_CPU_WEIGHTFILE_H
+#ifndef XFC_TARGET_LIBRARY_WEIGHTFILE_H
+#define XFC_TARGET_LIBRARY_WEIGHTFILE_H
 
-#include "xfc/Target/CPU/LibraryWriter.h"
+#include "xfc/Target/Library/LibraryWriter.h"
 
 namespace mlir::xf {
 
@@ -37,4 +37,4 @@ LogicalResult appendWeightsSection(StringRef library, StringRef weightsFile,
 
 } // namespace mlir::xf
 
-#endif // XFC_TARGET_CPU_WEIGHTFILE_H
+#endif // XFC_TARGET_LIBRARY_WEIGHTFILE_H
