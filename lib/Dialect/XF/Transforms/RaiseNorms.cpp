@@ -91,7 +91,6 @@ struct RaiseNormsPass : xf::impl::RaiseNormsPassBase<RaiseNormsPass> {
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     SmallVector<Operation *> squares;
-    SmallVector<LayerNormalizationOp> layerNorms;
     getOperation().walk([&](Operation *op) {
       if (auto pow = dyn_cast<PowOp>(op);
           pow && matchScalarF32(pow.getRhs()) == 2.0f)
@@ -99,17 +98,9 @@ struct RaiseNormsPass : xf::impl::RaiseNormsPassBase<RaiseNormsPass> {
       else if (auto mul = dyn_cast<MulOp>(op);
                mul && mul.getLhs() == mul.getRhs())
         squares.push_back(op);
-      else if (auto norm = dyn_cast<LayerNormalizationOp>(op))
-        layerNorms.push_back(norm);
     });
     for (Operation *square : squares)
       (void)raiseRmsNorm(rewriter, square, square->getOperand(0));
-    for (LayerNormalizationOp norm : layerNorms) {
-      rewriter.setInsertionPoint(norm);
-      rewriter.replaceOpWithNewOp<LayerNormOp>(
-          norm, norm.getType(), norm.getInput(), norm.getScale(),
-          norm.getBias(), norm.getAxis(), norm.getEpsilon());
-    }
   }
 };
 } // namespace

@@ -58,9 +58,11 @@ func.func @not_rms_norm(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> (tensor<2x8xf
 
 // -----
 
+// The imported LayerNormalization is already xf.layer_norm: left alone.
 // CHECK-LABEL: func.func @layer_norm
-// CHECK: xf.layer_norm %arg0, %arg1, %arg2 :
+// CHECK-NEXT: xf.layer_norm %arg0, %arg1, %arg2 :
+// CHECK-NOT: xf.rms_norm
 func.func @layer_norm(%x: tensor<?x96xf32>, %s: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<?x96xf32> {
-  %y = xf.layer_normalization %x, %s, %b : (tensor<?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<?x96xf32>
+  %y = xf.layer_norm %x, %s, %b : (tensor<?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<?x96xf32>
   return %y : tensor<?x96xf32>
 }

@@ -40,9 +40,9 @@ def RaiseNormsPass : Pass<"xf-raise-norms", "func::FuncOp"> {
     `w * (x * 1/sqrt(mean(x^2) + eps))` over the last axis (the square as
     Pow(x, 2) or x * x; the inverse as Div(1, .), Reciprocal, or a Div of
     x; operands of Mul and Add in either order), as Llama-style models
-    export RMSNorm, becomes `xf.rms_norm`; ONNX LayerNormalization becomes
-    `xf.layer_norm`. Uses of the normalized value's shape are answered from
-    the input's shape.
+    export RMSNorm, becomes `xf.rms_norm`. Uses of the normalized value's
+    shape are answered from the input's shape. (ONNX LayerNormalization and
+    RMSNormalization are imported as `xf.layer_norm` and `xf.rms_norm`.)
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
