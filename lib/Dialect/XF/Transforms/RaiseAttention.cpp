@@ -237,7 +237,7 @@ struct RaiseAttentionPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseAttentionPatterns(patterns);
-    applyRaisePatterns(getOperation(), std::move(patterns));
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace

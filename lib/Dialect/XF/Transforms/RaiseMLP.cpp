@@ -386,7 +386,7 @@ struct RaiseMLPPass : xf::impl::RaiseMLPPassBase<RaiseMLPPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseMLPPatterns(patterns);
-    applyRaisePatterns(getOperation(), std::move(patterns));
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace

@@ -128,7 +128,7 @@ struct RaiseNormsPass : xf::impl::RaiseNormsPassBase<RaiseNormsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseNormsPatterns(patterns);
-    applyRaisePatterns(getOperation(), std::move(patterns));
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace

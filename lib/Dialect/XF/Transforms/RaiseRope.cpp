@@ -176,7 +176,7 @@ struct RaiseRopePass : xf::impl::RaiseRopePassBase<RaiseRopePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseRopePatterns(patterns);
-    applyRaisePatterns(getOperation(), std::move(patterns));
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace

@@ -31,6 +31,9 @@ def RaiseAttentionPass : Pass<"xf-raise-attention", "func::FuncOp"> {
     subgraph as it is. `xfc --report=fusion` lists what was raised and, for
     each softmax left, why it was not. The rewrite pattern:
     `populateRaiseAttentionPatterns` (`xfc/Dialect/XF/Transforms/Patterns.h`).
+    This pass and the other raise passes report why they left a candidate
+    as missed remarks of their name:
+    `--remarks-filter-missed='xf-raise.*' --remark-format=emitRemark`.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }

@@ -2,9 +2,10 @@
 //
 // Each raise pass applies one of these sets with the greedy driver (see
 // applyRaisePatterns); a pipeline that wants several raisings at once can
-// gather them into one set. A subgraph a pattern declines is reported through
-// notifyMatchFailure, which -debug-only=greedy-rewriter prints (an MLIR
-// built with assertions; the release build here has no -debug).
+// gather them into one set. A pattern says why it declines a subgraph through
+// notifyMatchFailure: -debug-only=greedy-rewriter prints it where MLIR has
+// assertions, and the passes pass it on as a missed remark
+// (--remarks-filter-missed='xf-raise.*' --remark-format=emitRemark).
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,8 +33,10 @@ void populateRaiseRopePatterns(RewritePatternSet &patterns);
 /// Applies `patterns` to `op`'s regions the way the raise passes do: the
 /// greedy driver, one bottom-up sweep, without folding or constant
 /// deduplication (the passes change only what their patterns match, and
-/// erase what that leaves dead; the canonicalizer folds after them).
-void applyRaisePatterns(Operation *op, RewritePatternSet &&patterns);
+/// erase what that leaves dead; the canonicalizer folds after them). Why a
+/// pattern declined a subgraph becomes a missed remark of category `pass`.
+void applyRaisePatterns(Operation *op, RewritePatternSet &&patterns,
+                        StringRef pass);
 
 } // namespace mlir::xf
 
