@@ -17,7 +17,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
-#include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
+#include "xfc/Dialect/XF/Transforms/FusionReport.h"
 #include "xfc/InitAll.h"
 #include "xfc/Support/CompileProgress.h"
 #include "xfc/Support/IRDumper.h"

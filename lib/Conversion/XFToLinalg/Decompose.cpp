@@ -359,7 +359,6 @@ void populateDecompositionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns) {
   patterns.add<
       DecomposeSoftmax<SoftmaxOp, false>, DecomposeSoftmax<LogSoftmaxOp, true>,
-      DecomposeNorm<LayerNormalizationOp, true>,
       DecomposeNorm<LayerNormOp, true>, DecomposeNorm<RmsNormOp, false>,
       DecomposeLinear, DecomposeGatedMlp, DecomposeRope, DecomposeAttention>(
       converter, patterns.getContext());

@@ -83,8 +83,8 @@ static LogicalResult importSkipNorm(NodeImporter &n, bool simplified) {
       n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-12f)))};
   FailureOr<Value> normalized =
       simplified ? n.create1<RmsNormOp>({*sum, *gamma}, attrs)
-      : beta     ? n.create1<LayerNormalizationOp>({*sum, *gamma, beta}, attrs)
-                 : n.create1<LayerNormalizationOp>({*sum, *gamma}, attrs);
+      : beta     ? n.create1<LayerNormOp>({*sum, *gamma, beta}, attrs)
+                 : n.create1<LayerNormOp>({*sum, *gamma}, attrs);
   if (failed(normalized))
     return failure();
   return n.setResults({*normalized, Value(), Value(), *sum});

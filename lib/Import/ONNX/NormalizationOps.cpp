@@ -72,7 +72,7 @@ static LogicalResult importLayerNormalization(NodeImporter &n) {
   SmallVector<Value> operands = {*x, *scale};
   if (Value bias = n.optionalInput(2))
     operands.push_back(bias);
-  FailureOr<Value> result = n.create1<LayerNormalizationOp>(
+  FailureOr<Value> result = n.create1<LayerNormOp>(
       operands,
       {n.namedAttr("axis", n.i64Attr(n.intAttr("axis", -1))),
        n.namedAttr("epsilon", n.f32Attr(n.floatAttr("epsilon", 1e-5f)))});

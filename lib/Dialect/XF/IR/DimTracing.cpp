@@ -53,9 +53,8 @@ static std::optional<DimRef> traceStep(DimRef ref) {
       // Ops whose result has their first operand's shape.
       .Case<SqrtOp, ReciprocalOp, ExpOp, LogOp, TanhOp, ErfOp, SigmoidOp, CosOp,
             SinOp, NegOp, AbsOp, ReluOp, NotOp, IdentityOp, GeluOp, CastOp,
-            SoftmaxOp, LogSoftmaxOp, LayerNormalizationOp, CumSumOp, TriluOp,
-            RmsNormOp, LayerNormOp, RopeOp, DequantizeLinearOp,
-            QuantizeLinearOp, ScatterNDOp>(
+            SoftmaxOp, LogSoftmaxOp, CumSumOp, TriluOp, RmsNormOp, LayerNormOp,
+            RopeOp, DequantizeLinearOp, QuantizeLinearOp, ScatterNDOp>(
           [&](Operation *op) { return same(op->getOperand(0)); })
       .Case<AddOp, SubOp, MulOp, DivOp, PowOp, EqualOp, LessOp, LessOrEqualOp,
             GreaterOp, GreaterOrEqualOp, AndOp, OrOp, MaxOp, MinOp, WhereOp>(

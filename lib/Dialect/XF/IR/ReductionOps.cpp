@@ -60,20 +60,6 @@ LogicalResult mlir::xf::inferReduceResultType(
   return success();
 }
 
-LogicalResult
-LayerNormalizationOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
-                                       ErrorEmitter emitError) {
-  RankedTensorType input = getInput().getType();
-  if (failed(checkAxis(getAxis(), input.getRank(), emitError)) ||
-      failed(checkNormParameter(input, getAxis(), getScale(), "scale",
-                                emitError)) ||
-      failed(
-          checkNormParameter(input, getAxis(), getBias(), "bias", emitError)))
-    return failure();
-  inferred.push_back(input);
-  return success();
-}
-
 LogicalResult CumSumOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                          ErrorEmitter emitError) {
   if (failed(checkAxis(getAxis(), getInput().getType().getRank(), emitError)))

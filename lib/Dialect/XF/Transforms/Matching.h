@@ -1,10 +1,11 @@
-//===- Matching.h - what the raise passes ask of values and their users ---===//
+//===- Matching.h - what the raise patterns ask of values and their users -===//
 
 #ifndef XFC_LIB_DIALECT_XF_TRANSFORMS_MATCHING_H
 #define XFC_LIB_DIALECT_XF_TRANSFORMS_MATCHING_H
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include <optional>
 
@@ -62,6 +63,30 @@ OpTy soleUser(Value v, SmallVectorImpl<ShapeOp> *shapes = nullptr) {
   }
   return found;
 }
+
+/// The ops a rewrite has built so far, erased again if it gives up (an op
+/// whose shape function refuses its operands): a pattern that fails leaves
+/// the IR as it found it.
+class BuiltOps {
+public:
+  explicit BuiltOps(RewriterBase &rewriter) : rewriter(rewriter) {}
+  /// `value`, its defining op recorded when there is one.
+  FailureOr<Value> operator()(FailureOr<Value> value) {
+    if (succeeded(value))
+      ops.push_back(value->getDefiningOp());
+    return value;
+  }
+  /// Erases what was built, users first.
+  void discard() {
+    for (Operation *op : llvm::reverse(ops))
+      rewriter.eraseOp(op);
+    ops.clear();
+  }
+
+private:
+  RewriterBase &rewriter;
+  SmallVector<Operation *> ops;
+};
 
 } // namespace mlir::xf
 

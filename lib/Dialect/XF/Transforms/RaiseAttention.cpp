@@ -1,11 +1,11 @@
 //===- RaiseAttention.cpp - attention subgraphs as xf.attention -----------===//
 //
-// The matcher starts at a softmax and walks to the products around it; when
-// it fails it says why, which is what the fusion report prints.
+// The pattern starts at a softmax and walks to the products around it; when
+// it declines it says why, which the fusion report prints too.
 //
 //===----------------------------------------------------------------------===//
 
-#include "xfc/Dialect/XF/Transforms/RaiseAttention.h"
+#include "AttentionMatch.h"
 #include "Matching.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -13,8 +13,7 @@
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
-#include "xfc/Support/ModelDiagnostics.h"
-#include "llvm/ADT/MapVector.h"
+#include "xfc/Dialect/XF/Transforms/Patterns.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_RAISEATTENTIONPASS
@@ -24,28 +23,16 @@ namespace mlir::xf {
 using namespace mlir;
 using namespace mlir::xf;
 
-namespace {
-/// The parts of `matmul(softmax(matmul(q, kt) * scale + mask), v)`.
-struct AttentionParts {
-  Value query, keyTransposed, value, mask;
-  float scale = 1.0f;
-  MatMulOp output;
-  SmallVector<Operation *> interior; // removed once the output is replaced
-  // Shapes of the (masked) scores that the graph asks for; they are
-  // computed from the shapes of the inputs instead.
-  SmallVector<ShapeOp> scoreShapes;
-};
-} // namespace
-
 static bool isRank4F32(Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   return type.getRank() == 4 && type.getElementType().isF32();
 }
 
-static FailureOr<AttentionParts> matchAttention(SoftmaxOp softmax,
-                                                std::string &why) {
+FailureOr<AttentionParts>
+xf::matchAttention(SoftmaxOp softmax,
+                   llvm::function_ref<void(const Twine &)> reject) {
   auto fail = [&](const Twine &reason) {
-    why = reason.str();
+    reject(reason);
     return failure();
   };
   AttentionParts parts;
@@ -147,12 +134,12 @@ static FailureOr<AttentionParts> matchAttention(SoftmaxOp softmax,
 /// dimensions broadcast, query rows, key columns, then the mask broadcast
 /// (each dimension the larger: ONNX broadcasting of sizes >= 1).
 static FailureOr<Value> scoresShape(OpBuilder &b, Location loc,
-                                    AttentionParts &parts) {
+                                    AttentionParts &parts, BuiltOps &built) {
   auto range = [&](Value v, int64_t start, int64_t end) {
-    return createInferred<ShapeOp>(
+    return built(createInferred<ShapeOp>(
         b, loc, {v},
         {b.getNamedAttr("start", b.getI64IntegerAttr(start)),
-         b.getNamedAttr("end", b.getI64IntegerAttr(end))});
+         b.getNamedAttr("end", b.getI64IntegerAttr(end))}));
   };
   FailureOr<Value> qBatch = range(parts.query, 0, 2),
                    kBatch = range(parts.keyTransposed, 0, 2),
@@ -160,123 +147,97 @@ static FailureOr<Value> scoresShape(OpBuilder &b, Location loc,
                    columns = range(parts.keyTransposed, 3, 4);
   if (failed(qBatch) || failed(kBatch) || failed(rows) || failed(columns))
     return failure();
-  FailureOr<Value> batch = createInferred<MaxOp>(b, loc, {*qBatch, *kBatch});
+  FailureOr<Value> batch =
+      built(createInferred<MaxOp>(b, loc, {*qBatch, *kBatch}));
   if (failed(batch))
     return failure();
-  FailureOr<Value> shape = createInferred<ConcatOp>(
+  FailureOr<Value> shape = built(createInferred<ConcatOp>(
       b, loc, {*batch, *rows, *columns},
-      {b.getNamedAttr("axis", b.getI64IntegerAttr(0))});
+      {b.getNamedAttr("axis", b.getI64IntegerAttr(0))}));
   if (failed(shape) || !parts.mask)
     return shape;
   FailureOr<Value> maskShape = range(parts.mask, 0, 4);
   if (failed(maskShape))
     return failure();
-  return createInferred<MaxOp>(b, loc, {*shape, *maskShape});
+  return built(createInferred<MaxOp>(b, loc, {*shape, *maskShape}));
 }
 
-/// Replaces the subgraph with xf.attention; failure leaves it unchanged.
-static LogicalResult raise(RewriterBase &rewriter, AttentionParts &parts) {
-  Location loc = parts.output.getLoc();
-  rewriter.setInsertionPoint(parts.output);
-  if (!parts.scoreShapes.empty()) {
-    // Before the first use: after the scores, so after every input.
-    Operation *first = parts.scoreShapes.front();
-    for (ShapeOp shape : parts.scoreShapes)
-      if (shape->isBeforeInBlock(first))
-        first = shape;
-    rewriter.setInsertionPoint(first);
-    FailureOr<Value> shape = scoresShape(rewriter, loc, parts);
-    if (failed(shape))
-      return failure();
-    for (ShapeOp user : parts.scoreShapes)
-      rewriter.replaceOp(user, *shape);
-    rewriter.setInsertionPoint(parts.output);
+namespace {
+/// The subgraph around a softmax as xf.attention on the queries, the keys
+/// (transposed back), the values and the mask.
+struct RaiseAttention : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(SoftmaxOp softmax,
+                                PatternRewriter &rewriter) const override {
+    std::string why;
+    FailureOr<AttentionParts> parts = matchAttention(
+        softmax, [&](const Twine &reason) { why = reason.str(); });
+    if (failed(parts))
+      return rewriter.notifyMatchFailure(softmax, why);
+    Location loc = parts->output.getLoc();
+    BuiltOps built(rewriter);
+    Value shape;
+    if (!parts->scoreShapes.empty()) {
+      // Before the first use: after the scores, so after every input.
+      Operation *first = parts->scoreShapes.front();
+      for (ShapeOp shape : parts->scoreShapes)
+        if (shape->isBeforeInBlock(first))
+          first = shape;
+      rewriter.setInsertionPoint(first);
+      FailureOr<Value> computed = scoresShape(rewriter, loc, *parts, built);
+      if (failed(computed)) {
+        built.discard();
+        return rewriter.notifyMatchFailure(
+            softmax, "the scores' shape cannot be computed from the inputs'");
+      }
+      shape = *computed;
+    }
+    rewriter.setInsertionPoint(parts->output);
+    FailureOr<Value> key = built(createInferred<TransposeOp>(
+        rewriter, loc, {parts->keyTransposed},
+        {rewriter.getNamedAttr("perm",
+                               rewriter.getDenseI64ArrayAttr({0, 1, 3, 2}))}));
+    FailureOr<Value> attention = failure();
+    if (succeeded(key)) {
+      SmallVector<Value> operands = {parts->query, *key, parts->value};
+      if (parts->mask)
+        operands.push_back(parts->mask);
+      attention = createInferred<AttentionOp>(
+          rewriter, loc, operands,
+          {rewriter.getNamedAttr("scale",
+                                 rewriter.getF32FloatAttr(parts->scale))});
+    }
+    if (failed(attention)) {
+      built.discard();
+      return rewriter.notifyMatchFailure(
+          softmax, "xf.attention does not accept the subgraph's shapes");
+    }
+    for (ShapeOp user : parts->scoreShapes)
+      rewriter.replaceOp(user, shape);
+    Value result = *attention;
+    if (result.getType() != parts->output.getType())
+      result = tensor::CastOp::create(rewriter, loc, parts->output.getType(),
+                                      result);
+    rewriter.replaceOp(parts->output, result);
+    for (Operation *op : parts->interior)
+      rewriter.eraseOp(op);
+    return success();
   }
-  FailureOr<Value> key = createInferred<TransposeOp>(
-      rewriter, loc, {parts.keyTransposed},
-      {rewriter.getNamedAttr("perm",
-                             rewriter.getDenseI64ArrayAttr({0, 1, 3, 2}))});
-  if (failed(key))
-    return failure();
-  SmallVector<Value> operands = {parts.query, *key, parts.value};
-  if (parts.mask)
-    operands.push_back(parts.mask);
-  FailureOr<Value> attention = createInferred<AttentionOp>(
-      rewriter, loc, operands,
-      {rewriter.getNamedAttr("scale", rewriter.getF32FloatAttr(parts.scale))});
-  if (failed(attention)) {
-    rewriter.eraseOp(key->getDefiningOp());
-    return failure();
-  }
-  Value result = *attention;
-  if (result.getType() != parts.output.getType())
-    result =
-        tensor::CastOp::create(rewriter, loc, parts.output.getType(), result);
-  rewriter.replaceOp(parts.output, result);
-  for (Operation *op : parts.interior)
-    rewriter.eraseOp(op);
-  return success();
+};
+} // namespace
+
+void xf::populateRaiseAttentionPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseAttention>(patterns.getContext());
 }
 
 namespace {
 struct RaiseAttentionPass
     : xf::impl::RaiseAttentionPassBase<RaiseAttentionPass> {
   void runOnOperation() override {
-    IRRewriter rewriter(&getContext());
-    SmallVector<SoftmaxOp> softmaxes;
-    getOperation().walk([&](SoftmaxOp op) { softmaxes.push_back(op); });
-    for (SoftmaxOp softmax : softmaxes) {
-      std::string why;
-      FailureOr<AttentionParts> parts = matchAttention(softmax, why);
-      if (succeeded(parts))
-        (void)raise(rewriter, *parts);
-    }
+    RewritePatternSet patterns(&getContext());
+    populateRaiseAttentionPatterns(patterns);
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace
-
-void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
-  llvm::MapVector<StringRef, unsigned> formed;
-  for (StringRef name : {"xf.attention", "xf.layer_norm", "xf.rms_norm",
-                         "xf.linear", "xf.gated_mlp", "xf.rope", "xf.gelu"})
-    formed[name] = 0;
-  SmallVector<std::pair<Location, std::string>> unfused, unfusedDense;
-  module.walk([&](Operation *op) {
-    auto it = formed.find(op->getName().getStringRef());
-    if (it != formed.end())
-      ++it->second;
-    // A product by weights (values computed from constants alone) outside
-    // xf.linear is a dense layer left unfused.
-    if (isa<MatMulOp, GemmOp, MatMulIntegerOp>(op) &&
-        isComputedFromConstants(op->getOperand(1)))
-      unfusedDense.emplace_back(
-          op->getLoc(), isa<MatMulIntegerOp>(op)
-                            ? "an integer product (xf.linear is f32 only)"
-                            : "its operands are not ones xf.linear takes");
-    // A softmax whose probabilities weight a matrix product is attention
-    // left unfused; others (a router's) are not attention.
-    auto softmax = dyn_cast<SoftmaxOp>(op);
-    if (!softmax || llvm::none_of(softmax->getUsers(), [](Operation *user) {
-          return isa<MatMulOp>(user);
-        }))
-      return;
-    std::string why;
-    if (succeeded(matchAttention(softmax, why)))
-      why = "matches, but xf.attention does not accept its shapes";
-    unfused.emplace_back(op->getLoc(), why);
-  });
-  os << "fusion report\n";
-  for (auto [name, count] : formed)
-    os << "  " << name << ": " << count << "\n";
-  auto list = [&](StringRef what,
-                  ArrayRef<std::pair<Location, std::string>> items) {
-    os << "  " << what << ": " << items.size() << "\n";
-    for (auto &[loc, why] : items) {
-      std::string where = describeModelLocation(loc);
-      os << "    " << (where.empty() ? "(no model location)" : where) << ": "
-         << why << "\n";
-    }
-  };
-  list("unfused attention subgraphs (softmax left)", unfused);
-  list("products by weights outside xf.linear", unfusedDense);
-}

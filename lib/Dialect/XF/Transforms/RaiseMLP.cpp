@@ -6,7 +6,8 @@
 // formulas; xf.linear from products (MatMul, Gemm) with a constant weight,
 // taking in the bias and the activation that follow them when nothing else
 // reads the intermediate values; xf.gated_mlp from gate, up and down
-// linears.
+// linears. Bottom-up, as applyRaisePatterns drives them, a GELU is formed
+// before the product that feeds it is visited, and the linear takes it in.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
+#include "xfc/Dialect/XF/Transforms/Patterns.h"
 #include "xfc/Support/ElementsBytes.h"
 #include <cmath>
 
@@ -85,44 +87,70 @@ static Value cubed(Value v) {
 }
 
 /// Replaces `root` by xf.gelu of `x`; the ops that computed it die.
-static void replaceByGelu(RewriterBase &rewriter, Operation *root, Value x,
-                          StringRef approximate) {
+static LogicalResult replaceByGelu(PatternRewriter &rewriter, Operation *anchor,
+                                   Operation *root, Value x,
+                                   StringRef approximate) {
   rewriter.setInsertionPoint(root);
   FailureOr<Value> gelu = createInferred<GeluOp>(
       rewriter, root->getLoc(), {x},
       {rewriter.getNamedAttr("approximate",
                              rewriter.getStringAttr(approximate))});
-  if (failed(gelu) || gelu->getType() != root->getResult(0).getType())
-    return;
+  if (failed(gelu) || gelu->getType() != root->getResult(0).getType()) {
+    if (succeeded(gelu))
+      rewriter.eraseOp(gelu->getDefiningOp());
+    return rewriter.notifyMatchFailure(
+        anchor, "xf.gelu does not give the formula's type");
+  }
   rewriter.replaceOp(root, *gelu);
+  return success();
 }
 
+namespace {
 /// 0.5 * x * (1 + erf(x / sqrt(2))), the division possibly a product by
 /// 1 / sqrt(2).
-static void raiseGeluErf(RewriterBase &rewriter, ErfOp erf) {
-  Value arg = erf.getInput(), x;
-  if (auto div = arg.getDefiningOp<DivOp>();
-      div && isScalar(div.getRhs(), std::sqrt(2.0)))
-    x = div.getLhs();
-  else
-    x = scaledBy(arg, 1.0 / std::sqrt(2.0));
-  if (x && arg.hasOneUse())
-    if (Operation *root = halfTimesOnePlus(erf.getResult(), x))
-      replaceByGelu(rewriter, root, x, "none");
-}
+struct RaiseGeluErf : OpRewritePattern<ErfOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ErfOp erf,
+                                PatternRewriter &rewriter) const override {
+    Value arg = erf.getInput(), x;
+    if (auto div = arg.getDefiningOp<DivOp>();
+        div && isScalar(div.getRhs(), std::sqrt(2.0)))
+      x = div.getLhs();
+    else
+      x = scaledBy(arg, 1.0 / std::sqrt(2.0));
+    if (!x || !arg.hasOneUse())
+      return rewriter.notifyMatchFailure(
+          erf, "the argument is not x / sqrt(2), read by the erf alone");
+    Operation *root = halfTimesOnePlus(erf.getResult(), x);
+    if (!root)
+      return rewriter.notifyMatchFailure(
+          erf, "the erf is not in 0.5 * x * (1 + erf)");
+    return replaceByGelu(rewriter, erf, root, x, "none");
+  }
+};
 
 /// 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))).
-static void raiseGeluTanh(RewriterBase &rewriter, TanhOp tanh) {
-  Value inner = scaledBy(tanh.getInput(), std::sqrt(2.0 / M_PI));
-  auto sum = inner ? inner.getDefiningOp<AddOp>() : AddOp();
-  if (!sum)
-    return;
-  for (auto [x, cubic] : {std::pair(sum.getLhs(), sum.getRhs()),
-                          std::pair(sum.getRhs(), sum.getLhs())})
-    if (Value cube = scaledBy(cubic, 0.044715); cube && cubed(cube) == x)
-      if (Operation *root = halfTimesOnePlus(tanh.getResult(), x))
-        return replaceByGelu(rewriter, root, x, "tanh");
-}
+struct RaiseGeluTanh : OpRewritePattern<TanhOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TanhOp tanh,
+                                PatternRewriter &rewriter) const override {
+    Value inner = scaledBy(tanh.getInput(), std::sqrt(2.0 / M_PI));
+    auto sum = inner ? inner.getDefiningOp<AddOp>() : AddOp();
+    if (!sum)
+      return rewriter.notifyMatchFailure(
+          tanh, "the argument is not sqrt(2 / pi) * (a sum)");
+    for (auto [x, cubic] : {std::pair(sum.getLhs(), sum.getRhs()),
+                            std::pair(sum.getRhs(), sum.getLhs())})
+      if (Value cube = scaledBy(cubic, 0.044715); cube && cubed(cube) == x)
+        if (Operation *root = halfTimesOnePlus(tanh.getResult(), x))
+          return replaceByGelu(rewriter, tanh, root, x, "tanh");
+    return rewriter.notifyMatchFailure(
+        tanh, "not 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))");
+  }
+};
+} // namespace
 
 /// The activation applied to `v` by its only reader, with the op that
 /// yields the activated value; {none, null} when there is none.
@@ -155,17 +183,36 @@ static bool isConstantBias(Value bias, int64_t columns) {
          matchPattern(bias, m_Constant());
 }
 
+/// Whether xf.linear takes `input` and `weight` here: a [K, N] f32 weight,
+/// an input of rank 2 or more.
+static LogicalResult checkLinearOperands(PatternRewriter &rewriter,
+                                         Operation *product, Value input,
+                                         Value weight) {
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  auto inputType = cast<RankedTensorType>(input.getType());
+  if (weightType.getRank() != 2 || !weightType.getElementType().isF32())
+    return rewriter.notifyMatchFailure(product,
+                                       "the weight is not an f32 matrix");
+  if (inputType.getRank() < 2)
+    return rewriter.notifyMatchFailure(product,
+                                       "the input has rank lower than 2");
+  return success();
+}
+
 /// A matrix product `product` of `input` by a [K, N] weight computed from
 /// constants (a constant, or int4/int8 weights dequantized), with
 /// the bias (`bias`, or an Add that follows) and the activation that
-/// follow it, as xf.linear.
-static void raiseLinear(RewriterBase &rewriter, Operation *product, Value input,
-                        Value weight, Value bias = {}) {
+/// follow it, as xf.linear. `built` holds what was built for it (a
+/// transposed weight), erased if it is not raised.
+static LogicalResult raiseLinear(PatternRewriter &rewriter, Operation *product,
+                                 Value input, Value weight, Value bias,
+                                 BuiltOps &built) {
+  if (failed(checkLinearOperands(rewriter, product, input, weight)))
+    return failure();
   auto weightType = cast<RankedTensorType>(weight.getType());
-  auto inputType = cast<RankedTensorType>(input.getType());
-  if (weightType.getRank() != 2 || inputType.getRank() < 2 ||
-      !weightType.getElementType().isF32() || !isComputedFromConstants(weight))
-    return;
+  if (!isComputedFromConstants(weight))
+    return rewriter.notifyMatchFailure(
+        product, "the weight is not computed from constants alone");
   Operation *root = product;
   if (auto add = soleUser<AddOp>(product->getResult(0)); add && !bias) {
     Value other = otherOperand(add, product->getResult(0));
@@ -186,18 +233,25 @@ static void raiseLinear(RewriterBase &rewriter, Operation *product, Value input,
       {rewriter.getNamedAttr(
           "activation",
           ActivationAttr::get(rewriter.getContext(), activation))});
-  if (failed(linear) || linear->getType() != root->getResult(0).getType())
-    return;
+  if (failed(linear) || linear->getType() != root->getResult(0).getType()) {
+    if (succeeded(linear))
+      rewriter.eraseOp(linear->getDefiningOp());
+    built.discard();
+    return rewriter.notifyMatchFailure(
+        product, "xf.linear does not give the product's type");
+  }
   rewriter.replaceOp(root, *linear);
+  return success();
 }
 
-/// down(activation(gate(x)) * up(x)), three linears without biases.
-static void raiseGatedMlp(RewriterBase &rewriter, LinearOp down) {
+/// down(activation(gate(x)) * up(x)), three linears without biases, as
+/// xf.gated_mlp.
+static LogicalResult raiseGatedMlp(PatternRewriter &rewriter, LinearOp down) {
   auto product = down.getInput().getDefiningOp<MulOp>();
   if (down.getBias() || down.getTransposeWeight() ||
       down.getActivation() != Activation::none || !product ||
       !product->hasOneUse())
-    return;
+    return failure();
   auto plain = [](Value v, bool activated) {
     auto linear = v.getDefiningOp<LinearOp>();
     bool ok = linear && v.hasOneUse() && !linear.getBias() &&
@@ -215,27 +269,18 @@ static void raiseGatedMlp(RewriterBase &rewriter, LinearOp down) {
         rewriter, down.getLoc(),
         {gate.getInput(), gate.getWeight(), up.getWeight(), down.getWeight()},
         {rewriter.getNamedAttr("activation", gate.getActivationAttr())});
-    if (failed(mlp) || mlp->getType() != down.getType())
-      return;
+    if (failed(mlp) || mlp->getType() != down.getType()) {
+      if (succeeded(mlp))
+        rewriter.eraseOp(mlp->getDefiningOp());
+      return failure();
+    }
     rewriter.replaceOp(down, *mlp);
     rewriter.eraseOp(product);
     rewriter.eraseOp(gate);
     rewriter.eraseOp(up);
-    return;
+    return success();
   }
-}
-
-/// Erases the ops of `function` that computed values no one reads any
-/// more (the raised subgraphs' interiors).
-static void eraseDeadOps(RewriterBase &rewriter, Operation *function) {
-  SmallVector<Operation *> ops;
-  function->walk([&](Operation *op) {
-    if (isa_and_nonnull<XFDialect>(op->getDialect()))
-      ops.push_back(op);
-  });
-  for (Operation *op : llvm::reverse(ops))
-    if (op->use_empty() && isMemoryEffectFree(op))
-      rewriter.eraseOp(op);
+  return failure();
 }
 
 /// The constant [K, N] transpose of constant `weight` [N, K], computed
@@ -268,53 +313,80 @@ static Value transposedConstant(RewriterBase &rewriter, Value weight) {
 }
 
 namespace {
+/// A MatMul by constant weights as xf.linear.
+struct RaiseLinearFromMatMul : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatMulOp matmul,
+                                PatternRewriter &rewriter) const override {
+    BuiltOps built(rewriter);
+    return raiseLinear(rewriter, matmul, matmul.getLhs(), matmul.getRhs(),
+                       Value(), built);
+  }
+};
+
+/// An untransposed, unscaled Gemm by constant weights, its bias (if any) a
+/// vector, as xf.linear; a transposed constant weight is transposed now.
+struct RaiseLinearFromGemm : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(GemmOp gemm,
+                                PatternRewriter &rewriter) const override {
+    Value bias = gemm.getC();
+    int64_t columns = gemm.getType().getDimSize(1);
+    if (gemm.getAlpha().convertToFloat() != 1.0f || gemm.getTransA() ||
+        (bias && (gemm.getBeta().convertToFloat() != 1.0f ||
+                  !isConstantBias(bias, columns))))
+      return rewriter.notifyMatchFailure(
+          gemm, "scaled, with a transposed input, or a bias that is not a "
+                "constant vector");
+    Value weight = gemm.getB();
+    BuiltOps built(rewriter);
+    if (gemm.getTransB()) {
+      // Checked before the weight is transposed, which copies it.
+      if (failed(checkLinearOperands(rewriter, gemm, gemm.getA(), weight)))
+        return failure();
+      weight = transposedConstant(rewriter, weight);
+      if (!weight)
+        return rewriter.notifyMatchFailure(
+            gemm, "the weight to transpose is not a constant at hand");
+      (void)built(weight);
+    }
+    return raiseLinear(rewriter, gemm, gemm.getA(), weight, bias, built);
+  }
+};
+
+/// A linear that is the down projection of a gated MLP, or its gate or up
+/// projection: whichever of the three is formed last completes it.
+struct RaiseGatedMlp : OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearOp linear,
+                                PatternRewriter &rewriter) const override {
+    if (succeeded(raiseGatedMlp(rewriter, linear)))
+      return success();
+    auto product = soleUser<MulOp>(linear.getResult());
+    auto down = product ? soleUser<LinearOp>(product.getResult()) : LinearOp();
+    if (down && succeeded(raiseGatedMlp(rewriter, down)))
+      return success();
+    return rewriter.notifyMatchFailure(
+        linear, "not a projection of down(activation(gate(x)) * up(x)), "
+                "three linears without biases");
+  }
+};
+} // namespace
+
+void xf::populateRaiseMLPPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseGeluErf, RaiseGeluTanh, RaiseLinearFromMatMul,
+               RaiseLinearFromGemm, RaiseGatedMlp>(patterns.getContext());
+}
+
+namespace {
 struct RaiseMLPPass : xf::impl::RaiseMLPPassBase<RaiseMLPPass> {
   void runOnOperation() override {
-    IRRewriter rewriter(&getContext());
-    Operation *function = getOperation();
-    SmallVector<ErfOp> erfs;
-    SmallVector<TanhOp> tanhs;
-    function->walk([&](Operation *op) {
-      if (auto erf = dyn_cast<ErfOp>(op))
-        erfs.push_back(erf);
-      else if (auto tanh = dyn_cast<TanhOp>(op))
-        tanhs.push_back(tanh);
-    });
-    for (ErfOp erf : erfs)
-      raiseGeluErf(rewriter, erf);
-    for (TanhOp tanh : tanhs)
-      raiseGeluTanh(rewriter, tanh);
-    eraseDeadOps(rewriter, function);
-
-    // Gemm: untransposed, unscaled, its bias (if any) a vector.
-    SmallVector<Operation *> products;
-    function->walk([&](Operation *op) {
-      if (isa<MatMulOp, GemmOp>(op))
-        products.push_back(op);
-    });
-    for (Operation *product : products) {
-      if (auto matmul = dyn_cast<MatMulOp>(product)) {
-        raiseLinear(rewriter, matmul, matmul.getLhs(), matmul.getRhs());
-        continue;
-      }
-      auto gemm = cast<GemmOp>(product);
-      Value bias = gemm.getC();
-      int64_t columns = gemm.getType().getDimSize(1);
-      if (gemm.getAlpha().convertToFloat() != 1.0f || gemm.getTransA() ||
-          (bias && (gemm.getBeta().convertToFloat() != 1.0f ||
-                    !isConstantBias(bias, columns))))
-        continue;
-      Value weight = gemm.getB();
-      if (gemm.getTransB() && !(weight = transposedConstant(rewriter, weight)))
-        continue;
-      raiseLinear(rewriter, gemm, gemm.getA(), weight, bias);
-    }
-    eraseDeadOps(rewriter, function);
-
-    SmallVector<LinearOp> linears;
-    function->walk([&](LinearOp op) { linears.push_back(op); });
-    for (LinearOp linear : linears)
-      raiseGatedMlp(rewriter, linear);
+    RewritePatternSet patterns(&getContext());
+    populateRaiseMLPPatterns(patterns);
+    applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
 } // namespace

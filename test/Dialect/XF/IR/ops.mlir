@@ -99,8 +99,8 @@ func.func @normalizations(%x: tensor<2x?x96xf32>, %s: tensor<96xf32>, %i: tensor
   %0 = xf.softmax %x {axis = 1 : i64} : (tensor<2x?x96xf32>) -> tensor<2x?x96xf32>
   // CHECK: xf.log_softmax
   %1 = xf.log_softmax %x : (tensor<2x?x96xf32>) -> tensor<2x?x96xf32>
-  // CHECK: xf.layer_normalization %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32}
-  %2 = xf.layer_normalization %x, %s, %s {epsilon = 1.0e-3 : f32} : (tensor<2x?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<2x?x96xf32>
+  // CHECK: xf.layer_norm %{{.*}}, %{{.*}}, %{{.*}} {epsilon = 1.000000e-03 : f32}
+  %2 = xf.layer_norm %x, %s, %s {epsilon = 1.0e-3 : f32} : (tensor<2x?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<2x?x96xf32>
   // CHECK: xf.reduce_mean %{{.*}} {axes = array<i64: -1>} {{.*}} -> tensor<2x?x1xf32>
   %3 = xf.reduce_mean %x {axes = array<i64: -1>} : (tensor<2x?x96xf32>) -> tensor<2x?x1xf32>
   // CHECK: xf.reduce_sum %{{.*}} {axes = array<i64: 1>, keepdims = false} {{.*}} -> tensor<2x96xf32>

@@ -1,4 +1,6 @@
 // RUN: xfc-opt %s -split-input-file --xf-raise-attention --canonicalize | FileCheck %s
+// Why a subgraph is left, as missed remarks:
+// RUN: xfc-opt %s -split-input-file --xf-raise-attention --remarks-filter-missed='xf-raise-attention' --remark-format=emitRemark -verify-diagnostics -o /dev/null
 
 // The TorchScript exporter's GPT-2 attention: keys transposed by the
 // projection's reshape, scores scaled by a Mul, a float mask added, and
@@ -54,19 +56,22 @@ func.func @runtime_heads(%q: tensor<?x3x?x32xf32>, %kt: tensor<?x?x32x?xf32>, %v
 // -----
 
 // Scores used for something else, a softmax over another axis, a scale
-// that is not a constant: left as they are.
+// that is not a constant: left as they are, each with its reason.
 // CHECK-LABEL: func.func @not_attention
 // CHECK-NOT: xf.attention
 // CHECK-COUNT-3: xf.softmax
 func.func @not_attention(%q: tensor<1x4x7x64xf32>, %kt: tensor<1x4x64x7xf32>, %v: tensor<1x4x7x64xf32>, %x: tensor<f32>) -> (tensor<1x4x7x64xf32>, tensor<1x4x7x7xf32>, tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>) {
   %s = xf.matmul %q, %kt : (tensor<1x4x7x64xf32>, tensor<1x4x64x7xf32>) -> tensor<1x4x7x7xf32>
+  // expected-remark @+1 {{Category:xf-raise-attention | Remark="the raw scores have other uses"}}
   %p = xf.softmax %s : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
   %o = xf.matmul %p, %v : (tensor<1x4x7x7xf32>, tensor<1x4x7x64xf32>) -> tensor<1x4x7x64xf32>
   %s2 = xf.matmul %q, %kt : (tensor<1x4x7x64xf32>, tensor<1x4x64x7xf32>) -> tensor<1x4x7x7xf32>
+  // expected-remark @+1 {{Remark="softmax is not along the keys (last axis)"}}
   %p2 = xf.softmax %s2 {axis = 2 : i64} : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
   %o2 = xf.matmul %p2, %v : (tensor<1x4x7x7xf32>, tensor<1x4x7x64xf32>) -> tensor<1x4x7x64xf32>
   %s3 = xf.matmul %q, %kt : (tensor<1x4x7x64xf32>, tensor<1x4x64x7xf32>) -> tensor<1x4x7x7xf32>
   %m3 = xf.mul %s3, %x : (tensor<1x4x7x7xf32>, tensor<f32>) -> tensor<1x4x7x7xf32>
+  // expected-remark @+1 {{Remark="the scores are scaled by a non-constant"}}
   %p3 = xf.softmax %m3 : (tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
   %o3 = xf.matmul %p3, %v : (tensor<1x4x7x7xf32>, tensor<1x4x7x64xf32>) -> tensor<1x4x7x64xf32>
   return %o, %s, %o2, %o3 : tensor<1x4x7x64xf32>, tensor<1x4x7x7xf32>, tensor<1x4x7x64xf32>, tensor<1x4x7x64xf32>

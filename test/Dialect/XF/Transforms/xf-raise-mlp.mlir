@@ -93,6 +93,7 @@ func.func @gemm_transposed_weight(%x: tensor<?x2xf32>) -> tensor<?x3xf32> {
 // input is read elsewhere stays outside the linear (which takes the bias).
 // CHECK-LABEL: func.func @not_linear
 // CHECK: xf.matmul %arg0, %arg1
+// CHECK-NOT: xf.linear %arg0, %arg1
 // CHECK: %[[L:.*]] = xf.linear %arg0, %{{.*}}, %{{.*}} :
 // CHECK-NEXT: xf.relu %[[L]]
 func.func @not_linear(%x: tensor<4x8xf32>, %v: tensor<8x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) {
@@ -118,4 +119,86 @@ func.func @dequantized_weight(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
   %w = xf.dequantize_linear %q, %s : (tensor<8x16xi8>, tensor<f32>) -> tensor<8x16xf32>
   %y = xf.matmul %x, %w : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Llama's MLP with the up projection written first and the product's
+// factors swapped: the gated MLP is formed whichever linear comes last.
+// CHECK-LABEL: func.func @swiglu_up_first
+// CHECK-DAG: %[[WG:.*]] = xf.constant dense<5.000000e-01> : tensor<8x32xf32>
+// CHECK-DAG: %[[WU:.*]] = xf.constant dense<2.500000e-01> : tensor<8x32xf32>
+// CHECK-DAG: %[[WD:.*]] = xf.constant dense<1.250000e-01> : tensor<32x8xf32>
+// CHECK: %[[M:.*]] = xf.gated_mlp %arg0, %[[WG]], %[[WU]], %[[WD]] :
+// CHECK-NOT: xf.linear
+// CHECK: return %[[M]]
+func.func @swiglu_up_first(%x: tensor<1x?x8xf32>) -> tensor<1x?x8xf32> {
+  %wg = xf.constant dense<0.5> : tensor<8x32xf32>
+  %wu = xf.constant dense<0.25> : tensor<8x32xf32>
+  %wd = xf.constant dense<0.125> : tensor<32x8xf32>
+  %u = xf.matmul %x, %wu : (tensor<1x?x8xf32>, tensor<8x32xf32>) -> tensor<1x?x32xf32>
+  %g = xf.matmul %x, %wg : (tensor<1x?x8xf32>, tensor<8x32xf32>) -> tensor<1x?x32xf32>
+  %s = xf.sigmoid %g : (tensor<1x?x32xf32>) -> tensor<1x?x32xf32>
+  %a = xf.mul %s, %g : (tensor<1x?x32xf32>, tensor<1x?x32xf32>) -> tensor<1x?x32xf32>
+  %h = xf.mul %u, %a : (tensor<1x?x32xf32>, tensor<1x?x32xf32>) -> tensor<1x?x32xf32>
+  %y = xf.matmul %h, %wd : (tensor<1x?x32xf32>, tensor<32x8xf32>) -> tensor<1x?x8xf32>
+  return %y : tensor<1x?x8xf32>
+}
+
+// -----
+
+// Not gated MLPs: the gate projection has a bias; the gate and up
+// projections read different inputs. The linears stay linears.
+// CHECK-LABEL: func.func @not_gated_mlp
+// CHECK-COUNT-6: xf.linear
+// CHECK-NOT: xf.gated_mlp
+func.func @not_gated_mlp(%x: tensor<4x8xf32>, %z: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %wg = xf.constant dense<0.5> : tensor<8x32xf32>
+  %wu = xf.constant dense<0.25> : tensor<8x32xf32>
+  %wd = xf.constant dense<0.125> : tensor<32x8xf32>
+  %bg = xf.constant dense<1.0> : tensor<32xf32>
+  %g = xf.matmul %x, %wg : (tensor<4x8xf32>, tensor<8x32xf32>) -> tensor<4x32xf32>
+  %gb = xf.add %g, %bg : (tensor<4x32xf32>, tensor<32xf32>) -> tensor<4x32xf32>
+  %r = xf.relu %gb : (tensor<4x32xf32>) -> tensor<4x32xf32>
+  %u = xf.matmul %x, %wu : (tensor<4x8xf32>, tensor<8x32xf32>) -> tensor<4x32xf32>
+  %h = xf.mul %r, %u : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x32xf32>
+  %y = xf.matmul %h, %wd : (tensor<4x32xf32>, tensor<32x8xf32>) -> tensor<4x8xf32>
+  %g2 = xf.matmul %x, %wg : (tensor<4x8xf32>, tensor<8x32xf32>) -> tensor<4x32xf32>
+  %r2 = xf.relu %g2 : (tensor<4x32xf32>) -> tensor<4x32xf32>
+  %u2 = xf.matmul %z, %wu : (tensor<4x8xf32>, tensor<8x32xf32>) -> tensor<4x32xf32>
+  %h2 = xf.mul %r2, %u2 : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x32xf32>
+  %y2 = xf.matmul %h2, %wd : (tensor<4x32xf32>, tensor<32x8xf32>) -> tensor<4x8xf32>
+  return %y, %y2 : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// GELU-like formulas with the wrong constants (0.6 * x * (1 + erf(x /
+// sqrt(2))), tanh of 0.7 * (x + 0.044715 * x^3)) are not GELU.
+// CHECK-LABEL: func.func @not_gelu
+// CHECK-NOT: xf.gelu
+// CHECK: xf.erf
+// CHECK: xf.tanh
+func.func @not_gelu(%x: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %sqrt2 = xf.constant dense<1.41421354> : tensor<f32>
+  %one = xf.constant dense<1.0> : tensor<f32>
+  %c06 = xf.constant dense<0.6> : tensor<f32>
+  %half = xf.constant dense<0.5> : tensor<f32>
+  %three = xf.constant dense<3.0> : tensor<f32>
+  %c = xf.constant dense<0.044715> : tensor<f32>
+  %k = xf.constant dense<0.7> : tensor<f32>
+  %d = xf.div %x, %sqrt2 : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %e = xf.erf %d : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  %u = xf.add %e, %one : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %p = xf.mul %x, %u : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  %g = xf.mul %p, %c06 : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %hx = xf.mul %x, %half : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %cube = xf.pow %x, %three : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %cc = xf.mul %cube, %c : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %s = xf.add %x, %cc : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  %i = xf.mul %s, %k : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %t = xf.tanh %i : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  %u2 = xf.add %t, %one : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %g2 = xf.mul %hx, %u2 : (tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %g, %g2 : tensor<4x16xf32>, tensor<4x16xf32>
 }

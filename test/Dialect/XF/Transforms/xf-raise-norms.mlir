@@ -58,9 +58,36 @@ func.func @not_rms_norm(%x: tensor<2x8xf32>, %w: tensor<8xf32>) -> (tensor<2x8xf
 
 // -----
 
+// The imported LayerNormalization is already xf.layer_norm: left alone.
 // CHECK-LABEL: func.func @layer_norm
-// CHECK: xf.layer_norm %arg0, %arg1, %arg2 :
+// CHECK-NEXT: xf.layer_norm %arg0, %arg1, %arg2 :
+// CHECK-NOT: xf.rms_norm
 func.func @layer_norm(%x: tensor<?x96xf32>, %s: tensor<96xf32>, %b: tensor<96xf32>) -> tensor<?x96xf32> {
-  %y = xf.layer_normalization %x, %s, %b : (tensor<?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<?x96xf32>
+  %y = xf.layer_norm %x, %s, %b : (tensor<?x96xf32>, tensor<96xf32>, tensor<96xf32>) -> tensor<?x96xf32>
   return %y : tensor<?x96xf32>
+}
+
+// -----
+
+// Scaled by a matrix rather than a vector over the last axis, or with an
+// epsilon that is not a constant: not RMSNorm.
+// CHECK-LABEL: func.func @not_rms_norm_scale
+// CHECK-COUNT-2: xf.sqrt
+// CHECK-NOT: xf.rms_norm
+func.func @not_rms_norm_scale(%x: tensor<2x8xf32>, %w: tensor<2x8xf32>, %e: tensor<f32>) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  %eps = xf.constant dense<1.0e-5> : tensor<f32>
+  %sq = xf.mul %x, %x : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %mean = xf.reduce_mean %sq {axes = array<i64: 1>} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %shifted = xf.add %mean, %eps : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %root = xf.sqrt %shifted : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %n = xf.div %x, %root : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %y = xf.mul %n, %w : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %sq2 = xf.mul %x, %x : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %mean2 = xf.reduce_mean %sq2 {axes = array<i64: 1>} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  %shifted2 = xf.add %mean2, %e : (tensor<2x1xf32>, tensor<f32>) -> tensor<2x1xf32>
+  %root2 = xf.sqrt %shifted2 : (tensor<2x1xf32>) -> tensor<2x1xf32>
+  %n2 = xf.div %x, %root2 : (tensor<2x8xf32>, tensor<2x1xf32>) -> tensor<2x8xf32>
+  %w2 = xf.constant dense<2.0> : tensor<8xf32>
+  %y2 = xf.mul %n2, %w2 : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %y, %y2 : tensor<2x8xf32>, tensor<2x8xf32>
 }

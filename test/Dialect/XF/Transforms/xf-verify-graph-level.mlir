@@ -1,9 +1,15 @@
 // RUN: xfc-opt %s -xf-verify-graph-level -split-input-file -verify-diagnostics | FileCheck %s
 
+// Graph ops and the transformer ops the importer writes for fused ONNX
+// nodes (LayerNormalization, RMSNormalization) are accepted, unreported.
 // CHECK-LABEL: func.func @graph
-func.func @graph(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+// CHECK: xf.layer_norm
+// CHECK: xf.rms_norm
+func.func @graph(%x: tensor<?x8xf32>, %s: tensor<8xf32>) -> tensor<?x8xf32> {
   %0 = xf.relu %x : (tensor<?x8xf32>) -> tensor<?x8xf32>
-  return %0 : tensor<?x8xf32>
+  %1 = xf.layer_norm %0, %s : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  %2 = xf.rms_norm %1, %s : (tensor<?x8xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+  return %2 : tensor<?x8xf32>
 }
 
 // -----

@@ -91,7 +91,9 @@ def XF_TransformerOpsGroup : OpDocGroup {
   let summary = "Transformer-level ops";
   let description = [{
     The building blocks of transformer layers that the raise passes form from
-    graph-level subgraphs, and that the kernel generators lower.
+    graph-level subgraphs (the importer writes the ONNX operators that are
+    one of them, such as LayerNormalization, as it directly), and that the
+    kernel generators lower.
   }];
 }
 

@@ -253,20 +253,6 @@ class XF_SoftmaxBase<string mnemonic, string what>
 def XF_SoftmaxOp : XF_SoftmaxBase<"softmax", "Softmax">;
 def XF_LogSoftmaxOp : XF_SoftmaxBase<"log_softmax", "LogSoftmax">;
 
-def XF_LayerNormalizationOp : XF_GraphOp<"layer_normalization"> {
-  let summary = "ONNX LayerNormalization";
-  let description = [{
-    Normalizes over the dimensions `axis..rank-1` to zero mean and unit
-    variance (`epsilon` added to the variance), then multiplies by `scale` and
-    adds `bias`, both broadcast to the normalized shape. Only the `Y` output.
-  }];
-  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$scale,
-                       Optional<XF_FloatTensor>:$bias,
-                       DefaultValuedAttr<XF_I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
-  let results = (outs XF_FloatTensor:$result);
-}
-
 def XF_ReduceMeanOp : XF_ReduceOp<"reduce_mean"> {
   let summary = "mean over axes";
   let description = [{

@@ -67,7 +67,8 @@ def XF_LayerNormOp : XF_TransformerOp<"layer_norm", [SameOperandsElementType]> {
     `result = (input - mean) / sqrt(variance + epsilon) * scale + bias`, the
     variance being the biased one (divided by the element count). `scale` and
     the optional `bias` broadcast to the normalized shape. Statistics are
-    computed in at least fp32.
+    computed in at least fp32. ONNX `LayerNormalization` (its `Y` output)
+    and ONNX Runtime's `SkipLayerNormalization` import as this op.
   }];
   let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$scale,
                        Optional<XF_FloatTensor>:$bias,

@@ -29,7 +29,11 @@ def RaiseAttentionPass : Pass<"xf-raise-attention", "func::FuncOp"> {
     `Q`, `transpose(Kt)`, `V` and the mask, with the constant as `scale`
     (1 when there is none). Intermediate results used elsewhere keep the
     subgraph as it is. `xfc --report=fusion` lists what was raised and, for
-    each softmax left, why it was not.
+    each softmax left, why it was not. The rewrite pattern:
+    `populateRaiseAttentionPatterns` (`xfc/Dialect/XF/Transforms/Patterns.h`).
+    This pass and the other raise passes report why they left a candidate
+    as missed remarks of their name:
+    `--remarks-filter-missed='xf-raise.*' --remark-format=emitRemark`.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
@@ -40,9 +44,10 @@ def RaiseNormsPass : Pass<"xf-raise-norms", "func::FuncOp"> {
     `w * (x * 1/sqrt(mean(x^2) + eps))` over the last axis (the square as
     Pow(x, 2) or x * x; the inverse as Div(1, .), Reciprocal, or a Div of
     x; operands of Mul and Add in either order), as Llama-style models
-    export RMSNorm, becomes `xf.rms_norm`; ONNX LayerNormalization becomes
-    `xf.layer_norm`. Uses of the normalized value's shape are answered from
-    the input's shape.
+    export RMSNorm, becomes `xf.rms_norm`. Uses of the normalized value's
+    shape are answered from the input's shape. (ONNX LayerNormalization and
+    RMSNormalization are imported as `xf.layer_norm` and `xf.rms_norm`.)
+    The rewrite patterns: `populateRaiseNormsPatterns`.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
@@ -64,7 +69,9 @@ def RaiseMLPPass : Pass<"xf-raise-mlp", "func::FuncOp"> {
     - `xf.gated_mlp` from `down(activation(gate(x)) * up(x))`, three
       linears without biases.
     Constants are compared with a relative tolerance of 1e-4 (exporters
-    round sqrt(2) and sqrt(2/pi) differently).
+    round sqrt(2) and sqrt(2/pi) differently). The rewrite patterns:
+    `populateRaiseMLPPatterns`; the order above comes from applying them
+    bottom-up (a GELU formula is visited before the product it reads).
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
@@ -78,7 +85,8 @@ def RaiseRopePass : Pass<"xf-raise-rope", "func::FuncOp"> {
     from `cos(concat(f, f))` and `sin(concat(f, f))`, possibly times a
     scalar (Hugging Face's attention scaling): both halves of such a table
     are `cos(f)`, which is what `xf.rope` takes. Tables of any other origin
-    (a constant cache, a gather of one) leave the subgraph as it is.
+    (a constant cache, a gather of one) leave the subgraph as it is. The
+    rewrite pattern: `populateRaiseRopePatterns`.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
