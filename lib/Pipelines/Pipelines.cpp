@@ -188,6 +188,7 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCopiesToLinalgPass());
   pm.addPass(createPlaceHostComputationsPass());
   addDeallocate(pm);
+  pm.addPass(createSelectCUDAKernelConfigsPass());
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {
     TensorCoreMatmulPassOptions options;

@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TensorCoreProducts.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -28,6 +29,7 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "xfc/Codegen/CUDA/DeviceCopies.h"
 #include "xfc/Codegen/CUDA/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Support/ElementsBytes.h"
 #include <cstring>
 
@@ -39,13 +41,63 @@ namespace mlir::xf {
 using namespace mlir;
 
 namespace {
-// The block's tile and how its warps share it.
-constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 32, kThreads = 128;
-constexpr int64_t kWarpM = 32, kWarpN = 32, kWarpsN = kTileN / kWarpN;
+// The instruction's tile.
 constexpr int64_t kMmaM = 16, kMmaN = 8;
-constexpr int64_t kFragmentsM = kWarpM / kMmaM, kFragmentsN = kWarpN / kMmaN;
 // Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
 constexpr int64_t kPadBytes = 16;
+// bf16 elements per 16-byte asynchronous copy.
+constexpr int64_t kChunk = 8;
+
+/// A block's tile and how its warps share it: the product's
+/// #xf.kernel_config, checked against what this generator builds.
+struct MatmulTiles {
+  xf::KernelConfigAttr config;
+  int64_t m, n, k, warpM, warpN, threads;
+
+  int64_t warpsN() const { return n / warpN; }
+  int64_t fragmentsM() const { return warpM / kMmaM; }
+  int64_t fragmentsN() const { return warpN / kMmaN; }
+
+  /// The tiles of `op`'s configuration; an error at `op` when it has none
+  /// or one this generator does not build.
+  static FailureOr<MatmulTiles> get(Operation *op) {
+    auto config =
+        op->getAttrOfType<xf::KernelConfigAttr>(xf::KernelConfigAttr::kName);
+    if (!config)
+      return op->emitError() << "xf-tensor-core-matmul: the product has no "
+                                "xf.kernel_config (xf-select-cuda-kernel-"
+                                "configs chooses one)";
+    if (config.getKind() != xf::KernelKind::MmaSync)
+      return op->emitError() << "xf-tensor-core-matmul: builds mma_sync "
+                                "kernels, not "
+                             << xf::stringifyKernelKind(config.getKind());
+    if (config.getStages() != 1)
+      return op->emitError() << "xf-tensor-core-matmul: stages one "
+                                "reduction step at a time, not "
+                             << config.getStages();
+    ArrayRef<int64_t> tile = config.getTile(), warp = config.getWarpTile();
+    MatmulTiles tiles{config,
+                      tile[0],
+                      tile[1],
+                      tile[2],
+                      warp[0],
+                      warp[1],
+                      config.getThreads()};
+    // Staging: consecutive threads take a tile row's columns, the block
+    // whole rows at a time; B's bf16 copy moves in 8-element chunks.
+    for (auto [rows, cols] :
+         {std::pair(tiles.m, tiles.k), std::pair(tiles.k, tiles.n)})
+      if (tiles.threads % cols != 0 || rows % (tiles.threads / cols) != 0)
+        return op->emitError() << "xf-tensor-core-matmul: " << tiles.threads
+                               << " threads do not stage a [" << rows << ", "
+                               << cols << "] tile in whole rows";
+    if (tiles.k * (tiles.n / kChunk) % tiles.threads != 0)
+      return op->emitError() << "xf-tensor-core-matmul: " << tiles.threads
+                             << " threads do not split the [" << tiles.k << ", "
+                             << tiles.n << "] tile of B into 8-element copies";
+    return tiles;
+  }
+};
 
 /// Builds the kernel for one product. `batched` operands have a leading
 /// batch dimension, which the grid's z dimension walks.
@@ -55,10 +107,10 @@ public:
   /// a multiple of 8) that the kernel copies from instead.
   /// `rhsProducer`, when given, is the element-wise op that writes `rhs`
   /// from constants (dequantization), computed while staging instead.
-  KernelBuilder(ImplicitLocOpBuilder &b, Value lhs, Value rhs, Value out,
-                bool batched, bool tf32, Value rhsBF16 = {},
-                linalg::GenericOp rhsProducer = {})
-      : b(b), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16),
+  KernelBuilder(ImplicitLocOpBuilder &b, const MatmulTiles &tiles, Value lhs,
+                Value rhs, Value out, bool batched, bool tf32,
+                Value rhsBF16 = {}, linalg::GenericOp rhsProducer = {})
+      : b(b), tiles(tiles), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16),
         rhsProducer(rhsProducer), batched(batched), tf32(tf32),
         element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
         mmaK(tf32 ? 8 : 16),
@@ -71,16 +123,16 @@ public:
     depth = memref::DimOp::create(b, lhs, rank - 1);
     Value batches =
         batched ? memref::DimOp::create(b, out, 0).getResult() : index(1);
-    Value gridX = arith::CeilDivUIOp::create(b, cols, index(kTileN));
-    Value gridY = arith::CeilDivUIOp::create(b, rows, index(kTileM));
+    Value gridX = arith::CeilDivUIOp::create(b, cols, index(tiles.n));
+    Value gridY = arith::CeilDivUIOp::create(b, rows, index(tiles.m));
     Attribute shared = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
-    auto lhsTileType = MemRefType::get({kTileM, kTileK + pad}, element,
+    auto lhsTileType = MemRefType::get({tiles.m, tiles.k + pad}, element,
                                        MemRefLayoutAttrInterface(), shared);
-    auto rhsTileType = MemRefType::get({kTileK, kTileN + pad}, element,
+    auto rhsTileType = MemRefType::get({tiles.k, tiles.n + pad}, element,
                                        MemRefLayoutAttrInterface(), shared);
     auto launch = gpu::LaunchOp::create(
-        b, gridX, gridY, batches, index(kThreads), index(1), index(1),
+        b, gridX, gridY, batches, index(tiles.threads), index(1), index(1),
         /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
         /*asyncDependencies=*/ValueRange(),
         TypeRange{lhsTileType, rhsTileType});
@@ -91,27 +143,31 @@ public:
     warp = arith::DivUIOp::create(b, thread, index(32));
     lane = arith::RemUIOp::create(b, thread, index(32));
     batch = launch.getBlockIds().z;
-    rowBase = arith::MulIOp::create(b, launch.getBlockIds().y, index(kTileM));
-    colBase = arith::MulIOp::create(b, launch.getBlockIds().x, index(kTileN));
+    rowBase = arith::MulIOp::create(b, launch.getBlockIds().y, index(tiles.m));
+    colBase = arith::MulIOp::create(b, launch.getBlockIds().x, index(tiles.n));
     warpRow = arith::MulIOp::create(
-        b, arith::DivUIOp::create(b, warp, index(kWarpsN)), index(kWarpM));
+        b, arith::DivUIOp::create(b, warp, index(tiles.warpsN())),
+        index(tiles.warpM));
     warpCol = arith::MulIOp::create(
-        b, arith::RemUIOp::create(b, warp, index(kWarpsN)), index(kWarpN));
+        b, arith::RemUIOp::create(b, warp, index(tiles.warpsN())),
+        index(tiles.warpN));
 
     // Each lane's accumulators: 4 per 16x8 tile.
     Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
-    SmallVector<Value> inits(kFragmentsM * kFragmentsN * 4, zero);
-    Value steps = arith::CeilDivUIOp::create(b, depth, index(kTileK));
+    SmallVector<Value> inits(tiles.fragmentsM() * tiles.fragmentsN() * 4, zero);
+    Value steps = arith::CeilDivUIOp::create(b, depth, index(tiles.k));
     auto loop = scf::ForOp::create(b, index(0), steps, index(1), inits);
+    // The kernel shows what it was built from.
+    loop->setAttr(xf::KernelConfigAttr::kName, tiles.config);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(loop.getBody());
       Value k0 =
-          arith::MulIOp::create(b, loop.getInductionVar(), index(kTileK));
+          arith::MulIOp::create(b, loop.getInductionVar(), index(tiles.k));
       stageTiles(thread, k0);
       gpu::BarrierOp::create(b);
       SmallVector<Value> accs(loop.getRegionIterArgs());
-      for (int64_t kk = 0; kk < kTileK; kk += mmaK)
+      for (int64_t kk = 0; kk < tiles.k; kk += mmaK)
         if (tf32)
           multiplyTF32Fragments(kk, accs);
         else
@@ -135,7 +191,7 @@ private:
     return {row, col};
   }
 
-  /// Copies the slice [k0, k0 + kTileK) of this block's operand tiles into
+  /// Copies the slice [k0, k0 + tiles.k) of this block's operand tiles into
   /// shared memory (rounded to bf16 for bf16 products), zeros past the
   /// edges. Consecutive threads take
   /// consecutive columns: the global reads coalesce.
@@ -143,27 +199,27 @@ private:
     if (rhsBF16) {
       // Issued first, so the copies run while A is converted.
       copyRhsTile(thread, k0);
-      stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
+      stage(lhs, lhsTile, tiles.m, tiles.k, thread, rowBase, rows, k0, depth);
       Value group = nvgpu::DeviceAsyncCreateGroupOp::create(
           b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
       nvgpu::DeviceAsyncWaitOp::create(b, group, b.getI32IntegerAttr(0));
       copies.clear();
       return;
     }
-    stage(lhs, lhsTile, kTileM, kTileK, thread, rowBase, rows, k0, depth);
-    stage(rhs, rhsTile, kTileK, kTileN, thread, k0, depth, colBase, cols);
+    stage(lhs, lhsTile, tiles.m, tiles.k, thread, rowBase, rows, k0, depth);
+    stage(rhs, rhsTile, tiles.k, tiles.n, thread, k0, depth, colBase, cols);
   }
 
   /// B's slice from its bf16 copy with asynchronous 16-byte copies (8
   /// elements; the copy's rows are a multiple of 8 long): rows past the
   /// last read nothing and are zero-filled.
   void copyRhsTile(Value thread, Value k0) {
-    constexpr int64_t kChunk = 8, kChunksPerRow = kTileN / kChunk;
-    for (int64_t j = 0; j < kTileK * kChunksPerRow / kThreads; ++j) {
-      Value chunk = arith::AddIOp::create(b, thread, index(j * kThreads));
-      Value row = arith::DivUIOp::create(b, chunk, index(kChunksPerRow));
+    int64_t chunksPerRow = tiles.n / kChunk;
+    for (int64_t j = 0; j < tiles.k * chunksPerRow / tiles.threads; ++j) {
+      Value chunk = arith::AddIOp::create(b, thread, index(j * tiles.threads));
+      Value row = arith::DivUIOp::create(b, chunk, index(chunksPerRow));
       Value col = arith::MulIOp::create(
-          b, arith::RemUIOp::create(b, chunk, index(kChunksPerRow)),
+          b, arith::RemUIOp::create(b, chunk, index(chunksPerRow)),
           index(kChunk));
       Value globalRow = arith::AddIOp::create(b, k0, row);
       Value globalCol = arith::AddIOp::create(b, colBase, col);
@@ -188,7 +244,7 @@ private:
     Value globalCol = arith::AddIOp::create(b, col0, col);
     Value colInside =
         arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol, colEnd);
-    int64_t rowStep = kThreads / tileCols;
+    int64_t rowStep = tiles.threads / tileCols;
     for (int64_t r = 0; r < tileRows; r += rowStep) {
       Value row = arith::AddIOp::create(b, firstRow, index(r));
       Value globalRow = arith::AddIOp::create(b, row0, row);
@@ -229,7 +285,7 @@ private:
                               index(perRow)),
         index(kk));
     SmallVector<Value> fragments;
-    for (int64_t m = 0; m < kFragmentsM; ++m) {
+    for (int64_t m = 0; m < tiles.fragmentsM(); ++m) {
       Value row = arith::AddIOp::create(
           b, arith::AddIOp::create(b, warpRow, index(m * kMmaM)), laneRow);
       fragments.push_back(nvgpu::LdMatrixOp::create(
@@ -251,7 +307,7 @@ private:
     SmallVector<Value> lhsFragments =
         loadLhsFragments(kk, VectorType::get({4, 2}, bf16));
     SmallVector<Value> rhsFragments;
-    for (int64_t n = 0; n < kFragmentsN; ++n) {
+    for (int64_t n = 0; n < tiles.fragmentsN(); ++n) {
       Value row = arith::AddIOp::create(b, laneRow, index(kk));
       Value col = arith::AddIOp::create(b, warpCol, index(n * kMmaN));
       rhsFragments.push_back(nvgpu::LdMatrixOp::create(
@@ -261,9 +317,9 @@ private:
     Type f32 = b.getF32Type();
     auto resultType = LLVM::LLVMStructType::getLiteral(
         b.getContext(), SmallVector<Type>(4, f32));
-    for (int64_t m = 0; m < kFragmentsM; ++m)
-      for (int64_t n = 0; n < kFragmentsN; ++n) {
-        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+    for (int64_t m = 0; m < tiles.fragmentsM(); ++m)
+      for (int64_t n = 0; n < tiles.fragmentsN(); ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * tiles.fragmentsN() + n) * 4], 4);
         auto mma = NVVM::MmaOp::create(
             b, resultType, registers(lhsFragments[m]),
             registers(rhsFragments[n]), acc, {kMmaM, kMmaN, mmaK},
@@ -317,7 +373,7 @@ private:
     SmallVector<Value> lhsFragments =
         loadLhsFragments(kk, VectorType::get({4, 1}, f32));
     SmallVector<Value> rhsFragments;
-    for (int64_t n = 0; n < kFragmentsN; ++n) {
+    for (int64_t n = 0; n < tiles.fragmentsN(); ++n) {
       Value col = arith::AddIOp::create(
           b, warpCol, arith::AddIOp::create(b, group, index(n * kMmaN)));
       SmallVector<Value> elements;
@@ -330,9 +386,9 @@ private:
           b, VectorType::get({2, 1}, f32), elements));
     }
     auto accType = VectorType::get({2, 2}, f32);
-    for (int64_t m = 0; m < kFragmentsM; ++m)
-      for (int64_t n = 0; n < kFragmentsN; ++n) {
-        MutableArrayRef<Value> acc(&accs[(m * kFragmentsN + n) * 4], 4);
+    for (int64_t m = 0; m < tiles.fragmentsM(); ++m)
+      for (int64_t n = 0; n < tiles.fragmentsN(); ++n) {
+        MutableArrayRef<Value> acc(&accs[(m * tiles.fragmentsN() + n) * 4], 4);
         Value product = nvgpu::MmaSyncOp::create(
             b, lhsFragments[m], rhsFragments[n],
             vector::FromElementsOp::create(b, accType, acc),
@@ -361,8 +417,8 @@ private:
     Value group = arith::DivUIOp::create(b, lane, index(4));
     Value pair = arith::MulIOp::create(
         b, arith::RemUIOp::create(b, lane, index(4)), index(2));
-    for (int64_t m = 0; m < kFragmentsM; ++m)
-      for (int64_t n = 0; n < kFragmentsN; ++n)
+    for (int64_t m = 0; m < tiles.fragmentsM(); ++m)
+      for (int64_t n = 0; n < tiles.fragmentsN(); ++n)
         for (int64_t half = 0; half < 2; ++half)
           for (int64_t e = 0; e < 2; ++e) {
             Value row = arith::AddIOp::create(
@@ -383,7 +439,7 @@ private:
             auto store = scf::IfOp::create(b, inside);
             OpBuilder::InsertionGuard guard(b);
             b.setInsertionPointToStart(store.thenBlock());
-            Value value = accs[(m * kFragmentsN + n) * 4 + half * 2 + e];
+            Value value = accs[(m * tiles.fragmentsN() + n) * 4 + half * 2 + e];
             Value old = memref::LoadOp::create(b, out, at(row, col));
             memref::StoreOp::create(b, arith::AddFOp::create(b, old, value),
                                     out, at(row, col));
@@ -391,6 +447,7 @@ private:
   }
 
   ImplicitLocOpBuilder &b;
+  MatmulTiles tiles;
   Value lhs, rhs, out, rhsBF16;
   linalg::GenericOp rhsProducer;
   SmallVector<Value> copies; // this slice's asynchronous copies
@@ -402,30 +459,6 @@ private:
   Value rows, cols, depth, lhsTile, rhsTile, warp, lane, batch, rowBase,
       colBase, warpRow, warpCol;
 };
-
-/// The f32 operands of a product this pass takes, if `op` is one.
-std::optional<std::array<Value, 3>> matchProduct(Operation *op, bool &batched) {
-  auto contraction = dyn_cast<linalg::LinalgOp>(op);
-  if (!contraction || !contraction.hasPureBufferSemantics())
-    return std::nullopt;
-  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
-    batched = false;
-  else if (isa<linalg::BatchMatmulOp>(op))
-    batched = true;
-  else
-    return std::nullopt;
-  // Transposed operands come as explicit indexing maps.
-  if (contraction.getIndexingMapsArray() !=
-      (batched ? linalg::BatchMatmulOp::getDefaultIndexingMaps(op->getContext())
-               : linalg::MatmulOp::getDefaultIndexingMaps(op->getContext())))
-    return std::nullopt;
-  std::array<Value, 3> operands = {op->getOperand(0), op->getOperand(1),
-                                   op->getOperand(2)};
-  for (Value operand : operands)
-    if (!cast<MemRefType>(operand.getType()).getElementType().isF32())
-      return std::nullopt;
-  return operands;
-}
 
 /// A constant right operand's bf16 copy, `@NAME__bf16` with its device
 /// declaration, made once per constant: the kernel then reads half the
@@ -519,21 +552,24 @@ struct TensorCoreMatmulPass
     SmallVector<Operation *> products;
     getOperation().walk([&](linalg::LinalgOp op) {
       bool batched;
-      if (matchProduct(op, batched))
+      if (xf::matchTensorCoreProduct(op, batched))
         products.push_back(op);
     });
     SymbolTable symbols(getOperation());
     for (Operation *op : products) {
+      FailureOr<MatmulTiles> tiles = MatmulTiles::get(op);
+      if (failed(tiles))
+        return signalPassFailure();
       bool batched = false;
-      std::array<Value, 3> operands = *matchProduct(op, batched);
+      std::array<Value, 3> operands = *xf::matchTensorCoreProduct(op, batched);
       ImplicitLocOpBuilder b(op->getLoc(), op);
       bool tf32 = precision == xf::TensorCorePrecision::TF32;
       Value copy =
           tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
       linalg::GenericOp producer =
           copy ? linalg::GenericOp() : findFusableProducer(operands[1], op);
-      KernelBuilder(b, operands[0], operands[1], operands[2], batched, tf32,
-                    copy, producer)
+      KernelBuilder(b, *tiles, operands[0], operands[1], operands[2], batched,
+                    tf32, copy, producer)
           .build();
       op->erase();
       if (producer) {

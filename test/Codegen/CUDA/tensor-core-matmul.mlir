@@ -1,6 +1,6 @@
-// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul)' | FileCheck %s
-// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=tf32})' | FileCheck %s --check-prefix=TF32
-// RUN: not xfc-opt %s --pass-pipeline='builtin.module(xf-tensor-core-matmul{precision=fp8})' 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-select-cuda-kernel-configs,xf-tensor-core-matmul)' | FileCheck %s
+// RUN: xfc-opt %s --pass-pipeline='builtin.module(xf-select-cuda-kernel-configs,xf-tensor-core-matmul{precision=tf32})' | FileCheck %s --check-prefix=TF32
+// RUN: not xfc-opt %s --pass-pipeline='builtin.module(xf-select-cuda-kernel-configs,xf-tensor-core-matmul{precision=fp8})' 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: for the --precision option: Cannot find option named 'fp8'!
 
 // tf32: operands stay f32 in shared memory (rows padded by 16 bytes), A's

@@ -5,6 +5,22 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SelectCUDAKernelConfigsPass
+    : Pass<"xf-select-cuda-kernel-configs", "ModuleOp"> {
+  let summary = "Choose the configuration of each CUDA kernel";
+  let description = [{
+    Attaches `xf.kernel_config` (a `#xf.kernel_config`) to each op a CUDA
+    kernel generator builds from: the f32 `linalg.matmul` and
+    `linalg.batch_matmul` on buffers that xf-tensor-core-matmul takes. Every
+    product gets the one configuration measured so far (a 64x64 output
+    tile per block of four warps, each computing 32x32, 32-deep reduction
+    steps staged one at a time); the cost model of the Hopper kernels will
+    choose by shape here. An op that already has a configuration keeps it,
+    so IR given to `xfc-opt` can try another.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def PlaceHostComputationsPass
     : Pass<"xf-place-host-computations", "ModuleOp"> {
   let summary = "Find the work of a CUDA model's function that the host runs";

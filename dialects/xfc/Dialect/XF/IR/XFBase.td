@@ -32,6 +32,8 @@ def XF_Dialect : Dialect {
   }];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
+  // `xf.kernel_config` on any op must be a #xf.kernel_config.
+  let hasOperationAttrVerify = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -72,6 +74,65 @@ def XF_ActivationEnum : I32EnumAttr<"Activation",
 }
 
 def XF_ActivationAttr : EnumAttr<XF_Dialect, XF_ActivationEnum, "activation">;
+
+def XF_KernelKind_MmaSync : I32EnumAttrCase<"MmaSync", 0, "mma_sync">;
+def XF_KernelKind_Simt : I32EnumAttrCase<"Simt", 1, "simt">;
+
+def XF_KernelKindEnum : I32EnumAttr<"KernelKind",
+    "the instructions a kernel computes with",
+    [XF_KernelKind_MmaSync, XF_KernelKind_Simt]> {
+  let genSpecializedAttr = 0;
+  let cppNamespace = "::mlir::xf";
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+def XF_KernelConfigAttr : AttrDef<XF_Dialect, "KernelConfig"> {
+  let mnemonic = "kernel_config";
+  let summary = "How a kernel is built: instructions, tiles, threads";
+  let description = [{
+    The configuration a target's selection pass chose for one kernel-level
+    op (`xf-select-cuda-kernel-configs`), which the kernel generator reads:
+    nothing in a generator fixes a tile size. Attached to the op as
+    `xf.kernel_config` and kept on the generated kernel's main loop, so
+    `xfc --emit=kernels` shows it; set it by hand (in IR given to
+    `xfc-opt`) to try another.
+
+    - `mma_sync` (a matrix product on the tensor cores, `mma.sync`):
+      `tile = [M, N, K]` is a block's output tile and reduction step,
+      `warp_tile = [M, N]` each warp's part of it (multiples of 16 and 8),
+      `threads` = 32 per warp.
+    - `simt` (attention on the CUDA cores): `tile = [queries, keys]`, the
+      queries a block takes and the keys it reads per step; `threads` a
+      multiple of the queries (lanes per query).
+
+    `stages` is how many reduction steps are staged in shared memory at a
+    time (1: load, then compute).
+
+    ```mlir
+    #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<XF_KernelKindEnum>:$kind,
+    ArrayRefParameter<"int64_t">:$tile,
+    OptionalArrayRefParameter<"int64_t">:$warpTile,
+    "int64_t":$threads,
+    "int64_t":$stages
+  );
+  let assemblyFormat = [{
+    `<` $kind `,` `tile` `=` `[` $tile `]` `,`
+    (`warp_tile` `=` `[` $warpTile^ `]` `,`)?
+    `threads` `=` $threads `,` `stages` `=` $stages `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The attribute's name on the ops it configures.
+    static constexpr ::llvm::StringLiteral kName = "xf.kernel_config";
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Op base classes

@@ -1,0 +1,32 @@
+//===- TensorCoreProducts.cpp - the products the tensor cores take --------===//
+
+#include "TensorCoreProducts.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+std::optional<std::array<Value, 3>>
+mlir::xf::matchTensorCoreProduct(Operation *op, bool &batched) {
+  auto contraction = dyn_cast<linalg::LinalgOp>(op);
+  if (!contraction || !contraction.hasPureBufferSemantics())
+    return std::nullopt;
+  if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+    batched = false;
+  else if (isa<linalg::BatchMatmulOp>(op))
+    batched = true;
+  else
+    return std::nullopt;
+  // Transposed operands come as explicit indexing maps.
+  if (contraction.getIndexingMapsArray() !=
+      (batched ? linalg::BatchMatmulOp::getDefaultIndexingMaps(op->getContext())
+               : linalg::MatmulOp::getDefaultIndexingMaps(op->getContext())))
+    return std::nullopt;
+  std::array<Value, 3> operands = {op->getOperand(0), op->getOperand(1),
+                                   op->getOperand(2)};
+  for (Value operand : operands)
+    if (!cast<MemRefType>(operand.getType()).getElementType().isF32())
+      return std::nullopt;
+  return operands;
+}

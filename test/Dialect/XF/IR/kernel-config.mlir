@@ -1,0 +1,41 @@
+// RUN: xfc-opt %s --split-input-file --verify-diagnostics --allow-unregistered-dialect | FileCheck %s
+
+// CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>} : () -> ()
+// CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>}
+"test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{'xf.kernel_config' must be a #xf.kernel_config}}
+"test.op"() {xf.kernel_config = [64, 64]} : () -> ()
+
+// -----
+
+// expected-error @below {{a [64, 64] tile of [32, 32] warp tiles takes 128 threads, not 256}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 256, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{a warp's tile is made of 16x8 mma.sync tiles}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [24, 32], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{the block's tile must split into warp tiles}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [48, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{mma_sync needs tile = [M, N, K] and warp_tile = [M, N]}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{threads must be whole warps of 32, not 100}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 100, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{sizes, threads and stages must be positive}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [0, 32], threads = 128, stages = 1>} : () -> ()
