@@ -1,15 +1,16 @@
 //===- GPUAttention.cpp - xf.attention_buffers as a fused CUDA kernel -----===//
 //
-// Attention without the [Sq, Sk] score matrix, in f32: each block takes 32
-// queries of one batch and head, four threads per query, each thread
-// holding a quarter of the query's and of the output's elements (every
-// fourth one, so the four read neighbouring words). The block walks the
-// keys 32 at a time: it stages the key and value rows in shared memory,
-// then each query group forms its scores (partial dot products summed
-// across the four threads with shuffles) and folds them into a running
-// maximum, sum and output (the online softmax). Causal attention ends the
-// walk after the last key the block's last query sees; grouped query heads
-// read their key/value head in place; a mask broadcasts at run time.
+// Attention without the [Sq, Sk] score matrix, in f32, tiled as the op's
+// #xf.kernel_config says (so far: 32 queries, 4 lanes each, 32 keys a
+// step): each block takes a tile of queries of one batch and head, a few
+// neighbouring threads (lanes) per query, each thread holding every
+// lanes-th element of the query and of the output (so the lanes read
+// neighbouring words). The block walks the keys a tile at a time: it stages the
+// key and value rows in shared memory, then each query group forms its scores
+// (partial dot products summed across the lanes with shuffles) and folds them
+// into a running maximum, sum and output (the online softmax). Causal attention
+// ends the walk after the last key the block's last query sees; grouped query
+// heads read their key/value head in place; a mask broadcasts at run time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,7 +21,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "xfc/Codegen/CUDA/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include "llvm/Support/MathExtras.h"
 #include <limits>
 
 namespace mlir::xf {
@@ -32,15 +35,55 @@ using namespace mlir;
 using namespace mlir::xf;
 
 namespace {
-constexpr int64_t kQueries = 32, kLanes = 4, kThreads = kQueries * kLanes;
-constexpr int64_t kKeys = 32;
+/// How the kernel splits the work: the op's #xf.kernel_config (simt,
+/// tile = [queries, keys]; threads / queries lanes per query), checked
+/// against what this generator builds for the op's head sizes.
+struct AttentionSizes {
+  KernelConfigAttr config;
+  int64_t queries, keys, threads, lanes;
+
+  static FailureOr<AttentionSizes> get(AttentionBuffersOp op, int64_t depth,
+                                       int64_t valueDepth) {
+    auto config = op->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
+    if (!config)
+      return op.emitError() << "xf-gpu-attention: the attention has no "
+                               "xf.kernel_config (xf-select-cuda-kernel-"
+                               "configs chooses one)";
+    if (config.getKind() != KernelKind::Simt || config.getStages() != 1)
+      return op.emitError() << "xf-gpu-attention: builds simt kernels of one "
+                               "stage, not "
+                            << config;
+    AttentionSizes sizes{config, config.getTile()[0], config.getTile()[1],
+                         config.getThreads(),
+                         config.getThreads() / config.getTile()[0]};
+    // A query's lanes are neighbouring lanes of one warp, which sum their
+    // partial scores with shuffles; each holds every lanes-th element.
+    if (!llvm::isPowerOf2_64(sizes.lanes) || sizes.lanes > 32)
+      return op.emitError() << "xf-gpu-attention: " << sizes.lanes
+                            << " lanes per query is not a power of two up "
+                               "to 32";
+    for (int64_t columns : {depth, valueDepth})
+      if (columns % sizes.lanes != 0 ||
+          sizes.keys * columns % sizes.threads != 0)
+        return op.emitError()
+               << "xf-gpu-attention: heads of " << columns
+               << " do not split over " << sizes.lanes << " lanes and "
+               << sizes.threads << " threads staging " << sizes.keys << " keys";
+    return sizes;
+  }
+};
 
 class AttentionKernelBuilder {
 public:
-  AttentionKernelBuilder(ImplicitLocOpBuilder &b, AttentionBuffersOp op)
-      : b(b), op(op) {
-    depth = cast<MemRefType>(op.getQuery().getType()).getDimSize(3);
-    valueDepth = cast<MemRefType>(op.getValue().getType()).getDimSize(3);
+  AttentionKernelBuilder(ImplicitLocOpBuilder &b, AttentionBuffersOp op,
+                         const AttentionSizes &sizes)
+      : b(b), op(op), sizes(sizes) {
+    depth = headSize(op.getQuery());
+    valueDepth = headSize(op.getValue());
+  }
+
+  static int64_t headSize(Value buffer) {
+    return cast<MemRefType>(buffer.getType()).getDimSize(3);
   }
 
   void build() {
@@ -59,30 +102,30 @@ public:
     Attribute shared = gpu::AddressSpaceAttr::get(
         b.getContext(), gpu::GPUDialect::getWorkgroupAddressSpace());
     auto tile = [&](int64_t columns) {
-      return MemRefType::get({kKeys, columns}, b.getF32Type(),
+      return MemRefType::get({sizes.keys, columns}, b.getF32Type(),
                              MemRefLayoutAttrInterface(), shared);
     };
     auto launch = gpu::LaunchOp::create(
-        b, arith::CeilDivUIOp::create(b, sq, index(kQueries)), heads, batches,
-        index(kThreads), index(1), index(1), nullptr, nullptr, ValueRange(),
-        TypeRange{tile(depth), tile(valueDepth)});
+        b, arith::CeilDivUIOp::create(b, sq, index(sizes.queries)), heads,
+        batches, index(sizes.threads), index(1), index(1), nullptr, nullptr,
+        ValueRange(), TypeRange{tile(depth), tile(valueDepth)});
     b.setInsertionPointToStart(&launch.getBody().front());
     keyTile = launch.getWorkgroupAttributions()[0];
     valueTile = launch.getWorkgroupAttributions()[1];
     thread = launch.getThreadIds().x;
-    part = arith::RemUIOp::create(b, thread, index(kLanes));
+    part = arith::RemUIOp::create(b, thread, index(sizes.lanes));
     batch = launch.getBlockIds().z;
     head = launch.getBlockIds().y;
     keyHead = arith::DivUIOp::create(b, head, group);
     Value firstQuery =
-        arith::MulIOp::create(b, launch.getBlockIds().x, index(kQueries));
+        arith::MulIOp::create(b, launch.getBlockIds().x, index(sizes.queries));
     query = arith::AddIOp::create(
-        b, firstQuery, arith::DivUIOp::create(b, thread, index(kLanes)));
+        b, firstQuery, arith::DivUIOp::create(b, thread, index(sizes.lanes)));
     queryValid = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, query, sq);
     // Threads past the last query compute on query 0 and write nothing.
     Value row = arith::SelectOp::create(b, queryValid, query, index(0));
     Value scale = constant(op.getScale().convertToDouble());
-    for (int64_t i = 0; i < depth / kLanes; ++i)
+    for (int64_t i = 0; i < depth / sizes.lanes; ++i)
       queryPart.push_back(arith::MulFOp::create(
           b,
           memref::LoadOp::create(b, q,
@@ -93,7 +136,7 @@ public:
     Value keyEnd = sk;
     if (op.getCausal()) {
       Value lastQuery = arith::MinUIOp::create(
-          b, arith::AddIOp::create(b, firstQuery, index(kQueries - 1)),
+          b, arith::AddIOp::create(b, firstQuery, index(sizes.queries - 1)),
           arith::SubIOp::create(b, sq, index(1)));
       Value seen = arith::AddIOp::create(
           b, arith::AddIOp::create(b, lastQuery, shift), index(1));
@@ -102,19 +145,21 @@ public:
     }
     SmallVector<Value> state = {
         constant(-std::numeric_limits<double>::infinity()), constant(0)};
-    state.append(valueDepth / kLanes, constant(0));
+    state.append(valueDepth / sizes.lanes, constant(0));
     auto tiles = scf::ForOp::create(
-        b, index(0), arith::CeilDivUIOp::create(b, keyEnd, index(kKeys)),
+        b, index(0), arith::CeilDivUIOp::create(b, keyEnd, index(sizes.keys)),
         index(1), state);
+    // The kernel shows what it was built from.
+    tiles->setAttr(KernelConfigAttr::kName, sizes.config);
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(tiles.getBody());
       Value first =
-          arith::MulIOp::create(b, tiles.getInductionVar(), index(kKeys));
+          arith::MulIOp::create(b, tiles.getInductionVar(), index(sizes.keys));
       stage(op.getKey(), keyTile, depth, first);
       stage(op.getValue(), valueTile, valueDepth, first);
       gpu::BarrierOp::create(b);
-      auto keys = scf::ForOp::create(b, index(0), index(kKeys), index(1),
+      auto keys = scf::ForOp::create(b, index(0), index(sizes.keys), index(1),
                                      tiles.getRegionIterArgs());
       {
         OpBuilder::InsertionGuard inner(b);
@@ -141,14 +186,14 @@ private:
   }
   /// The element this thread holds at position `i` of its quarter.
   Value element(int64_t i) {
-    return arith::AddIOp::create(b, part, index(i * kLanes));
+    return arith::AddIOp::create(b, part, index(i * sizes.lanes));
   }
 
-  /// Rows [first, first + kKeys) of `source`'s head in `tile`, zeros past
+  /// Rows [first, first + sizes.keys) of `source`'s head in `tile`, zeros past
   /// the last key; consecutive threads read consecutive elements.
   void stage(Value source, Value tile, int64_t columns, Value first) {
-    for (int64_t n = 0; n < kKeys * columns / kThreads; ++n) {
-      Value e = arith::AddIOp::create(b, thread, index(n * kThreads));
+    for (int64_t n = 0; n < sizes.keys * columns / sizes.threads; ++n) {
+      Value e = arith::AddIOp::create(b, thread, index(n * sizes.threads));
       Value r = arith::DivUIOp::create(b, e, index(columns));
       Value c = arith::RemUIOp::create(b, e, index(columns));
       Value key = arith::AddIOp::create(b, first, r);
@@ -173,14 +218,14 @@ private:
   /// state is (running maximum, running sum, output quarter).
   SmallVector<Value> absorbKey(Value key, Value row, ValueRange state) {
     Value partial = constant(0);
-    for (int64_t i = 0; i < depth / kLanes; ++i)
+    for (int64_t i = 0; i < depth / sizes.lanes; ++i)
       partial = math::FmaOp::create(
           b, queryPart[i],
           memref::LoadOp::create(b, keyTile, ValueRange{row, element(i)}),
           partial);
     // The four threads of a query are neighbouring lanes.
     Value score = partial;
-    for (int32_t offset : {1, 2})
+    for (int32_t offset = 1; offset < sizes.lanes; offset *= 2)
       score = arith::AddFOp::create(
           b, score,
           gpu::ShuffleOp::create(b, score, offset, 32, gpu::ShuffleMode::XOR)
@@ -218,7 +263,7 @@ private:
         arith::SelectOp::create(b, visible, newMax, max),
         arith::SelectOp::create(
             b, visible, math::FmaOp::create(b, sum, correction, weight), sum)};
-    for (int64_t i = 0; i < valueDepth / kLanes; ++i) {
+    for (int64_t i = 0; i < valueDepth / sizes.lanes; ++i) {
       Value v =
           memref::LoadOp::create(b, valueTile, ValueRange{row, element(i)});
       Value updated = math::FmaOp::create(
@@ -254,7 +299,7 @@ private:
     Value seen =
         arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, sum, constant(0));
     Value divisor = arith::SelectOp::create(b, seen, sum, constant(1));
-    for (int64_t i = 0; i < valueDepth / kLanes; ++i)
+    for (int64_t i = 0; i < valueDepth / sizes.lanes; ++i)
       memref::StoreOp::create(
           b, arith::DivFOp::create(b, state[2 + i], divisor), op.getResult(),
           ValueRange{batch, head, query, element(i)});
@@ -262,6 +307,7 @@ private:
 
   ImplicitLocOpBuilder &b;
   AttentionBuffersOp op;
+  AttentionSizes sizes;
   int64_t depth, valueDepth;
   Value sq, sk, group, shift, keyTile, valueTile, thread, part, batch, head,
       keyHead, query, queryValid;
@@ -273,8 +319,13 @@ struct GPUAttentionPass : xf::impl::GPUAttentionPassBase<GPUAttentionPass> {
     SmallVector<AttentionBuffersOp> ops;
     getOperation().walk([&](AttentionBuffersOp op) { ops.push_back(op); });
     for (AttentionBuffersOp op : ops) {
+      FailureOr<AttentionSizes> sizes = AttentionSizes::get(
+          op, AttentionKernelBuilder::headSize(op.getQuery()),
+          AttentionKernelBuilder::headSize(op.getValue()));
+      if (failed(sizes))
+        return signalPassFailure();
       ImplicitLocOpBuilder b(op.getLoc(), op.getOperation());
-      AttentionKernelBuilder(b, op).build();
+      AttentionKernelBuilder(b, op, *sizes).build();
       op.erase();
     }
   }

@@ -8,6 +8,7 @@
 #include "TensorCoreProducts.h"
 #include "xfc/Codegen/CUDA/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_SELECTCUDAKERNELCONFIGSPASS
@@ -25,16 +26,26 @@ KernelConfigAttr selectProductConfig(MLIRContext *context) {
                                {32, 32}, /*threads=*/128, /*stages=*/1);
 }
 
+/// The attention kernel's configuration: 32 queries per block, 4 lanes
+/// each (128 threads), 32 keys per step.
+KernelConfigAttr selectAttentionConfig(MLIRContext *context) {
+  return KernelConfigAttr::get(context, KernelKind::Simt, {32, 32}, {},
+                               /*threads=*/128, /*stages=*/1);
+}
+
 struct SelectCUDAKernelConfigsPass
     : xf::impl::SelectCUDAKernelConfigsPassBase<SelectCUDAKernelConfigsPass> {
   void runOnOperation() override {
     getOperation().walk([&](Operation *op) {
-      bool batched;
-      if (!matchTensorCoreProduct(op, batched) ||
-          op->hasAttr(KernelConfigAttr::kName))
+      if (op->hasAttr(KernelConfigAttr::kName))
         return;
-      op->setAttr(KernelConfigAttr::kName,
-                  selectProductConfig(op->getContext()));
+      bool batched;
+      if (matchTensorCoreProduct(op, batched))
+        op->setAttr(KernelConfigAttr::kName,
+                    selectProductConfig(op->getContext()));
+      else if (isa<AttentionBuffersOp>(op))
+        op->setAttr(KernelConfigAttr::kName,
+                    selectAttentionConfig(op->getContext()));
     });
   }
 };

@@ -1,4 +1,4 @@
-// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-gpu-attention))' | FileCheck %s
+// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(xf-select-cuda-kernel-configs,func.func(xf-gpu-attention))' | FileCheck %s
 
 // Grouped heads (8 query heads over 2 key/value heads), causal, with an
 // additive mask that broadcasts over batch and heads: one block per 32

@@ -24,3 +24,13 @@ func.func @not_products(%ai: memref<4x8xi32>, %bi: memref<8x4xi32>, %ci: memref<
   %r = linalg.matmul ins(%ta, %tb : tensor<4x8xf32>, tensor<8x4xf32>) outs(%tc : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// Attention for xf-gpu-attention gets its own kind of configuration.
+// CHECK-LABEL: func.func @attention
+// CHECK: xf.attention_buffers {{.*}}xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>
+func.func @attention(%q: memref<?x4x?x64xf32>, %k: memref<?x4x?x64xf32>,
+                     %v: memref<?x4x?x64xf32>, %o: memref<?x4x?x64xf32>) {
+  xf.attention_buffers %q, %k, %v into %o {causal = false, scale = 0.125 : f32}
+      : memref<?x4x?x64xf32>, memref<?x4x?x64xf32>, memref<?x4x?x64xf32> into memref<?x4x?x64xf32>
+  return
+}

@@ -11,11 +11,13 @@ def SelectCUDAKernelConfigsPass
   let description = [{
     Attaches `xf.kernel_config` (a `#xf.kernel_config`) to each op a CUDA
     kernel generator builds from: the f32 `linalg.matmul` and
-    `linalg.batch_matmul` on buffers that xf-tensor-core-matmul takes. Every
-    product gets the one configuration measured so far (a 64x64 output
-    tile per block of four warps, each computing 32x32, 32-deep reduction
-    steps staged one at a time); the cost model of the Hopper kernels will
-    choose by shape here. An op that already has a configuration keeps it,
+    `linalg.batch_matmul` on buffers that xf-tensor-core-matmul takes, and
+    `xf.attention_buffers` for xf-gpu-attention. Each kind gets the one
+    configuration measured so far: for products a 64x64 output tile per
+    block of four warps, each computing 32x32, 32-deep reduction steps
+    staged one at a time; for attention 32 queries per block, four lanes
+    each, 32 keys a step. The cost model of the Hopper kernels will choose
+    by shape here. An op that already has a configuration keeps it,
     so IR given to `xfc-opt` can try another.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect"];
