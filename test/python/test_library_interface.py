@@ -66,6 +66,19 @@ def test_header_names_dtypes(models, xfc, tmp_path):
     assert " *   output 'y': XFC_INT64, shape [" in header
 
 
+def test_python_dtypes_are_the_headers():
+    """The Python package's code-to-NumPy table (it cannot read the C++ one)
+    against xfc_dtype: each code it knows is the enumerator of that name, and
+    it knows every enumerator NumPy has a type for (not bfloat16)."""
+    header = (ROOT / "include" / "xfc" / "Runtime" / "xfc_runtime.h").read_text()
+    body = re.search(r"typedef enum \{([^}]*)\} xfc_dtype;", header).group(1)
+    enumerators = {int(code): name.lower()
+                   for name, code in re.findall(r"\bXFC_([A-Z0-9]+) = (\d+)", body)}
+    assert enumerators[1] == "float32" and enumerators[16] == "bfloat16"
+    assert {code: np.dtype(t).name for code, t in xfc._DTYPES.items()} == {
+        code: name for code, name in enumerators.items() if name != "bfloat16"}
+
+
 def test_prefix_must_be_a_c_identifier(models, xfc, tmp_path):
     for bad in ("9lives", "my-model", "a.b", ""):
         result = subprocess.run([str(xfc), str(models[0]), "-o", str(tmp_path / "bad.so"),

@@ -2,6 +2,7 @@
 
 #include "NodeImporter.h"
 #include "TensorImporter.h"
+#include "xfc/Support/DTypes.h"
 
 namespace mlir::xf::onnx_import {
 
@@ -21,9 +22,9 @@ static LogicalResult importCast(NodeImporter &n) {
   if (failed(input))
     return failure();
   int64_t to = n.intAttr("to", 0);
-  Type element = getElementType(n.context(), to);
+  Type element = getDTypeElementType(n.context(), to);
   if (!element)
-    return n.emitError() << "Cast to " << getDataTypeName(to)
+    return n.emitError() << "Cast to " << getDTypeName(to)
                          << " is not supported";
   FailureOr<Value> result = n.create1<CastOp>({*input}, {}, element);
   if (failed(result))

@@ -10,6 +10,7 @@
 #include "xfc/Import/ONNX/ONNXImporter.h"
 
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Support/DTypes.h"
 #include "xfc/Support/ModelDiagnostics.h"
 
 #include "NodeImporter.h"
@@ -208,10 +209,10 @@ FailureOr<Type> ModelImporter::getInputType(const onnx::ValueInfoProto &input,
            << "' is not a tensor; xfc does not support sequences, maps or "
               "optionals";
   const onnx::TypeProto::Tensor &tensor = input.type().tensor_type();
-  Type element = getElementType(context, tensor.elem_type());
+  Type element = getDTypeElementType(context, tensor.elem_type());
   if (!element)
     return emitError(fileLoc) << "graph input '" << input.name() << "' has "
-                              << getDataTypeName(tensor.elem_type())
+                              << getDTypeName(tensor.elem_type())
                               << ", which xfc does not support";
   auto pinned = options.pinnedShapes.find(input.name());
   if (!tensor.has_shape() && pinned == options.pinnedShapes.end())

@@ -2,6 +2,7 @@
 
 #include "NodeImporter.h"
 #include "TensorImporter.h"
+#include "xfc/Support/DTypes.h"
 
 namespace mlir::xf::onnx_import {
 
@@ -39,9 +40,9 @@ static LogicalResult importQuantizeLinear(NodeImporter &n) {
   // Without a zero point the output type is output_dtype, else uint8.
   Type element = IntegerType::get(n.context(), 8, IntegerType::Unsigned);
   if (int64_t dtype = n.intAttr("output_dtype", 0)) {
-    element = getElementType(n.context(), dtype);
+    element = getDTypeElementType(n.context(), dtype);
     if (!element || !isa<IntegerType>(element))
-      return n.emitError() << "QuantizeLinear to " << getDataTypeName(dtype)
+      return n.emitError() << "QuantizeLinear to " << getDTypeName(dtype)
                            << " is not supported";
   }
   FailureOr<Value> result =

@@ -3,6 +3,7 @@
 #include "TensorImporter.h"
 
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
+#include "xfc/Support/DTypes.h"
 #include "xfc/Support/WeightBlobs.h"
 
 #include "mlir/IR/AsmState.h"
@@ -14,109 +15,10 @@
 
 namespace mlir::xf::onnx_import {
 
-namespace {
-/// ONNX's TensorProto.DataType codes.
-enum DataType : int32_t {
-  kFloat = 1,
-  kUInt8 = 2,
-  kInt8 = 3,
-  kUInt16 = 4,
-  kInt16 = 5,
-  kInt32 = 6,
-  kInt64 = 7,
-  kString = 8,
-  kBool = 9,
-  kFloat16 = 10,
-  kDouble = 11,
-  kUInt32 = 12,
-  kUInt64 = 13,
-  kComplex64 = 14,
-  kComplex128 = 15,
-  kBFloat16 = 16,
-  kFloat8E4M3FN = 17,
-  kFloat8E4M3FNUZ = 18,
-  kFloat8E5M2 = 19,
-  kFloat8E5M2FNUZ = 20,
-  kUInt4 = 21,
-  kInt4 = 22,
-};
-} // namespace
-
 /// Tensors up to this many elements stay inline (shape arithmetic, index
 /// tables, scalars) so folders can read them; larger ones are weights.
 static constexpr int64_t kMaxInlineElements = 64;
 static constexpr int64_t kMaxInlineIntegerElements = 4096;
-
-Type getElementType(MLIRContext *context, int32_t dataType) {
-  Builder b(context);
-  auto unsignedInt = [&](unsigned width) {
-    return IntegerType::get(context, width, IntegerType::Unsigned);
-  };
-  switch (dataType) {
-  case kFloat:
-    return b.getF32Type();
-  case kUInt8:
-    return unsignedInt(8);
-  case kInt8:
-    return b.getI8Type();
-  case kUInt16:
-    return unsignedInt(16);
-  case kInt16:
-    return b.getI16Type();
-  case kInt32:
-    return b.getI32Type();
-  case kInt64:
-    return b.getI64Type();
-  case kBool:
-    return b.getI1Type();
-  case kFloat16:
-    return b.getF16Type();
-  case kDouble:
-    return b.getF64Type();
-  case kUInt32:
-    return unsignedInt(32);
-  case kUInt64:
-    return unsignedInt(64);
-  case kBFloat16:
-    return b.getBF16Type();
-  case kFloat8E4M3FN:
-    return b.getType<Float8E4M3FNType>();
-  case kFloat8E4M3FNUZ:
-    return b.getType<Float8E4M3FNUZType>();
-  case kFloat8E5M2:
-    return b.getType<Float8E5M2Type>();
-  case kFloat8E5M2FNUZ:
-    return b.getType<Float8E5M2FNUZType>();
-  case kUInt4:
-    return unsignedInt(4);
-  case kInt4:
-    return b.getIntegerType(4);
-  default:
-    return {};
-  }
-}
-
-std::string getDataTypeName(int32_t dataType) {
-  if (onnx::TensorProto_DataType_IsValid(dataType))
-    return onnx::TensorProto_DataType_Name(
-        static_cast<onnx::TensorProto_DataType>(dataType));
-  switch (dataType) {
-  case kFloat8E4M3FN:
-    return "FLOAT8E4M3FN";
-  case kFloat8E4M3FNUZ:
-    return "FLOAT8E4M3FNUZ";
-  case kFloat8E5M2:
-    return "FLOAT8E5M2";
-  case kFloat8E5M2FNUZ:
-    return "FLOAT8E5M2FNUZ";
-  case kUInt4:
-    return "UINT4";
-  case kInt4:
-    return "INT4";
-  default:
-    return "data type " + std::to_string(dataType);
-  }
-}
 
 /// Bytes one element takes in MLIR's dense storage (sub-byte types take a
 /// byte; i1 is handled apart).
@@ -232,9 +134,9 @@ TensorImporter::readExternalData(const onnx::TensorProto &tensor,
 FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
                                                std::string &error) {
   int32_t dataType = tensor.data_type();
-  Type element = getElementType(context, dataType);
+  Type element = getDTypeElementType(context, dataType);
   if (!element) {
-    error = "has unsupported " + getDataTypeName(dataType);
+    error = "has unsupported " + getDTypeName(dataType);
     return failure();
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
@@ -255,9 +157,8 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
   StringRef bytes;
   auto mismatch = [&](size_t have) {
     error = "holds " + std::to_string(have) + " bytes but its shape [" +
-            std::to_string(count) + " elements] of " +
-            getDataTypeName(dataType) + " needs " + std::to_string(onnxBytes) +
-            " bytes";
+            std::to_string(count) + " elements] of " + getDTypeName(dataType) +
+            " needs " + std::to_string(onnxBytes) + " bytes";
     return failure();
   };
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
@@ -275,17 +176,17 @@ FailureOr<ElementsAttr> TensorImporter::import(const onnx::TensorProto &tensor,
   } else {
     size_t width = bits == 4 ? 1 : storageBytes(element);
     switch (dataType) {
-    case kFloat:
+    case onnx::TensorProto::FLOAT:
       appendTruncated(converted, tensor.float_data(), 4);
       break;
-    case kDouble:
+    case onnx::TensorProto::DOUBLE:
       appendTruncated(converted, tensor.double_data(), 8);
       break;
-    case kInt64:
+    case onnx::TensorProto::INT64:
       appendTruncated(converted, tensor.int64_data(), 8);
       break;
-    case kUInt32:
-    case kUInt64:
+    case onnx::TensorProto::UINT32:
+    case onnx::TensorProto::UINT64:
       appendTruncated(converted, tensor.uint64_data(), width);
       break;
     default: // 8- and 16-bit types, bool, packed 4-bit: in int32_data

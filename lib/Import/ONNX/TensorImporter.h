@@ -10,13 +10,6 @@
 
 namespace mlir::xf::onnx_import {
 
-/// The MLIR element type of an ONNX data type, or null for types xfc does
-/// not handle (strings, complex numbers, unknown codes).
-Type getElementType(MLIRContext *context, int32_t dataType);
-
-/// The ONNX name of a data type code, for messages.
-std::string getDataTypeName(int32_t dataType);
-
 /// Turns TensorProtos into attributes: small ones (shape arithmetic) as
 /// dense elements, weights as dense_resource blobs. External data is read
 /// from files beside the model, never from outside its folder.

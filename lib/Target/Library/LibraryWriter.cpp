@@ -14,6 +14,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "xfc/Support/DTypes.h"
 #include "xfc/Support/ElementsBytes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,66 +30,10 @@
 
 namespace mlir::xf {
 
-/// ONNX's code and the element size for the types the C interface carries.
-static std::optional<std::pair<int, unsigned>> getDType(Type type) {
-  if (type.isF32())
-    return std::make_pair(1, 4u);
-  if (type.isF16())
-    return std::make_pair(10, 2u);
-  if (type.isBF16())
-    return std::make_pair(16, 2u);
-  if (type.isF64())
-    return std::make_pair(11, 8u);
-  if (type.isInteger(1))
-    return std::make_pair(9, 1u);
-  auto integer = dyn_cast<IntegerType>(type);
-  if (!integer || integer.isSigned())
-    return std::nullopt;
-  bool isUnsigned = integer.isUnsigned();
-  switch (integer.getWidth()) {
-  case 8:
-    return std::make_pair(isUnsigned ? 2 : 3, 1u);
-  case 16:
-    return std::make_pair(isUnsigned ? 4 : 5, 2u);
-  case 32:
-    return std::make_pair(isUnsigned ? 12 : 6, 4u);
-  case 64:
-    return std::make_pair(isUnsigned ? 13 : 7, 8u);
-  }
-  return std::nullopt;
-}
-
-/// The enumerator of xfc_dtype (xfc_runtime.h) for an ONNX code.
-static StringRef dtypeEnumerator(int code) {
-  switch (code) {
-  case 1:
-    return "XFC_FLOAT32";
-  case 2:
-    return "XFC_UINT8";
-  case 3:
-    return "XFC_INT8";
-  case 4:
-    return "XFC_UINT16";
-  case 5:
-    return "XFC_INT16";
-  case 6:
-    return "XFC_INT32";
-  case 7:
-    return "XFC_INT64";
-  case 9:
-    return "XFC_BOOL";
-  case 10:
-    return "XFC_FLOAT16";
-  case 11:
-    return "XFC_FLOAT64";
-  case 12:
-    return "XFC_UINT32";
-  case 13:
-    return "XFC_UINT64";
-  case 16:
-    return "XFC_BFLOAT16";
-  }
-  llvm_unreachable("getDType gives only the codes above");
+/// The entry of an element type the C interface carries, or null.
+static const DType *getCarriedDType(Type type) {
+  const DType *dtype = lookupDType(type);
+  return dtype && !dtype->enumerator.empty() ? dtype : nullptr;
 }
 
 FailureOr<ModelSignature> getModelSignature(func::FuncOp function) {
@@ -96,8 +41,8 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp function) {
   auto describe = [&](Type type, DictionaryAttr attrs, StringRef fallback,
                       SmallVectorImpl<TensorSignature> &out) -> LogicalResult {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    std::optional<std::pair<int, unsigned>> dtype =
-        tensor ? getDType(tensor.getElementType()) : std::nullopt;
+    const DType *dtype =
+        tensor ? getCarriedDType(tensor.getElementType()) : nullptr;
     if (!dtype || tensor.getRank() > 8)
       return function.emitError()
              << "'" << fallback << "' of type " << type
@@ -105,8 +50,10 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp function) {
     TensorSignature t;
     auto name = attrs ? attrs.getAs<StringAttr>("xf.name") : StringAttr();
     t.name = name ? name.str() : fallback.str();
-    t.dtype = dtype->first;
-    t.elementBytes = dtype->second;
+    t.dtype = dtype->code;
+    // Booleans take a byte; the others their width.
+    t.elementBytes =
+        std::max(1u, tensor.getElementType().getIntOrFloatBitWidth() / 8);
     auto dimNames = attrs ? attrs.getAs<ArrayAttr>("xf.dims") : ArrayAttr();
     for (auto [i, dim] : llvm::enumerate(tensor.getShape())) {
       t.dims.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
@@ -143,8 +90,8 @@ static void writeTable(llvm::raw_ostream &os, StringRef name,
                        ArrayRef<TensorSignature> tensors) {
   os << "const xfc__io_info " << name << "[] = {\n";
   for (const TensorSignature &t : tensors) {
-    os << "  {" << quoted(t.name) << ", " << dtypeEnumerator(t.dtype) << ", "
-       << t.dims.size() << ", {";
+    os << "  {" << quoted(t.name) << ", " << lookupDType(t.dtype)->enumerator
+       << ", " << t.dims.size() << ", {";
     llvm::interleaveComma(t.dims, os);
     os << "}, {";
     llvm::interleaveComma(t.dimNames, os,
@@ -365,7 +312,7 @@ static FailureOr<std::string> generateGlue(const ModelSignature &signature,
   for (auto [i, t] : llvm::enumerate(signature.outputs)) {
     os << llvm::formatv("  out[{0}].dtype = {1};\n"
                         "  out[{0}].rank = {2};\n",
-                        i, dtypeEnumerator(t.dtype), t.dims.size());
+                        i, lookupDType(t.dtype)->enumerator, t.dims.size());
     for (size_t d = 0; d < t.dims.size(); ++d)
       os << llvm::formatv("  out[{0}].shape[{1}] = res.r{0}.sizes[{1}];\n", i,
                           d);
@@ -412,7 +359,7 @@ static std::string generateHeader(const ModelSignature &signature,
   auto describe = [&](StringRef what, ArrayRef<TensorSignature> tensors) {
     for (const TensorSignature &t : tensors) {
       os << " *   " << what << " '" << t.name
-         << "': " << dtypeEnumerator(t.dtype) << ", shape [";
+         << "': " << lookupDType(t.dtype)->enumerator << ", shape [";
       for (auto [d, dim] : llvm::enumerate(t.dims)) {
         if (d)
           os << ", ";

@@ -83,6 +83,15 @@ func.func @unlowered(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
+// Einsum has no lowering either.
+func.func @unlowered_einsum(%a: tensor<8x96xf32>, %b: tensor<96x32xf32>) -> tensor<8x32xf32> {
+  // expected-error @+1 {{failed to legalize operation 'xf.einsum'}}
+  %0 = xf.einsum %a, %b {equation = "ij,jk->ik"} : (tensor<8x96xf32>, tensor<96x32xf32>) -> tensor<8x32xf32>
+  return %0 : tensor<8x32xf32>
+}
+
+// -----
+
 // Unsigned tensors become signless, model inputs and outputs included; the
 // ops read signedness from their xf types.
 // CHECK-LABEL: func.func @unsigned_elementwise
