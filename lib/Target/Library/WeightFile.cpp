@@ -256,12 +256,14 @@ LogicalResult appendWeightsSection(StringRef library, StringRef weightsFile,
   section.sh_addralign = kPage;
   nameTable.append(XFC_WEIGHTS_SECTION);
   nameTable.push_back('\0');
-  names.sh_offset = start + size;
+  uint64_t namesOffset = start + size;
+  names.sh_offset = namesOffset;
   names.sh_size = nameTable.size();
+  // `names` refers into `sections`: not used once the vector grows.
   sections.push_back(section);
-  header.e_shoff = llvm::alignTo(names.sh_offset + names.sh_size, 8);
+  header.e_shoff = llvm::alignTo(namesOffset + nameTable.size(), 8);
   header.e_shnum = sections.size();
-  if (!file.write(nameTable.data(), nameTable.size(), names.sh_offset) ||
+  if (!file.write(nameTable.data(), nameTable.size(), namesOffset) ||
       !file.write(sections.data(), sections.size() * sizeof(ELF::Elf64_Shdr),
                   header.e_shoff) ||
       !file.write(&header, sizeof header, 0))
