@@ -3,8 +3,8 @@
 #include "xfc/Support/WeightBlobs.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <fcntl.h>
 #include <memory>
@@ -32,30 +32,40 @@ FailureOr<AsmResourceBlob> mapFileBlob(StringRef path, uint64_t offset,
     error = "cannot read '" + path.str() + "': " + ec.message();
     return failure();
   };
-  if (bytes >= kFileBackedBlobBytes) {
-    llvm::Expected<fs::file_t> file = fs::openNativeFileForRead(path);
-    if (!file)
-      return cannotRead(llvm::errorToErrorCode(file.takeError()));
-    uint64_t page = fs::mapped_file_region::alignment();
-    uint64_t start = offset - offset % page;
+  llvm::Expected<fs::file_t> file = fs::openNativeFileForRead(path);
+  if (!file)
+    return cannotRead(llvm::errorToErrorCode(file.takeError()));
+  llvm::scope_exit close([&] { fs::closeFile(*file); });
+  // Mapped from the page the data starts in: aligned as the offset is.
+  if (bytes >= kFileBackedBlobBytes && offset % alignment == 0) {
+    uint64_t start = offset - offset % fs::mapped_file_region::alignment();
     std::error_code ec;
     auto region = std::make_unique<fs::mapped_file_region>(
         *file, fs::mapped_file_region::readonly, bytes + (offset - start),
         start, ec);
-    fs::closeFile(*file);
     if (ec)
       return cannotRead(ec);
     const char *data = region->const_data() + (offset - start);
-    if (reinterpret_cast<uintptr_t>(data) % alignment == 0)
-      return blobOverMapping(std::move(region), data, bytes, alignment);
+    return blobOverMapping(std::move(region), data, bytes, alignment);
   }
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFileSlice(path, bytes, offset);
-  if (!buffer)
-    return cannotRead(buffer.getError());
-  return allocateBlob(bytes, alignment, [&](char *out) {
-    std::memcpy(out, (*buffer)->getBufferStart(), bytes);
+  // Read straight into the blob.
+  std::error_code ec;
+  AsmResourceBlob blob = allocateBlob(bytes, alignment, [&](char *out) {
+    for (size_t done = 0; done < bytes && !ec;) {
+      llvm::Expected<size_t> got = fs::readNativeFileSlice(
+          *file, MutableArrayRef<char>(out + done, bytes - done),
+          offset + done);
+      if (!got)
+        ec = llvm::errorToErrorCode(got.takeError());
+      else if (*got == 0)
+        ec = std::make_error_code(std::errc::io_error); // shorter than checked
+      else
+        done += *got;
+    }
   });
+  if (ec)
+    return cannotRead(ec);
+  return blob;
 }
 
 /// An unlinked temporary file of `bytes` bytes (space reserved, so that

@@ -178,8 +178,13 @@ struct FileAccess {
   std::string why;
 
   bool read(void *data, size_t size, uint64_t offset) {
-    if (why.empty() && ::pread(fd, data, size, offset) != ssize_t(size))
-      why = errno ? std::strerror(errno) : "it is shorter than its headers say";
+    if (!why.empty())
+      return false;
+    ssize_t got = ::pread(fd, data, size, offset);
+    if (got < 0)
+      why = std::strerror(errno);
+    else if (got != ssize_t(size))
+      why = "it is shorter than its headers say";
     return why.empty();
   }
   bool write(const void *data, size_t size, uint64_t offset) {
