@@ -7,7 +7,10 @@
 #                                 xfc compiles each library's glue against
 #   P/include/xfc/Version.h
 #   P/lib/libxfc_runtime.a, libxfc_cuda_runtime.a
-#   P/lib/cmake/xfc/              find_package(xfc CONFIG): xfc::runtime
+#   P/lib/libxfc_compiler.so      the compiler as a library (xfc_compiler.h)
+#   P/include/xfc/Compiler/xfc_compiler.h
+#   P/lib/cmake/xfc/              find_package(xfc CONFIG): xfc::runtime,
+#                                 xfc::compiler
 #   P/lib/pkgconfig/xfc.pc
 #
 # xfc finds the runtime's headers and archives at bin/../include and
@@ -27,6 +30,13 @@ install(TARGETS xfc-run RUNTIME DESTINATION ${XFC_BINDIR})
 set_property(TARGET xfc xfc-opt APPEND PROPERTY INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
 
 install(TARGETS xfc_runtime xfc_cuda_runtime ARCHIVE DESTINATION lib)
+# Beside the runtime, which it finds at its own ../bin/.. like xfc.
+install(TARGETS xfc_compiler EXPORT xfcTargets LIBRARY DESTINATION lib)
+set_property(TARGET xfc_compiler APPEND PROPERTY INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
+set_target_properties(xfc_compiler PROPERTIES EXPORT_NAME compiler)
+target_include_directories(xfc_compiler INTERFACE $<INSTALL_INTERFACE:include>)
+install(FILES ${PROJECT_SOURCE_DIR}/include/xfc/Compiler/xfc_compiler.h
+  DESTINATION include/xfc/Compiler)
 install(FILES
   ${PROJECT_SOURCE_DIR}/include/xfc/Runtime/xfc_runtime.h
   ${PROJECT_SOURCE_DIR}/include/xfc/Runtime/weights_file.h

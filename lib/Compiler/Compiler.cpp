@@ -37,32 +37,12 @@ namespace mlir::xf {
 
 namespace {
 
-/// xfc's error line; always failure.
-LogicalResult fail(const Twine &message) {
-  llvm::errs() << "xfc: " << message << "\n";
-  return failure();
-}
-
-/// Writes `path` ("-": stdout) with `write`.
-LogicalResult
-writeOutput(StringRef path,
-            function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write) {
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
-  if (!output)
-    return fail(error);
-  if (failed(write(output->os())))
-    return failure();
-  output->keep();
-  return success();
-}
-
 class Compilation {
 public:
-  explicit Compilation(CompileOptions options)
-      : options(std::move(options)), context(makeRegistry()),
-        diagnostics(sourceMgr, &context),
-        modelDiagnostics(&context, llvm::errs()),
+  Compilation(CompileOptions options, llvm::raw_ostream &messages)
+      : options(std::move(options)), messages(messages),
+        context(makeRegistry()), diagnostics(sourceMgr, &context, messages),
+        modelDiagnostics(&context, messages),
         progress(llvm::errs(), !this->options.quiet,
                  this->options.progressEvery) {
     applyDefaultTimingManagerCLOptions(timing);
@@ -78,6 +58,14 @@ private:
     registerAllDialects(registry);
     return registry;
   }
+  /// xfc's error line; always failure.
+  LogicalResult fail(const Twine &message) {
+    messages << "xfc: " << message << "\n";
+    return failure();
+  }
+  LogicalResult
+  writeOutput(StringRef path,
+              function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write);
   bool producesCode() const {
     return options.artifact == Artifact::Library ||
            options.artifact == Artifact::Object;
@@ -96,6 +84,7 @@ private:
                      const LibraryTarget &libraryTarget);
 
   CompileOptions options;
+  llvm::raw_ostream &messages;
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics;
@@ -104,6 +93,20 @@ private:
   TimingScope rootTiming;
   CompileProgress progress;
 };
+
+/// Writes `path` ("-": stdout) with `write`.
+LogicalResult Compilation::writeOutput(
+    StringRef path,
+    function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write) {
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
+  if (!output)
+    return fail(error);
+  if (failed(write(output->os())))
+    return failure();
+  output->keep();
+  return success();
+}
 
 OwningOpRef<ModuleOp> Compilation::readModel() {
   if (StringRef(options.input).ends_with(".onnx"))
@@ -229,7 +232,7 @@ LogicalResult Compilation::writeCode(ModuleOp module,
   if (!library) {
     if (failed(writeOutput(options.output, objectCode)))
       return failure();
-    llvm::errs() << "xfc: wrote " << options.output << "\n";
+    messages << "xfc: wrote " << options.output << "\n";
     return success();
   }
 
@@ -259,10 +262,10 @@ LogicalResult Compilation::link(const ModelSignature &signature,
   SmallString<128> header(options.output), weightsFile(options.output);
   llvm::sys::path::replace_extension(header, "h");
   llvm::sys::path::replace_extension(weightsFile, "weights");
-  llvm::errs() << "xfc: wrote " << options.output << " and " << header;
+  messages << "xfc: wrote " << options.output << " and " << header;
   if (options.weights == WeightStorage::External)
-    llvm::errs() << " and " << weightsFile;
-  llvm::errs() << "\n";
+    messages << " and " << weightsFile;
+  messages << "\n";
   return success();
 }
 
@@ -313,8 +316,8 @@ LogicalResult Compilation::run() {
 
 } // namespace
 
-LogicalResult compile(CompileOptions options) {
-  return Compilation(std::move(options)).run();
+LogicalResult compile(CompileOptions options, llvm::raw_ostream &messages) {
+  return Compilation(std::move(options), messages).run();
 }
 
 } // namespace mlir::xf

@@ -6,9 +6,10 @@
     outputs = model.run({"input_ids": ids, "attention_mask": mask})
 
 Install with `pip install ./python` (see README.md) or import with
-PYTHONPATH=python. Running a library needs only NumPy; `compile` needs the
-xfc binary: $XFC_BUILD_DIR/bin/xfc, else build/bin/xfc of the source tree
-this package sits in, else `xfc` on $PATH. `xfc.models` needs onnx.
+PYTHONPATH=python. Running a library needs only NumPy; `compile` loads the
+compiler into the process: lib/libxfc_compiler.so of $XFC_BUILD_DIR, else
+of build/ in the source tree this package sits in, else beside the `xfc`
+on $PATH. `xfc.models` needs onnx.
 """
 
 import ctypes
@@ -16,7 +17,6 @@ import importlib
 import os
 import pathlib
 import shutil
-import subprocess
 import threading
 import weakref
 
@@ -45,40 +45,77 @@ class _Tensor(ctypes.Structure):
                 ("shape", ctypes.c_int64 * _MAX_RANK), ("data", ctypes.c_void_p)]
 
 
-def _xfc_binary():
+def _compiler_path():
+    """libxfc_compiler.so: of $XFC_BUILD_DIR, else of the source tree this
+    package sits in, else beside the `xfc` on $PATH (its ../lib)."""
     candidates = []
     if os.environ.get("XFC_BUILD_DIR"):
-        candidates.append(pathlib.Path(os.environ["XFC_BUILD_DIR"]) / "bin" / "xfc")
-    candidates.append(_ROOT / "build" / "bin" / "xfc")
-    for candidate in candidates:
-        if candidate.exists():
-            return str(candidate)
+        candidates.append(pathlib.Path(os.environ["XFC_BUILD_DIR"]))
+    candidates.append(_ROOT / "build")
     found = shutil.which("xfc")
-    if not found:
-        raise XfcError("no xfc binary: set XFC_BUILD_DIR to a build folder, put xfc on "
-                       "PATH, or run scripts/build.sh in the source tree")
-    return found
+    if found:
+        candidates.append(pathlib.Path(found).resolve().parents[1])
+    for root in candidates:
+        library = root / "lib" / "libxfc_compiler.so"
+        if library.exists():
+            return str(library)
+    raise XfcError("no xfc compiler library (lib/libxfc_compiler.so): set XFC_BUILD_DIR to "
+                   "a build folder, put xfc on PATH, or run scripts/build.sh in the source "
+                   "tree")
+
+
+_compiler = None
+_compiler_lock = threading.Lock()
+
+
+def _compiler_library():
+    """The compiler, loaded into this process on first use."""
+    global _compiler
+    with _compiler_lock:
+        if _compiler is None:
+            lib = ctypes.CDLL(_compiler_path())
+            lib.xfc_compiler_run.argtypes = [ctypes.c_int, ctypes.POINTER(ctypes.c_char_p),
+                                             ctypes.POINTER(ctypes.c_void_p)]
+            lib.xfc_compiler_free.argtypes = [ctypes.c_void_p]
+            lib.xfc_compiler_version.restype = ctypes.c_char_p
+            _compiler = lib
+        return _compiler
+
+
+def _run_compiler(args):
+    """Runs xfc with command-line `args` in this process; raises XfcError
+    with its messages when it fails."""
+    lib = _compiler_library()
+    encoded = [os.fsencode(str(arg)) for arg in args]
+    argv = (ctypes.c_char_p * len(encoded))(*encoded)
+    messages = ctypes.c_void_p()
+    status = lib.xfc_compiler_run(len(encoded), argv, ctypes.byref(messages))
+    text = ""
+    if messages.value:
+        text = ctypes.string_at(messages.value).decode(errors="replace")
+        lib.xfc_compiler_free(messages)
+    if status != 0:
+        raise XfcError(text.strip() or f"xfc failed ({status})")
+    return text
 
 
 def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
             precision=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
-    header beside it). `shapes` pins input shapes: {"input_ids": (1, 128)}.
+    header beside it), in this process (libxfc_compiler.so). `shapes` pins
+    input shapes: {"input_ids": (1, 128)}.
     `weights="external"` writes the weights to NAME.weights beside NAME.so
     instead of into it, to be mapped by `load` (keep the two together).
     `target="cuda"` (or "cuda:sm_80") compiles for an NVIDIA GPU, with
     matrix products in `precision` "bf16" (the default), "tf32" or "fp32"."""
-    command = [_xfc_binary(), str(onnx_path), "-o", str(out_path), f"--target={target}",
-               f"--weights={weights}"]
+    args = [onnx_path, "-o", out_path, f"--target={target}", f"--weights={weights}"]
     if precision:
-        command.append(f"--precision={precision}")
+        args.append(f"--precision={precision}")
     for name, shape in (shapes or {}).items():
-        command.append(f"--shape={name}=" + "x".join(str(d) for d in shape))
+        args.append(f"--shape={name}=" + "x".join(str(d) for d in shape))
     if cpu:
-        command.append(f"--cpu={cpu}")
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise XfcError(result.stderr.strip() or f"xfc failed ({result.returncode})")
+        args.append(f"--cpu={cpu}")
+    _run_compiler(args)
     return pathlib.Path(out_path)
 
 

@@ -3,7 +3,8 @@
 # Installs BUILD_DIR into WORK_DIR/prefix; the installed xfc compiles an
 # affine model (for the CPU, and for CUDA, which needs no GPU to compile);
 # consumer/, an outside project, is built with find_package(xfc), and
-# run_model.c again with `pkg-config xfc`'s flags; both load and run it.
+# run_model.c again with `pkg-config xfc`'s flags; both load and run it;
+# consumer/compile_model.c compiles it again with the compiler library.
 set -euo pipefail
 build=$1
 work=$2
@@ -24,6 +25,9 @@ cmake -S "$here/consumer" -B "$work/consumer" -G Ninja \
   -DCMAKE_C_COMPILER=clang-22 -DCMAKE_PREFIX_PATH="$prefix" > "$work/configure.log"
 cmake --build "$work/consumer" > "$work/build.log"
 "$work/consumer/run_model" "$work/affine.so"
+# The compiler library, linked by an outside program, writes the same.
+"$work/consumer/compile_model" "$work/affine.onnx" "$work/affine_from_c.so"
+"$work/consumer/run_model" "$work/affine_from_c.so"
 
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 version=$(pkg-config --modversion xfc)

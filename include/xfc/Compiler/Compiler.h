@@ -3,8 +3,9 @@
 //
 // One compile: a model (ONNX or xf IR) in, the artifact its options ask
 // for out (a library with its header and weights, object code, PTX, or a
-// stage's IR). `xfc` parses its command line into CompileOptions and calls
-// compile(); the pass order itself is lib/Pipelines'.
+// stage's IR). `xfc` and the C interface (xfc_compiler.h) parse a command
+// line into CompileOptions (CommandLine.h) and call compile(); the pass
+// order itself is lib/Pipelines'.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "xfc/Pipelines/Pipelines.h"
 #include "xfc/Target/CPU/CPUTarget.h"
 #include "xfc/Target/Library/LibraryWriter.h"
+#include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <string>
 
@@ -58,9 +60,11 @@ struct CompileOptions {
   std::string toolsDir;
 };
 
-/// Compiles as `options` say. Errors are reported on stderr as `xfc: ...`
-/// lines or as diagnostics naming the ONNX node; returns failure after one.
-LogicalResult compile(CompileOptions options);
+/// Compiles as `options` say. Errors, as `xfc: ...` lines or diagnostics
+/// naming the ONNX node, and the files written go to `messages`; progress
+/// lines of a long compile go to stderr. Returns failure after an error.
+LogicalResult compile(CompileOptions options,
+                      llvm::raw_ostream &messages = llvm::errs());
 
 } // namespace mlir::xf
 

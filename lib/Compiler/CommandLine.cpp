@@ -1,4 +1,4 @@
-//===- DriverOptions.cpp - xfc's command line, checked --------------------===//
+//===- CommandLine.cpp - xfc's command line, checked ----------------------===//
 //
 // `--help` lists xfc's own options and the upstream IR-inspection flags
 // that apply to its pipeline; LLVM's hundreds of others are hidden (and
@@ -8,24 +8,26 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "DriverOptions.h"
+#include "xfc/Compiler/CommandLine.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "xfc/Import/ONNX/ONNXImporter.h"
+#include "xfc/InitAll.h"
 #include "xfc/Version.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Path.h"
 #include "llvm/TargetParser/Host.h"
+#include <mutex>
 
 using namespace mlir;
-using mlir::xf::Artifact;
 namespace cl = llvm::cl;
 
-namespace xfc {
+namespace mlir::xf {
 namespace {
 
 cl::OptionCategory xfcCategory("xfc options");
@@ -39,7 +41,7 @@ std::string describeEmit() {
                      "  obj: the compiled model's object code\n"
                      "  ptx: CUDA only, the PTX of every kernel\n"
                      "or a stage, to stop after it and print its IR:";
-  for (const xf::StageInfo &info : xf::getStages())
+  for (const StageInfo &info : getStages())
     text += "\n  " + info.name.str() + ": " + info.description.str();
   return text;
 }
@@ -130,7 +132,7 @@ cl::opt<unsigned> progressEvery(
     cl::value_desc("ms"), cl::init(3000), cl::Hidden, cl::cat(xfcCategory));
 cl::alias quietShort("q", cl::aliasopt(quiet), cl::desc("Alias for --quiet"),
                      cl::cat(xfcCategory));
-cl::opt<bool> printSupportedOps(
+cl::opt<bool> listSupportedOps(
     "print-supported-ops",
     cl::desc("Print the ONNX operators the importer supports (Markdown)"),
     cl::cat(xfcCategory));
@@ -164,25 +166,23 @@ void printVersion(llvm::raw_ostream &os) {
 
 /// Shows only xfc's categories in --help; the rest stays out of sight and
 /// out of spelling suggestions, unless --help-hidden asks for everything.
-void organizeOptions(int argc, char **argv) {
+void organizeOptions(ArrayRef<const char *> args) {
   auto &options = cl::getRegisteredOptions();
   for (const char *name : kInspectionFlags)
     if (cl::Option *option = options.lookup(name))
       option->addCategory(inspectCategory);
-  for (int i = 1; i < argc; ++i)
-    if (StringRef(argv[i]) == "--help-hidden")
-      return;
+  if (llvm::is_contained(args, StringRef("--help-hidden")))
+    return;
   cl::HideUnrelatedOptions({&xfcCategory, &inspectCategory});
 }
 
 /// `value` when it is one of `choices`; else an error listing them.
-bool checkChoice(StringRef option, StringRef value,
-                 ArrayRef<StringRef> choices) {
+bool checkChoice(StringRef option, StringRef value, ArrayRef<StringRef> choices,
+                 llvm::raw_ostream &errors) {
   if (llvm::is_contained(choices, value))
     return true;
-  llvm::errs() << "xfc: --" << option << "=" << value
-               << " is not a choice; valid: " << llvm::join(choices, ", ")
-               << "\n";
+  errors << "xfc: --" << option << "=" << value
+         << " is not a choice; valid: " << llvm::join(choices, ", ") << "\n";
   return false;
 }
 
@@ -191,24 +191,24 @@ bool checkChoice(StringRef option, StringRef value,
 const StringRef kChips[] = {"sm_80", "sm_86", "sm_87",
                             "sm_89", "sm_90", "sm_90a"};
 
-bool parseTarget(DriverOptions &options) {
+bool parseTarget(CompileOptions &options, llvm::raw_ostream &errors) {
   StringRef name(target);
   if (name == "cpu")
     return true;
   if (name != "cuda" && !name.starts_with("cuda:")) {
-    llvm::errs() << "xfc: unknown target '" << name
-                 << "'; this xfc generates code for: cpu, cuda, "
-                    "cuda:sm_XX\n";
+    errors << "xfc: unknown target '" << name
+           << "'; this xfc generates code for: cpu, cuda, "
+              "cuda:sm_XX\n";
     return false;
   }
-  options.target.kind = xf::TargetOptions::Kind::CUDA;
+  options.target.kind = TargetOptions::Kind::CUDA;
   StringRef chip = name.drop_front(4).ltrim(':');
   if (chip.empty())
     return true;
   if (!llvm::is_contained(kChips, chip)) {
-    llvm::errs() << "xfc: unknown GPU '" << chip
-                 << "'; xfc's CUDA kernels need sm_80 or newer: "
-                 << llvm::join(ArrayRef<StringRef>(kChips), ", ") << "\n";
+    errors << "xfc: unknown GPU '" << chip
+           << "'; xfc's CUDA kernels need sm_80 or newer: "
+           << llvm::join(ArrayRef<StringRef>(kChips), ", ") << "\n";
     return false;
   }
   options.target.chip = chip.str();
@@ -216,29 +216,29 @@ bool parseTarget(DriverOptions &options) {
 }
 
 /// The --emit value; false after an error.
-bool parseEmit(DriverOptions &options) {
+bool parseEmit(CompileOptions &options, llvm::raw_ostream &errors) {
   StringRef value = emit.empty() ? StringRef("library") : StringRef(emit);
   if (value == "library" || value == "obj" || value == "ptx") {
     options.artifact = value == "library" ? Artifact::Library
                        : value == "obj"   ? Artifact::Object
                                           : Artifact::PTX;
-    options.stage = value == "ptx" ? xf::Stage::LLVM : xf::Stage::Asm;
+    options.stage = value == "ptx" ? Stage::LLVM : Stage::Asm;
     return true;
   }
-  if (std::optional<xf::Stage> stage = xf::parseStage(value)) {
+  if (std::optional<Stage> stage = parseStage(value)) {
     options.artifact = Artifact::Stage;
     options.stage = *stage;
     return true;
   }
   SmallVector<StringRef> choices = {"library", "obj", "ptx"};
-  for (const xf::StageInfo &info : xf::getStages())
+  for (const StageInfo &info : getStages())
     choices.push_back(info.name);
-  return checkChoice("emit", value, choices);
+  return checkChoice("emit", value, choices, errors);
 }
 
 /// The output file when -o is not given: beside nothing, in the working
 /// directory, named after the input (model.onnx -> model.so).
-std::string defaultOutput(const DriverOptions &options) {
+std::string defaultOutput(const CompileOptions &options) {
   if (options.artifact != Artifact::Library &&
       options.artifact != Artifact::Object)
     return "-";
@@ -250,19 +250,23 @@ std::string defaultOutput(const DriverOptions &options) {
 
 } // namespace
 
-std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
-                                              int &exitCode) {
-  exitCode = 1;
-  // Registered passes are what --mlir-print-ir-after=PASS names.
-  registerAsmPrinterCLOptions();
-  registerMLIRContextCLOptions();
-  registerPassManagerCLOptions();
-  registerDefaultTimingManagerCLOptions();
-  organizeOptions(argc, argv);
-  cl::SetVersionPrinter(printVersion);
+FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
+                                       llvm::raw_ostream &errors) {
+  static std::once_flag registered;
+  std::call_once(registered, [] {
+    // Registered passes are what --mlir-print-ir-after=PASS names.
+    registerAllPasses();
+    registerAsmPrinterCLOptions();
+    registerMLIRContextCLOptions();
+    registerPassManagerCLOptions();
+    registerDefaultTimingManagerCLOptions();
+    cl::SetVersionPrinter(printVersion);
+  });
+  cl::ResetAllOptionOccurrences();
+  organizeOptions(commandLine);
   // Weights elided in all printed IR (--emit, --mlir-print-ir-*, dumps)
   // unless asked for: MLIR's own flags, so that a user's value wins.
-  SmallVector<const char *> args(argv, argv + argc);
+  SmallVector<const char *> args(commandLine);
   auto given = [&](StringRef flag) {
     return llvm::any_of(
         args, [&](StringRef arg) { return arg.ltrim('-').starts_with(flag); });
@@ -277,62 +281,63 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
                                    "xfc: compiles ONNX transformer models to "
                                    "shared libraries for CPUs and NVIDIA "
                                    "GPUs\n",
-                                   &llvm::errs()))
-    return std::nullopt;
+                                   &errors))
+    return failure();
 
-  DriverOptions options;
-  options.printSupportedOps = printSupportedOps;
+  Invocation invocation;
+  CompileOptions &options = invocation.options;
   if (cpu == "help") {
-    llvm::outs() << "CPUs for --cpu: " << xf::getCPUNames() << "\n";
-    exitCode = 0;
-    return std::nullopt;
+    invocation.action = Invocation::Action::PrintCPUNames;
+    return invocation;
   }
-  if (printSupportedOps)
-    return options;
+  if (listSupportedOps) {
+    invocation.action = Invocation::Action::PrintSupportedOps;
+    return invocation;
+  }
   if (inputFile.empty()) {
-    llvm::errs() << "xfc: no input model\nusage: xfc [options] "
-                    "<model.onnx | model.mlir | ->\nRun 'xfc --help' for the "
-                    "options.\n";
-    return std::nullopt;
+    errors << "xfc: no input model\nusage: xfc [options] "
+              "<model.onnx | model.mlir | ->\nRun 'xfc --help' for the "
+              "options.\n";
+    return failure();
   }
   options.input = inputFile;
   std::string error;
   for (const std::string &text : pinnedShapes)
-    if (failed(xf::parsePinnedShape(text, options.import, error))) {
-      llvm::errs() << "xfc: " << error << "\n";
-      return std::nullopt;
+    if (failed(parsePinnedShape(text, options.import, error))) {
+      errors << "xfc: " << error << "\n";
+      return failure();
     }
-  if (!parseEmit(options) || !parseTarget(options) ||
-      !checkChoice("precision", precision, {"bf16", "tf32", "fp32"}) ||
-      !checkChoice("embed", embed, {"cubin", "ptx"}) ||
+  if (!parseEmit(options, errors) || !parseTarget(options, errors) ||
+      !checkChoice("precision", precision, {"bf16", "tf32", "fp32"}, errors) ||
+      !checkChoice("embed", embed, {"cubin", "ptx"}, errors) ||
       (!weights.empty() &&
-       !checkChoice("weights", weights, {"embedded", "external"})) ||
-      (!report.empty() && !checkChoice("report", report, {"fusion"})))
-    return std::nullopt;
-  if (failed(xf::checkCPUName(cpu, error))) {
-    llvm::errs() << "xfc: " << error << "\n";
-    return std::nullopt;
+       !checkChoice("weights", weights, {"embedded", "external"}, errors)) ||
+      (!report.empty() && !checkChoice("report", report, {"fusion"}, errors)))
+    return failure();
+  if (failed(checkCPUName(cpu, error))) {
+    errors << "xfc: " << error << "\n";
+    return failure();
   }
-  bool cuda = options.target.kind == xf::TargetOptions::Kind::CUDA;
+  bool cuda = options.target.kind == TargetOptions::Kind::CUDA;
   if (!cuda && (embed != "cubin" || options.artifact == Artifact::PTX)) {
-    llvm::errs() << "xfc: --embed and --emit=ptx are for --target=cuda\n";
-    return std::nullopt;
+    errors << "xfc: --embed and --emit=ptx are for --target=cuda\n";
+    return failure();
   }
   options.target.embedPTX = options.artifact == Artifact::PTX || embed == "ptx";
   options.target.precision =
-      precision == "bf16"   ? xf::TargetOptions::Precision::BF16
-      : precision == "tf32" ? xf::TargetOptions::Precision::TF32
-                            : xf::TargetOptions::Precision::FP32;
+      precision == "bf16"   ? TargetOptions::Precision::BF16
+      : precision == "tf32" ? TargetOptions::Precision::TF32
+                            : TargetOptions::Precision::FP32;
   // A CUDA library runs where the GPU is, rarely where it was compiled; its
   // host code only sizes buffers and launches kernels.
   options.cpu.cpu =
       cuda && !cpu.getNumOccurrences() ? std::string("x86-64-v3") : cpu;
-  options.weights = weights == "external" ? xf::WeightStorage::External
-                                          : xf::WeightStorage::Embedded;
-  if (options.weights == xf::WeightStorage::External &&
+  options.weights =
+      weights == "external" ? WeightStorage::External : WeightStorage::Embedded;
+  if (options.weights == WeightStorage::External &&
       options.artifact != Artifact::Library) {
-    llvm::errs() << "xfc: --weights=external is for --emit=library\n";
-    return std::nullopt;
+    errors << "xfc: --weights=external is for --emit=library\n";
+    return failure();
   }
   options.fusionReport = report == "fusion";
   options.compile = !options.fusionReport || emit.getNumOccurrences() ||
@@ -341,17 +346,31 @@ std::optional<DriverOptions> parseCommandLine(int argc, char **argv,
                                                   : defaultOutput(options);
   if (options.output == "-" && (options.artifact == Artifact::Library ||
                                 options.artifact == Artifact::Object)) {
-    llvm::errs() << "xfc: a " << (emit.empty() ? "library" : emit.getValue())
-                 << " is written to a file: give -o FILE\n";
-    return std::nullopt;
+    errors << "xfc: a " << (emit.empty() ? "library" : emit.getValue())
+           << " is written to a file: give -o FILE\n";
+    return failure();
   }
   options.dumpDir = dumpDir;
   options.cPrefix = cPrefix;
   options.timeReport = timeReport;
   options.quiet = quiet;
   options.progressEvery = std::chrono::milliseconds(progressEvery);
-  exitCode = 0;
-  return options;
+  return invocation;
 }
 
-} // namespace xfc
+LogicalResult runInvocation(Invocation invocation,
+                            llvm::raw_ostream &messages) {
+  switch (invocation.action) {
+  case Invocation::Action::PrintSupportedOps:
+    printSupportedOps(llvm::outs());
+    return success();
+  case Invocation::Action::PrintCPUNames:
+    llvm::outs() << "CPUs for --cpu: " << getCPUNames() << "\n";
+    return success();
+  case Invocation::Action::Compile:
+    break;
+  }
+  return compile(std::move(invocation.options), messages);
+}
+
+} // namespace mlir::xf
