@@ -155,7 +155,8 @@ LogicalResult Compilation::runPipeline(ModuleOp module) {
   TimingScope passTiming = rootTiming.nest("passes");
   pm.enableTiming(passTiming);
   if (!options.dumpDir.empty() &&
-      failed(enableIRDumps(pm, module, options.dumpDir, OpPrintingFlags())))
+      failed(enableIRDumps(pm, module, options.dumpDir, OpPrintingFlags(),
+                           messages)))
     return failure();
   progress.track(pm);
   buildPipelineUpTo(pm, options.stage, options.target);
@@ -218,14 +219,19 @@ LogicalResult Compilation::writeCode(ModuleOp module,
     return failure();
   progress.phase("generating machine code");
   TimingScope codegenTiming = rootTiming.nest("machine code");
+  auto machineCode = [&](llvm::raw_pwrite_stream &os, bool assembly) {
+    std::string error;
+    if (failed(emitMachineCode(*llvmModule, options.cpu, os, assembly, error)))
+      return fail(error);
+    return success();
+  };
   auto objectCode = [&](llvm::raw_pwrite_stream &os) {
-    return emitMachineCode(*llvmModule, options.cpu, os, /*assembly=*/false);
+    return machineCode(os, /*assembly=*/false);
   };
   if (options.artifact == Artifact::Stage)
     return writeOutput(options.output, [&](llvm::raw_pwrite_stream &os) {
       if (options.stage != Stage::LLVMIR)
-        return emitMachineCode(*llvmModule, options.cpu, os,
-                               /*assembly=*/true);
+        return machineCode(os, /*assembly=*/true);
       llvmModule->print(os, nullptr);
       return success();
     });

@@ -24,8 +24,9 @@ namespace mlir::xf {
 namespace {
 class IRDumper : public PassInstrumentation {
 public:
-  IRDumper(std::string directory, OpPrintingFlags flags)
-      : directory(std::move(directory)), flags(flags) {}
+  IRDumper(std::string directory, OpPrintingFlags flags,
+           llvm::raw_ostream &messages)
+      : directory(std::move(directory)), flags(flags), messages(messages) {}
 
   /// Writes the whole module, whichever op the pass ran on.
   void write(Operation *op, StringRef name) {
@@ -37,8 +38,7 @@ public:
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec);
     if (ec) {
-      llvm::errs() << "xfc: cannot write " << path << ": " << ec.message()
-                   << "\n";
+      messages << "xfc: cannot write " << path << ": " << ec.message() << "\n";
       return;
     }
     op->print(os, flags);
@@ -64,6 +64,7 @@ public:
 private:
   std::string directory;
   OpPrintingFlags flags;
+  llvm::raw_ostream &messages;
   unsigned counter = 0;
   /// The passes of the nested group running now (pass arguments are
   /// static strings).
@@ -72,16 +73,17 @@ private:
 } // namespace
 
 LogicalResult enableIRDumps(PassManager &pm, Operation *module,
-                            StringRef directory, OpPrintingFlags flags) {
+                            StringRef directory, OpPrintingFlags flags,
+                            llvm::raw_ostream &messages) {
   if (std::error_code ec = llvm::sys::fs::create_directories(directory)) {
-    llvm::errs() << "xfc: cannot create " << directory << ": " << ec.message()
-                 << "\n";
+    messages << "xfc: cannot create " << directory << ": " << ec.message()
+             << "\n";
     return failure();
   }
   // Passes on functions run in parallel threads; the files are numbered in
   // the order passes run, so dump from one thread.
   pm.getContext()->disableMultithreading();
-  auto dumper = std::make_unique<IRDumper>(directory.str(), flags);
+  auto dumper = std::make_unique<IRDumper>(directory.str(), flags, messages);
   dumper->write(module, "input");
   pm.addInstrumentation(std::move(dumper));
   return success();

@@ -11,9 +11,10 @@ namespace mlir::xf {
 /// `NNN-<pass argument>.mlir` (000 is the input; passes nested on functions
 /// one file per group, `NNN-<pass>+<pass>.mlir`), printed with `flags`, so
 /// that any two stages can be diffed. Creates the directory; reports
-/// failure if it cannot.
+/// failure if it cannot. Files it cannot write are named on `messages`.
 LogicalResult enableIRDumps(PassManager &pm, Operation *module,
-                            StringRef directory, OpPrintingFlags flags);
+                            StringRef directory, OpPrintingFlags flags,
+                            llvm::raw_ostream &messages);
 
 } // namespace mlir::xf
 

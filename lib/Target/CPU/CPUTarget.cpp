@@ -148,13 +148,12 @@ selectCPUFeatures(const CPUTargetOptions &options, ArrayRef<StringRef> features,
 
 LogicalResult emitMachineCode(llvm::Module &module,
                               const CPUTargetOptions &options,
-                              llvm::raw_pwrite_stream &os, bool assembly) {
-  std::string error;
+                              llvm::raw_pwrite_stream &os, bool assembly,
+                              std::string &error) {
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(options, error);
   if (!machine) {
-    llvm::errs() << "xfc: no target machine for CPU '" << options.cpu
-                 << "': " << error << "\n";
+    error = "no target machine for CPU '" + options.cpu + "': " + error;
     return failure();
   }
   llvm::legacy::PassManager passes;
@@ -162,7 +161,7 @@ LogicalResult emitMachineCode(llvm::Module &module,
                                    assembly
                                        ? llvm::CodeGenFileType::AssemblyFile
                                        : llvm::CodeGenFileType::ObjectFile)) {
-    llvm::errs() << "xfc: the target cannot emit this file type\n";
+    error = "the target cannot emit this file type";
     return failure();
   }
   passes.run(module);

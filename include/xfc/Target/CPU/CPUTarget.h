@@ -39,10 +39,11 @@ selectCPUFeatures(const CPUTargetOptions &options, ArrayRef<StringRef> features,
                   std::string &error);
 
 /// Writes `module` (as translateToLLVMIR made it) as an object file or, with
-/// `assembly`, as assembly text.
+/// `assembly`, as assembly text; else says why in `error`.
 LogicalResult emitMachineCode(llvm::Module &module,
                               const CPUTargetOptions &options,
-                              llvm::raw_pwrite_stream &os, bool assembly);
+                              llvm::raw_pwrite_stream &os, bool assembly,
+                              std::string &error);
 
 } // namespace mlir::xf
 
