@@ -94,3 +94,10 @@ def test_compiles_from_several_threads(affine, tmp_path):
         y = xfc.load(tmp_path / f"m{i}.so").run({"X": x})["Y"]
         want = affine.reference(x)
         assert np.abs(y - want).max() <= 1e-5 * (1 + np.abs(want).max())
+
+
+def test_a_dump_folder_that_cannot_be_made_is_a_message(affine, tmp_path):
+    (tmp_path / "taken").write_text("a file where the folder would go")
+    with pytest.raises(xfc.XfcError, match="cannot create .*taken"):
+        xfc._run_compiler([affine.onnx, "-o", tmp_path / "m.so",
+                           f"--dump-ir-dir={tmp_path / 'taken'}"])
