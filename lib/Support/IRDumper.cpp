@@ -75,7 +75,11 @@ private:
 LogicalResult enableIRDumps(PassManager &pm, Operation *module,
                             StringRef directory, OpPrintingFlags flags,
                             llvm::raw_ostream &messages) {
-  if (std::error_code ec = llvm::sys::fs::create_directories(directory)) {
+  // create_directories accepts an existing file of that name.
+  std::error_code ec = llvm::sys::fs::create_directories(directory);
+  if (!ec && !llvm::sys::fs::is_directory(directory))
+    ec = std::make_error_code(std::errc::not_a_directory);
+  if (ec) {
     messages << "xfc: cannot create " << directory << ": " << ec.message()
              << "\n";
     return failure();
