@@ -183,8 +183,8 @@ class XF_TransformerOp<string mnemonic, list<Trait> traits = []>
 // interface, implemented in lib/Dialect/XF/IR/Decompositions.cpp. Lowerings
 // without a kernel of their own for the op replace it with its
 // decomposition (`xf-convert-to-linalg`, `xf-decompose`).
-def XF_Decomposable
-    : DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>;
+defvar XF_Decomposable =
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>;
 
 // Element-wise ops with ONNX multidirectional broadcasting.
 // `resultElement` is C++ that yields the result's element type.
