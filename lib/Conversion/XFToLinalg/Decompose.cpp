@@ -14,8 +14,10 @@
 namespace mlir::xf {
 
 namespace {
-/// One instance per decomposable op name, at benefit 1: below the direct
-/// lowerings (benefit 2, such as fused attention), which are tried first.
+/// One instance per decomposable op name, at benefit 1. Rooted on the name
+/// (not on the interface, whose patterns the conversion ranks in a list of
+/// their own) so that each op's direct lowerings (benefit 2, such as fused
+/// attention) are tried first.
 struct DecomposeAggregatedOp : ConversionPattern {
   DecomposeAggregatedOp(const TypeConverter &converter, OperationName name)
       : ConversionPattern(converter, name.getStringRef(), /*benefit=*/1,
