@@ -141,10 +141,9 @@ static FailureOr<SmallVector<Value>> normalize(OpTy op, OpBuilder &b,
                : in;
   Value variance = x.op<ReduceMeanOp>({x.op<MulOp>({centeredIn, centeredIn})},
                                       {x.axes(axes)});
-  Value epsilon =
-      x.scalar(elementTypeOf(in), op.getEpsilon().convertToFloat());
-  Value inverse = x.op<ReciprocalOp>(
-      {x.op<SqrtOp>({x.op<AddOp>({variance, epsilon})})});
+  Value epsilon = x.scalar(elementTypeOf(in), op.getEpsilon().convertToFloat());
+  Value inverse =
+      x.op<ReciprocalOp>({x.op<SqrtOp>({x.op<AddOp>({variance, epsilon})})});
   Value result =
       x.op<MulOp>({x.op<MulOp>({centeredIn, inverse}), op.getScale()});
   if (bias)
@@ -161,8 +160,7 @@ FailureOr<SmallVector<Value>> RmsNormOp::decomposeOperation(OpBuilder &b) {
 }
 
 /// `activation(value)` as xf ops.
-static Value applyActivation(XFBuilder &x, Value value,
-                             Activation activation) {
+static Value applyActivation(XFBuilder &x, Value value, Activation activation) {
   switch (activation) {
   case Activation::none:
     return value;
@@ -199,8 +197,8 @@ FailureOr<SmallVector<Value>> LinearOp::decomposeOperation(OpBuilder &b) {
 FailureOr<SmallVector<Value>> GatedMlpOp::decomposeOperation(OpBuilder &b) {
   XFBuilder x(b, getLoc());
   Value in = getInput();
-  Value gate = applyActivation(x, x.op<MatMulOp>({in, getGate()}),
-                               getActivation());
+  Value gate =
+      applyActivation(x, x.op<MatMulOp>({in, getGate()}), getActivation());
   Value hidden = x.op<MulOp>({gate, x.op<MatMulOp>({in, getUp()})});
   return x.finish(*this, x.op<MatMulOp>({hidden, getDown()}));
 }
