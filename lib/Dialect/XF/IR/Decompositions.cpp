@@ -125,9 +125,9 @@ FailureOr<SmallVector<Value>> LogSoftmaxOp::decomposeOperation(OpBuilder &b) {
   return decomposeSoftmax(*this, b, /*isLog=*/true);
 }
 
-/// (x - mean) / sqrt(variance + epsilon) * scale + bias over axis..rank-1,
-/// or x / sqrt(mean(x^2) + epsilon) * scale when `bias` is absent and
-/// `centered` is false.
+/// (x - mean) / sqrt(variance + epsilon) * scale over axis..rank-1, or
+/// x / sqrt(mean(x^2) + epsilon) * scale when not `centered`; plus `bias`
+/// where there is one.
 template <typename OpTy>
 static FailureOr<SmallVector<Value>> normalize(OpTy op, OpBuilder &b,
                                                Value bias, bool centered) {
