@@ -42,8 +42,9 @@ void populateReductionToLinalgPatterns(const TypeConverter &converter,
 void populateReshapeToTensorPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns);
 
-/// Softmax, LogSoftmax, the normalizations and Linear written as the
-/// reductions, products and element-wise xf ops they consist of.
+/// Each xf op that declares linalg::AggregatedOpInterface (Softmax, the
+/// normalizations, Linear, GatedMlp, Rope, Attention) replaced by its
+/// decomposition into simpler xf ops, where no direct lowering applies.
 void populateDecompositionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns);
 

@@ -12,6 +12,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
+include "mlir/Dialect/Linalg/IR/LinalgInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "xfc/Dialect/XF/IR/XFInterfaces.td"
 
@@ -177,6 +178,13 @@ class XF_TransformerOp<string mnemonic, list<Trait> traits = []>
     : XF_Op<mnemonic, traits> {
   let opDocGroup = XF_TransformerOpsGroup;
 }
+
+// An op that is defined by simpler xf ops: upstream's decomposition
+// interface, implemented in lib/Dialect/XF/IR/Decompositions.cpp. Lowerings
+// without a kernel of their own for the op replace it with its
+// decomposition (`xf-convert-to-linalg`, `xf-decompose`).
+defvar XF_Decomposable =
+    DeclareOpInterfaceMethods<AggregatedOpInterface, ["decomposeOperation"]>;
 
 // Element-wise ops with ONNX multidirectional broadcasting.
 // `resultElement` is C++ that yields the result's element type.

@@ -228,7 +228,8 @@ def XF_EinsumOp : XF_GraphOp<"einsum"> {
 //===----------------------------------------------------------------------===//
 
 class XF_SoftmaxBase<string mnemonic, string what>
-    : XF_GraphOp<mnemonic, [SameOperandsAndResultElementType]> {
+    : XF_GraphOp<mnemonic, [SameOperandsAndResultElementType,
+                            XF_Decomposable]> {
   let summary = what # " along one axis";
   let description = [{
     ONNX `}] # what # [{` (opset 13 semantics: normalizes along the single

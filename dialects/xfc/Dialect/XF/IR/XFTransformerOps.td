@@ -11,7 +11,7 @@
 
 include "xfc/Dialect/XF/IR/XFBase.td"
 
-def XF_AttentionOp : XF_TransformerOp<"attention"> {
+def XF_AttentionOp : XF_TransformerOp<"attention", [XF_Decomposable]> {
   let summary = "scaled dot-product attention with grouped-query heads";
   let description = [{
     For `query: [B, Hq, Sq, D]`, `key: [B, Hkv, Sk, D]` and
@@ -46,7 +46,8 @@ def XF_AttentionOp : XF_TransformerOp<"attention"> {
   let results = (outs XF_FloatTensor:$result);
 }
 
-def XF_RmsNormOp : XF_TransformerOp<"rms_norm", [SameOperandsElementType]> {
+def XF_RmsNormOp : XF_TransformerOp<"rms_norm",
+                                    [SameOperandsElementType, XF_Decomposable]> {
   let summary = "root-mean-square normalization";
   let description = [{
     Over the dimensions `axis..rank-1` (the normalized shape):
@@ -60,7 +61,8 @@ def XF_RmsNormOp : XF_TransformerOp<"rms_norm", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
-def XF_LayerNormOp : XF_TransformerOp<"layer_norm", [SameOperandsElementType]> {
+def XF_LayerNormOp : XF_TransformerOp<"layer_norm",
+                                      [SameOperandsElementType, XF_Decomposable]> {
   let summary = "layer normalization";
   let description = [{
     Over the dimensions `axis..rank-1`:
@@ -77,7 +79,8 @@ def XF_LayerNormOp : XF_TransformerOp<"layer_norm", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
-def XF_LinearOp : XF_TransformerOp<"linear", [SameOperandsElementType]> {
+def XF_LinearOp : XF_TransformerOp<"linear",
+                                   [SameOperandsElementType, XF_Decomposable]> {
   let summary = "dense layer: matrix product, bias and activation";
   let description = [{
     `result = activation(input * weight + bias)` for `input: [..., K]`.
@@ -100,7 +103,8 @@ def XF_LinearOp : XF_TransformerOp<"linear", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
-def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp", [SameOperandsElementType]> {
+def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp",
+                                     [SameOperandsElementType, XF_Decomposable]> {
   let summary = "gated feed-forward block (SwiGLU, GeGLU)";
   let description = [{
     For `input: [..., D]`, `gate, up: [D, F]` and `down: [F, E]`:
@@ -120,7 +124,8 @@ def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp", [SameOperandsElementType]> {
   let results = (outs XF_FloatTensor:$result);
 }
 
-def XF_RopeOp : XF_TransformerOp<"rope", [SameOperandsElementType]> {
+def XF_RopeOp : XF_TransformerOp<"rope",
+                                 [SameOperandsElementType, XF_Decomposable]> {
   let summary = "rotary position embedding";
   let description = [{
     Rotates the first `R = 2 * cos.shape[2]` channels of each head of

@@ -91,6 +91,22 @@ def RaiseRopePass : Pass<"xf-raise-rope", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def DecomposePass : Pass<"xf-decompose", "func::FuncOp"> {
+  let summary = "Replace composite xf ops with the simpler xf ops they are made of";
+  let description = [{
+    Every xf op that declares upstream's `linalg::AggregatedOpInterface`
+    (`xf.softmax`, `xf.log_softmax`, `xf.rms_norm`, `xf.layer_norm`,
+    `xf.linear`, `xf.gated_mlp`, `xf.rope`, `xf.attention`) is replaced by
+    its decomposition, and so are the decomposable ops a decomposition
+    builds (attention's softmax), until none is left. The decompositions
+    are those `xf-convert-to-linalg` uses for ops no direct lowering takes;
+    this pass shows them at the xf level. An op whose types leave a size
+    its decomposition needs unknown is reported and the pass fails.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def VerifyGraphLevelPass : Pass<"xf-verify-graph-level", "ModuleOp"> {
   let summary = "Check that a module holds only what the graph level allows";
   let description = [{
