@@ -102,12 +102,18 @@ static void addDeallocate(OpPassManager &pm) {
 /// strided metadata, affine maps, math, arith, functions) to the LLVM
 /// dialect, after `middle` (the vector or GPU lowerings of the target);
 /// generated code allocates through the runtime (use-generic-functions).
+/// CUDA's memref lowering keeps the globals' `xf.device_copy_of`.
 static void addHostToLLVM(OpPassManager &pm,
-                          function_ref<void(OpPassManager &)> middle) {
+                          function_ref<void(OpPassManager &)> middle,
+                          bool cuda = false) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   middle(pm);
+  if (cuda) {
+    pm.addPass(createFinalizeMemRefToLLVMPass());
+    return;
+  }
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
@@ -179,8 +185,9 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
                                                const TargetOptions &target) {
   // Buffers the host reads become stack buffers before deallocations are
   // placed; products become tensor-core kernels after (the deallocation
-  // pipeline does not know gpu ops), then every other loop nest on device
-  // memory becomes a launch, and each launch a kernel.
+  // pipeline does not know gpu ops; bf16 ones read bf16 copies of constant
+  // weights, and the globals nothing reads then go), then every other loop
+  // nest on device memory becomes a launch, and each launch a kernel.
   FuseElementwisePassOptions fusion;
   fusion.fuseTransposes = true;
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass(fusion));
@@ -191,11 +198,14 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   pm.addPass(createSelectCUDAKernelConfigsPass());
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {
+    bool tf32 = target.precision == TargetOptions::Precision::TF32;
+    if (!tf32)
+      pm.addPass(createCUDABF16WeightsPass());
     TensorCoreMatmulPassOptions options;
-    options.precision = target.precision == TargetOptions::Precision::TF32
-                            ? TensorCorePrecision::TF32
-                            : TensorCorePrecision::BF16;
+    options.precision =
+        tf32 ? TensorCorePrecision::TF32 : TensorCorePrecision::BF16;
     pm.addPass(createTensorCoreMatmulPass(options));
+    pm.addPass(createDropUnusedGlobalsPass());
   }
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
@@ -224,7 +234,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
     kernels.addPass(createCanonicalizerPass());
     kernels.addPass(createCSEPass());
     kernels.addPass(createReconcileUnrealizedCastsPass());
-  });
+  }, /*cuda=*/true);
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   addScalarsAndFunctionsToLLVM(pm, /*gpuToLLVM=*/true);

@@ -40,11 +40,10 @@ bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
   SmallVector<DeviceWeight> weights;
   SmallVector<std::string> symbols;
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
-    StringRef name = global.getSymName();
-    std::optional<StringRef> sourceName = getDeviceCopySource(name);
-    if (!sourceName)
+    FlatSymbolRefAttr sourceRef = getDeviceCopySource(global);
+    if (!sourceRef)
       continue;
-    StringRef source = *sourceName;
+    StringRef source = sourceRef.getValue();
     DeviceWeight weight;
     if (auto found = blobIndex.find(source); found != blobIndex.end()) {
       weight.bytes = blobs[found->second].bytes;
@@ -66,7 +65,7 @@ bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
       weight.hostSymbol = source.str();
     }
     weights.push_back(std::move(weight));
-    symbols.push_back(name.str());
+    symbols.push_back(global.getSymName().str());
   }
   if (failed(readThroughTable(module, symbols, kDeviceWeightTable, error)))
     return failure();

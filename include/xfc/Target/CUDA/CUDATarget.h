@@ -14,11 +14,11 @@ namespace mlir::xf {
 /// there.
 FailureOr<std::string> findCUDAToolkit(std::string &error);
 
-/// Points the device's reads of each global NAME (the `NAME__device`
-/// declarations xf-place-host-computations made) at the table
-/// xfc__device_weights and returns, in table order, where the runtime
-/// uploads each from: its entry in the weights file when `blobs` holds it,
-/// else NAME in the library (made visible to the glue).
+/// Points the device's reads of each global NAME (through the declarations
+/// marked `xf.device_copy_of = @NAME`) at the table xfc__device_weights and
+/// returns, in table order, where the runtime uploads each from: its entry
+/// in the weights file when `blobs` holds it, else NAME in the library
+/// (made visible to the glue).
 FailureOr<SmallVector<DeviceWeight>>
 bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
                   std::string &error);
