@@ -103,9 +103,8 @@ static void addDeallocate(OpPassManager &pm) {
 /// dialect, after `middle` (the vector or GPU lowerings of the target);
 /// generated code allocates through the runtime (use-generic-functions).
 /// CUDA's memref lowering keeps the globals' `xf.device_copy_of`.
-static void addHostToLLVM(OpPassManager &pm,
-                          function_ref<void(OpPassManager &)> middle,
-                          bool cuda = false) {
+static void addHostToLLVM(OpPassManager &pm, bool cuda,
+                          function_ref<void(OpPassManager &)> middle) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -168,7 +167,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   VectorTransferToSCFOptions unrolled;
   unrolled.unroll = true;
   pm.addPass(createConvertVectorToSCFPass(unrolled));
-  addHostToLLVM(pm, [](OpPassManager &pm) {
+  addHostToLLVM(pm, /*cuda=*/false, [](OpPassManager &pm) {
     ConvertVectorToLLVMPassOptions vectorOptions;
     vectorOptions.vectorContractLowering =
         vector::VectorContractLowering::OuterProduct;
@@ -222,7 +221,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
   // defines as device allocations), launches to calls into the runtime,
   // and each kernel module to a cubin (ptxas) or PTX.
   pm.addPass(createLowerRunChecksPass());
-  addHostToLLVM(pm, [&](OpPassManager &pm) {
+  addHostToLLVM(pm, /*cuda=*/true, [&](OpPassManager &pm) {
     GpuNVVMAttachTargetOptions nvvm;
     nvvm.chip = target.chip;
     nvvm.features = target.ptxFeature;
@@ -234,7 +233,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
     kernels.addPass(createCanonicalizerPass());
     kernels.addPass(createCSEPass());
     kernels.addPass(createReconcileUnrealizedCastsPass());
-  }, /*cuda=*/true);
+  });
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   addScalarsAndFunctionsToLLVM(pm, /*gpuToLLVM=*/true);

@@ -104,9 +104,9 @@ struct CUDABF16WeightsPass
       ImplicitLocOpBuilder b(op.getLoc(), op);
       Value read =
           memref::GetGlobalOp::create(b, device.getType(), device.getSymName());
-      linalg::MatmulOp::create(
-          b, ValueRange{op->getOperand(0), read}, ValueRange{op->getOperand(2)},
-          llvm::to_vector(op->getDiscardableAttrs()));
+      linalg::MatmulOp::create(b, ValueRange{op->getOperand(0), read},
+                               ValueRange{op->getOperand(2)},
+                               llvm::to_vector(op->getDiscardableAttrs()));
       op.erase();
       if (rhs.use_empty())
         rhs.getDefiningOp()->erase();

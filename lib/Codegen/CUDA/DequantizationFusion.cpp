@@ -8,8 +8,7 @@
 
 using namespace mlir;
 
-linalg::GenericOp mlir::xf::findFusableProducer(Value rhs,
-                                                Operation *product) {
+linalg::GenericOp mlir::xf::findFusableProducer(Value rhs, Operation *product) {
   auto alloc = rhs.getDefiningOp<memref::AllocOp>();
   if (!alloc)
     return {};
@@ -65,8 +64,7 @@ Value mlir::xf::computeProducedElement(ImplicitLocOpBuilder &b,
 }
 
 void mlir::xf::eraseFusedProducer(linalg::GenericOp producer) {
-  auto alloc =
-      producer.getDpsInits()[0].getDefiningOp<memref::AllocOp>();
+  auto alloc = producer.getDpsInits()[0].getDefiningOp<memref::AllocOp>();
   producer.erase();
   for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
     user->erase();

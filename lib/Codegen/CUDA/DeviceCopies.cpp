@@ -9,8 +9,7 @@ using namespace mlir;
 using namespace mlir::xf;
 
 DeviceCopies::DeviceCopies(SymbolTable &symbols) : symbols(symbols) {
-  for (auto global :
-       symbols.getOp()->getRegion(0).getOps<memref::GlobalOp>())
+  for (auto global : symbols.getOp()->getRegion(0).getOps<memref::GlobalOp>())
     if (FlatSymbolRefAttr source = getDeviceCopySource(global))
       copyOf[source.getAttr()] = global;
 }

@@ -41,8 +41,7 @@ struct FinalizeMemRefToLLVMPass
     for (auto global : module.getOps<LLVM::GlobalOp>())
       if (DictionaryAttr kept = attributes.lookup(global.getSymNameAttr()))
         for (NamedAttribute attribute : kept)
-          global->setDiscardableAttr(attribute.getName(),
-                                     attribute.getValue());
+          global->setDiscardableAttr(attribute.getName(), attribute.getValue());
   }
 };
 } // namespace

@@ -49,8 +49,8 @@ static bool touchesDevice(Operation *op, SymbolTableCollection &symbols) {
   llvm::SetVector<Value> reads, writes;
   collectAccessedRoots(op, reads, writes);
   reads.insert(writes.begin(), writes.end());
-  return llvm::any_of(
-      reads, [&](Value root) { return !isHostMemory(root, symbols); });
+  return llvm::any_of(reads,
+                      [&](Value root) { return !isHostMemory(root, symbols); });
 }
 
 /// Whether `loop` only sequences parallel loops (and index arithmetic), so
@@ -201,8 +201,9 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
       reads.insert(writes.begin(), writes.end());
       // (A stack buffer the kernel makes itself is its own.)
       for (Value root : reads)
-        if (isHostMemory(root, symbols) && !(root.getDefiningOp<memref::AllocaOp>() &&
-                                    launch->isAncestor(root.getDefiningOp()))) {
+        if (isHostMemory(root, symbols) &&
+            !(root.getDefiningOp<memref::AllocaOp>() &&
+              launch->isAncestor(root.getDefiningOp()))) {
           launch.emitError("a kernel would touch host memory");
           return WalkResult::interrupt();
         }

@@ -449,9 +449,8 @@ struct TensorCoreMatmulPass
         return signalPassFailure();
       bool batched = false;
       std::array<Value, 3> operands = *xf::matchTensorCoreProduct(op, batched);
-      if (tf32 && !cast<MemRefType>(operands[1].getType())
-                       .getElementType()
-                       .isF32()) {
+      if (tf32 &&
+          !cast<MemRefType>(operands[1].getType()).getElementType().isF32()) {
         op->emitError() << "xf-tensor-core-matmul: precision=tf32 takes f32 "
                            "operands, not a bf16 right operand";
         return signalPassFailure();
