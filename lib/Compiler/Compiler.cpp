@@ -170,14 +170,18 @@ FailureOr<SmallVector<WeightBlob>>
 Compilation::moveWeights(ModuleOp module, StringRef directory,
                          LibraryTarget &libraryTarget) {
   std::string error;
+  bool cuda = options.target.kind == TargetOptions::Kind::CUDA;
+  SmallVector<DeviceCopy> deviceCopies;
+  if (cuda)
+    deviceCopies = takeDeviceCopies(module);
   FailureOr<SmallVector<WeightBlob>> weights =
       externalizeWeights(module, directory, error);
   if (failed(weights) ||
       failed(readWeightsThroughTable(module, *weights, error)))
     return fail(error);
-  if (options.target.kind == TargetOptions::Kind::CUDA) {
+  if (cuda) {
     FailureOr<SmallVector<DeviceWeight>> deviceWeights =
-        bindDeviceWeights(module, *weights, error);
+        bindDeviceWeights(module, deviceCopies, *weights, error);
     if (failed(deviceWeights))
       return fail(error);
     libraryTarget.cuda = true;

@@ -102,12 +102,17 @@ static void addDeallocate(OpPassManager &pm) {
 /// strided metadata, affine maps, math, arith, functions) to the LLVM
 /// dialect, after `middle` (the vector or GPU lowerings of the target);
 /// generated code allocates through the runtime (use-generic-functions).
-static void addHostToLLVM(OpPassManager &pm,
+/// CUDA's memref lowering keeps the globals' `xf.device_copy_of`.
+static void addHostToLLVM(OpPassManager &pm, bool cuda,
                           function_ref<void(OpPassManager &)> middle) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   middle(pm);
+  if (cuda) {
+    pm.addPass(createFinalizeMemRefToLLVMPass());
+    return;
+  }
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
@@ -162,7 +167,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   VectorTransferToSCFOptions unrolled;
   unrolled.unroll = true;
   pm.addPass(createConvertVectorToSCFPass(unrolled));
-  addHostToLLVM(pm, [](OpPassManager &pm) {
+  addHostToLLVM(pm, /*cuda=*/false, [](OpPassManager &pm) {
     ConvertVectorToLLVMPassOptions vectorOptions;
     vectorOptions.vectorContractLowering =
         vector::VectorContractLowering::OuterProduct;
@@ -179,8 +184,9 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
                                                const TargetOptions &target) {
   // Buffers the host reads become stack buffers before deallocations are
   // placed; products become tensor-core kernels after (the deallocation
-  // pipeline does not know gpu ops), then every other loop nest on device
-  // memory becomes a launch, and each launch a kernel.
+  // pipeline does not know gpu ops; bf16 ones read bf16 copies of constant
+  // weights, and the globals nothing reads then go), then every other loop
+  // nest on device memory becomes a launch, and each launch a kernel.
   FuseElementwisePassOptions fusion;
   fusion.fuseTransposes = true;
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass(fusion));
@@ -191,11 +197,14 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   pm.addPass(createSelectCUDAKernelConfigsPass());
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {
+    bool tf32 = target.precision == TargetOptions::Precision::TF32;
+    if (!tf32)
+      pm.addPass(createCUDABF16WeightsPass());
     TensorCoreMatmulPassOptions options;
-    options.precision = target.precision == TargetOptions::Precision::TF32
-                            ? TensorCorePrecision::TF32
-                            : TensorCorePrecision::BF16;
+    options.precision =
+        tf32 ? TensorCorePrecision::TF32 : TensorCorePrecision::BF16;
     pm.addPass(createTensorCoreMatmulPass(options));
+    pm.addPass(createDropUnusedGlobalsPass());
   }
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
@@ -212,7 +221,7 @@ void mlir::xf::buildGPUKernelsToLLVMPipeline(OpPassManager &pm,
   // defines as device allocations), launches to calls into the runtime,
   // and each kernel module to a cubin (ptxas) or PTX.
   pm.addPass(createLowerRunChecksPass());
-  addHostToLLVM(pm, [&](OpPassManager &pm) {
+  addHostToLLVM(pm, /*cuda=*/true, [&](OpPassManager &pm) {
     GpuNVVMAttachTargetOptions nvvm;
     nvvm.chip = target.chip;
     nvvm.features = target.ptxFeature;

@@ -32,21 +32,25 @@ using namespace mlir;
 using namespace mlir::xf;
 
 /// Whether `root` is host memory: a stack buffer or a global's host copy
-/// (device copies are the `__device` declarations).
-static bool isHostMemory(Value root) {
+/// (a global that is not a device copy).
+static bool isHostMemory(Value root, SymbolTableCollection &symbols) {
   if (root.getDefiningOp<memref::AllocaOp>())
     return true;
-  if (auto get = root.getDefiningOp<memref::GetGlobalOp>())
-    return !getDeviceCopySource(get.getName());
+  if (auto get = root.getDefiningOp<memref::GetGlobalOp>()) {
+    auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    return !global || !getDeviceCopySource(global);
+  }
   return false;
 }
 
 /// Whether `op` touches device memory.
-static bool touchesDevice(Operation *op) {
+static bool touchesDevice(Operation *op, SymbolTableCollection &symbols) {
   llvm::SetVector<Value> reads, writes;
   collectAccessedRoots(op, reads, writes);
   reads.insert(writes.begin(), writes.end());
-  return llvm::any_of(reads, [](Value root) { return !isHostMemory(root); });
+  return llvm::any_of(reads,
+                      [&](Value root) { return !isHostMemory(root, symbols); });
 }
 
 /// Whether `loop` only sequences parallel loops (and index arithmetic), so
@@ -146,10 +150,10 @@ namespace {
 struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
   using Base::Base;
 
-  LogicalResult mapBlock(Block &block) {
+  LogicalResult mapBlock(Block &block, SymbolTableCollection &symbols) {
     for (Operation &op : llvm::make_early_inc_range(block)) {
       if (isa<gpu::GPUDialect>(op.getDialect()) ||
-          op.hasTrait<OpTrait::IsTerminator>() || !touchesDevice(&op))
+          op.hasTrait<OpTrait::IsTerminator>() || !touchesDevice(&op, symbols))
         continue;
       if (auto copy = dyn_cast<memref::CopyOp>(op)) {
         copyOnStream(copy);
@@ -164,7 +168,7 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
       }
       auto loop = dyn_cast<scf::ForOp>(op);
       if (loop && sequencesParallelLoops(loop)) {
-        if (failed(mapBlock(*loop.getBody())))
+        if (failed(mapBlock(*loop.getBody(), symbols)))
           return failure();
         continue;
       }
@@ -178,10 +182,13 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
 
   void runOnOperation() override {
     func::FuncOp function = getOperation();
-    if (function.isExternal() || failed(mapBlock(function.getBody().front())))
+    // Reads the module's globals, which no function pass changes.
+    SymbolTableCollection symbols;
+    if (function.isExternal() ||
+        failed(mapBlock(function.getBody().front(), symbols)))
       return signalPassFailure();
     // Kernels cannot allocate device memory, nor read the host's.
-    WalkResult found = function.walk([](gpu::LaunchOp launch) {
+    WalkResult found = function.walk([&](gpu::LaunchOp launch) {
       WalkResult inner = launch.walk([](memref::AllocOp alloc) {
         alloc.emitError("a kernel allocates memory; the CUDA target needs "
                         "every allocation on the host");
@@ -194,8 +201,9 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
       reads.insert(writes.begin(), writes.end());
       // (A stack buffer the kernel makes itself is its own.)
       for (Value root : reads)
-        if (isHostMemory(root) && !(root.getDefiningOp<memref::AllocaOp>() &&
-                                    launch->isAncestor(root.getDefiningOp()))) {
+        if (isHostMemory(root, symbols) &&
+            !(root.getDefiningOp<memref::AllocaOp>() &&
+              launch->isAncestor(root.getDefiningOp()))) {
           launch.emitError("a kernel would touch host memory");
           return WalkResult::interrupt();
         }

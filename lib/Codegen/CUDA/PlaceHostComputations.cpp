@@ -8,8 +8,9 @@
 // the small buffers those read, and so on. Those buffers get host memory
 // (stack allocations); a large or input buffer the host reads is copied
 // from the device instead; a host buffer a device operation reads is copied
-// to the device; device reads of a global go to its device copy,
-// `@NAME__device`, which the library's runtime uploads once.
+// to the device; device reads of a global go to its device copy, a
+// declaration marked `xf.device_copy_of`, which the library's runtime
+// uploads once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -134,35 +135,21 @@ static void redirectReads(Operation *op, Value root, Value replacement) {
   }
 }
 
-/// `@NAME__device`: the declaration through which the device reads global
-/// NAME, made once.
-static memref::GlobalOp getDeviceGlobal(memref::GlobalOp global,
-                                        SymbolTable &symbols) {
-  std::string name = getDeviceCopyName(global.getSymName());
-  if (auto existing = symbols.lookup<memref::GlobalOp>(name))
-    return existing;
-  OpBuilder builder(global);
-  builder.setInsertionPointAfter(global);
-  auto device = memref::GlobalOp::create(
-      builder, global.getLoc(), name, /*sym_visibility=*/StringAttr(),
-      global.getType(), /*initial_value=*/Attribute(), global.getConstant(),
-      global.getAlignmentAttr());
-  symbols.insert(device);
-  return device;
-}
-
 namespace {
 struct PlaceHostComputationsPass
     : xf::impl::PlaceHostComputationsPassBase<PlaceHostComputationsPass> {
   // A module pass: it adds the device copies' declarations to the module.
   void runOnOperation() override {
     SymbolTable symbols(getOperation());
+    DeviceCopies deviceCopies(symbols);
     for (auto function : getOperation().getOps<func::FuncOp>())
-      if (!function.isExternal() && failed(place(function, symbols)))
+      if (!function.isExternal() &&
+          failed(place(function, symbols, deviceCopies)))
         return signalPassFailure();
   }
 
-  LogicalResult place(func::FuncOp function, SymbolTable &symbols) {
+  LogicalResult place(func::FuncOp function, SymbolTable &symbols,
+                      DeviceCopies &deviceCopies) {
     Block &body = function.getBody().front();
     sinkLoadsIntoLoops(body);
 
@@ -226,7 +213,7 @@ struct PlaceHostComputationsPass
           auto global = symbols.lookup<memref::GlobalOp>(get.getName());
           if (!global || !global.getInitialValue())
             continue;
-          memref::GlobalOp device = getDeviceGlobal(global, symbols);
+          memref::GlobalOp device = deviceCopies.getOrCreate(global);
           redirectReads(&op, root,
                         memref::GetGlobalOp::create(builder, loc, get.getType(),
                                                     device.getSymName()));

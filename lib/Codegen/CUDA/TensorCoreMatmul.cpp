@@ -11,12 +11,15 @@
 // `ldmatrix` (bf16: B transposed, as it is stored row-major; tf32: B element
 // by element, as ldmatrix transposes only 16-bit elements). Partial tiles at
 // the edges read zeros and write only what exists. The product is added to
-// the output, as the linalg op's semantics want.
+// the output, as the linalg op's semantics want. A bf16 right operand
+// (xf-cuda-bf16-weights' copy of a constant) is moved into shared memory
+// as it is, with asynchronous copies; one that a dequantization writes is
+// computed while staged (DequantizationFusion.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "DequantizationFusion.h"
 #include "TensorCoreProducts.h"
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -27,11 +30,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "xfc/Codegen/CUDA/DeviceCopies.h"
 #include "xfc/Codegen/CUDA/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
-#include "xfc/Support/ElementsBytes.h"
-#include <cstring>
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_TENSORCOREMATMULPASS
@@ -46,7 +46,7 @@ constexpr int64_t kMmaM = 16, kMmaN = 8;
 // Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
 constexpr int64_t kPadBytes = 16;
 // bf16 elements per 16-byte asynchronous copy.
-constexpr int64_t kChunk = 8;
+constexpr int64_t kChunk = xf::kBF16ChunkElements;
 
 /// A block's tile and how its warps share it: the product's
 /// #xf.kernel_config, checked against what this generator builds.
@@ -103,15 +103,16 @@ struct MatmulTiles {
 /// batch dimension, which the grid's z dimension walks.
 class KernelBuilder {
 public:
-  /// `rhsBF16`, when given, is a bf16 copy of `rhs` (a [K, N] constant, N
-  /// a multiple of 8) that the kernel copies from instead.
+  /// A bf16 `rhs` (with chunked rows) is copied as it is.
   /// `rhsProducer`, when given, is the element-wise op that writes `rhs`
   /// from constants (dequantization), computed while staging instead.
   KernelBuilder(ImplicitLocOpBuilder &b, const MatmulTiles &tiles, Value lhs,
                 Value rhs, Value out, bool batched, bool tf32,
-                Value rhsBF16 = {}, linalg::GenericOp rhsProducer = {})
-      : b(b), tiles(tiles), lhs(lhs), rhs(rhs), out(out), rhsBF16(rhsBF16),
-        rhsProducer(rhsProducer), batched(batched), tf32(tf32),
+                linalg::GenericOp rhsProducer = {})
+      : b(b), tiles(tiles), lhs(lhs), rhs(rhs), out(out),
+        rhsProducer(rhsProducer),
+        copiesRhs(cast<MemRefType>(rhs.getType()).getElementType().isBF16()),
+        batched(batched), tf32(tf32),
         element(tf32 ? Type(b.getF32Type()) : Type(b.getBF16Type())),
         mmaK(tf32 ? 8 : 16),
         pad(kPadBytes / (element.getIntOrFloatBitWidth() / 8)) {}
@@ -196,7 +197,7 @@ private:
   /// edges. Consecutive threads take
   /// consecutive columns: the global reads coalesce.
   void stageTiles(Value thread, Value k0) {
-    if (rhsBF16) {
+    if (copiesRhs) {
       // Issued first, so the copies run while A is converted.
       copyRhsTile(thread, k0);
       stage(lhs, lhsTile, tiles.m, tiles.k, thread, rowBase, rows, k0, depth);
@@ -210,7 +211,7 @@ private:
     stage(rhs, rhsTile, tiles.k, tiles.n, thread, k0, depth, colBase, cols);
   }
 
-  /// B's slice from its bf16 copy with asynchronous 16-byte copies (8
+  /// B's slice, bf16, with asynchronous 16-byte copies (8
   /// elements; the copy's rows are a multiple of 8 long): rows past the
   /// last read nothing and are zero-filled.
   void copyRhsTile(Value thread, Value k0) {
@@ -232,7 +233,7 @@ private:
       Value safeCol = arith::SelectOp::create(b, inside, globalCol, index(0));
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
           b, nvgpu::DeviceAsyncTokenType::get(b.getContext()), rhsTile,
-          ValueRange{row, col}, rhsBF16, ValueRange{safeRow, safeCol},
+          ValueRange{row, col}, rhs, ValueRange{safeRow, safeCol},
           b.getIndexAttr(kChunk), count, /*bypassL1=*/b.getUnitAttr()));
     }
   }
@@ -259,7 +260,8 @@ private:
         b.setInsertionPointToStart(read.thenBlock());
         scf::YieldOp::create(
             b, source == rhs && rhsProducer
-                   ? computeProduced(at(globalRow, globalCol))
+                   ? xf::computeProducedElement(b, rhsProducer,
+                                                at(globalRow, globalCol))
                    : memref::LoadOp::create(b, source, at(globalRow, globalCol))
                          .getResult());
         b.setInsertionPointToStart(read.elseBlock());
@@ -329,37 +331,6 @@ private:
         for (int64_t i = 0; i < 4; ++i)
           acc[i] = LLVM::ExtractValueOp::create(b, mma, i);
       }
-  }
-
-  /// The element of B at `indices` computed as its producer computes it:
-  /// the loop indices follow from the producer's output map (a
-  /// permutation), its inputs are read through their maps, and its body is
-  /// cloned. The fused producer's buffer is never written nor read.
-  Value computeProduced(ValueRange indices) {
-    linalg::GenericOp producer = rhsProducer;
-    AffineMap outputMap =
-        producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
-    SmallVector<Value> loops(producer.getNumLoops());
-    for (unsigned i = 0; i < outputMap.getNumResults(); ++i)
-      loops[outputMap.getDimPosition(i)] = indices[i];
-    IRMapping mapping;
-    Block &body = producer.getRegion().front();
-    for (OpOperand *input : producer.getDpsInputOperands()) {
-      AffineMap map = producer.getMatchingIndexingMap(input);
-      SmallVector<Value> at;
-      for (unsigned j = 0; j < map.getNumResults(); ++j)
-        at.push_back(
-            affine::AffineApplyOp::create(b, map.getSubMap({j}), loops));
-      mapping.map(body.getArgument(input->getOperandNumber()),
-                  memref::LoadOp::create(b, input->get(), at).getResult());
-    }
-    for (Operation &op : body.without_terminator()) {
-      if (auto index = dyn_cast<linalg::IndexOp>(op))
-        mapping.map(index.getResult(), loops[index.getDim()]);
-      else
-        b.clone(op, mapping);
-    }
-    return mapping.lookup(body.getTerminator()->getOperand(0));
   }
 
   /// One 8-deep tf32 step: A fragments with ldmatrix (four 8x4 f32
@@ -448,10 +419,10 @@ private:
 
   ImplicitLocOpBuilder &b;
   MatmulTiles tiles;
-  Value lhs, rhs, out, rhsBF16;
+  Value lhs, rhs, out;
   linalg::GenericOp rhsProducer;
   SmallVector<Value> copies; // this slice's asynchronous copies
-  bool batched, tf32;
+  bool copiesRhs, batched, tf32;
   // The operands' type in shared memory, the depth of one mma, and the
   // padding of a shared row in elements.
   Type element;
@@ -460,94 +431,10 @@ private:
       colBase, warpRow, warpCol;
 };
 
-/// A constant right operand's bf16 copy, `@NAME__bf16` with its device
-/// declaration, made once per constant: the kernel then reads half the
-/// bytes, with asynchronous copies. Null unless `rhs` is the device copy
-/// (xf-place-host-computations' `NAME__device`) of an f32 [K, N] constant
-/// whose rows are whole 16-byte chunks in bf16.
-static Value getBF16Copy(ImplicitLocOpBuilder &b, Value rhs,
-                         SymbolTable &symbols) {
-  auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
-  std::optional<StringRef> sourceName =
-      get ? xf::getDeviceCopySource(get.getName()) : std::nullopt;
-  if (!sourceName)
-    return {};
-  auto source = symbols.lookup<memref::GlobalOp>(*sourceName);
-  MemRefType type = get.getType();
-  if (!source || type.getRank() != 2 || !type.hasStaticShape() ||
-      !type.getLayout().isIdentity() || type.getDimSize(1) % 8 != 0)
-    return {};
-  auto value = dyn_cast_or_null<ElementsAttr>(source.getInitialValueAttr());
-  std::optional<ArrayRef<char>> bytes =
-      value ? xf::getElementsBytes(value) : std::nullopt;
-  if (!bytes || bytes->size() != size_t(type.getNumElements()) * 4)
-    return {};
-  std::string name = (source.getSymName() + "__bf16").str();
-  auto copyType = MemRefType::get(type.getShape(), b.getBF16Type());
-  if (!symbols.lookup(name)) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointAfter(source);
-    auto tensorType = RankedTensorType::get(type.getShape(), b.getBF16Type());
-    auto data = xf::deriveResource(value, tensorType, "__bf16", [&](char *out) {
-      // Round to nearest even; NaNs stay NaNs.
-      for (size_t i = 0; i < bytes->size() / 4; ++i) {
-        uint32_t bits;
-        std::memcpy(&bits, bytes->data() + 4 * i, 4);
-        uint16_t rounded =
-            (bits & 0x7fffffff) > 0x7f800000
-                ? uint16_t((bits >> 16) | 0x40)
-                : uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
-        std::memcpy(out + 2 * i, &rounded, 2);
-      }
-    });
-    auto copy = memref::GlobalOp::create(
-        b, name, b.getStringAttr("private"), copyType, data,
-        /*constant=*/true, source.getAlignmentAttr());
-    symbols.insert(copy);
-    auto device = memref::GlobalOp::create(
-        b, xf::getDeviceCopyName(name), StringAttr(), copyType, Attribute(),
-        /*constant=*/true, source.getAlignmentAttr());
-    symbols.insert(device);
-  }
-  return memref::GetGlobalOp::create(b, copyType, xf::getDeviceCopyName(name));
-}
-
-/// The op that writes `rhs` element-wise from constants (their device
-/// copies) and that nothing but `product` reads after: a dequantization,
-/// which the kernel computes while staging B instead of reading a buffer.
-static linalg::GenericOp findFusableProducer(Value rhs, Operation *product) {
-  auto alloc = rhs.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
-    return {};
-  linalg::GenericOp producer;
-  for (Operation *user : alloc->getUsers()) {
-    if (user == product || isa<memref::DeallocOp>(user))
-      continue;
-    auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (!generic || producer)
-      return {};
-    producer = generic;
-  }
-  if (!producer || producer.getNumDpsInits() != 1 ||
-      producer.getDpsInits()[0] != rhs ||
-      producer.getNumLoops() != producer.getNumParallelLoops() ||
-      !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
-           .isPermutation() ||
-      producer.payloadUsesValueFromOperand(producer.getDpsInitOperand(0)) ||
-      producer->getBlock() != product->getBlock() ||
-      !producer->isBeforeInBlock(product))
-    return {};
-  for (Value input : producer.getDpsInputs())
-    if (!input.getDefiningOp<memref::GetGlobalOp>())
-      return {};
-  return producer;
-}
-
 struct TensorCoreMatmulPass
     : xf::impl::TensorCoreMatmulPassBase<TensorCoreMatmulPass> {
   using Base::Base;
 
-  // A module pass: bf16 copies of constant weights are module globals.
   void runOnOperation() override {
     SmallVector<Operation *> products;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -555,52 +442,29 @@ struct TensorCoreMatmulPass
       if (xf::matchTensorCoreProduct(op, batched))
         products.push_back(op);
     });
-    SymbolTable symbols(getOperation());
+    bool tf32 = precision == xf::TensorCorePrecision::TF32;
     for (Operation *op : products) {
       FailureOr<MatmulTiles> tiles = MatmulTiles::get(op);
       if (failed(tiles))
         return signalPassFailure();
       bool batched = false;
       std::array<Value, 3> operands = *xf::matchTensorCoreProduct(op, batched);
+      if (tf32 &&
+          !cast<MemRefType>(operands[1].getType()).getElementType().isF32()) {
+        op->emitError() << "xf-tensor-core-matmul: precision=tf32 takes f32 "
+                           "operands, not a bf16 right operand";
+        return signalPassFailure();
+      }
       ImplicitLocOpBuilder b(op->getLoc(), op);
-      bool tf32 = precision == xf::TensorCorePrecision::TF32;
-      Value copy =
-          tf32 || batched ? Value() : getBF16Copy(b, operands[1], symbols);
-      linalg::GenericOp producer =
-          copy ? linalg::GenericOp() : findFusableProducer(operands[1], op);
+      linalg::GenericOp producer = xf::findFusableProducer(operands[1], op);
       KernelBuilder(b, *tiles, operands[0], operands[1], operands[2], batched,
-                    tf32, copy, producer)
+                    tf32, producer)
           .build();
       op->erase();
-      if (producer) {
-        // Its buffer is only deallocated now.
-        auto alloc = operands[1].getDefiningOp<memref::AllocOp>();
-        producer.erase();
-        for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
-          user->erase();
-        alloc.erase();
-      }
-      if (Operation *rhs = operands[1].getDefiningOp();
-          rhs && copy && rhs->use_empty())
-        rhs->erase();
+      // The kernel computes B itself: its buffer is no longer read.
+      if (producer)
+        xf::eraseFusedProducer(producer);
     }
-    // Device copies of f32 weights that only products read are not needed
-    // any more, nor then their host copies when the host reads none.
-    auto eraseUnused = [&](function_ref<bool(memref::GlobalOp)> which) {
-      for (auto global : llvm::make_early_inc_range(
-               getOperation().getOps<memref::GlobalOp>()))
-        if (which(global) &&
-            SymbolTable::symbolKnownUseEmpty(global, getOperation())) {
-          symbols.erase(global);
-        }
-    };
-    eraseUnused([](memref::GlobalOp global) {
-      return xf::getDeviceCopySource(global.getSymName()).has_value();
-    });
-    eraseUnused([&](memref::GlobalOp global) {
-      return global.isPrivate() &&
-             !symbols.lookup(xf::getDeviceCopyName(global.getSymName()));
-    });
   }
 };
 } // namespace

@@ -25,8 +25,18 @@ mlir::xf::matchTensorCoreProduct(Operation *op, bool &batched) {
     return std::nullopt;
   std::array<Value, 3> operands = {op->getOperand(0), op->getOperand(1),
                                    op->getOperand(2)};
-  for (Value operand : operands)
-    if (!cast<MemRefType>(operand.getType()).getElementType().isF32())
+  for (Value operand : operands) {
+    auto type = cast<MemRefType>(operand.getType());
+    if (!type.getElementType().isF32() &&
+        !(operand == operands[1] && !batched &&
+          type.getElementType().isBF16() && hasChunkedRows(type)))
       return std::nullopt;
+  }
   return operands;
+}
+
+bool mlir::xf::hasChunkedRows(MemRefType type) {
+  return type.getRank() == 2 && type.hasStaticShape() &&
+         type.getLayout().isIdentity() &&
+         type.getDimSize(1) % kBF16ChunkElements == 0;
 }

@@ -1,25 +1,37 @@
 //===- TensorCoreProducts.h - the products the tensor cores take -*- C++
 //-*-===//
 //
-// Shared by the pass that configures the products' kernels and the one
-// that builds them, so both see the same ops.
+// Shared by the passes that configure the products' kernels, give their
+// constant right operands bf16 copies and build the kernels, so all see the
+// same ops.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef XFC_LIB_CODEGEN_CUDA_TENSORCOREPRODUCTS_H
 #define XFC_LIB_CODEGEN_CUDA_TENSORCOREPRODUCTS_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 #include <array>
 #include <optional>
 
 namespace mlir::xf {
 
-/// The f32 operands (A, B, C) of a product xf-tensor-core-matmul builds a
+/// bf16 elements per 16-byte asynchronous copy.
+constexpr int64_t kBF16ChunkElements = 8;
+
+/// The operands (A, B, C) of a product xf-tensor-core-matmul builds a
 /// kernel for, if `op` is one: `linalg.matmul` or (`batched`)
-/// `linalg.batch_matmul` on buffers, operands not transposed.
+/// `linalg.batch_matmul` on f32 buffers, operands not transposed; B of a
+/// `linalg.matmul` may instead be bf16 with chunked rows, which the kernel
+/// copies as it is.
 std::optional<std::array<Value, 3>> matchTensorCoreProduct(Operation *op,
                                                            bool &batched);
+
+/// Whether a [K, N] buffer of `type` can be copied into shared memory in
+/// 16-byte asynchronous copies of bf16: static shape, rows contiguous, N a
+/// multiple of 8.
+bool hasChunkedRows(MemRefType type);
 
 } // namespace mlir::xf
 

@@ -31,20 +31,26 @@ FailureOr<std::string> findCUDAToolkit(std::string &error) {
   return failure();
 }
 
+SmallVector<DeviceCopy> takeDeviceCopies(ModuleOp module) {
+  SmallVector<DeviceCopy> copies;
+  for (auto global : module.getOps<LLVM::GlobalOp>())
+    if (FlatSymbolRefAttr source = getDeviceCopySource(global)) {
+      copies.push_back({global.getSymName().str(), source.getValue().str()});
+      global->removeDiscardableAttr(XFDialect::kDeviceCopyOfAttrName);
+    }
+  return copies;
+}
+
 FailureOr<SmallVector<DeviceWeight>>
-bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
-                  std::string &error) {
+bindDeviceWeights(ModuleOp module, ArrayRef<DeviceCopy> copies,
+                  ArrayRef<WeightBlob> blobs, std::string &error) {
   llvm::StringMap<size_t> blobIndex;
   for (auto [i, blob] : llvm::enumerate(blobs))
     blobIndex[blob.symbol] = i;
   SmallVector<DeviceWeight> weights;
   SmallVector<std::string> symbols;
-  for (auto global : module.getOps<LLVM::GlobalOp>()) {
-    StringRef name = global.getSymName();
-    std::optional<StringRef> sourceName = getDeviceCopySource(name);
-    if (!sourceName)
-      continue;
-    StringRef source = *sourceName;
+  for (const DeviceCopy &copy : copies) {
+    StringRef source = copy.source;
     DeviceWeight weight;
     if (auto found = blobIndex.find(source); found != blobIndex.end()) {
       weight.bytes = blobs[found->second].bytes;
@@ -66,7 +72,7 @@ bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
       weight.hostSymbol = source.str();
     }
     weights.push_back(std::move(weight));
-    symbols.push_back(name.str());
+    symbols.push_back(copy.declaration);
   }
   if (failed(readThroughTable(module, symbols, kDeviceWeightTable, error)))
     return failure();

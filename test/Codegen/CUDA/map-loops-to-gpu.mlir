@@ -121,3 +121,34 @@ func.func @kernel_alloc(%x: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// Device copies are known by `xf.device_copy_of`, not by their names: the
+// host reads a constant named like a device copy itself, while a loop
+// reading a declared device copy becomes a launch.
+memref.global "private" constant @table__device : memref<2xi64> = dense<[1, 2]>
+memref.global "private" constant @w : memref<2xi64> = dense<[3, 4]>
+memref.global constant @w_on_gpu : memref<2xi64> {xf.device_copy_of = @w}
+// CHECK-LABEL: func.func @device_copies_by_attribute
+func.func @device_copies_by_attribute(%y: memref<2xi64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %host = memref.alloca() : memref<2xi64>
+  // CHECK: %[[T:.*]] = memref.get_global @table__device
+  // CHECK-NEXT: %[[V:.*]] = memref.load %[[T]]
+  // CHECK-NEXT: memref.store %[[V]]
+  %table = memref.get_global @table__device : memref<2xi64>
+  %t = memref.load %table[%c0] : memref<2xi64>
+  memref.store %t, %host[%c1] : memref<2xi64>
+  // CHECK: gpu.launch
+  // CHECK: memref.get_global @w_on_gpu
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    %w = memref.get_global @w_on_gpu : memref<2xi64>
+    %v = memref.load %w[%i] : memref<2xi64>
+    memref.store %v, %y[%i] : memref<2xi64>
+    scf.reduce
+  }
+  return
+}

@@ -6,7 +6,7 @@
 // its device copy; a load only a loop uses moves into the loop.
 memref.global "private" constant @weights : memref<4xf32> = dense<[1.0, 2.0, 3.0, 4.0]>
 // CHECK: memref.global "private" constant @weights : memref<4xf32> = dense
-// CHECK: memref.global constant @weights__device : memref<4xf32>{{$}}
+// CHECK: memref.global constant @[[DEVICE:.*]] : memref<4xf32> {xf.device_copy_of = @weights}{{$}}
 // CHECK-LABEL: func.func @shapes
 func.func @shapes(%x: memref<?xf32>, %scale: memref<f32>) -> memref<?x4xf32> {
   %c0 = arith.constant 0 : index
@@ -28,7 +28,7 @@ func.func @shapes(%x: memref<?xf32>, %scale: memref<f32>) -> memref<?x4xf32> {
   %s = memref.load %scale[] : memref<f32>
   // CHECK: %[[COPY:.*]] = memref.alloc() : memref<2xindex>
   // CHECK: memref.copy %[[SHAPE]], %[[COPY]]
-  // CHECK: %[[W:.*]] = memref.get_global @weights__device
+  // CHECK: %[[W:.*]] = memref.get_global @[[DEVICE]]
   // CHECK: scf.parallel
   // CHECK: memref.load %[[COPY]]
   // CHECK: memref.load %[[W]]
@@ -42,6 +42,44 @@ func.func @shapes(%x: memref<?xf32>, %scale: memref<f32>) -> memref<?x4xf32> {
     scf.reduce
   }
   return %out : memref<?x4xf32>
+}
+
+// -----
+
+// Device copies are known by `xf.device_copy_of`, not by their names: a
+// constant named like one is copied too, a copy's name that is taken is
+// made unique, and one declared already is read again.
+memref.global "private" constant @w : memref<2xf32> = dense<[1.0, 2.0]>
+memref.global "private" constant @w__device : memref<2xf32> = dense<[3.0, 4.0]>
+memref.global "private" constant @v : memref<2xf32> = dense<[5.0, 6.0]>
+memref.global constant @v_on_gpu : memref<2xf32> {xf.device_copy_of = @v}
+// CHECK: memref.global "private" constant @w : memref<2xf32>
+// CHECK-NEXT: memref.global constant @[[W:.*]] : memref<2xf32> {xf.device_copy_of = @w}
+// CHECK-NEXT: memref.global "private" constant @w__device : memref<2xf32>
+// CHECK-NEXT: memref.global constant @[[WW:.*]] : memref<2xf32> {xf.device_copy_of = @w__device}
+// CHECK-NEXT: memref.global "private" constant @v : memref<2xf32>
+// CHECK-NEXT: memref.global constant @v_on_gpu : memref<2xf32> {xf.device_copy_of = @v}
+// CHECK-LABEL: func.func @copies_by_attribute
+// CHECK: memref.get_global @[[W]]
+// CHECK: memref.get_global @[[WW]]
+// CHECK: memref.get_global @v_on_gpu
+func.func @copies_by_attribute(%out: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    %a = memref.get_global @w : memref<2xf32>
+    %b = memref.get_global @w__device : memref<2xf32>
+    %c = memref.get_global @v : memref<2xf32>
+    %x = memref.load %a[%i] : memref<2xf32>
+    %y = memref.load %b[%i] : memref<2xf32>
+    %z = memref.load %c[%i] : memref<2xf32>
+    %s = arith.addf %x, %y : f32
+    %t = arith.addf %s, %z : f32
+    memref.store %t, %out[%i] : memref<2xf32>
+    scf.reduce
+  }
+  return
 }
 
 // -----

@@ -43,27 +43,6 @@ func.func @matmul(%a: memref<?x?xf32>, %b: memref<?x768xf32>, %c: memref<?x768xf
   return
 }
 
-// A constant right operand (its device copy, as xf-place-host-computations
-// leaves it): read from a bf16 copy made at compile time with 16-byte
-// asynchronous copies; the f32 copies nothing reads any more are dropped.
-// CHECK-NOT: @weights__device : memref<16x16xf32>
-// CHECK-DAG: memref.global "private" constant @weights__bf16 : memref<16x16xbf16> = dense_resource<[[BF16:.*]]>
-// CHECK-DAG: memref.global constant @weights__bf16__device : memref<16x16xbf16>
-// CHECK-LABEL: func.func @constant_weights
-// CHECK: %[[W:.*]] = memref.get_global @weights__bf16__device : memref<16x16xbf16>
-// CHECK: gpu.launch
-// CHECK: %[[COPY:.*]] = nvgpu.device_async_copy %[[W]][%{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}], 8, %{{.*}} {bypassL1} : memref<16x16xbf16> to memref<32x72xbf16, #gpu.address_space<workgroup>>
-// CHECK: %[[GROUP:.*]] = nvgpu.device_async_create_group
-// CHECK: nvgpu.device_async_wait %[[GROUP]] {numGroups = 0 : i32}
-// CHECK: gpu.barrier
-memref.global "private" constant @weights : memref<16x16xf32> = dense<[[1.0, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]>
-memref.global constant @weights__device : memref<16x16xf32>
-func.func @constant_weights(%a: memref<?x16xf32>, %c: memref<?x16xf32>) {
-  %w = memref.get_global @weights__device : memref<16x16xf32>
-  linalg.matmul ins(%a, %w : memref<?x16xf32>, memref<16x16xf32>) outs(%c : memref<?x16xf32>)
-  return
-}
-
 // A right operand that an element-wise op writes from constants (here a
 // 4-bit dequantization, transposed) is computed while staged: the kernel
 // reads the quantized constants and scales, and the f32 buffer and its
@@ -81,9 +60,9 @@ func.func @constant_weights(%a: memref<?x16xf32>, %c: memref<?x16xf32>) {
 // CHECK: arith.mulf
 // CHECK-NOT: memref.dealloc
 memref.global "private" constant @q : memref<16x32xi8> = dense<3>
-memref.global constant @q__device : memref<16x32xi8>
+memref.global constant @q__device : memref<16x32xi8> {xf.device_copy_of = @q}
 memref.global "private" constant @s : memref<16x1xf32> = dense<0.5>
-memref.global constant @s__device : memref<16x1xf32>
+memref.global constant @s__device : memref<16x1xf32> {xf.device_copy_of = @s}
 func.func @dequantized(%a: memref<?x32xf32>, %c: memref<?x16xf32>) {
   %q = memref.get_global @q__device : memref<16x32xi8>
   %s = memref.get_global @s__device : memref<16x1xf32>
@@ -127,7 +106,3 @@ func.func @left_alone(%ai: memref<4x8xi32>, %bi: memref<8x4xi32>, %ci: memref<4x
   %r = linalg.matmul ins(%ta, %tb : tensor<4x8xf32>, tensor<8x4xf32>) outs(%tc : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
-
-// The bf16 copy's bytes (printed last): 1.0 and 1.5 in bf16 (0x3F80,
-// 0x3FC0), little-endian.
-// CHECK: [[BF16]]: "0x{{[0-9A-F]+}}803FC03F803F803F

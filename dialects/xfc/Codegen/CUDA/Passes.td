@@ -38,9 +38,10 @@ def PlaceHostComputationsPass
     device operation reads is copied to the device just before it (the
     copies are `memref.copy`s that xf-map-loops-to-gpu makes `gpu.memcpy`).
     A top-level load whose value only loops use moves into those loops, so
-    that the device reads it. Device work that reads a global reads
-    `@NAME__device`, a declaration of the global's device copy, which the
-    library uploads once per process. Host work writing a buffer the
+    that the device reads it. Device work that reads a global reads a
+    declaration of the global's device copy, marked
+    `xf.device_copy_of = @NAME` (named `NAME__device`, which means nothing
+    to any pass), which the library uploads once per process. Host work writing a buffer the
     function does not allocate, or device work writing a host buffer, is
     reported.
   }];
@@ -72,6 +73,24 @@ def MapLoopsToGPUPass : Pass<"xf-map-loops-to-gpu", "func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def CUDABF16WeightsPass : Pass<"xf-cuda-bf16-weights", "ModuleOp"> {
+  let summary = "Give the constant right operands of bf16 products bf16 copies";
+  let description = [{
+    For the CUDA target with bf16 products, before xf-tensor-core-matmul:
+    each product it takes whose right operand is a constant's device copy
+    (a declaration marked `xf.device_copy_of`; [K, N] f32, N a multiple of
+    8) reads instead a bf16 copy of the constant made at compile time
+    (rounded to nearest even, a private constant `NAME__bf16` right after
+    it, made once per constant) through that copy's own device copy: the
+    product becomes a `linalg.matmul` of an f32 and a bf16 operand, its
+    `xf.kernel_config` kept, and its kernel copies the bf16 rows with
+    16-byte asynchronous copies. The f32 device copies left unread are
+    dropped by xf-drop-unused-globals.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
   let summary = "Compute f32 matrix products on the tensor cores (bf16, tf32)";
   let description = [{
@@ -89,12 +108,12 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
     `precision=tf32` the operands stay f32 in shared memory and each step is
     `nvgpu.mma.sync` m16n8k8 on tf32 (the tensor cores ignore the low 13
     mantissa bits); A's fragments come from `ldmatrix`, B's element by
-    element (ldmatrix transposes only 16-bit elements). With bf16, a right
-    operand that is a constant's device copy (`@NAME__device`, [K, N], N a
-    multiple of 8) is read from a bf16 copy made at compile time,
-    `@NAME__bf16` (and its device copy), with 16-byte asynchronous copies
-    (`nvgpu.device_async_copy`, zero-filling past the last row); f32 device
-    copies and constants nothing reads any more are removed. A right operand
+    element (ldmatrix transposes only 16-bit elements). A `linalg.matmul`
+    whose right operand is already bf16 ([K, N] of static shape, N a
+    multiple of 8: xf-cuda-bf16-weights' copies) has its B tiles moved as
+    they are with 16-byte asynchronous copies
+    (`nvgpu.device_async_copy`, zero-filling past the last row); with
+    `precision=tf32` such a product is an error. A right operand
     written only by an element-wise `linalg.generic` from constants (a
     dequantization: int4/int8 weights, scales, zero points) is not read from
     its buffer: the kernel computes each element while staging it, from the
@@ -119,6 +138,32 @@ def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {
                            "::mlir::nvgpu::NVGPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def DropUnusedGlobalsPass : Pass<"xf-drop-unused-globals", "ModuleOp"> {
+  let summary = "Drop the device copies and private globals nothing uses";
+  let description = [{
+    After xf-tensor-core-matmul: device copies (declarations marked
+    `xf.device_copy_of`) that nothing reads any more, their reads replaced
+    by bf16 copies or dequantizations computed in the kernels, are dropped;
+    then the private globals nothing uses, such as the host constants of
+    those copies (a device copy's `xf.device_copy_of` uses its global).
+    Upstream `symbol-dce` would keep the device copies, which are public
+    declarations.
+  }];
+}
+
+def FinalizeMemRefToLLVMPass
+    : Pass<"xf-finalize-memref-to-llvm", "ModuleOp"> {
+  let summary = "finalize-memref-to-llvm, keeping the globals' attributes";
+  let description = [{
+    Runs upstream `finalize-memref-to-llvm` (with generic allocation
+    functions: generated code allocates through the runtime) and puts each
+    `memref.global`'s discardable attributes, which that lowering drops, on
+    the `llvm.mlir.global` it became: the library writer finds a device
+    copy's global by its `xf.device_copy_of`.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def AlignWorkgroupBuffersPass : Pass<"xf-align-workgroup-buffers"> {

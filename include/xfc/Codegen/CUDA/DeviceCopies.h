@@ -1,36 +1,51 @@
-//===- DeviceCopies.h - how a global's device copy is named -----*- C++ -*-===//
+//===- DeviceCopies.h - which global a device copy holds --------*- C++ -*-===//
 //
-// On the CUDA target, device code reads a constant global NAME through the
-// declaration NAME__device, which the library's runtime fills by uploading
-// NAME. The passes that make and read these declarations and the library
-// writer that binds them share this one convention.
+// On the CUDA target, device code reads a constant global through the
+// declaration of its device copy, which the library's runtime fills by
+// uploading the global. The declaration names the global it copies in
+// `xf.device_copy_of`: the passes that make and read device copies and the
+// library writer that binds them go by that attribute, never by a name.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef XFC_CODEGEN_CUDA_DEVICECOPIES_H
 #define XFC_CODEGEN_CUDA_DEVICECOPIES_H
 
-#include "llvm/ADT/StringRef.h"
-#include <optional>
-#include <string>
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "llvm/ADT/DenseMap.h"
 
-namespace mlir::xf {
+namespace mlir {
+class SymbolTable;
+namespace memref {
+class GlobalOp;
+} // namespace memref
 
-constexpr llvm::StringLiteral kDeviceCopySuffix = "__device";
+namespace xf {
 
-/// The name of the device copy of global `name`.
-inline std::string getDeviceCopyName(llvm::StringRef name) {
-  return (name + kDeviceCopySuffix).str();
+/// The global whose device copy `declaration` is; null if it is none.
+inline FlatSymbolRefAttr getDeviceCopySource(Operation *declaration) {
+  return declaration->getAttrOfType<FlatSymbolRefAttr>(
+      XFDialect::kDeviceCopyOfAttrName);
 }
 
-/// The global whose device copy `name` is, if it names one.
-inline std::optional<llvm::StringRef>
-getDeviceCopySource(llvm::StringRef name) {
-  if (!name.ends_with(kDeviceCopySuffix))
-    return std::nullopt;
-  return name.drop_back(kDeviceCopySuffix.size());
-}
+/// The device copies of a module's globals, made once each.
+class DeviceCopies {
+public:
+  /// Knows the device copies `symbols`' module already declares.
+  explicit DeviceCopies(SymbolTable &symbols);
 
-} // namespace mlir::xf
+  /// The declaration of `global`'s device copy: the one the module has,
+  /// else a new one right after `global` (named after it, made unique).
+  memref::GlobalOp getOrCreate(memref::GlobalOp global);
+
+private:
+  SymbolTable &symbols;
+  llvm::DenseMap<StringAttr, Operation *> copyOf;
+};
+
+} // namespace xf
+} // namespace mlir
 
 #endif // XFC_CODEGEN_CUDA_DEVICECOPIES_H

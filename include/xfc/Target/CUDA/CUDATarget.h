@@ -14,14 +14,24 @@ namespace mlir::xf {
 /// there.
 FailureOr<std::string> findCUDAToolkit(std::string &error);
 
-/// Points the device's reads of each global NAME (the `NAME__device`
-/// declarations xf-place-host-computations made) at the table
-/// xfc__device_weights and returns, in table order, where the runtime
-/// uploads each from: its entry in the weights file when `blobs` holds it,
-/// else NAME in the library (made visible to the glue).
+/// A device copy's declaration and the global it copies, by symbol name.
+struct DeviceCopy {
+  std::string declaration, source;
+};
+
+/// The module's device copies (the globals marked `xf.device_copy_of`), in
+/// module order, their marks removed: a mark is a symbol use of a weight,
+/// which the weights table could not serve.
+SmallVector<DeviceCopy> takeDeviceCopies(ModuleOp module);
+
+/// Points the device's reads of each global NAME (through its device copy's
+/// declaration in `copies`) at the table xfc__device_weights and returns,
+/// in table order, where the runtime uploads each from: its entry in the
+/// weights file when `blobs` holds it, else NAME in the library (made
+/// visible to the glue).
 FailureOr<SmallVector<DeviceWeight>>
-bindDeviceWeights(ModuleOp module, ArrayRef<WeightBlob> blobs,
-                  std::string &error);
+bindDeviceWeights(ModuleOp module, ArrayRef<DeviceCopy> copies,
+                  ArrayRef<WeightBlob> blobs, std::string &error);
 
 /// Prints the PTX of every kernel module (a module compiled with
 /// `embedPTX`).

@@ -52,12 +52,3 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
   llvm_unreachable("every kernel kind is handled");
 }
-
-LogicalResult XFDialect::verifyOperationAttribute(Operation *op,
-                                                  NamedAttribute attribute) {
-  if (attribute.getName() == KernelConfigAttr::kName &&
-      !isa<KernelConfigAttr>(attribute.getValue()))
-    return op->emitError() << "'" << KernelConfigAttr::kName
-                           << "' must be a #xf.kernel_config";
-  return success();
-}

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/SymbolTable.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -98,4 +99,19 @@ mlir::xf::createInferred(OpBuilder &b, Location loc, StringRef opName,
   for (auto [result, type] : llvm::zip_equal(op->getResults(), inferred))
     result.setType(type);
   return b.insert(op);
+}
+
+/// The dialect's attributes on ops of other dialects.
+LogicalResult XFDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attribute) {
+  if (attribute.getName() == KernelConfigAttr::kName &&
+      !isa<KernelConfigAttr>(attribute.getValue()))
+    return op->emitError() << "'" << KernelConfigAttr::kName
+                           << "' must be a #xf.kernel_config";
+  if (attribute.getName() == kDeviceCopyOfAttrName &&
+      (!isa<FlatSymbolRefAttr>(attribute.getValue()) ||
+       !isa<SymbolOpInterface>(op)))
+    return op->emitError() << "'" << kDeviceCopyOfAttrName
+                           << "' must be a flat symbol reference on a symbol";
+  return success();
 }

@@ -33,8 +33,17 @@ def XF_Dialect : Dialect {
   }];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
-  // `xf.kernel_config` on any op must be a #xf.kernel_config.
+  // `xf.kernel_config` on any op must be a #xf.kernel_config, and
+  // `xf.device_copy_of` a symbol reference on a symbol.
   let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// On the CUDA target, on a global's declaration: the global (a flat
+    /// symbol reference) that the declaration is the device copy of, which
+    /// the library's runtime uploads into it. Passes and the library
+    /// writer find device copies by it, never by their names.
+    static constexpr ::llvm::StringLiteral kDeviceCopyOfAttrName =
+        "xf.device_copy_of";
+  }];
 }
 
 //===----------------------------------------------------------------------===//
