@@ -200,7 +200,7 @@ LogicalResult Compilation::writeCode(ModuleOp module,
   SmallString<256> weightDir;
   llvm::scope_exit removeWeights([&] {
     if (!weightDir.empty())
-      llvm::sys::fs::remove_directories(weightDir);
+      (void)llvm::sys::fs::remove_directories(weightDir);
   });
   if (library) {
     if (std::error_code ec =

@@ -35,7 +35,7 @@ FailureOr<AsmResourceBlob> mapFileBlob(StringRef path, uint64_t offset,
   llvm::Expected<fs::file_t> file = fs::openNativeFileForRead(path);
   if (!file)
     return cannotRead(llvm::errorToErrorCode(file.takeError()));
-  llvm::scope_exit close([&] { fs::closeFile(*file); });
+  llvm::scope_exit close([&] { (void)fs::closeFile(*file); });
   // Mapped from the page the data starts in: aligned as the offset is.
   if (bytes >= kFileBackedBlobBytes && offset % alignment == 0) {
     uint64_t start = offset - offset % fs::mapped_file_region::alignment();
@@ -78,9 +78,9 @@ static std::optional<fs::file_t> createScratchFile(size_t bytes) {
   SmallString<128> path;
   if (fs::createUniqueFile(model, fd, path))
     return std::nullopt;
-  fs::remove(path);
+  (void)fs::remove(path); // unlinked: the space goes with the last mapping
   if (posix_fallocate(fd, 0, static_cast<off_t>(bytes)) != 0) {
-    fs::closeFile(fd);
+    (void)fs::closeFile(fd);
     return std::nullopt;
   }
   return fd;
@@ -103,7 +103,7 @@ AsmResourceBlob allocateBlob(size_t bytes, size_t alignment,
     if (!ec)
       readable = std::make_unique<fs::mapped_file_region>(
           *file, fs::mapped_file_region::readonly, bytes, 0, ec);
-    fs::closeFile(*file);
+    (void)fs::closeFile(*file);
     if (!ec) {
       const char *data = readable->const_data();
       return blobOverMapping(std::move(readable), data, bytes, alignment);

@@ -33,7 +33,7 @@ using namespace mlir;
 using namespace mlir::xf;
 
 /// Host buffers live on the stack: shape tensors have a few elements.
-static constexpr int64_t kMaxHostBufferBytes = 64 * 1024;
+static constexpr int64_t kMaxHostBufferBytes = int64_t{64} * 1024;
 
 /// A load at the top level whose value only loops use moves into them, so
 /// that the device reads it where it is needed.

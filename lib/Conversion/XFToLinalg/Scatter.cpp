@@ -39,8 +39,7 @@ static Value normalizedIndex(OpBuilder &b, Location loc, Value element,
       b, loc, arith::MaxSIOp::create(b, loc, i, cIndex(b, loc, 0)), last);
 }
 
-static SmallVector<Value> dynamicSizesOf(OpBuilder &b, Location loc,
-                                         RankedTensorType type,
+static SmallVector<Value> dynamicSizesOf(RankedTensorType type,
                                          function_ref<Value(int64_t)> size) {
   SmallVector<Value> sizes;
   for (int64_t d = 0; d < type.getRank(); ++d)
@@ -62,7 +61,7 @@ struct GatherElementsToGeneric : OpConversionPattern<GatherElementsOp> {
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
     Value init = tensor::EmptyOp::create(
         rewriter, loc, type,
-        dynamicSizesOf(rewriter, loc, type, [&](int64_t d) {
+        dynamicSizesOf(type, [&](int64_t d) {
           return tensor::DimOp::create(rewriter, loc, indices, d).getResult();
         }));
     Value extent = tensor::DimOp::create(rewriter, loc, data, axis);
@@ -99,7 +98,7 @@ struct GatherNDToGeneric : OpConversionPattern<GatherNDOp> {
     int64_t batch = op.getBatchDims(), outer = indicesRank - 1;
     Value init = tensor::EmptyOp::create(
         rewriter, loc, type,
-        dynamicSizesOf(rewriter, loc, type, [&](int64_t d) {
+        dynamicSizesOf(type, [&](int64_t d) {
           return d < outer ? tensor::DimOp::create(rewriter, loc, indices, d)
                                  .getResult()
                            : tensor::DimOp::create(rewriter, loc, data,

@@ -17,7 +17,7 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
     formed[name] = 0;
   SmallVector<std::pair<Location, std::string>> unfused, unfusedDense;
   module.walk([&](Operation *op) {
-    auto it = formed.find(op->getName().getStringRef());
+    auto *it = formed.find(op->getName().getStringRef());
     if (it != formed.end())
       ++it->second;
     // A product by weights (values computed from constants alone) outside
