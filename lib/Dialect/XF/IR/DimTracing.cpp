@@ -2,6 +2,8 @@
 
 #include "xfc/Dialect/XF/IR/DimTracing.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -173,6 +175,28 @@ static std::optional<DimRef> traceStep(DimRef ref) {
         if (d == 3)
           return DimRef{op.getValue(), 3};
         return DimRef{op.getQuery(), d};
+      })
+      // What a target writes for an xf op before the rest is lowered (the
+      // CPU's attention loops): a cast, a loop that updates its
+      // destination in place, and the empty tensor sized by dimensions it
+      // starts from keep the sizes they were given.
+      .Case([&](tensor::CastOp op) { return same(op.getSource()); })
+      .Case([&](tensor::EmptyOp op) -> std::optional<DimRef> {
+        auto size = op.getDynamicSize(d).getDefiningOp<tensor::DimOp>();
+        std::optional<int64_t> index =
+            size ? size.getConstantIndex() : std::nullopt;
+        if (!index)
+          return std::nullopt;
+        return DimRef{size.getSource(), *index};
+      })
+      .Case([&](scf::ForOp op) -> std::optional<DimRef> {
+        unsigned i = result.getResultNumber();
+        Value carried = op.getRegionIterArgs()[i];
+        Value yielded = op.getYieldedValues()[i];
+        auto update = yielded.getDefiningOp<tensor::InsertSliceOp>();
+        if (yielded != carried && !(update && update.getDest() == carried))
+          return std::nullopt;
+        return same(op.getInitArgs()[i]);
       })
       .Default([](Operation *) { return std::nullopt; });
 }
