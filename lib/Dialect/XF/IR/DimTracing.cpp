@@ -2,6 +2,8 @@
 
 #include "xfc/Dialect/XF/IR/DimTracing.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -39,6 +41,16 @@ static std::optional<DimRef> traceBroadcast(ValueRange operands,
 }
 
 static std::optional<DimRef> traceInferredReshapeDim(ReshapeOp op, int64_t d);
+
+/// The tensor dimension a size was read from (`tensor.dim` at a constant
+/// index), if it was.
+static std::optional<DimRef> traceSize(Value size) {
+  auto dim = size.getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return std::nullopt;
+  return DimRef{dim.getSource(), *index};
+}
 
 /// One step back: the operand dimension that result dimension `ref`
 /// equals, or nullopt where the defining op computes it.
@@ -177,17 +189,18 @@ static std::optional<DimRef> traceStep(DimRef ref) {
         return DimRef{op.getQuery(), d};
       })
       // What a target writes for an xf op before the rest is lowered (the
-      // CPU's attention loops): a cast, a loop that updates its
-      // destination in place, and the empty tensor sized by dimensions it
-      // starts from keep the sizes they were given.
+      // CPU's attention loops, the CUDA attention's buffers): a cast, a
+      // loop that updates its destination in place, and the empty tensor
+      // or allocated buffer sized by dimensions it starts from keep the
+      // sizes they were given.
       .Case([&](tensor::CastOp op) { return same(op.getSource()); })
-      .Case([&](tensor::EmptyOp op) -> std::optional<DimRef> {
-        auto size = op.getDynamicSize(d).getDefiningOp<tensor::DimOp>();
-        std::optional<int64_t> index =
-            size ? size.getConstantIndex() : std::nullopt;
-        if (!index)
+      .Case([&](tensor::EmptyOp op) { return traceSize(op.getDynamicSize(d)); })
+      .Case([&](bufferization::ToTensorOp op) -> std::optional<DimRef> {
+        auto alloc = op.getBuffer().getDefiningOp<memref::AllocOp>();
+        if (!alloc)
           return std::nullopt;
-        return DimRef{size.getSource(), *index};
+        return traceSize(
+            alloc.getDynamicSizes()[alloc.getType().getDynamicDimIndex(d)]);
       })
       .Case([&](scf::ForOp op) -> std::optional<DimRef> {
         unsigned i = result.getResultNumber();
