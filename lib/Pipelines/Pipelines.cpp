@@ -68,17 +68,22 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-/// xf to linalg, attention as the CPU's loop nest or (CUDA) on buffers.
-static void addXFToLinalg(OpPassManager &pm, AttentionLowering attention) {
-  ConvertXFToLinalgPassOptions options;
-  options.attention = attention;
-  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass(options));
+/// xf to linalg, after the target has written the attention its kernel
+/// takes: the CPU's loop nest (blocked as configured) or (CUDA) on buffers.
+static void addXFToLinalg(OpPassManager &pm, TargetOptions::Kind target) {
+  if (target == TargetOptions::Kind::CUDA) {
+    pm.addNestedPass<func::FuncOp>(createAttentionToBuffersPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass());
+    pm.addNestedPass<func::FuncOp>(createCPUAttentionPass());
+  }
+  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
 
 void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
-  addXFToLinalg(pm, AttentionLowering::CPULoops);
+  addXFToLinalg(pm, TargetOptions::Kind::CPU);
 }
 
 /// Tensors to buffers, with function boundaries on identity layouts (the
@@ -134,10 +139,12 @@ static void addScalarsAndFunctionsToLLVM(OpPassManager &pm,
 
 void mlir::xf::buildLinalgToKernelsPipeline(OpPassManager &pm) {
   // Element-wise chains become one loop nest each; xf-vectorize-contractions
-  // writes matrix products as register-blocked vector code; what it leaves
-  // to loops gets its contiguous loop innermost so that LLVM vectorizes it.
+  // writes matrix products as register-blocked vector code, blocked as
+  // their configurations say; what it leaves to loops gets its contiguous
+  // loop innermost so that LLVM vectorizes it.
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
   pm.addNestedPass<func::FuncOp>(createApproximateMathPass());
+  pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass());
   pm.addNestedPass<func::FuncOp>(createVectorizeContractionsPass());
   pm.addPass(createPackConstantWeightsPass());
   pm.addNestedPass<func::FuncOp>(createInnermostContiguousLoopPass());
@@ -259,8 +266,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::Transformer)
     return;
   bool cuda = target.kind == TargetOptions::Kind::CUDA;
-  addXFToLinalg(pm, cuda ? AttentionLowering::Buffers
-                         : AttentionLowering::CPULoops);
+  addXFToLinalg(pm, target.kind);
   if (stop == Stage::Linalg)
     return;
   if (cuda)

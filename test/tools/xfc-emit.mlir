@@ -66,6 +66,6 @@ func.func @main(%x: tensor<8x3x4xf32>, %w: tensor<12x64xf32>) -> tensor<?x64xf32
 // RUN: ls %t.zoo | wc -l | FileCheck %s --check-prefix=COUNT
 // RUN: du -sm %t.zoo | FileCheck %s --check-prefix=SIZE
 // GROUPS: 007-xf-raise-attention+xf-raise-norms+xf-raise-mlp+xf-raise-rope.mlir
-// GROUPS: xf-fuse-elementwise+xf-approximate-math+xf-vectorize-contractions.mlir
+// GROUPS: xf-fuse-elementwise+xf-approximate-math+xf-select-cpu-kernel-configs+xf-vectorize-contractions.mlir
 // COUNT: {{^[1-9][0-9]$}}
 // SIZE: {{^[1-9]?[0-9]}}{{[[:space:]]}}

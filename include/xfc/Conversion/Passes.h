@@ -22,13 +22,6 @@
 
 namespace mlir::xf {
 
-/// How xf-convert-to-linalg lowers f32 attention.
-enum class AttentionLowering {
-  CPULoops,  // the fused CPU loop nest
-  Buffers,   // xf.attention_buffers, for the CUDA target's kernel
-  Decompose, // products and a softmax
-};
-
 #define GEN_PASS_DECL
 #include "xfc/Conversion/Passes.h.inc"
 

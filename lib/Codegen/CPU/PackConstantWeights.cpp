@@ -6,10 +6,13 @@
 // land in a few cache sets and in a new page at every step, and the
 // hardware prefetchers stop. Stored as panels [N / panel, K, panel], each
 // tile reads one contiguous stream. The constant is rewritten at compile
-// time; the kernels' reads move to it.
+// time; the kernels' reads move to it. `panel` is the products' tile width:
+// N of the #xf.kernel_config on the register blocks' loops that read the
+// constant (xf-vectorize-contractions keeps it there).
 //
 //===----------------------------------------------------------------------===//
 
+#include "CPUKernels.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -42,9 +45,26 @@ static bool isMultipleOf(Value v, int64_t factor) {
   return false;
 }
 
+/// The columns per register block of the product whose kernel runs `op`:
+/// N of the configuration on the nearest enclosing op that has one, if it
+/// configures a product.
+static std::optional<int64_t> getBlockColumns(Operation *op) {
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (auto config = parent->getAttrOfType<xf::KernelConfigAttr>(
+            xf::KernelConfigAttr::kName)) {
+      if (std::optional<xf::ProductTiles> tiles = xf::ProductTiles::get(config))
+        return tiles->columns;
+      return std::nullopt;
+    }
+  return std::nullopt;
+}
+
 namespace {
 /// The uses of a [K, N] constant, sorted by how they move to packed panels.
 struct WeightUses {
+  /// Columns per panel: the width of the register blocks reading it.
+  int64_t panel;
   /// Reads of `panel`-aligned row pieces, a whole number of panels wide.
   SmallVector<vector::TransferReadOp> reads;
   /// Column blocks of `panel` columns at an aligned column.
@@ -73,17 +93,35 @@ struct PackConstantWeightsPass
     }
   }
 
+  /// The width of the register blocks that read `constant` in vectors,
+  /// if they all agree.
+  static std::optional<int64_t> getPanel(arith::ConstantOp constant) {
+    std::optional<int64_t> panel;
+    for (Operation *user : constant->getUsers()) {
+      if (!isa<vector::TransferReadOp>(user))
+        continue;
+      std::optional<int64_t> columns = getBlockColumns(user);
+      if (!columns || (panel && *panel != *columns))
+        return std::nullopt;
+      panel = columns;
+    }
+    return panel;
+  }
+
   /// The uses of `constant` when it is a [K, N] weight that every use reads
   /// in a way packed panels can serve.
   std::optional<WeightUses> classifyUses(arith::ConstantOp constant) {
     auto type = dyn_cast<RankedTensorType>(constant.getType());
     if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
         !type.getElementType().isIntOrFloat() ||
-        type.getElementTypeBitWidth() % 8 != 0 || type.getDimSize(1) < panel ||
-        constant->use_empty() || !xf::getElementsBytes(constant.getValue()))
+        type.getElementTypeBitWidth() % 8 != 0 || constant->use_empty() ||
+        !xf::getElementsBytes(constant.getValue()))
       return std::nullopt;
-    int64_t rows = type.getDimSize(0);
-    WeightUses uses;
+    std::optional<int64_t> blockColumns = getPanel(constant);
+    if (!blockColumns || type.getDimSize(1) < *blockColumns)
+      return std::nullopt;
+    int64_t rows = type.getDimSize(0), panel = *blockColumns;
+    WeightUses uses{panel, {}, {}, {}};
     for (Operation *user : constant->getUsers()) {
       if (auto read = dyn_cast<vector::TransferReadOp>(user)) {
         VectorType vector = read.getVectorType();
@@ -118,6 +156,7 @@ struct PackConstantWeightsPass
   }
 
   void pack(arith::ConstantOp constant, WeightUses &uses) {
+    int64_t panel = uses.panel;
     auto type = cast<RankedTensorType>(constant.getType());
     int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
     int64_t panels = columns / panel;

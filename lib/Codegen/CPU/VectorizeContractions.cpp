@@ -5,10 +5,12 @@
 // registers for the whole reduction: per step, a column of the left operand
 // is broadcast row by row and multiplied into a row of the right operand
 // (an outer product, i.e. FMAs on full vectors), which is the shape of a
-// GEMM microkernel.
+// GEMM microkernel. The tile sizes are each product's #xf.kernel_config
+// (xf-select-cpu-kernel-configs chooses them).
 //
 //===----------------------------------------------------------------------===//
 
+#include "CPUKernels.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -30,13 +32,11 @@ namespace mlir::xf {
 
 using namespace mlir;
 
-/// Marks the tiles this pass made, through peeling and canonicalization.
+/// Marks the tiles this pass made, through peeling and canonicalization,
+/// with their product's configuration.
 static constexpr llvm::StringLiteral kTileMarker = "xf.contraction_tile";
 
-/// An f32 or i32 product on tensors whose loops are (batch..., m, n, k) with k
-/// the only reduction, the output indexed (batch..., m, n) and the right
-/// operand read along n contiguously.
-static bool isBlockableContraction(linalg::LinalgOp op) {
+bool xf::isBlockableContraction(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || !linalg::isaContractionOpInterface(op))
     return false;
   if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
@@ -60,6 +60,32 @@ static bool isBlockableContraction(linalg::LinalgOp op) {
   return rhsLast && rhsLast.getPosition() == loops - 2;
 }
 
+std::optional<xf::ProductTiles>
+xf::ProductTiles::get(xf::KernelConfigAttr config) {
+  if (!config || config.getKind() != xf::KernelKind::Vector ||
+      config.getTile().size() != 3)
+    return std::nullopt;
+  ArrayRef<int64_t> tile = config.getTile();
+  return ProductTiles{tile[0], tile[1], tile[2]};
+}
+
+/// The blocks of `op`'s configuration; an error at `op` when it has none
+/// or one that does not configure a product.
+static FailureOr<xf::ProductTiles> getProductTiles(linalg::LinalgOp op) {
+  auto config =
+      op->getAttrOfType<xf::KernelConfigAttr>(xf::KernelConfigAttr::kName);
+  if (!config)
+    return op->emitError() << "xf-vectorize-contractions: the product has no "
+                              "xf.kernel_config (xf-select-cpu-kernel-configs "
+                              "chooses one)";
+  std::optional<xf::ProductTiles> tiles = xf::ProductTiles::get(config);
+  if (!tiles)
+    return op->emitError() << "xf-vectorize-contractions: builds vector "
+                              "kernels with tile = [M, N, N1], not "
+                           << config;
+  return *tiles;
+}
+
 static bool hasStaticShapes(linalg::LinalgOp op) {
   return llvm::all_of(op->getOperandTypes(), [](Type t) {
     return cast<RankedTensorType>(t).hasStaticShape();
@@ -67,10 +93,10 @@ static bool hasStaticShapes(linalg::LinalgOp op) {
 }
 
 /// Tiles `op` by `sizes` (0: untiled) in loop order `interchange`, marks
-/// the tile and returns the generated loops, outermost first.
+/// the tile with `config` and returns the generated loops, outermost first.
 static FailureOr<SmallVector<scf::ForOp>>
 tileMarked(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
-           ArrayRef<int64_t> interchange) {
+           ArrayRef<int64_t> interchange, xf::KernelConfigAttr config) {
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
   options.setInterchange(interchange);
@@ -80,7 +106,10 @@ tileMarked(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
   if (failed(tiled))
     return failure();
   rewriter.replaceOp(op, tiled->replacements);
-  tiled->tiledOps.back()->setAttr(kTileMarker, rewriter.getUnitAttr());
+  Operation *tile = tiled->tiledOps.back();
+  tile->setAttr(kTileMarker, config);
+  // The configuration shows on the kernel's loop, not on its pieces.
+  tile->removeAttr(xf::KernelConfigAttr::kName);
   SmallVector<scf::ForOp> loops;
   for (LoopLikeOpInterface loop : tiled->loops)
     loops.push_back(cast<scf::ForOp>(loop.getOperation()));
@@ -130,14 +159,15 @@ splitRows(RewriterBase &rewriter, linalg::LinalgOp op, int64_t rows) {
 /// the outermost loop parallel (output tiles are independent) and peels
 /// both tile loops.
 static void tileOutput(RewriterBase &rewriter, linalg::LinalgOp op,
-                       unsigned batch, int64_t rows, int64_t columns) {
+                       unsigned batch, int64_t rows, int64_t columns,
+                       xf::KernelConfigAttr config) {
   SmallVector<int64_t> sizes(batch, 1);
   sizes.append({rows, columns, 0});
   SmallVector<int64_t> order =
       llvm::to_vector(llvm::seq<int64_t>(0, batch + 3));
   std::swap(order[batch], order[batch + 1]);
   FailureOr<SmallVector<scf::ForOp>> loops =
-      tileMarked(rewriter, op, sizes, order);
+      tileMarked(rewriter, op, sizes, order, config);
   if (failed(loops))
     return;
   (*loops)[0]->setAttr("xf.parallel", rewriter.getUnitAttr());
@@ -159,60 +189,67 @@ struct VectorizeContractionsPass
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
     auto marked = [&] {
-      SmallVector<linalg::LinalgOp> ops;
+      SmallVector<std::pair<linalg::LinalgOp, xf::KernelConfigAttr>> ops;
       func.walk([&](linalg::LinalgOp op) {
-        if (op->removeAttr(kTileMarker))
-          ops.push_back(op);
+        if (Attribute config = op->removeAttr(kTileMarker))
+          ops.push_back({op, cast<xf::KernelConfigAttr>(config)});
       });
       return ops;
     };
 
-    // Rows split at the last multiple of tile-m. Full row blocks: output
-    // tiles of tile-m x tile-n, columns outermost so that a panel of the
-    // right operand stays in cache across row blocks. The few rows left (a
-    // single token's) go one at a time through wider tiles of
-    // rest-tile-n columns, so each step of the reduction reads a long
-    // contiguous piece of a weight row. Loops are peeled so that full
-    // tiles have static sizes.
-    SmallVector<linalg::LinalgOp> products;
-    func.walk([&](linalg::LinalgOp op) {
-      if (isBlockableContraction(op))
-        products.push_back(op);
+    SmallVector<std::pair<linalg::LinalgOp, xf::ProductTiles>> products;
+    WalkResult configured = func.walk([&](linalg::LinalgOp op) {
+      if (!xf::isBlockableContraction(op))
+        return WalkResult::advance();
+      FailureOr<xf::ProductTiles> tiles = getProductTiles(op);
+      if (failed(tiles))
+        return WalkResult::interrupt();
+      products.push_back({op, *tiles});
+      return WalkResult::advance();
     });
-    for (linalg::LinalgOp op : products) {
+    if (configured.wasInterrupted())
+      return signalPassFailure();
+
+    // Rows split at the last multiple of M. Full row blocks: output tiles
+    // of M x N, columns outermost so that a panel of the right operand
+    // stays in cache across row blocks. The few rows left (a single
+    // token's) go one at a time through tiles of N1 columns. Loops are
+    // peeled so that full tiles have static sizes.
+    for (auto [op, tiles] : products) {
       unsigned batch = op.getNumLoops() - 3;
-      // Wide blocks where they divide the columns; leftover columns would
-      // otherwise stay scalar.
-      int64_t columns = cast<RankedTensorType>(op.getDpsInits()[0].getType())
-                            .getShape()
-                            .back();
-      bool wide = !ShapedType::isDynamic(columns) && columns % restTileN == 0;
-      auto [full, rest] = splitRows(rewriter, op, tileM);
+      auto config =
+          op->getAttrOfType<xf::KernelConfigAttr>(xf::KernelConfigAttr::kName);
+      auto [full, rest] = splitRows(rewriter, op, tiles.rows);
       if (full)
-        tileOutput(rewriter, full, batch, tileM, tileN);
+        tileOutput(rewriter, full, batch, tiles.rows, tiles.columns, config);
       if (rest)
-        tileOutput(rewriter, rest, batch, 1, wide ? restTileN : tileN);
+        tileOutput(rewriter, rest, batch, 1, tiles.restColumns, config);
     }
     simplify(func);
 
-    // The reduction one step at a time inside full tiles.
-    for (linalg::LinalgOp op : marked()) {
+    // The reduction one step at a time inside full tiles: the loop over it
+    // is the register block's, and shows its configuration.
+    for (auto [op, config] : marked()) {
       unsigned loops = op.getNumLoops();
       ArrayRef<int64_t> out =
           cast<RankedTensorType>(op.getDpsInits()[0].getType()).getShape();
       int64_t rows = out[out.size() - 2], columns = out.back();
-      if (!(rows == tileM && columns == tileN) &&
-          !(rows == 1 && (columns == restTileN || columns == tileN)))
+      xf::ProductTiles tiles = *xf::ProductTiles::get(config);
+      if (!(rows == tiles.rows && columns == tiles.columns) &&
+          !(rows == 1 && columns == tiles.restColumns))
         continue;
       SmallVector<int64_t> sizes(loops, 0);
       sizes.back() = 1;
-      (void)tileMarked(rewriter, op, sizes,
-                       llvm::to_vector(llvm::seq<int64_t>(0, loops)));
+      FailureOr<SmallVector<scf::ForOp>> reduction =
+          tileMarked(rewriter, op, sizes,
+                     llvm::to_vector(llvm::seq<int64_t>(0, loops)), config);
+      if (succeeded(reduction))
+        reduction->front()->setAttr(xf::KernelConfigAttr::kName, config);
     }
     simplify(func);
 
     // Full tiles become vector code.
-    for (linalg::LinalgOp op : marked()) {
+    for (auto [op, config] : marked()) {
       if (!hasStaticShapes(op))
         continue;
       rewriter.setInsertionPoint(op);
@@ -240,8 +277,12 @@ struct VectorizeContractionsPass
       if (scf::ForOp loop = enclosingFor(contract))
         reductions.push_back(loop);
     });
-    for (scf::ForOp loop : reductions)
-      hoistLoopInvariantSubsets(rewriter, loop);
+    for (scf::ForOp loop : reductions) {
+      Attribute config = loop->getAttr(xf::KernelConfigAttr::kName);
+      LoopLikeOpInterface hoisted = hoistLoopInvariantSubsets(rewriter, loop);
+      if (config)
+        hoisted->setAttr(xf::KernelConfigAttr::kName, config);
+    }
   }
 };
 } // namespace

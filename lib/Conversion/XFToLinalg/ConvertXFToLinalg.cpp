@@ -67,10 +67,6 @@ struct ConvertXFToLinalgPass
     populateReductionToLinalgPatterns(converter, patterns);
     populateReshapeToTensorPatterns(converter, patterns);
     populateDecompositionPatterns(converter, patterns);
-    if (attention == AttentionLowering::CPULoops)
-      populateAttentionKernelPatterns(converter, patterns);
-    else if (attention == AttentionLowering::Buffers)
-      populateAttentionBuffersPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);
     populateScatterToLinalgPatterns(converter, patterns);

@@ -1,9 +1,10 @@
-// RUN: xfc-opt %s -split-input-file --xf-vectorize-contractions=rest-tile-n=64 --canonicalize --xf-pack-constant-weights --canonicalize --cse | FileCheck %s
+// RUN: xfc-opt %s -split-input-file --xf-select-cpu-kernel-configs --xf-vectorize-contractions --canonicalize --xf-pack-constant-weights --canonicalize --cse | FileCheck %s
 
-// A constant right operand [2, 80] is stored as two panels [2, 2, 32] that
-// the 8x32 tiles, and the 1x32 tiles of the rows left over, read
-// contiguously; the 16 columns past the last panel get a constant of their
-// own. The original constant is gone.
+// Panels are as wide as the register blocks that read the constant (N of
+// their loops' #xf.kernel_config). A constant right operand [2, 80] is
+// stored as two panels [2, 2, 32] that the 8x32 tiles, and the 1x32 tiles
+// of the rows left over, read contiguously; the 16 columns past the last
+// panel get a constant of their own. The original constant is gone.
 // CHECK-LABEL: func.func @panels_and_rest_columns
 // CHECK-DAG:   %[[PANELS:.+]] = arith.constant dense_resource<w.panels> : tensor<2x2x32xf32>
 // CHECK-DAG:   %[[REST:.+]] = arith.constant dense_resource<w.columns> : tensor<2x16xf32>
@@ -27,7 +28,8 @@ func.func @panels_and_rest_columns(%a: tensor<?x2xf32>, %c: tensor<?x80xf32>) ->
 
 // -----
 
-// The single row's 1x64 tiles read two contiguous panels per step.
+// The single row's 1x64 tiles (as configured) read two contiguous panels
+// per step.
 // CHECK-LABEL: func.func @wide_rest_tiles
 // CHECK:       %[[PANELS:.+]] = arith.constant dense_resource<v.panels> : tensor<2x2x32xf32>
 // CHECK:       scf.for {{.*}} -> (vector<1x64xf32>)
@@ -35,7 +37,7 @@ func.func @panels_and_rest_columns(%a: tensor<?x2xf32>, %c: tensor<?x80xf32>) ->
 // CHECK:       vector.contract {{.*}} : vector<1x1xf32>, vector<1x64xf32> into vector<1x64xf32>
 func.func @wide_rest_tiles(%a: tensor<1x2xf32>, %c: tensor<1x64xf32>) -> tensor<1x64xf32> {
   %b = arith.constant dense_resource<v> : tensor<2x64xf32>
-  %r = linalg.matmul ins(%a, %b : tensor<1x2xf32>, tensor<2x64xf32>) outs(%c : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %r = linalg.matmul {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 64]>} ins(%a, %b : tensor<1x2xf32>, tensor<2x64xf32>) outs(%c : tensor<1x64xf32>) -> tensor<1x64xf32>
   return %r : tensor<1x64xf32>
 }
 
@@ -64,12 +66,68 @@ func.func @other_use(%a: tensor<8x2xf32>, %c: tensor<8x64xf32>) -> (tensor<8x64x
 // CHECK-NOT:   arith.divui
 // CHECK:       %[[PANELS:.+]] = arith.constant dense_resource<s.panels> : tensor<2x2x32xf32>
 // CHECK-COUNT-2: vector.transfer_read %[[PANELS]]
-func.func @constant_column(%k: index) -> vector<1x64xf32> {
+func.func @constant_column(%n: index) -> vector<1x64xf32> {
   %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
   %pad = ub.poison : f32
   %b = arith.constant dense_resource<s> : tensor<2x64xf32>
-  %r = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : tensor<2x64xf32>, vector<1x64xf32>
+  %init = arith.constant dense<0.0> : vector<1x64xf32>
+  %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (vector<1x64xf32>) {
+    %row = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : tensor<2x64xf32>, vector<1x64xf32>
+    %sum = arith.addf %acc, %row : vector<1x64xf32>
+    scf.yield %sum : vector<1x64xf32>
+  } {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 64]>}
   return %r : vector<1x64xf32>
 }
 
 {-# dialect_resources: { builtin: { s: "0x040000006B9E0240049023C00D11D63E595911BFA6C1E7BE81C55CBE744701C0AE7F6DBE9B7E5DBF06AC54409B34673E068CB4BEE80490BE16052BBF2C0F87BF1117C8BE8CC1F63E664774BEAD2F753FEE984CBEFFBBC63C75DDC53F098C0B3FAC5601BF243A3BBEDB5F0A3FF7B0F73FAD0B8ABE726779BED04B803F0AEF62BF5B5C95BE13EE613FD291143F1C6DBB3DF68B2B3F9C0035C02FBA823F47AB75BF5695D5BF4C8A8D3EE956333F8FB8E3BEABC789BFBF03D63C900D58BDA4EAB33F21563F3F9C77463EFF498E3FA27452BEC1076DBFD884153F3D21153F1CFC5BBE256648BF52A76A3EF79B1FC004AC303F9F94FB3E12C6D1BFD14D7B3D3CCF76BF3DD9413FCC2F02C0501C6ABF09A7353FF304943FC31C0AC014FFFEBE40F2A73E97F51BBF199ACB3F1E7A98BF3685B53E273286BF98F6B33FEB5DB1BCA097BEBE7CEDDBBF0F46D73F19B6403F8FE9403F18A6913FD3CDB23EAAA523BF9CDC4CBFE8D94CBF885EAF3FC5EDBABFACAB18BF157AA4BE8802663E194A133F69E29FBF1571DDBF44A590BB0F569B3F8FCE413F8FD35C3E3962A2BEBA22963ED52C79BE7334513FE7604BBF3276093EB2E0E2BD9A190B3FA407663EC4332340EBD3BF3F1595BF3F3B8702C0FB3DAEBEE8CD1BBF7160083F92DB11C0F955963FE992883F42AAA6BF28827ABF9C194DBF0B57313DAE16243F91100340232F4ABE0C7B443FD9251F3E" } } #-}
+
+// -----
+
+// Blocks configured 16 columns wide read 16-column panels.
+// CHECK-LABEL: func.func @configured_panels
+// CHECK-DAG:   %[[PANELS:.+]] = arith.constant dense_resource<w.panels> : tensor<5x2x16xf32>
+// CHECK:       scf.for {{.*}} -> (vector<8x16xf32>)
+// CHECK:         vector.transfer_read %[[PANELS]]{{.*}} : tensor<5x2x16xf32>, vector<1x16xf32>
+// CHECK:       scf.for {{.*}} -> (vector<1x32xf32>)
+// CHECK-COUNT-2: vector.transfer_read %[[PANELS]]{{.*}} : tensor<5x2x16xf32>, vector<1x16xf32>
+func.func @configured_panels(%a: tensor<?x2xf32>, %c: tensor<?x80xf32>) -> tensor<?x80xf32> {
+  %b = arith.constant dense_resource<w> : tensor<2x80xf32>
+  %r = linalg.matmul {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 16, 32]>} ins(%a, %b : tensor<?x2xf32>, tensor<2x80xf32>) outs(%c : tensor<?x80xf32>) -> tensor<?x80xf32>
+  return %r : tensor<?x80xf32>
+}
+
+{-# dialect_resources: { builtin: { w: "0x040000004E62303F9318043FE5D022BEB4C8F6BE7F6ABC3C5C8F42BE7368113F4C37C9BE128340BD0C022B3E60E5503FBC74133C643BDFBE6F12033F21B0723EEE7CFFBEFCA9513FC74B773F52B81E3FF2D24D3F5C8FC2BE1F85EB3EBA494C3F7F6ABC3E426065BD448B4CBF022B07BEF853633EBC74533F17D96E3F7F6A3CBDD1223B3F7D3FF5BEF6281C3FF0A7C63DFED478BF9CC4E03E17D94EBE6666263F3108AC3EEE7C7FBFF4FD54BCF6283C3F6F1203BF3333B3BE2DB23D3F3F351EBF713D0A3E54E305BF295C6F3FD1221B3FF4FDD4BDB4C856BFEC51B8BE6F12833C2DB25D3F273148BFAAF1D23DBC74D33E5C8FC23D2506213F54E3A53D68916D3FAAF1523E3333333EAE47E1BDCBA1453E1F856BBEBE9F1A3E2B87D6BEDBF91EBF128320BF8B6C673E8941A03E128340BD85EB51BF0AD7033F2506413FFED4583F295C2F3FA8C64B3F7593583F54E3A53D3F355EBE986ED23E54E3E5BEEE7C1F3FAAF1323F713D4A3FEC51383E6666663FE5D0223E83C0CABD0AD7A33E3F357E3F0681553FA245163F8FC255BF8B6C673E1B2FDDBCB81E853ED7A3303F819503BF560EED3E931844BFA01A0FBFB4C8163F1F85ABBEC1CA213F448B4CBFF4FD34BF713DCA3EC3F568BF508D173E85EB513F96438B3DFED4B83E986E72BF713D8A3EAC1C5A3EE3A51B3E643B5FBEB81E85BE1904763FDF4F6DBFF4FD74BF31086C3FAE4721BF128340BF583914BF23DB193F77BE5F3F583974BF759318BE31084CBF8FC2F5BE17D90EBF2B87963E871699BE819523BF4260E53BA8C66BBFBA494CBF23DB793F23DB19BF60E590BE560EED3EDF4F2D3FA245563F4C3729BFD7A3B03E17D96E3FD34D62BF5839B43E60E5303FAE47A1BEEE7CFFBEF0A7463E1F85EBBD666626BF" } } #-}
+
+// -----
+
+// A constant that blocks of different widths read (32 and 16 columns)
+// has no one panel width: it stays as it is.
+// CHECK-LABEL: func.func @different_widths
+// CHECK-NOT:   .panels
+// CHECK:       return
+func.func @different_widths(%a: tensor<8x2xf32>, %c: tensor<8x64xf32>) -> (tensor<8x64xf32>, tensor<8x64xf32>) {
+  %b = arith.constant dense_resource<v> : tensor<2x64xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<8x2xf32>, tensor<2x64xf32>) outs(%c : tensor<8x64xf32>) -> tensor<8x64xf32>
+  %q = linalg.matmul {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 16, 16]>} ins(%a, %b : tensor<8x2xf32>, tensor<2x64xf32>) outs(%c : tensor<8x64xf32>) -> tensor<8x64xf32>
+  return %r, %q : tensor<8x64xf32>, tensor<8x64xf32>
+}
+
+{-# dialect_resources: { builtin: { v: "0x04000000D57869BDEC5138BEDF4F0D3E96438B3C2506C1BE986E92BECDCC2C3FDBF9FEBED9CEF73D9A9979BFC74BF73E9EEFA7BE39B468BF8941E0BEB81E05BF9EEF673F508D97BE8716D9BE4E6290BE2FDD643F39B4883ED9CE773E08ACDC3E426065BEA01A2FBEBE9F9A3E643B7FBFA4701DBFD578A9BE426005BFCDCC8C3EFED478BE8941403F96430B3EA01A2FBE14AE47BE17D9CE3E9EEF27BE54E3A53E9EEF67BF643BDFBDB4C8F6BE295C2FBFAE47613DCDCCCCBC6DE7FB3DE5D0023FA69B443F583934BC1283C0BE022B87BD3F351E3F0000403F0000203F77BE1FBF77BE7F3F2731883E7D3F55BF79E9E63E1058793F39B448BEB4C8B63E7F6ABCBE21B012BF52B8DE3E52B87EBFB81E253FD578693DF2D24DBF6F1243BF8716993E643B3F3FAE47E1BEF4FD743FCDCC4CBF7D3F353FCFF753BEA24556BF79E9E6BE1283C0BD8FC2153F8716393FE3A53BBF31082C3DBE9F9A3E08AC9CBEC9763E3FE5D0E2BE2B8776BF96436BBF1058B93EB29DEF3DA69B643F1283603F85EB513FFA7E6ABFDBF9FE3E0456CE3E643B9F3E9A99D93E7B144E3F295C8F3E5C8F82BEE3A59B3D068115BF0E2D323E5A647BBF21B032BFFA7EAABE5839143F77BEDF3E4260A5BEB4C8763E0C026BBF31082CBFB4C8763F508DD7BE3D0A57BEF0A7C63DBC74D3BE583934BD426005BF022B67BF931824BF7F6A3C3DE3A55BBFF0A746BEB29DAFBE" } } #-}
+
+// -----
+
+// A read in no register block's loop has no panel width: the constant
+// stays as it is.
+// CHECK-LABEL: func.func @unconfigured_read
+// CHECK-NOT:   .panels
+// CHECK:       vector.transfer_read
+func.func @unconfigured_read(%k: index) -> vector<1x64xf32> {
+  %c0 = arith.constant 0 : index
+  %pad = ub.poison : f32
+  %b = arith.constant dense_resource<v> : tensor<2x64xf32>
+  %r = vector.transfer_read %b[%k, %c0], %pad {in_bounds = [true, true]} : tensor<2x64xf32>, vector<1x64xf32>
+  return %r : vector<1x64xf32>
+}
+
+{-# dialect_resources: { builtin: { v: "0x04000000D57869BDEC5138BEDF4F0D3E96438B3C2506C1BE986E92BECDCC2C3FDBF9FEBED9CEF73D9A9979BFC74BF73E9EEFA7BE39B468BF8941E0BEB81E05BF9EEF673F508D97BE8716D9BE4E6290BE2FDD643F39B4883ED9CE773E08ACDC3E426065BEA01A2FBEBE9F9A3E643B7FBFA4701DBFD578A9BE426005BFCDCC8C3EFED478BE8941403F96430B3EA01A2FBE14AE47BE17D9CE3E9EEF27BE54E3A53E9EEF67BF643BDFBDB4C8F6BE295C2FBFAE47613DCDCCCCBC6DE7FB3DE5D0023FA69B443F583934BC1283C0BE022B87BD3F351E3F0000403F0000203F77BE1FBF77BE7F3F2731883E7D3F55BF79E9E63E1058793F39B448BEB4C8B63E7F6ABCBE21B012BF52B8DE3E52B87EBFB81E253FD578693DF2D24DBF6F1243BF8716993E643B3F3FAE47E1BEF4FD743FCDCC4CBF7D3F353FCFF753BEA24556BF79E9E6BE1283C0BD8FC2153F8716393FE3A53BBF31082C3DBE9F9A3E08AC9CBEC9763E3FE5D0E2BE2B8776BF96436BBF1058B93EB29DEF3DA69B643F1283603F85EB513FFA7E6ABFDBF9FE3E0456CE3E643B9F3E9A99D93E7B144E3F295C8F3E5C8F82BEE3A59B3D068115BF0E2D323E5A647BBF21B032BFFA7EAABE5839143F77BEDF3E4260A5BEB4C8763E0C026BBF31082CBFB4C8763F508DD7BE3D0A57BEF0A7C63DBC74D3BE583934BD426005BF022B67BF931824BF7F6A3C3DE3A55BBFF0A746BEB29DAFBE" } } #-}

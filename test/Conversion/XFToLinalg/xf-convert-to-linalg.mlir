@@ -217,3 +217,17 @@ func.func @range_checks_delta(%start: tensor<i64>, %limit: tensor<i64>, %delta: 
   return %0 : tensor<?xi64>
 }
 #range = loc("r"("Range"("m.onnx":0:0)))
+
+// -----
+
+// f32 attention that reaches the conversion (neither target's kernel took
+// it) is decomposed: products by K^T and V around a softmax, no loop nest.
+// CHECK-LABEL: func.func @attention_decomposed
+// CHECK-NOT: scf.for
+// CHECK: linalg.batch_matmul
+// CHECK: math.exp
+// CHECK: linalg.batch_matmul
+func.func @attention_decomposed(%q: tensor<1x2x?x8xf32>, %k: tensor<1x2x?x8xf32>, %v: tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32> {
+  %r = xf.attention %q, %k, %v {causal = true} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>
+  return %r : tensor<1x2x?x8xf32>
+}

@@ -227,6 +227,30 @@ CASES = {
         """
   %r = xf.attention %q, %k, %v {causal = true} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>) -> tensor<1x2x?x8xf32>""",
         "%r", "tensor<1x2x?x8xf32>", lambda q, k, v: attention(q, k, v, True, True), 1e-5),
+    # Kernels built from configurations given by hand, not the selected
+    # ones: attention in blocks of 16 queries by 8 keys (partial last
+    # blocks, a causal limit and a padding mask), and a product in 4x16
+    # register blocks whose 3 rows left over go through 1x48 blocks, its
+    # constant weight packed in 16-column panels, 4 columns past the last.
+    "attention_configured": (
+        {"q": ((1, 4, 37, 16), [2]), "k": ((1, 2, 45, 16), [2]),
+         "v": ((1, 2, 45, 16), [2]), "m": ((1, 1, 1, 45), [3])},
+        """
+  %limit = arith.constant dense<-1.5> : tensor<f32>
+  %keep = xf.greater %m, %limit : (tensor<1x1x1x?xf32>, tensor<f32>) -> tensor<1x1x1x?xi1>
+  %r = xf.attention %q, %k, %v, %keep {causal = true, xf.kernel_config = #xf.kernel_config<vector, tile = [16, 8]>} : (tensor<1x4x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x2x?x16xf32>, tensor<1x1x1x?xi1>) -> tensor<1x4x?x16xf32>""",
+        "%r", "tensor<1x4x?x16xf32>",
+        lambda q, k, v, m: attention(q, k, v, m > -1.5, True), 1e-5),
+    "matmul_configured": (
+        {"a": ((11, 24), [0]), "b": ((24, 100), [])},
+        """
+  %c0 = arith.constant 0 : index
+  %rows = tensor.dim %a, %c0 : tensor<?x24xf32>
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty(%rows) : tensor<?x100xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<?x100xf32>) -> tensor<?x100xf32>
+  %r = linalg.matmul {xf.kernel_config = #xf.kernel_config<vector, tile = [4, 16, 48]>} ins(%a, %b : tensor<?x24xf32>, tensor<24x100xf32>) outs(%init : tensor<?x100xf32>) -> tensor<?x100xf32>""",
+        "%r", "tensor<?x100xf32>", lambda a, b: a @ b, 1e-5),
 }
 
 # The vector products, written out: each result is reshaped by NumPy's rules

@@ -5,6 +5,50 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SelectCPUKernelConfigsPass
+    : Pass<"xf-select-cpu-kernel-configs", "func::FuncOp"> {
+  let summary = "Choose the configuration of each CPU kernel";
+  let description = [{
+    Attaches `xf.kernel_config` (a `#xf.kernel_config` of kind `vector`)
+    to each op a CPU kernel generator builds from: the f32 `xf.attention`
+    that xf-cpu-attention writes as a loop nest, and the f32 and i32
+    products that xf-vectorize-contractions register-blocks (whose
+    configuration xf-pack-constant-weights follows). The pipeline runs it
+    twice: before xf-cpu-attention, where the attention ops are, and
+    before xf-vectorize-contractions, where the products are (including
+    those of the attention's loop nest). Attention gets blocks of 32
+    queries by 64 keys. Products get 8x32 register blocks; the rows past
+    the last multiple of 8 (a single token's) go one at a time through
+    1x128 blocks where 128 divides the columns, through 1x32 blocks
+    otherwise. An op that already has a configuration keeps it, so IR
+    given to `xfc-opt` can try another.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
+def CPUAttentionPass : Pass<"xf-cpu-attention", "func::FuncOp"> {
+  let summary = "Write f32 attention as the CPU's tiled online-softmax loops";
+  let description = [{
+    Each f32 `xf.attention` with a known scale (the attribute, or a static
+    head size) and a mask it can read (none, or f32 or i1 of rank up to 4)
+    becomes a loop over batch x heads x query blocks (marked `xf.parallel`,
+    carrying the op's configuration) and in it one over key blocks carrying
+    an online softmax (running row maximum, sum and output), with causal
+    key loops ending at the last visible key, key blocks a mask hides
+    wholly skipped once every row has seen a visible key, grouped heads
+    read in place and K transposed once. The blocks are the op's
+    `#xf.kernel_config` (`vector`, `tile = [queries, keys]`, from
+    xf-select-cpu-kernel-configs); an op without one, or with another
+    kind, is an error. Other attention is left to xf-convert-to-linalg,
+    which decomposes it.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def InnermostContiguousLoopPass
     : Pass<"xf-innermost-contiguous-loop", "func::FuncOp"> {
   let summary = "Order contraction loops so the innermost one is contiguous";
@@ -42,29 +86,23 @@ def VectorizeContractionsPass
   let description = [{
     Each f32 or i32 contraction on tensors whose output's last dimension is the
     right operand's contiguous one (`linalg.matmul`, `linalg.batch_matmul`
-    and the generic products the xf lowering writes) is tiled into
-    `tile-m` x `tile-n` blocks of the output (one batch at a time, columns
-    outermost so a panel of the right operand stays in cache) and a loop
-    over the reduction, one step at a time. The loops are peeled so that
-    full blocks have static sizes; those become `vector.contract`s on a
-    `tile-m` x `tile-n` accumulator that stays in registers across the
-    reduction (its reads and writes are hoisted out of it), which
+    and the generic products the xf lowering writes) is blocked as its
+    `#xf.kernel_config` says (`vector`, `tile = [M, N, N1]`, from
+    xf-select-cpu-kernel-configs; a product without one, or with another
+    kind, is an error): it is tiled into M x N blocks of the output (one
+    batch at a time, columns outermost so a panel of the right operand
+    stays in cache) and a loop over the reduction, one step at a time,
+    which keeps the configuration. The loops are peeled so that full
+    blocks have static sizes; those become `vector.contract`s on an M x N
+    accumulator that stays in registers across the reduction (its reads
+    and writes are hoisted out of it), which
     `convert-vector-to-llvm{vector-contract-lowering=outerproduct}` turns
-    into one broadcast and `tile-n / lanes` FMAs per row and step. Rows
-    past the last multiple of `tile-m` (a single token is such a row) are
-    split off and go one at a time through `rest-tile-n`-wide blocks, so
-    that each reduction step reads a long contiguous piece of a weight row.
-    Leftover columns stay scalar loops.
+    into one broadcast and N / lanes FMAs per row and step. Rows past the
+    last multiple of M (a single token is such a row) are split off and go
+    one at a time through 1 x N1 blocks, so that each reduction step reads
+    a long contiguous piece of a weight row. Leftover columns stay scalar
+    loops.
   }];
-  let options = [
-    Option<"tileM", "tile-m", "int64_t", "8",
-           "output rows per register block">,
-    Option<"tileN", "tile-n", "int64_t", "32",
-           "output columns per register block (a multiple of the vector width)">,
-    Option<"restTileN", "rest-tile-n", "int64_t", "128",
-           "output columns per block of the rows left over (one row each), "
-           "where they divide the columns (else tile-n)">
-  ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
@@ -82,13 +120,12 @@ def PackConstantWeightsPass : Pass<"xf-pack-constant-weights", "ModuleOp"> {
     (each panel of columns contiguous) and moves every read to it: a read
     of `panel * n` aligned columns becomes `n` contiguous panel reads, an
     aligned `panel`-column block a packed panel; columns past the last full
-    panel get a constant of their own. A constant with any other use is
-    left as it is.
+    panel get a constant of their own. `panel` is the products' block
+    width, N of the `#xf.kernel_config` on the register blocks' loops that
+    read the constant in vectors (the leftover rows' blocks are whole
+    panels wide). A constant with any other use, or read by blocks of
+    different widths, is left as it is.
   }];
-  let options = [
-    Option<"panel", "panel", "int64_t", "32",
-           "columns per panel (the product tiles' width)">
-  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect"];

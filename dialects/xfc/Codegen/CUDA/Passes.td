@@ -5,6 +5,24 @@
 
 include "mlir/Pass/PassBase.td"
 
+def AttentionToBuffersPass : Pass<"xf-attention-to-buffers", "func::FuncOp"> {
+  let summary = "Carry the attention the CUDA kernel takes on buffers";
+  let description = [{
+    Before xf-convert-to-linalg, each f32 `xf.attention` with static head
+    sizes that are multiples of 4 up to 128 and a mask the kernel reads
+    (none, or f32 or i1 of rank up to 4) becomes `xf.attention_buffers` on
+    its operands' buffers (`bufferization.to_buffer`, any layout) and a new
+    result buffer (read back with `bufferization.to_tensor`), with the
+    scale made explicit. It travels through bufferization and deallocation
+    as one op with declared effects; xf-gpu-attention replaces it with its
+    kernel afterwards. Other attention is left to xf-convert-to-linalg,
+    which decomposes it.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def SelectCUDAKernelConfigsPass
     : Pass<"xf-select-cuda-kernel-configs", "ModuleOp"> {
   let summary = "Choose the configuration of each CUDA kernel";

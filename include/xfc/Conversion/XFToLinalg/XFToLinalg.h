@@ -9,8 +9,6 @@
 
 namespace mlir::xf {
 
-class AttentionOp;
-
 /// `type` with signless integer elements: unsigned and signed integers keep
 /// their width, sub-byte ones (stored a value per byte) become i8. arith
 /// computes on signless integers only, so each lowering takes signedness
@@ -47,23 +45,6 @@ void populateReshapeToTensorPatterns(const TypeConverter &converter,
 /// decomposition into simpler xf ops, where no direct lowering applies.
 void populateDecompositionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns);
-
-/// What the fused attention lowerings (CPU loops, CUDA buffers) share:
-/// whether they read `mask` (none, or f32 added / i1 selecting of rank up
-/// to 4), and the scale (the attribute, or 1/sqrt of a static head size).
-bool isFusedAttentionMask(Value mask);
-double getAttentionScale(AttentionOp op);
-
-/// f32 xf.attention as loops over query and key blocks with an online
-/// softmax (preferred over its decomposition).
-void populateAttentionKernelPatterns(const TypeConverter &converter,
-                                     RewritePatternSet &patterns);
-
-/// CUDA: f32 xf.attention (static head sizes up to 128) as
-/// xf.attention_buffers on its operands' buffers, which xf-gpu-attention
-/// replaces with a kernel once buffers are deallocated.
-void populateAttentionBuffersPatterns(const TypeConverter &converter,
-                                      RewritePatternSet &patterns);
 
 /// Gather, Split, Concat, Slice, Expand, Trilu, Shape, ConstantOfShape and
 /// Range on tensors.

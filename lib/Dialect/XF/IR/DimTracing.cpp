@@ -2,6 +2,10 @@
 
 #include "xfc/Dialect/XF/IR/DimTracing.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "llvm/ADT/DenseMap.h"
@@ -37,6 +41,16 @@ static std::optional<DimRef> traceBroadcast(ValueRange operands,
 }
 
 static std::optional<DimRef> traceInferredReshapeDim(ReshapeOp op, int64_t d);
+
+/// The tensor dimension a size was read from (`tensor.dim` at a constant
+/// index), if it was.
+static std::optional<DimRef> traceSize(Value size) {
+  auto dim = size.getDefiningOp<tensor::DimOp>();
+  std::optional<int64_t> index = dim ? dim.getConstantIndex() : std::nullopt;
+  if (!index)
+    return std::nullopt;
+  return DimRef{dim.getSource(), *index};
+}
 
 /// One step back: the operand dimension that result dimension `ref`
 /// equals, or nullopt where the defining op computes it.
@@ -173,6 +187,29 @@ static std::optional<DimRef> traceStep(DimRef ref) {
         if (d == 3)
           return DimRef{op.getValue(), 3};
         return DimRef{op.getQuery(), d};
+      })
+      // What a target writes for an xf op before the rest is lowered (the
+      // CPU's attention loops, the CUDA attention's buffers): a cast, a
+      // loop that updates its destination in place, and the empty tensor
+      // or allocated buffer sized by dimensions it starts from keep the
+      // sizes they were given.
+      .Case([&](tensor::CastOp op) { return same(op.getSource()); })
+      .Case([&](tensor::EmptyOp op) { return traceSize(op.getDynamicSize(d)); })
+      .Case([&](bufferization::ToTensorOp op) -> std::optional<DimRef> {
+        auto alloc = op.getBuffer().getDefiningOp<memref::AllocOp>();
+        if (!alloc)
+          return std::nullopt;
+        return traceSize(
+            alloc.getDynamicSizes()[alloc.getType().getDynamicDimIndex(d)]);
+      })
+      .Case([&](scf::ForOp op) -> std::optional<DimRef> {
+        unsigned i = result.getResultNumber();
+        Value carried = op.getRegionIterArgs()[i];
+        Value yielded = op.getYieldedValues()[i];
+        auto update = yielded.getDefiningOp<tensor::InsertSliceOp>();
+        if (yielded != carried && !(update && update.getDest() == carried))
+          return std::nullopt;
+        return same(op.getInitArgs()[i]);
       })
       .Default([](Operation *) { return std::nullopt; });
 }

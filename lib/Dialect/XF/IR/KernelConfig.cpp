@@ -1,9 +1,9 @@
 //===- KernelConfig.cpp - what a kernel generator can build ---------------===//
 //
 // A configuration is checked where it is made or parsed, against what the
-// generators build: a tile that does not split into whole warps, or
-// threads that do not match them, is an error here rather than a wrong
-// kernel.
+// generators build: a tile that does not split into whole warps, threads
+// that do not match them, or CPU blocks for the leftover rows that are not
+// whole blocks, is an error here rather than a wrong kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,11 +12,35 @@
 using namespace mlir;
 using namespace mlir::xf;
 
+/// The CPU's vector kernels: tiles only.
+static LogicalResult
+verifyVectorConfig(function_ref<InFlightDiagnostic()> emitError,
+                   ArrayRef<int64_t> tile, ArrayRef<int64_t> warpTile,
+                   int64_t threads, int64_t stages) {
+  if (!warpTile.empty() || threads != 0 || stages != 0)
+    return emitError() << "vector kernels take a tile only, no warp_tile, "
+                          "threads or stages";
+  if (llvm::any_of(tile, [](int64_t size) { return size <= 0; }))
+    return emitError() << "tile sizes must be positive";
+  if (tile.size() == 2)
+    return success();
+  if (tile.size() != 3)
+    return emitError() << "vector needs tile = [M, N, N1] (a product) or "
+                          "[queries, keys] (attention)";
+  if (tile[2] % tile[1] != 0)
+    return emitError() << "the leftover rows' blocks of " << tile[2]
+                       << " columns are not whole blocks of " << tile[1];
+  return success();
+}
+
 LogicalResult
 KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          KernelKind kind, ArrayRef<int64_t> tile,
                          ArrayRef<int64_t> warpTile, int64_t threads,
                          int64_t stages) {
+  if (kind == KernelKind::Vector)
+    return verifyVectorConfig(emitError, tile, warpTile, threads, stages);
+  // The CUDA kernels: threads in whole warps.
   if (llvm::any_of(tile, [](int64_t size) { return size <= 0; }) ||
       llvm::any_of(warpTile, [](int64_t size) { return size <= 0; }) ||
       threads <= 0 || stages <= 0)
@@ -49,6 +73,77 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (threads % tile[0] != 0)
       return emitError() << "threads must be a multiple of the queries";
     return success();
+  case KernelKind::Vector:
+    llvm_unreachable("vector configurations are verified above");
   }
   llvm_unreachable("every kernel kind is handled");
+}
+
+Attribute KernelConfigAttr::parse(AsmParser &parser, Type) {
+  SMLoc loc = parser.getCurrentLocation();
+  StringRef kindName;
+  if (parser.parseLess() || parser.parseKeyword(&kindName))
+    return {};
+  std::optional<KernelKind> kind = symbolizeKernelKind(kindName);
+  if (!kind) {
+    parser.emitError(loc) << "unknown kernel kind '" << kindName
+                          << "': mma_sync, simt or vector";
+    return {};
+  }
+  auto parseSizes = [&](SmallVector<int64_t> &sizes) {
+    return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+      return parser.parseInteger(sizes.emplace_back());
+    });
+  };
+  SmallVector<int64_t> tile, warpTile;
+  int64_t threads = 0, stages = 0;
+  if (parser.parseComma() || parser.parseKeyword("tile") ||
+      parser.parseEqual() || parseSizes(tile))
+    return {};
+  // The fields a kind may have, each at most once.
+  bool hasWarpTile = false, hasThreads = false, hasStages = false;
+  while (succeeded(parser.parseOptionalComma())) {
+    SMLoc fieldLoc = parser.getCurrentLocation();
+    StringRef field;
+    if (parser.parseKeyword(&field) || parser.parseEqual())
+      return {};
+    ParseResult parsed = failure();
+    if (field == "warp_tile" && !hasWarpTile) {
+      hasWarpTile = true;
+      parsed = parseSizes(warpTile);
+    } else if (field == "threads" && !hasThreads) {
+      hasThreads = true;
+      parsed = parser.parseInteger(threads);
+    } else if (field == "stages" && !hasStages) {
+      hasStages = true;
+      parsed = parser.parseInteger(stages);
+    } else {
+      parser.emitError(fieldLoc) << "expected warp_tile, threads or stages, "
+                                    "each once, not '"
+                                 << field << "'";
+    }
+    if (failed(parsed))
+      return {};
+  }
+  if (parser.parseGreater())
+    return {};
+  return KernelConfigAttr::getChecked(
+      [&] { return parser.emitError(loc); }, parser.getContext(), *kind,
+      ArrayRef<int64_t>(tile), ArrayRef<int64_t>(warpTile), threads, stages);
+}
+
+void KernelConfigAttr::print(AsmPrinter &printer) const {
+  printer << '<' << stringifyKernelKind(getKind()) << ", tile = [";
+  llvm::interleaveComma(getTile(), printer);
+  printer << ']';
+  if (!getWarpTile().empty()) {
+    printer << ", warp_tile = [";
+    llvm::interleaveComma(getWarpTile(), printer);
+    printer << ']';
+  }
+  if (getThreads())
+    printer << ", threads = " << getThreads();
+  if (getStages())
+    printer << ", stages = " << getStages();
+  printer << '>';
 }

@@ -4,6 +4,10 @@
 "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>} : () -> ()
 // CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>}
 "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>} : () -> ()
+// CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 128]>}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 128]>} : () -> ()
+// CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [32, 64]>}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [32, 64]>} : () -> ()
 
 // -----
 
@@ -39,3 +43,39 @@
 
 // expected-error @below {{sizes, threads and stages must be positive}}
 "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [0, 32], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// The CUDA kinds need their threads and stages.
+// expected-error @below {{sizes, threads and stages must be positive}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32]>} : () -> ()
+
+// -----
+
+// expected-error @below {{the leftover rows' blocks of 100 columns are not whole blocks of 32}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 100]>} : () -> ()
+
+// -----
+
+// expected-error @below {{vector kernels take a tile only, no warp_tile, threads or stages}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 128], threads = 128>} : () -> ()
+
+// -----
+
+// expected-error @below {{vector needs tile = [M, N, N1] (a product) or [queries, keys] (attention)}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 128, 4]>} : () -> ()
+
+// -----
+
+// expected-error @below {{tile sizes must be positive}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [0, 64]>} : () -> ()
+
+// -----
+
+// expected-error @below {{expected warp_tile, threads or stages, each once, not 'threads'}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{unknown kernel kind 'wmma': mma_sync, simt or vector}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<wmma, tile = [32, 32]>} : () -> ()

@@ -87,10 +87,11 @@ def XF_ActivationAttr : EnumAttr<XF_Dialect, XF_ActivationEnum, "activation">;
 
 def XF_KernelKind_MmaSync : I32EnumAttrCase<"MmaSync", 0, "mma_sync">;
 def XF_KernelKind_Simt : I32EnumAttrCase<"Simt", 1, "simt">;
+def XF_KernelKind_Vector : I32EnumAttrCase<"Vector", 2, "vector">;
 
 def XF_KernelKindEnum : I32EnumAttr<"KernelKind",
     "the instructions a kernel computes with",
-    [XF_KernelKind_MmaSync, XF_KernelKind_Simt]> {
+    [XF_KernelKind_MmaSync, XF_KernelKind_Simt, XF_KernelKind_Vector]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::xf";
 }
@@ -104,11 +105,11 @@ def XF_KernelConfigAttr : AttrDef<XF_Dialect, "KernelConfig"> {
   let summary = "How a kernel is built: instructions, tiles, threads";
   let description = [{
     The configuration a target's selection pass chose for one kernel-level
-    op (`xf-select-cuda-kernel-configs`), which the kernel generator reads:
-    nothing in a generator fixes a tile size. Attached to the op as
-    `xf.kernel_config` and kept on the generated kernel's main loop, so
-    `xfc --emit=kernels` shows it; set it by hand (in IR given to
-    `xfc-opt`) to try another.
+    op (`xf-select-cuda-kernel-configs`, `xf-select-cpu-kernel-configs`),
+    which the kernel generator reads: nothing in a generator fixes a tile
+    size. Attached to the op as `xf.kernel_config` and kept on the
+    generated kernel's main loop, so `xfc --emit=kernels` shows it; set it
+    by hand (in IR given to `xfc-opt`) to try another.
 
     - `mma_sync` (a matrix product on the tensor cores, `mma.sync`):
       `tile = [M, N, K]` is a block's output tile and reduction step,
@@ -117,26 +118,35 @@ def XF_KernelConfigAttr : AttrDef<XF_Dialect, "KernelConfig"> {
     - `simt` (attention on the CUDA cores): `tile = [queries, keys]`, the
       queries a block takes and the keys it reads per step; `threads` a
       multiple of the queries (lanes per query).
+    - `vector` (a CPU kernel: loops of vector code whose outer iterations
+      the runtime's threads share; a tile only, no `warp_tile`, `threads`
+      or `stages`). For a matrix product, `tile = [M, N, N1]`: M x N
+      blocks of the output whose accumulator stays in registers across the
+      reduction, and 1 x N1 blocks (N1 a multiple of N) for the rows past
+      the last multiple of M (a single token's); a constant right operand
+      is stored in panels N columns wide. For attention, `tile = [queries,
+      keys]`: the queries a block takes and the keys each step of its
+      online softmax reads.
 
     `stages` is how many reduction steps are staged in shared memory at a
     time (1: load, then compute).
 
     ```mlir
     #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>
+    #xf.kernel_config<vector, tile = [8, 32, 128]>
     ```
   }];
   let parameters = (ins
     EnumParameter<XF_KernelKindEnum>:$kind,
     ArrayRefParameter<"int64_t">:$tile,
     OptionalArrayRefParameter<"int64_t">:$warpTile,
-    "int64_t":$threads,
-    "int64_t":$stages
+    // 0: none (a vector kernel's).
+    OptionalParameter<"int64_t">:$threads,
+    OptionalParameter<"int64_t">:$stages
   );
-  let assemblyFormat = [{
-    `<` $kind `,` `tile` `=` `[` $tile `]` `,`
-    (`warp_tile` `=` `[` $warpTile^ `]` `,`)?
-    `threads` `=` $threads `,` `stages` `=` $stages `>`
-  }];
+  // `<` kind `,` `tile = [...]` then, each where given, `, warp_tile = [...]`,
+  // `, threads = N`, `, stages = N` (KernelConfig.cpp).
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// The attribute's name on the ops it configures.

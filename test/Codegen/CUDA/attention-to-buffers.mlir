@@ -1,4 +1,4 @@
-// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg{attention=buffers}))' | FileCheck %s
+// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-attention-to-buffers))' | FileCheck %s
 
 // For the CUDA target: f32 attention with static head sizes becomes
 // xf.attention_buffers on its operands' buffers (any layout) and a result
@@ -20,17 +20,13 @@ func.func @gqa(%q: tensor<?x8x?x64xf32>, %k: tensor<?x2x?x64xf32>, %v: tensor<?x
 
 // -----
 
-// A head size the kernel does not hold (not a multiple of 4) is decomposed.
+// A head size the kernel does not hold (not a multiple of 4) is left for
+// xf-convert-to-linalg, which decomposes it.
 // CHECK-LABEL: func.func @odd_head
 // CHECK-NOT: xf.attention_buffers
-// CHECK: linalg.batch_matmul
+// CHECK: xf.attention %
 func.func @odd_head(%q: tensor<1x2x5x6xf32>, %k: tensor<1x2x5x6xf32>, %v: tensor<1x2x5x6xf32>) -> tensor<1x2x5x6xf32> {
   %o = xf.attention %q, %k, %v : (tensor<1x2x5x6xf32>, tensor<1x2x5x6xf32>, tensor<1x2x5x6xf32>) -> tensor<1x2x5x6xf32>
   return %o : tensor<1x2x5x6xf32>
 }
 
-// -----
-
-// The lowering is a choice among three; another value is an error.
-// RUN: not xfc-opt %s --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg{attention=fused}))' 2>&1 | FileCheck %s --check-prefix=BAD
-// BAD: for the --attention option: Cannot find option named 'fused'!

@@ -1,4 +1,4 @@
-//===- AttentionKernel.cpp - xf.attention as a tiled online softmax -------===//
+//===- CPUAttention.cpp - xf.attention as a tiled online softmax ---------===//
 //
 // Attention without the [Sq, Sk] score matrix: for each batch and query
 // head, blocks of queries meet blocks of keys; a running row maximum, row
@@ -11,25 +11,28 @@
 // query heads read their key/value head in place (head h uses h / group);
 // only K is copied once, transposed to [B, Hkv, D, Sk], so that both
 // products of a block are plain matrix products the CPU kernels block.
+// The block sizes are the op's #xf.kernel_config (vector, tile = [queries,
+// keys]), which xf-select-cpu-kernel-configs chooses.
 //
 //===----------------------------------------------------------------------===//
 
+#include "CPUKernels.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Transforms/DialectConversion.h"
-#include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
+#include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Codegen/Common/FusedAttention.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
-#include <cmath>
 #include <limits>
 
 namespace mlir::xf {
+#define GEN_PASS_DEF_CPUATTENTIONPASS
+#include "xfc/Codegen/CPU/Passes.h.inc"
 
 namespace {
-/// Queries and keys per block: a 32x64 f32 score block is 8 KB.
-constexpr int64_t kQueryBlock = 32, kKeyBlock = 64;
 constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 
 /// Index arithmetic and small linalg ops on f32 tiles.
@@ -106,24 +109,34 @@ struct MaskIndexing {
   SmallVector<Value> broadcast; // i1 per dimension: size 1 at run time
 };
 
-struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
-  AttentionToTiledLoops(const TypeConverter &converter, MLIRContext *context)
-      : OpConversionPattern(converter, context, /*benefit=*/2) {}
+/// The loop nest of one attention op, in blocks of `queriesPerBlock`
+/// queries by `keysPerBlock` keys.
+struct AttentionLoops {
+  int64_t queriesPerBlock, keysPerBlock;
 
-  LogicalResult
-  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  /// The op's blocks: its #xf.kernel_config, checked against what this
+  /// generator builds; an error at the op when it has none or another.
+  static FailureOr<AttentionLoops> get(AttentionOp op) {
+    auto config = op->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
+    if (!config)
+      return op->emitError() << "xf-cpu-attention: the attention has no "
+                                "xf.kernel_config (xf-select-cpu-kernel-"
+                                "configs chooses one)";
+    if (config.getKind() != KernelKind::Vector || config.getTile().size() != 2)
+      return op->emitError() << "xf-cpu-attention: builds vector kernels with "
+                                "tile = [queries, keys], not "
+                             << config;
+    return AttentionLoops{config.getTile()[0], config.getTile()[1]};
+  }
+
+  /// Replaces `op` with its loop nest; the outer loop keeps the op's
+  /// configuration.
+  void build(RewriterBase &rewriter, AttentionOp op) const {
     Location loc = op.getLoc();
-    RankedTensorType qType = op.getQuery().getType();
-    if (!qType.getElementType().isF32() ||
-        (!op.getScale() && ShapedType::isDynamic(qType.getDimSize(3))))
-      return rewriter.notifyMatchFailure(op, "f32 with a known scale only");
-    Value mask = adaptor.getMask();
-    if (!isFusedAttentionMask(mask))
-      return rewriter.notifyMatchFailure(op, "an f32 or i1 mask, rank <= 4");
+    Value mask = op.getMask();
     double scale = getAttentionScale(op);
     TileBuilder t(rewriter, loc);
-    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
+    Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
     Value batch = t.dim(q, 0), heads = t.dim(q, 1), sq = t.dim(q, 2),
           depth = t.dim(q, 3), sk = t.dim(k, 2), valueDepth = t.dim(v, 3);
     Value group = t.div(heads, t.dim(k, 1));
@@ -184,17 +197,18 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
     // One iteration per (batch, head, query block): enough independent
     // pieces for the threads even with few heads.
     Value blocks =
-        arith::CeilDivUIOp::create(rewriter, loc, sq, t.index(kQueryBlock));
+        arith::CeilDivUIOp::create(rewriter, loc, sq, t.index(queriesPerBlock));
     auto perHead = scf::ForOp::create(
         rewriter, loc, zero, t.mul(t.mul(batch, heads), blocks), one,
         ValueRange{out},
         [&](OpBuilder &b1, Location, Value iteration, ValueRange outer) {
           TileBuilder t1(b1, loc);
           Value bh = t1.div(iteration, blocks);
-          Value q0 = t1.mul(t1.rem(iteration, blocks), t1.index(kQueryBlock));
+          Value q0 =
+              t1.mul(t1.rem(iteration, blocks), t1.index(queriesPerBlock));
           Value b = t1.div(bh, heads), h = t1.rem(bh, heads);
           Value kvh = t1.div(h, group);
-          Value rows = t1.min(t1.index(kQueryBlock), t1.sub(sq, q0));
+          Value rows = t1.min(t1.index(queriesPerBlock), t1.sub(sq, q0));
           Value end = sk;
           if (op.getCausal())
             end = t1.max(t1.index(0),
@@ -210,19 +224,20 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
           scf::YieldOp::create(b1, loc, updated);
         });
     perHead->setAttr("xf.parallel", rewriter.getUnitAttr());
+    // The kernel shows what it was built from.
+    perHead->setAttr(KernelConfigAttr::kName,
+                     op->getAttr(KernelConfigAttr::kName));
     Value result = perHead.getResult(0);
     if (result.getType() != op.getType())
       result = tensor::CastOp::create(rewriter, loc, op.getType(), result);
     rewriter.replaceOp(op, result);
-    return success();
   }
 
   /// The output rows [q0, q0 + rows) of head h: [rows, Dv].
-  static Value queryBlock(TileBuilder &t, AttentionOp op, Value q, Value kT,
-                          Value v, const MaskIndexing &masking, Value b,
-                          Value h, Value kvh, Value q0, Value rows, Value end,
-                          Value depth, Value valueDepth, Value shift,
-                          double scale) {
+  Value queryBlock(TileBuilder &t, AttentionOp op, Value q, Value kT, Value v,
+                   const MaskIndexing &masking, Value b, Value h, Value kvh,
+                   Value q0, Value rows, Value end, Value depth,
+                   Value valueDepth, Value shift, double scale) const {
     OpBuilder &builder = t.b;
     Location loc = t.loc;
     MLIRContext *ctx = builder.getContext();
@@ -238,11 +253,12 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
     AffineMap both = map({i, j}), row = map({i});
     AffineMap rows1 = AffineMap::getMultiDimIdentityMap(1, ctx);
     auto keys = scf::ForOp::create(
-        builder, loc, t.index(0), end, t.index(kKeyBlock),
+        builder, loc, t.index(0), end, t.index(keysPerBlock),
         ValueRange{m0, l0, a0},
         [&](OpBuilder &outerBuilder, Location, Value k0, ValueRange state) {
           TileBuilder outer(outerBuilder, loc);
-          Value columns = outer.min(outer.index(kKeyBlock), outer.sub(end, k0));
+          Value columns =
+              outer.min(outer.index(keysPerBlock), outer.sub(end, k0));
           // The block's contribution, folded into `state`.
           auto absorb = [&](OpBuilder &b3) -> SmallVector<Value> {
             TileBuilder t3(b3, loc);
@@ -480,24 +496,33 @@ struct AttentionToTiledLoops : OpConversionPattern<AttentionOp> {
 };
 } // namespace
 
-bool isFusedAttentionMask(Value mask) {
-  if (!mask)
-    return true;
-  auto type = cast<RankedTensorType>(mask.getType());
-  return type.getRank() <= 4 &&
-         (type.getElementType().isF32() || type.getElementType().isInteger(1));
+bool isCPUAttention(AttentionOp op) {
+  RankedTensorType qType = op.getQuery().getType();
+  return qType.getElementType().isF32() &&
+         (op.getScale() || !ShapedType::isDynamic(qType.getDimSize(3))) &&
+         isFusedAttentionMask(op.getMask());
 }
 
-double getAttentionScale(AttentionOp op) {
-  if (op.getScale())
-    return op.getScale()->convertToDouble();
-  return 1.0 /
-         std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
-}
-
-void populateAttentionKernelPatterns(const TypeConverter &converter,
-                                     RewritePatternSet &patterns) {
-  patterns.add<AttentionToTiledLoops>(converter, patterns.getContext());
-}
+namespace {
+struct CPUAttentionPass : impl::CPUAttentionPassBase<CPUAttentionPass> {
+  void runOnOperation() override {
+    SmallVector<AttentionOp> ops;
+    getOperation().walk([&](AttentionOp op) {
+      if (isCPUAttention(op))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (AttentionOp op : ops) {
+      FailureOr<AttentionLoops> loops = AttentionLoops::get(op);
+      if (failed(loops)) {
+        signalPassFailure();
+        continue;
+      }
+      rewriter.setInsertionPoint(op);
+      loops->build(rewriter, op);
+    }
+  }
+};
+} // namespace
 
 } // namespace mlir::xf

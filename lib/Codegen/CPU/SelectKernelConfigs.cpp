@@ -1,0 +1,65 @@
+//===- SelectKernelConfigs.cpp - each CPU kernel's configuration ----------===//
+//
+// The one place that decides how the CPU target's kernels are tiled: the
+// generators (xf-cpu-attention, xf-vectorize-contractions and, through the
+// products' configurations, xf-pack-constant-weights) read the
+// #xf.kernel_config attached here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CPUKernels.h"
+#include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_SELECTCPUKERNELCONFIGSPASS
+#include "xfc/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+
+namespace {
+/// A product's register blocks: 8 rows of 32 columns (the 8x32 f32
+/// accumulator is 16 of AVX-512's 32 vector registers, leaving room for
+/// the broadcasts and a row of the right operand). The rows left over (a
+/// single token's) go one at a time through 128-column blocks where 128
+/// divides the columns, so that each reduction step reads a long
+/// contiguous piece of a weight row; else through 32-column ones (wider
+/// blocks would leave scalar columns).
+KernelConfigAttr selectProductConfig(linalg::LinalgOp op) {
+  int64_t columns =
+      cast<RankedTensorType>(op.getDpsInits()[0].getType()).getShape().back();
+  int64_t rest =
+      !ShapedType::isDynamic(columns) && columns % 128 == 0 ? 128 : 32;
+  return KernelConfigAttr::get(op->getContext(), KernelKind::Vector,
+                               {8, 32, rest}, {}, /*threads=*/0,
+                               /*stages=*/0);
+}
+
+/// Attention's blocks: 32 queries by 64 keys (a 32x64 f32 score block is
+/// 8 KB, which stays in the L1 cache).
+KernelConfigAttr selectAttentionConfig(MLIRContext *context) {
+  return KernelConfigAttr::get(context, KernelKind::Vector, {32, 64}, {},
+                               /*threads=*/0, /*stages=*/0);
+}
+
+struct SelectCPUKernelConfigsPass
+    : xf::impl::SelectCPUKernelConfigsPassBase<SelectCPUKernelConfigsPass> {
+  void runOnOperation() override {
+    getOperation().walk([&](Operation *op) {
+      if (op->hasAttr(KernelConfigAttr::kName))
+        return;
+      if (auto attention = dyn_cast<AttentionOp>(op)) {
+        if (isCPUAttention(attention))
+          op->setAttr(KernelConfigAttr::kName,
+                      selectAttentionConfig(op->getContext()));
+      } else if (auto product = dyn_cast<linalg::LinalgOp>(op)) {
+        if (isBlockableContraction(product))
+          op->setAttr(KernelConfigAttr::kName, selectProductConfig(product));
+      }
+    });
+  }
+};
+} // namespace

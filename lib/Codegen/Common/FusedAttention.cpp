@@ -1,0 +1,26 @@
+//===- FusedAttention.cpp - what the attention kernels share --------------===//
+
+#include "xfc/Codegen/Common/FusedAttention.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "xfc/Dialect/XF/IR/XFOps.h"
+#include <cmath>
+
+namespace mlir::xf {
+
+bool isFusedAttentionMask(Value mask) {
+  if (!mask)
+    return true;
+  auto type = cast<RankedTensorType>(mask.getType());
+  return type.getRank() <= 4 &&
+         (type.getElementType().isF32() || type.getElementType().isInteger(1));
+}
+
+double getAttentionScale(AttentionOp op) {
+  if (op.getScale())
+    return op.getScale()->convertToDouble();
+  return 1.0 /
+         std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
+}
+
+} // namespace mlir::xf
