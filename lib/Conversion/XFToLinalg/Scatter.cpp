@@ -60,8 +60,7 @@ struct GatherElementsToGeneric : OpConversionPattern<GatherElementsOp> {
     int64_t rank = type.getRank();
     int64_t axis = *normalizeAxis(op.getAxis(), rank);
     Value init = tensor::EmptyOp::create(
-        rewriter, loc, type,
-        dynamicSizesOf(type, [&](int64_t d) {
+        rewriter, loc, type, dynamicSizesOf(type, [&](int64_t d) {
           return tensor::DimOp::create(rewriter, loc, indices, d).getResult();
         }));
     Value extent = tensor::DimOp::create(rewriter, loc, data, axis);
@@ -97,8 +96,7 @@ struct GatherNDToGeneric : OpConversionPattern<GatherNDOp> {
     int64_t tuple = op.getIndices().getType().getShape().back();
     int64_t batch = op.getBatchDims(), outer = indicesRank - 1;
     Value init = tensor::EmptyOp::create(
-        rewriter, loc, type,
-        dynamicSizesOf(type, [&](int64_t d) {
+        rewriter, loc, type, dynamicSizesOf(type, [&](int64_t d) {
           return d < outer ? tensor::DimOp::create(rewriter, loc, indices, d)
                                  .getResult()
                            : tensor::DimOp::create(rewriter, loc, data,
