@@ -3,6 +3,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_DISPATCHPARALLELKERNELSPASS
@@ -11,8 +12,6 @@ namespace mlir::xf {
 
 using namespace mlir;
 
-static constexpr llvm::StringLiteral kParallelSuffix = "_parallel";
-
 namespace {
 struct DispatchParallelKernelsPass
     : xf::impl::DispatchParallelKernelsPassBase<DispatchParallelKernelsPass> {
@@ -20,11 +19,13 @@ struct DispatchParallelKernelsPass
     ModuleOp module = getOperation();
     SmallVector<std::pair<LLVM::LLVMFuncOp, LLVM::LLVMFuncOp>> entries;
     for (auto entry : module.getOps<LLVM::LLVMFuncOp>()) {
-      StringRef name = entry.getName();
-      if (!entry.isExternal() || !name.ends_with(kParallelSuffix))
+      auto of = entry->getAttrOfType<FlatSymbolRefAttr>(
+          xf::XFDialect::kParallelEntryOfAttrName);
+      if (!of || !entry.isExternal())
         continue;
-      auto kernel = module.lookupSymbol<LLVM::LLVMFuncOp>(
-          name.drop_back(kParallelSuffix.size()));
+      // Defined here: the link is used up.
+      entry->removeAttr(xf::XFDialect::kParallelEntryOfAttrName);
+      auto kernel = module.lookupSymbol<LLVM::LLVMFuncOp>(of.getAttr());
       if (kernel && !kernel.isExternal())
         entries.emplace_back(entry, kernel);
     }

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::xf {
@@ -39,9 +40,15 @@ struct MergeIdenticalKernelsPass
     // Each merged function's name, and the name of the one it merges into.
     DenseMap<StringAttr, FlatSymbolRefAttr> replacement;
     SmallVector<func::FuncOp> kernels;
-    for (func::FuncOp function : module.getOps<func::FuncOp>())
+    // Each kernel's parallel entry, if it has one.
+    DenseMap<StringAttr, func::FuncOp> parallelEntry;
+    for (func::FuncOp function : module.getOps<func::FuncOp>()) {
       if (function.isPrivate() && !function.isExternal())
         kernels.push_back(function);
+      if (auto kernel = function->getAttrOfType<FlatSymbolRefAttr>(
+              xf::XFDialect::kParallelEntryOfAttrName))
+        parallelEntry[kernel.getAttr()] = function;
+    }
     for (func::FuncOp kernel : kernels) {
       auto [it, inserted] = firstWithText.try_emplace(bodyText(kernel), kernel);
       if (inserted)
@@ -49,13 +56,14 @@ struct MergeIdenticalKernelsPass
       func::FuncOp kept = it->second;
       replacement[kernel.getSymNameAttr()] =
           FlatSymbolRefAttr::get(kept.getSymNameAttr());
-      // Its parallel entry, when it has one, goes with it.
-      std::string parallel = (kernel.getSymName() + "_parallel").str();
-      std::string keptParallel = (kept.getSymName() + "_parallel").str();
+      // Its parallel entry, when it has one, goes with it (identical
+      // bodies have identical loops: the kept kernel has one too).
+      func::FuncOp entry = parallelEntry.lookup(kernel.getSymNameAttr());
+      func::FuncOp keptEntry = parallelEntry.lookup(kept.getSymNameAttr());
       symbols.erase(kernel);
-      if (auto entry = symbols.lookup<func::FuncOp>(parallel)) {
+      if (entry && keptEntry) {
         replacement[entry.getSymNameAttr()] =
-            FlatSymbolRefAttr::get(&getContext(), keptParallel);
+            FlatSymbolRefAttr::get(keptEntry.getSymNameAttr());
         symbols.erase(entry);
       }
     }

@@ -19,6 +19,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_OUTLINEKERNELSPASS
@@ -237,6 +238,8 @@ struct OutlineKernelsPass
     auto parallel = func::FuncOp::create(rewriter, loc, name + "_parallel",
                                          outlined->getFunctionType());
     parallel.setPrivate();
+    parallel->setAttr(xf::XFDialect::kParallelEntryOfAttrName,
+                      FlatSymbolRefAttr::get(outlined->getSymNameAttr()));
     // Enough work for threads: the parallel entry; else the kernel itself.
     rewriter.setInsertionPoint(call);
     Value big = arith::CmpIOp::create(

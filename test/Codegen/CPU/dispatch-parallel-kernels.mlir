@@ -27,8 +27,20 @@
 llvm.func @k(%x: !llvm.ptr, %y: i64, %begin: i64, %end: i64) {
   llvm.return
 }
-llvm.func @k_parallel(!llvm.ptr, i64, i64, i64) attributes {sym_visibility = "private"}
+llvm.func @k_parallel(!llvm.ptr, i64, i64, i64) attributes {sym_visibility = "private", xf.parallel_entry_of = @k}
 
 // A declaration without its kernel is left alone.
 // CHECK-DAG: llvm.func @lonely_parallel(i64, i64)
-llvm.func @lonely_parallel(i64, i64) attributes {sym_visibility = "private"}
+llvm.func @lonely_parallel(i64, i64) attributes {sym_visibility = "private", xf.parallel_entry_of = @lonely}
+
+// What a declaration is comes from its attribute, not its name: a function
+// named like a parallel entry, beside a kernel of the name, is left alone;
+// an entry named otherwise is defined.
+// CHECK-DAG:   llvm.func @m_parallel(i64, i64)
+// CHECK-DAG:   llvm.func internal @m_chunk(
+// CHECK-DAG:   llvm.func internal @entry_of_m(
+llvm.func @m(%begin: i64, %end: i64) {
+  llvm.return
+}
+llvm.func @m_parallel(i64, i64) attributes {sym_visibility = "private"}
+llvm.func @entry_of_m(i64, i64) attributes {sym_visibility = "private", xf.parallel_entry_of = @m}

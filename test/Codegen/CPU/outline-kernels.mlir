@@ -65,6 +65,7 @@ func.func @sum(%in: memref<?xf32>, %n: index) -> f32 {
 // declared, and taken when the work pays for threads.
 
 // CHECK-LABEL: func.func private @grid_kernel0_parallel(index, index, index, memref<?x?x64xf32>, index, index, index, index)
+// CHECK-SAME:    attributes {xf.parallel_entry_of = @grid_kernel0}
 // CHECK-LABEL: func.func private @grid_kernel0(
 // CHECK-SAME:    %[[BEGIN:[^:]*]]: index, %[[END:[^:]*]]: index) {
 // CHECK:         scf.for %[[I:.*]] = %[[BEGIN]] to %[[END]] step

@@ -152,7 +152,7 @@ def MergeIdenticalKernelsPass : Pass<"xf-merge-identical-kernels", "ModuleOp"> {
   let description = [{
     A transformer's layers repeat, so xf-outline-kernels writes the same
     kernel once per layer. This pass keeps the first private function of
-    each distinct body (and its `_parallel` declaration), points the calls
+    each distinct body (and its parallel entry), points the calls
     of the others at it and erases them: LLVM then compiles each kernel once.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect"];
@@ -162,10 +162,11 @@ def DispatchParallelKernelsPass
     : Pass<"xf-dispatch-parallel-kernels", "ModuleOp"> {
   let summary = "Run parallel kernels on the runtime's threads";
   let description = [{
-    xf-outline-kernels declares `<kernel>_parallel` beside each kernel whose
-    outer iterations are independent; the kernel takes the range [begin,
-    end) of those iterations as its last two arguments. On the LLVM dialect,
-    this pass defines each such declaration: it stores the other arguments
+    xf-outline-kernels declares a parallel entry, `<kernel>_parallel` with
+    `xf.parallel_entry_of = @<kernel>`, beside each kernel whose outer
+    iterations are independent; the kernel takes the range [begin, end) of
+    those iterations as its last two arguments. On the LLVM dialect, this
+    pass defines each declaration that attribute marks: it stores the other arguments
     in a stack frame and calls the runtime's `xfc_parallel_for(n, chunk,
     frame)`, where `<kernel>_chunk(frame, begin, end)` loads them and runs
     the kernel on one contiguous part of the range.

@@ -108,10 +108,11 @@ LogicalResult XFDialect::verifyOperationAttribute(Operation *op,
       !isa<KernelConfigAttr>(attribute.getValue()))
     return op->emitError() << "'" << KernelConfigAttr::kName
                            << "' must be a #xf.kernel_config";
-  if (attribute.getName() == kDeviceCopyOfAttrName &&
+  StringAttr name = attribute.getName();
+  if ((name == kDeviceCopyOfAttrName || name == kParallelEntryOfAttrName) &&
       (!isa<FlatSymbolRefAttr>(attribute.getValue()) ||
        !isa<SymbolOpInterface>(op)))
-    return op->emitError() << "'" << kDeviceCopyOfAttrName
+    return op->emitError() << "'" << name.getValue()
                            << "' must be a flat symbol reference on a symbol";
   return success();
 }

@@ -34,7 +34,8 @@ def XF_Dialect : Dialect {
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
   // `xf.kernel_config` on any op must be a #xf.kernel_config, and
-  // `xf.device_copy_of` a symbol reference on a symbol.
+  // `xf.device_copy_of` and `xf.parallel_entry_of` symbol references on
+  // symbols.
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// On the CUDA target, on a global's declaration: the global (a flat
@@ -43,6 +44,12 @@ def XF_Dialect : Dialect {
     /// writer find device copies by it, never by their names.
     static constexpr ::llvm::StringLiteral kDeviceCopyOfAttrName =
         "xf.device_copy_of";
+    /// On the CPU target, on a function's declaration: the kernel (a flat
+    /// symbol reference) that the declaration runs on the runtime's
+    /// threads, over a range of its outermost loop; the declaration is
+    /// defined when the module is in the LLVM dialect.
+    static constexpr ::llvm::StringLiteral kParallelEntryOfAttrName =
+        "xf.parallel_entry_of";
   }];
 }
 
