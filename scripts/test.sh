@@ -10,7 +10,7 @@ bash "$root/scripts/build.sh"
 echo "== lit (FileCheck tests)"
 cmake --build "$build" --target check-xfc
 
-echo "== ctest (unit tests, generated docs up to date)"
+echo "== ctest (unit tests, generated docs up to date, clang-format, clang-tidy)"
 ctest --test-dir "$build" --output-on-failure -j "${XFC_JOBS:-2}"
 
 echo "== pytest"
