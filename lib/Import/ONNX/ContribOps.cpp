@@ -143,7 +143,7 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
   Value weights = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
       weightType, "matmul_nbits_weight",
       allocateBlob(unpacked.size(), 8, [&](char *out) {
-        std::copy(unpacked.begin(), unpacked.end(), out);
+        llvm::copy(unpacked, out);
       }))));
 
   // Scales and zero points, one per row and block.
