@@ -142,9 +142,8 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
   std::string unpacked = unpackBits(*weightBytes, cols * padded, bits);
   Value weights = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
       weightType, "matmul_nbits_weight",
-      allocateBlob(unpacked.size(), 8, [&](char *out) {
-        llvm::copy(unpacked, out);
-      }))));
+      allocateBlob(unpacked.size(), 8,
+                   [&](char *out) { llvm::copy(unpacked, out); }))));
 
   // Scales and zero points, one per row and block.
   FailureOr<Value> scales2d =
