@@ -4,7 +4,6 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
-#include <cmath>
 
 namespace mlir::xf {
 
@@ -14,13 +13,6 @@ bool isFusedAttentionMask(Value mask) {
   auto type = cast<RankedTensorType>(mask.getType());
   return type.getRank() <= 4 &&
          (type.getElementType().isF32() || type.getElementType().isInteger(1));
-}
-
-double getAttentionScale(AttentionOp op) {
-  if (op.getScale())
-    return op.getScale()->convertToDouble();
-  return 1.0 /
-         std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
 }
 
 } // namespace mlir::xf

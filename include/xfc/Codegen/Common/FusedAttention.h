@@ -11,17 +11,13 @@
 #define XFC_CODEGEN_COMMON_FUSEDATTENTION_H
 
 #include "mlir/IR/Value.h"
+#include "xfc/Dialect/XF/IR/AttentionScale.h"
 
 namespace mlir::xf {
-
-class AttentionOp;
 
 /// Whether the kernels read `mask`: none, or an f32 (added) or i1
 /// (selecting) mask of rank up to 4.
 bool isFusedAttentionMask(Value mask);
-
-/// The op's scale: the attribute, or 1/sqrt of its (static) head size.
-double getAttentionScale(AttentionOp op);
 
 } // namespace mlir::xf
 

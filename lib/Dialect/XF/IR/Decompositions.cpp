@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "xfc/Dialect/XF/IR/AttentionScale.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include <cmath>
@@ -281,8 +282,7 @@ FailureOr<SmallVector<Value>> AttentionOp::decomposeOperation(OpBuilder &b) {
   };
   k = repeatHeads(k, keySize);
   v = repeatHeads(v, valueSize);
-  double scale = getScale() ? getScale()->convertToDouble()
-                            : 1.0 / std::sqrt(static_cast<double>(headSize));
+  double scale = getAttentionScale(*this);
   Value kT = x.op<TransposeOp>({k}, {x.i64Array("perm", {0, 1, 3, 2})});
   Value scores =
       x.op<MulOp>({x.op<MatMulOp>({q, kT}), x.scalar(element, scale)});

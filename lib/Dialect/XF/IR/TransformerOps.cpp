@@ -3,8 +3,10 @@
 #include "ShapeFunctions.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "xfc/Dialect/XF/IR/AttentionScale.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::xf;
@@ -192,4 +194,11 @@ LogicalResult RunCheckOp::canonicalize(RunCheckOp op,
     return failure();
   rewriter.eraseOp(op);
   return success();
+}
+
+double mlir::xf::getAttentionScale(AttentionOp op) {
+  if (std::optional<APFloat> scale = op.getScale())
+    return scale->convertToDouble();
+  return 1.0 /
+         std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
 }
