@@ -9,7 +9,8 @@ Install with `pip install ./python` (see README.md) or import with
 PYTHONPATH=python. Running a library needs only NumPy; `compile` loads the
 compiler into the process: lib/libxfc_compiler.so of $XFC_BUILD_DIR, else
 of build/ in the source tree this package sits in, else beside the `xfc`
-on $PATH. `xfc.models` needs onnx.
+on $PATH. `xfc.models` and `xfc.matmul_nbits` (MatMul weights to 4- or 8-bit
+MatMulNBits) need onnx.
 """
 
 import ctypes
