@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "test" / "python"))
 import xfc  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import affordable_reps, median_ms  # noqa: E402
 
 ZOO = ROOT.parent / "shared" / "models" / "zoo"
 INT8 = ROOT / "test" / "models"
@@ -48,18 +48,40 @@ LARGE = {
 }
 
 
-def large_models():
-    """Writes the large models once (they take a while) and returns their paths."""
+def large_model(name):
+    """The path of LARGE's model `name`, written into bench/.models the
+    first time (it takes a while)."""
     import onnx
     folder = ROOT / "bench" / ".models"
     folder.mkdir(exist_ok=True)
-    paths = []
-    for name, make in LARGE.items():
-        path = folder / f"{name}.onnx"
-        if not path.exists():
-            onnx.save(make(), path)
-        paths.append(path)
-    return paths
+    path = folder / f"{name}.onnx"
+    if not path.exists():
+        onnx.save(LARGE[name](), path)
+    return path
+
+
+def token_feeds(batch, seq):
+    rng = np.random.default_rng(0)
+    return {"input_ids": rng.integers(0, 384, (batch, seq), dtype=np.int64),
+            "attention_mask": np.ones((batch, seq), dtype=np.int64)}
+
+
+def side_by_side(model, path, feeds, reps, threads, work, budget_s=None):
+    """xfc's library `model` and ONNX Runtime on the ONNX file `path`, both
+    on `feeds` with `threads` threads: their median milliseconds over `reps`
+    runs (for xfc fewer where they would take over `budget_s`), their
+    ratio, and the relative L2 error of xfc's outputs against ONNX
+    Runtime's (the largest over the outputs)."""
+    outputs = model.run(feeds)
+    xfc_reps = affordable_reps(model, feeds, reps, budget_s) if budget_s else reps
+    xfc_ms = median_ms(model, feeds, xfc_reps)
+    shapes = {k: (v.dtype, v.shape) for k, v in outputs.items()}
+    want, ort = run_ort(path, feeds, shapes, work, reps=reps, threads=threads)
+    error = max(float(np.linalg.norm(outputs[k] - want[k]) / np.linalg.norm(want[k]))
+                for k in outputs)
+    return {"xfc_median_ms": round(xfc_ms, 4), "xfc_reps": xfc_reps,
+            "ort_median_ms": round(ort["median_ms"], 4),
+            "xfc_over_ort": round(xfc_ms / ort["median_ms"], 3), "relative_error": error}
 
 
 def main():
@@ -73,28 +95,16 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
-        for path in MODELS if args.suite == "zoo" else large_models():
+        for path in MODELS if args.suite == "zoo" else map(large_model, LARGE):
             name = path.stem
             start = time.perf_counter()
             library = xfc.compile(path, work / f"{name}.so")
             compile_s = time.perf_counter() - start
             model = xfc.load(library)
             for batch, seq in SIZES:
-                rng = np.random.default_rng(0)
-                feeds = {"input_ids": rng.integers(0, 384, (batch, seq), dtype=np.int64),
-                         "attention_mask": np.ones((batch, seq), dtype=np.int64)}
-                outputs = model.run(feeds)
-                xfc_ms = median_ms(model, feeds, args.reps)
-                shapes = {k: (v.dtype, v.shape) for k, v in outputs.items()}
-                want, ort = run_ort(path, feeds, shapes, work / f"{name}_{seq}",
-                                    reps=args.reps, threads=args.threads)
-                error = max(float(np.linalg.norm(outputs[k] - want[k]) /
-                                  np.linalg.norm(want[k])) for k in outputs)
                 rows.append({"model": name, "batch": batch, "sequence": seq,
-                             "xfc_median_ms": round(xfc_ms, 4),
-                             "ort_median_ms": round(ort["median_ms"], 4),
-                             "xfc_over_ort": round(xfc_ms / ort["median_ms"], 3),
-                             "relative_error": error,
+                             **side_by_side(model, path, token_feeds(batch, seq), args.reps,
+                                            args.threads, work / f"{name}_{seq}"),
                              "compile_s": round(compile_s, 2)})
                 print(rows[-1], flush=True)
     ratios = [r["xfc_over_ort"] for r in rows]

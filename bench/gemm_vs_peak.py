@@ -46,6 +46,20 @@ def matmul_model(k, n, path):
     return weight
 
 
+def build_cpu_peaks(work):
+    """cpu_peaks.c built into `work` for this machine; returns its path."""
+    peaks = pathlib.Path(work) / "cpu_peaks"
+    subprocess.run(["clang-22", "-O2", "-march=native", "-pthread",
+                    str(ROOT / "bench" / "cpu_peaks.c"), "-o", str(peaks)], check=True)
+    return peaks
+
+
+def cpu_peak(peaks, kind, threads):
+    """GFLOP/s ("fma") or GB/s ("read") that `peaks` measures with `threads`."""
+    return float(subprocess.run([str(peaks), kind, str(threads)], check=True,
+                                capture_output=True, text=True).stdout)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=30)
@@ -53,12 +67,9 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
-        peaks = work / "cpu_peaks"
-        subprocess.run(["clang-22", "-O2", "-march=native", "-pthread",
-                        str(ROOT / "bench" / "cpu_peaks.c"), "-o", str(peaks)], check=True)
-        limits = {t: {kind: float(subprocess.run([str(peaks), kind, str(t)], check=True,
-                                                 capture_output=True, text=True).stdout)
-                      for kind in ("fma", "read")} for t in THREADS}
+        peaks = build_cpu_peaks(work)
+        limits = {t: {kind: cpu_peak(peaks, kind, t) for kind in ("fma", "read")}
+                  for t in THREADS}
         # Each thread count in its own process: the pool reads XFC_NUM_THREADS
         # when it starts.
         for threads in THREADS:

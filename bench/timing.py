@@ -14,3 +14,11 @@ def median_ms(model, feeds, reps):
         model.run(feeds)
         times.append(1e3 * (time.perf_counter() - start))
     return statistics.median(times)
+
+
+def affordable_reps(model, feeds, reps, budget_s):
+    """`reps`, or fewer (at least 1) where one run of `model` on `feeds`
+    (timed once here) says that `reps` would take longer than `budget_s`."""
+    start = time.perf_counter()
+    model.run(feeds)
+    return max(1, min(reps, int(budget_s / (time.perf_counter() - start))))
