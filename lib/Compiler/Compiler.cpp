@@ -288,6 +288,17 @@ LogicalResult Compilation::run() {
     else if (!options.target.embedPTX)
       return fail(error);
   }
+  if (options.target.kind == TargetOptions::Kind::CPU) {
+    // The integer kernels use vpmaddwd where the CPU has it.
+    std::string error;
+    FailureOr<SmallVector<StringRef>> features =
+        selectCPUFeatures(options.cpu, {"avx2", "avx512bw"}, error);
+    if (failed(features))
+      return fail(error);
+    options.target.isa = llvm::is_contained(*features, "avx512bw") ? "avx512"
+                         : llvm::is_contained(*features, "avx2")   ? "avx2"
+                                                                   : "vector";
+  }
   rootTiming = timing.getRootScope();
 
   TimingScope importTiming = rootTiming.nest("import");

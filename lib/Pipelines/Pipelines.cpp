@@ -70,12 +70,15 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
 
 /// xf to linalg, after the target has written the attention its kernel
 /// takes: the CPU's loop nest (blocked as configured) or (CUDA) on buffers.
-static void addXFToLinalg(OpPassManager &pm, TargetOptions::Kind target) {
-  if (target == TargetOptions::Kind::CUDA) {
+static void addXFToLinalg(OpPassManager &pm, const TargetOptions &target) {
+  if (target.kind == TargetOptions::Kind::CUDA) {
     pm.addNestedPass<func::FuncOp>(createAttentionToBuffersPass());
   } else {
-    pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass());
+    SelectCPUKernelConfigsPassOptions configs;
+    configs.vectorISA = target.isa;
+    pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass(configs));
     pm.addNestedPass<func::FuncOp>(createCPUAttentionPass());
+    pm.addNestedPass<func::FuncOp>(createCPUQuantizedMatmulPass());
   }
   pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass());
   pm.addPass(createCanonicalizerPass());
@@ -83,7 +86,7 @@ static void addXFToLinalg(OpPassManager &pm, TargetOptions::Kind target) {
 }
 
 void mlir::xf::buildXFToLinalgPipeline(OpPassManager &pm) {
-  addXFToLinalg(pm, TargetOptions::Kind::CPU);
+  addXFToLinalg(pm, TargetOptions());
 }
 
 /// Tensors to buffers, with function boundaries on identity layouts (the
@@ -171,6 +174,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createLowerRunChecksPass());
+  pm.addPass(createLowerMultiplyAddPairsPass());
   VectorTransferToSCFOptions unrolled;
   unrolled.unroll = true;
   pm.addPass(createConvertVectorToSCFPass(unrolled));
@@ -266,7 +270,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::Transformer)
     return;
   bool cuda = target.kind == TargetOptions::Kind::CUDA;
-  addXFToLinalg(pm, target.kind);
+  addXFToLinalg(pm, target);
   if (stop == Stage::Linalg)
     return;
   if (cuda)
@@ -284,6 +288,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
 TargetOptions CompilePipelineOptions::getTarget() const {
   TargetOptions options;
   options.kind = target;
+  options.isa = isa;
   options.chip = chip;
   options.precision = precision;
   options.embedPTX = embedPTX;

@@ -77,6 +77,9 @@ struct TargetOptions {
   /// CUDA: the GPU architecture (sm_80, sm_90, ...), the PTX version's
   /// feature, and the toolkit whose ptxas and libdevice the compiler uses.
   std::string chip = "sm_90";
+  /// CPU: the x86 vector extension the integer kernels use (`vector`: none,
+  /// portable code; `avx2`; `avx512`), from the target CPU's features.
+  std::string isa = "vector";
   std::string ptxFeature = "+ptx80";
   std::string toolkitPath;
   /// CUDA: ship PTX for the driver to compile instead of a cubin.
@@ -112,6 +115,11 @@ struct CompilePipelineOptions
       llvm::cl::values(
           clEnumValN(TargetOptions::Kind::CPU, "cpu", "the host's CPU"),
           clEnumValN(TargetOptions::Kind::CUDA, "cuda", "an NVIDIA GPU"))};
+  Option<std::string> isa{
+      *this, "isa",
+      llvm::cl::desc("CPU: the x86 extension integer kernels use (vector, "
+                     "avx2, avx512)"),
+      llvm::cl::init("vector")};
   Option<std::string> chip{*this, "chip",
                            llvm::cl::desc("CUDA: the GPU architecture"),
                            llvm::cl::init("sm_90")};

@@ -45,12 +45,38 @@ KernelConfigAttr selectAttentionConfig(MLIRContext *context) {
                                /*threads=*/0, /*stages=*/0);
 }
 
+/// A product by a quantized weight: tiles of 16 columns (two 8-lane
+/// vectors; 32 with avx512's 16 lanes), whose unpacked weights serve 4 rows
+/// at a time (4 x 2 accumulators, 4 weight vectors and a broadcast fill
+/// AVX2's 16 registers).
+KernelConfigAttr selectQuantizedConfig(MLIRContext *context, KernelKind kind) {
+  int64_t columns = kind == KernelKind::Avx512 ? 32 : 16;
+  return KernelConfigAttr::get(context, kind, {4, columns}, {},
+                               /*threads=*/0, /*stages=*/0);
+}
+
 struct SelectCPUKernelConfigsPass
     : xf::impl::SelectCPUKernelConfigsPassBase<SelectCPUKernelConfigsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    std::optional<KernelKind> kind = symbolizeKernelKind(vectorISA);
+    if (!kind || (*kind != KernelKind::Vector && *kind != KernelKind::Avx2 &&
+                  *kind != KernelKind::Avx512)) {
+      getOperation().emitError()
+          << "xf-select-cpu-kernel-configs: isa is vector, avx2 or avx512, "
+             "not '"
+          << vectorISA << "'";
+      return signalPassFailure();
+    }
     getOperation().walk([&](Operation *op) {
       if (op->hasAttr(KernelConfigAttr::kName))
         return;
+      if (isa<QuantizedWeightOp>(op)) {
+        op->setAttr(KernelConfigAttr::kName,
+                    selectQuantizedConfig(op->getContext(), *kind));
+        return;
+      }
       if (auto attention = dyn_cast<AttentionOp>(op)) {
         if (isCPUAttention(attention))
           op->setAttr(KernelConfigAttr::kName,

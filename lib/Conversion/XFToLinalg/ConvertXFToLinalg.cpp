@@ -2,8 +2,10 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/Passes.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
@@ -48,7 +50,9 @@ struct ConvertXFToLinalgPass
     target.addIllegalDialect<XFDialect>();
     target.addLegalDialect<bufferization::BufferizationDialect,
                            memref::MemRefDialect>();
-    target.addLegalOp<AttentionBuffersOp, RunCheckOp>();
+    // What the CPU's kernel generators wrote before this pass.
+    target.addLegalDialect<vector::VectorDialect, LLVM::LLVMDialect>();
+    target.addLegalOp<AttentionBuffersOp, MultiplyAddPairsOp, RunCheckOp>();
     // Unsigned model inputs and outputs become signless too; the library's
     // C interface was described from the xf types before this pass.
     SignlessTypeConverter converter;

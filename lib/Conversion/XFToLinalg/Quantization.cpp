@@ -139,6 +139,71 @@ struct DequantizeLinearToGeneric : OpConversionPattern<DequantizeLinearOp> {
   }
 };
 
+/// The packed weight element-wise: each result element extracts its field
+/// from its byte (`linalg.index` gives K) and dequantizes it. Kernels that
+/// read packed weights replace the products it feeds before this runs; the
+/// CUDA back end computes the generic while staging the weight.
+struct QuantizedWeightToGeneric : OpConversionPattern<QuantizedWeightOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(QuantizedWeightOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type element = resultType.getElementType();
+    int64_t bits = op.getBits(), group = op.getGroupSize();
+    int64_t perByte = 8 / bits;
+    bool isSigned = op.getIsSigned();
+    MLIRContext *context = rewriter.getContext();
+    AffineExpr k = getAffineDimExpr(0, context),
+               n = getAffineDimExpr(1, context);
+    SmallVector<Value> inputs = {adaptor.getPacked(), adaptor.getScales()};
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(2, 0, {n, k.floorDiv(perByte)}, context),
+        AffineMap::get(2, 0, {n, k.floorDiv(group)}, context)};
+    Value zeroPoint = adaptor.getZeroPoints();
+    if (zeroPoint) {
+      inputs.push_back(zeroPoint);
+      maps.push_back(maps.back());
+    }
+    bool zpUnsigned = zeroPoint && isUnsignedTensor(op.getZeroPoints());
+    Value result = elementwiseGeneric(
+        rewriter, loc, Value(), resultType, inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Type i32 = b.getI32Type();
+          auto i32Constant = [&](int64_t v) {
+            return arith::ConstantIntOp::create(b, l, i32, v);
+          };
+          Value field =
+              isSigned ? arith::ExtSIOp::create(b, l, i32, args[0]).getResult()
+                       : arith::ExtUIOp::create(b, l, i32, args[0]).getResult();
+          if (bits == 4) {
+            // The field at k % 2, sign-extended from its 4 bits if signed.
+            Value index = arith::IndexCastOp::create(
+                b, l, i32, linalg::IndexOp::create(b, l, 0));
+            Value shift = arith::MulIOp::create(
+                b, l, arith::RemUIOp::create(b, l, index, i32Constant(2)),
+                i32Constant(4));
+            field = arith::AndIOp::create(
+                b, l, arith::ShRUIOp::create(b, l, field, shift),
+                i32Constant(15));
+            if (isSigned)
+              field = arith::SubIOp::create(
+                  b, l, arith::XOrIOp::create(b, l, field, i32Constant(8)),
+                  i32Constant(8));
+          }
+          Value x = arith::SIToFPOp::create(b, l, element, field);
+          if (zeroPoint)
+            x = arith::SubFOp::create(
+                b, l, x, castScalar(b, l, args[2], element, zpUnsigned, false));
+          return arith::MulFOp::create(b, l, x, args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -303,8 +368,8 @@ struct MatMulIntegerToMatMul : OpConversionPattern<MatMulIntegerOp> {
 void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
   patterns.add<DequantizeLinearToGeneric, QuantizeLinearToGeneric,
-               DynamicQuantizeLinearToLinalg, MatMulIntegerToMatMul>(
-      converter, patterns.getContext());
+               QuantizedWeightToGeneric, DynamicQuantizeLinearToLinalg,
+               MatMulIntegerToMatMul>(converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -137,20 +137,32 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
                          << " bytes, not the " << cols * padded * bits / 8
                          << " that K, N, bits and block_size imply";
 
-  Type quantType = IntegerType::get(n.context(), bits, IntegerType::Unsigned);
-  auto weightType = RankedTensorType::get({cols, padded}, quantType);
-  std::string unpacked = unpackBits(*weightBytes, cols * padded, bits);
+  // The packed rows stay as they are: xf.quantized_weight reads this layout.
+  Type byteType = IntegerType::get(n.context(), 8, IntegerType::Unsigned);
+  auto packedType = RankedTensorType::get({cols, padded * bits / 8}, byteType);
   Value weights = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
-      weightType, "matmul_nbits_weight",
-      allocateBlob(unpacked.size(), 8,
-                   [&](char *out) { llvm::copy(unpacked, out); }))));
+      packedType, "matmul_nbits_weight",
+      allocateBlob(weightBytes->size(), 8,
+                   [&](char *out) { llvm::copy(*weightBytes, out); }))));
 
-  // Scales and zero points, one per row and block.
-  FailureOr<Value> scales2d =
-      n.create1<ReshapeOp>({*scales, n.constantI64({cols, blocks})});
+  // Scales and zero points, one per row and block; constant scales stay
+  // constants (kernels that read packed weights take constants only).
+  FailureOr<Value> scales2d;
+  auto scalesType = cast<RankedTensorType>(scales->getType());
+  std::optional<ArrayRef<char>> scaleBytes = getConstantBytes(*scales);
+  if (scaleBytes && scalesType.getNumElements() == cols * blocks &&
+      static_cast<int64_t>(scaleBytes->size()) * 8 ==
+          cols * blocks * scalesType.getElementTypeBitWidth())
+    scales2d = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
+        RankedTensorType::get({cols, blocks}, scalesType.getElementType()),
+        "matmul_nbits_scales",
+        allocateBlob(scaleBytes->size(), 8,
+                     [&](char *out) { llvm::copy(*scaleBytes, out); }))));
+  else
+    scales2d = n.create1<ReshapeOp>({*scales, n.constantI64({cols, blocks})});
   if (failed(scales2d))
     return failure();
-  auto zpType = RankedTensorType::get({cols, blocks}, quantType);
+  auto zpType = RankedTensorType::get({cols, blocks}, byteType);
   Value zeroPoints;
   if (Value zp = n.optionalInput(3)) {
     if (!isa<IntegerType>(
@@ -172,26 +184,17 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
   } else {
     // Without zero points the weights are centred at 2^(bits-1).
     zeroPoints = n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
-        zpType, IntegerAttr::get(quantType, 1 << (bits - 1)))));
+        zpType, IntegerAttr::get(byteType, 1 << (bits - 1)))));
   }
 
-  FailureOr<Value> dequantized = n.create1<DequantizeLinearOp>(
+  FailureOr<Value> weight = n.create1<QuantizedWeightOp>(
       {weights, *scales2d, zeroPoints},
-      {n.namedAttr("axis", n.i64Attr(1)),
-       n.namedAttr("block_size", n.i64Attr(blockSize))});
-  if (failed(dequantized))
+      {n.namedAttr("bits", n.i64Attr(bits)),
+       n.namedAttr("group_size", n.i64Attr(blockSize)),
+       n.namedAttr("k", n.i64Attr(k))});
+  if (failed(weight))
     return failure();
-  if (padded != k) {
-    dequantized = n.create1<SliceOp>(
-        {*dequantized, n.constantI64({0}), n.constantI64({k})},
-        {n.namedAttr("axes", n.i64ArrayAttr({1}))});
-    if (failed(dequantized))
-      return failure();
-  }
-  FailureOr<Value> transposed = n.create1<TransposeOp>({*dequantized});
-  if (failed(transposed))
-    return failure();
-  FailureOr<Value> product = n.create1<MatMulOp>({*a, *transposed});
+  FailureOr<Value> product = n.create1<MatMulOp>({*a, *weight});
   if (failed(product))
     return failure();
   FailureOr<Value> result = addOptional(n, *product, n.optionalInput(5));

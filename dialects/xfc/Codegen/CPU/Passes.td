@@ -21,8 +21,16 @@ def SelectCPUKernelConfigsPass
     the last multiple of 8 (a single token's) go one at a time through
     1x128 blocks where 128 divides the columns, through 1x32 blocks
     otherwise. An op that already has a configuration keeps it, so IR
-    given to `xfc-opt` can try another.
+    given to `xfc-opt` can try another. Products by an
+    `xf.quantized_weight` (configured on the weight, for
+    xf-cpu-quantized-matmul) get tiles of 4 rows by 16 columns (32 with
+    avx512), of kind `isa`: the x86 vector extension the target has.
   }];
+  let options = [
+    Option<"vectorISA", "isa", "std::string", /*default=*/"\"vector\"",
+           "The x86 extension integer kernels use: vector (portable code), "
+           "avx2 or avx512">
+  ];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
@@ -47,6 +55,45 @@ def CPUAttentionPass : Pass<"xf-cpu-attention", "func::FuncOp"> {
                            "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def CPUQuantizedMatmulPass : Pass<"xf-cpu-quantized-matmul", "func::FuncOp"> {
+  let summary = "Products by quantized weights as integer kernels on packed weights";
+  let description = [{
+    Each f32 `xf.matmul` whose right operand is an `xf.quantized_weight` of
+    constants with an `#xf.kernel_config` (`vector`, `avx2` or `avx512`,
+    `tile = [rows, columns]`, from xf-select-cpu-kernel-configs) becomes a
+    kernel that never expands the weight: the left operand is quantized per
+    run to 16-bit integers (one scale per row and group of K), the weight
+    is repacked at compile time into tiles of `columns` columns, and
+    16-bit multiply-adds of pairs (`xf.multiply_add_pairs`: vpmaddwd with
+    avx2 and avx512, portable arithmetic with vector) sum each group in 32 bits before its scales and
+    zero points apply. Column tiles are the parallel loop; rows go `rows`
+    at a time. `xf.linear` and `xf.gated_mlp` on quantized weights are
+    decomposed first so that their products are taken. Weights whose group
+    the kernel cannot close in 32 bits are left to the element-wise
+    lowering.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LowerMultiplyAddPairsPass
+    : Pass<"xf-lower-multiply-add-pairs", "ModuleOp"> {
+  let summary = "xf.multiply_add_pairs as its intrinsic or portable arithmetic";
+  let description = [{
+    Each `xf.multiply_add_pairs` becomes a call of its `intrinsic` (an LLVM
+    intrinsic of the same signature, such as `llvm.x86.avx2.pmadd.wd`) or,
+    without one, the even and odd lanes widened, multiplied and added.
+    Runs after bufferization, before the vector dialect goes to LLVM.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def InnermostContiguousLoopPass

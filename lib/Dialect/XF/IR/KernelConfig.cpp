@@ -38,7 +38,8 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          KernelKind kind, ArrayRef<int64_t> tile,
                          ArrayRef<int64_t> warpTile, int64_t threads,
                          int64_t stages) {
-  if (kind == KernelKind::Vector)
+  if (kind == KernelKind::Vector || kind == KernelKind::Avx2 ||
+      kind == KernelKind::Avx512)
     return verifyVectorConfig(emitError, tile, warpTile, threads, stages);
   // The CUDA kernels: threads in whole warps.
   if (llvm::any_of(tile, [](int64_t size) { return size <= 0; }) ||
@@ -74,6 +75,8 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "threads must be a multiple of the queries";
     return success();
   case KernelKind::Vector:
+  case KernelKind::Avx2:
+  case KernelKind::Avx512:
     llvm_unreachable("vector configurations are verified above");
   }
   llvm_unreachable("every kernel kind is handled");

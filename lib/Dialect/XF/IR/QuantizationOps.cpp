@@ -108,3 +108,34 @@ LogicalResult MatMulIntegerOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
       RankedTensorType::get(shape, IntegerType::get(getContext(), 32)));
   return success();
 }
+
+LogicalResult
+QuantizedWeightOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                    ErrorEmitter emitError) {
+  int64_t bits = getBits(), group = getGroupSize(), k = getK();
+  if (bits != 4 && bits != 8)
+    return emitError() << "packs 4- or 8-bit values, not " << bits;
+  if (k <= 0 || group <= 0)
+    return emitError() << "needs a positive k and group_size";
+  RankedTensorType packed = getPacked().getType(),
+                   scales = getScales().getType();
+  if (packed.getRank() != 2 || scales.getRank() != 2)
+    return emitError() << "packed and scales must be matrices";
+  int64_t n = packed.getDimSize(0), rowBytes = packed.getDimSize(1);
+  if (!ShapedType::isDynamic(rowBytes) && rowBytes * 8 / bits < k)
+    return emitError() << "rows of " << rowBytes << " bytes hold fewer than "
+                       << k << " " << bits << "-bit values";
+  int64_t groups = (k + group - 1) / group;
+  if (!joinTypes(scales, scales.clone({n, groups})))
+    return emitError() << "scales must have shape [" << formatShape({n, groups})
+                       << "], not [" << formatShape(scales.getShape()) << "]";
+  if (Value zp = getZeroPoints()) {
+    auto zpType = cast<RankedTensorType>(zp.getType());
+    if (zpType.getElementTypeBitWidth() > 8 ||
+        !joinTypes(zpType, zpType.clone(scales.getShape())))
+      return emitError() << "zero_points must be integers of at most 8 bits "
+                            "with the shape of scales";
+  }
+  inferred.push_back(RankedTensorType::get({k, n}, scales.getElementType()));
+  return success();
+}

@@ -202,3 +202,12 @@ double mlir::xf::getAttentionScale(AttentionOp op) {
   return 1.0 /
          std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
 }
+
+LogicalResult MultiplyAddPairsOp::verify() {
+  auto lhs = cast<VectorType>(getLhs().getType());
+  if (lhs.getDimSize(0) != 2 * getType().getDimSize(0))
+    return emitOpError("sums pairs: ")
+           << lhs.getDimSize(0) << " lanes give " << lhs.getDimSize(0) / 2
+           << " sums, not " << getType().getDimSize(0);
+  return success();
+}

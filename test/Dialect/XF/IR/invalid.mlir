@@ -786,6 +786,46 @@ func.func @rope_size(%x: tensor<2x4x16x64xf32>, %c: tensor<2x16x40xf32>) {
 
 // -----
 
+func.func @quantized_weight_bits(%p: tensor<3x32xui8>, %s: tensor<3x1xf32>) {
+  // expected-error @+1 {{packs 4- or 8-bit values, not 2}}
+  %0 = xf.quantized_weight %p, %s {bits = 2 : i64, group_size = 64 : i64, k = 64 : i64} : (tensor<3x32xui8>, tensor<3x1xf32>) -> tensor<64x3xf32>
+  return
+}
+
+// -----
+
+func.func @quantized_weight_short_rows(%p: tensor<3x16xui8>, %s: tensor<3x2xf32>) {
+  // expected-error @+1 {{rows of 16 bytes hold fewer than 40 4-bit values}}
+  %0 = xf.quantized_weight %p, %s {bits = 4 : i64, group_size = 32 : i64, k = 40 : i64} : (tensor<3x16xui8>, tensor<3x2xf32>) -> tensor<40x3xf32>
+  return
+}
+
+// -----
+
+func.func @quantized_weight_scales(%p: tensor<3x32xui8>, %s: tensor<3x1xf32>) {
+  // expected-error @+1 {{scales must have shape [3x2], not [3x1]}}
+  %0 = xf.quantized_weight %p, %s {bits = 4 : i64, group_size = 32 : i64, k = 40 : i64} : (tensor<3x32xui8>, tensor<3x1xf32>) -> tensor<40x3xf32>
+  return
+}
+
+// -----
+
+func.func @quantized_weight_zero_points(%p: tensor<3x32xui8>, %s: tensor<3x2xf32>, %z: tensor<3x2xi32>) {
+  // expected-error @+1 {{zero_points must be integers of at most 8 bits with the shape of scales}}
+  %0 = xf.quantized_weight %p, %s, %z {bits = 4 : i64, group_size = 32 : i64, k = 40 : i64} : (tensor<3x32xui8>, tensor<3x2xf32>, tensor<3x2xi32>) -> tensor<40x3xf32>
+  return
+}
+
+// -----
+
+func.func @multiply_add_pairs_lanes(%a: vector<16xi16>) {
+  // expected-error @+1 {{sums pairs: 16 lanes give 8 sums, not 4}}
+  %0 = xf.multiply_add_pairs %a, %a : vector<16xi16> -> vector<4xi32>
+  return
+}
+
+// -----
+
 func.func @dequantize_zero_point_type(%q: tensor<4x8xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
   // expected-error @+1 {{zero_point must have the input's element type}}
   %0 = xf.dequantize_linear %q, %s, %z : (tensor<4x8xi8>, tensor<f32>, tensor<ui8>) -> tensor<4x8xf32>

@@ -203,6 +203,18 @@ func.func @quantization(%x: tensor<4x64xf32>, %q: tensor<4x64xui4>, %s: tensor<4
   return
 }
 
+// K = 40 in rows of 64 4-bit values (two groups of 32), and signed 8-bit
+// values with one scale per output channel.
+// CHECK-LABEL: func.func @quantized_weight
+func.func @quantized_weight(%p4: tensor<3x32xui8>, %s: tensor<3x2xf16>, %z: tensor<3x2xui8>,
+                            %p8: tensor<5x40xi8>, %s8: tensor<5x1xf32>) {
+  // CHECK: xf.quantized_weight %{{.*}}, %{{.*}}, %{{.*}} {bits = 4 : i64, group_size = 32 : i64, k = 40 : i64} {{.*}} -> tensor<40x3xf16>
+  %0 = xf.quantized_weight %p4, %s, %z {bits = 4 : i64, group_size = 32 : i64, k = 40 : i64} : (tensor<3x32xui8>, tensor<3x2xf16>, tensor<3x2xui8>) -> tensor<40x3xf16>
+  // CHECK: xf.quantized_weight %{{.*}}, %{{.*}} {bits = 8 : i64, group_size = 40 : i64, is_signed = true, k = 40 : i64} {{.*}} -> tensor<40x5xf32>
+  %1 = xf.quantized_weight %p8, %s8 {bits = 8 : i64, group_size = 40 : i64, k = 40 : i64, is_signed = true} : (tensor<5x40xi8>, tensor<5x1xf32>) -> tensor<40x5xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @rope
 func.func @rope(%x: tensor<1x8x?x64xf32>, %c: tensor<1x?x16xf32>) {
   // CHECK: xf.rope %{{.*}}, %{{.*}}, %{{.*}} {interleaved = true}

@@ -95,10 +95,13 @@ def XF_ActivationAttr : EnumAttr<XF_Dialect, XF_ActivationEnum, "activation">;
 def XF_KernelKind_MmaSync : I32EnumAttrCase<"MmaSync", 0, "mma_sync">;
 def XF_KernelKind_Simt : I32EnumAttrCase<"Simt", 1, "simt">;
 def XF_KernelKind_Vector : I32EnumAttrCase<"Vector", 2, "vector">;
+def XF_KernelKind_Avx2 : I32EnumAttrCase<"Avx2", 3, "avx2">;
+def XF_KernelKind_Avx512 : I32EnumAttrCase<"Avx512", 4, "avx512">;
 
 def XF_KernelKindEnum : I32EnumAttr<"KernelKind",
     "the instructions a kernel computes with",
-    [XF_KernelKind_MmaSync, XF_KernelKind_Simt, XF_KernelKind_Vector]> {
+    [XF_KernelKind_MmaSync, XF_KernelKind_Simt, XF_KernelKind_Vector,
+     XF_KernelKind_Avx2, XF_KernelKind_Avx512]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::xf";
 }
@@ -133,7 +136,12 @@ def XF_KernelConfigAttr : AttrDef<XF_Dialect, "KernelConfig"> {
       the last multiple of M (a single token's); a constant right operand
       is stored in panels N columns wide. For attention, `tile = [queries,
       keys]`: the queries a block takes and the keys each step of its
-      online softmax reads.
+      online softmax reads. For a product by an `xf.quantized_weight`
+      (configured on the weight), `tile = [rows, columns]`: the rows that
+      share each unpacked step of the weight, and the columns of a tile
+      (whole vectors of 8 lanes, 16 with `avx512`).
+    - `avx2`, `avx512`: as `vector`, with the x86 extension's 16-bit
+      multiply-add of pairs (vpmaddwd) where the kernel multiplies integers.
 
     `stages` is how many reduction steps are staged in shared memory at a
     time (1: load, then compute).

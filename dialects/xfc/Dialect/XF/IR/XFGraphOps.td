@@ -564,6 +564,39 @@ def XF_DequantizeLinearOp : XF_GraphOp<"dequantize_linear"> {
   let results = (outs XF_FloatTensor:$result);
 }
 
+def XF_QuantizedWeightOp : XF_GraphOp<"quantized_weight"> {
+  let summary = "a matrix product's weight, stored packed and quantized";
+  let description = [{
+    The `[K, N]` floating-point right operand of a matrix product, stored as
+    `bits`-bit integers (4 or 8) packed along K: row `n` of `packed` holds
+    the N-th output's K values, `8 / bits` to a byte, the first in the low
+    bits (the layout of ONNX Runtime's MatMulNBits). Values are unsigned,
+    or two's complement when `is_signed` is set. K is `k`; a row may hold more
+    values than K (padding to a whole group), which are ignored.
+
+    ```
+    result[k, n] = (q(n, k) - zero_points[n, k / group_size])
+                   * scales[n, k / group_size]
+    ```
+
+    `scales` is `[N, ceil(K / group_size)]` and gives the result's element
+    type; the optional `zero_points` (integers of the values' range, one per
+    element) has its shape and is 0 when absent. A `group_size` of K is one
+    scale per output channel. Every quantized weight is written this way
+    (MatMulNBits, DequantizeLinear of a constant before a product), so
+    kernels that read packed weights match one op: the CPU's dequantizing
+    matrix product reads `packed` without expanding it; elsewhere the op
+    lowers to the element-wise dequantization.
+  }];
+  let arguments = (ins RankedTensorOf<[I8, UI8]>:$packed,
+                       XF_FloatTensor:$scales,
+                       Optional<XF_IntTensor>:$zero_points,
+                       XF_I64Attr:$bits, XF_I64Attr:$group_size,
+                       XF_I64Attr:$k,
+                       DefaultValuedAttr<BoolAttr, "false">:$is_signed);
+  let results = (outs XF_FloatTensor:$result);
+}
+
 def XF_QuantizeLinearOp : XF_GraphOp<"quantize_linear"> {
   let summary = "floating point to integers through a scale and zero point";
   let description = [{

@@ -172,6 +172,31 @@ def XF_AttentionBuffersOp : Op<XF_Dialect, "attention_buffers"> {
   let opDocGroup = XF_TransformerOpsGroup;
 }
 
+def XF_MultiplyAddPairsOp : Op<XF_Dialect, "multiply_add_pairs",
+                                [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+  let summary = "sums of products of adjacent 16-bit lanes, in 32 bits";
+  let description = [{
+    `result[i] = lhs[2i] * rhs[2i] + lhs[2i + 1] * rhs[2i + 1]` on signed
+    16-bit lanes, in 32 bits: x86's `vpmaddwd`, the step of the CPU's
+    integer kernels (xf-cpu-quantized-matmul). With `intrinsic`,
+    `xf-lower-multiply-add-pairs` calls that LLVM intrinsic (the generator
+    names the one its configuration's extension has); without, it writes
+    the portable arithmetic. An op rather than the call so that the kernel
+    passes through bufferization, which needs every op's memory effects.
+
+    ```mlir
+    %s = xf.multiply_add_pairs %a, %b {intrinsic = "llvm.x86.avx2.pmadd.wd"} : vector<16xi16> -> vector<8xi32>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [I16]>:$lhs,
+                       VectorOfRankAndType<[1], [I16]>:$rhs,
+                       OptionalAttr<StrAttr>:$intrinsic);
+  let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+  let hasVerifier = 1;
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
 def XF_RunCheckOp : Op<XF_Dialect, "run_check",
                        [MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "Stops the model's run with a message when a fact is false";
