@@ -18,6 +18,7 @@
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "xfc/Codegen/CPU/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 
@@ -152,6 +153,24 @@ static void moveArgumentsLast(RewriterBase &rewriter, func::FuncOp function,
       call, [&] { call.getOperandsMutable().assign(reordered); });
 }
 
+/// Copies the scalar and vector constants `region` uses from above into
+/// it: passed as a kernel's arguments, LLVM would not know their values
+/// (shift amounts, masks and splats become registers loaded per call).
+static void sinkConstants(RewriterBase &rewriter, Region &region) {
+  llvm::SetVector<Value> above;
+  getUsedValuesDefinedAbove(region, above);
+  for (Value value : above) {
+    Operation *def = value.getDefiningOp();
+    if (!def || !def->hasTrait<OpTrait::ConstantLike>() ||
+        def->getNumResults() != 1 ||
+        (isa<ShapedType>(value.getType()) && !isa<VectorType>(value.getType())))
+      continue;
+    rewriter.setInsertionPointToStart(&region.front());
+    Value copy = rewriter.clone(*def)->getResult(0);
+    replaceAllUsesInRegionWith(value, copy, region);
+  }
+}
+
 /// Below this many operations a loop nest runs on the calling thread.
 static constexpr int64_t kParallelWork = 1 << 16;
 
@@ -220,6 +239,7 @@ struct OutlineKernelsPass
     rewriter.moveOpBefore(nest, body, body->end());
     rewriter.setInsertionPointToEnd(body);
     scf::YieldOp::create(rewriter, loc, nest->getResults());
+    sinkConstants(rewriter, wrapper.getRegion());
     std::string name = (function.getSymName() + "_kernel" + Twine(index)).str();
     func::CallOp call;
     FailureOr<func::FuncOp> outlined = outlineSingleBlockRegion(

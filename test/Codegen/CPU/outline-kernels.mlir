@@ -1,10 +1,12 @@
 // RUN: xfc-opt %s --xf-outline-kernels --split-input-file | FileCheck %s
 
 // Each top-level loop nest becomes a private function called in its place,
-// taking the buffers and sizes it uses; code between nests stays.
+// taking the buffers and sizes it uses (constants are copied in); code
+// between nests stays.
 
 // CHECK-LABEL: func.func private @model_kernel0(
-// CHECK:         scf.for
+// CHECK:         %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         scf.for {{.*}} = %[[C0]] to
 // CHECK:           math.exp
 // CHECK-LABEL: func.func private @model_kernel1(
 // CHECK:         scf.for
@@ -13,8 +15,8 @@
 // CHECK-SAME:    %[[IN:[^:]*]]: memref<?xf32>, %[[OUT:[^:]*]]: memref<?xf32>, %[[N:[^:]*]]: index)
 // CHECK-NOT:     scf.for
 // CHECK:         %[[TMP:.*]] = memref.alloc(%[[N]])
-// CHECK-NEXT:    call @model_kernel0(%[[IN]], %[[TMP]], %{{.*}}, %[[N]], %{{.*}})
-// CHECK-NEXT:    call @model_kernel1(%[[TMP]], %[[OUT]], %{{.*}}, %[[N]], %{{.*}})
+// CHECK-NEXT:    call @model_kernel0(%[[IN]], %[[TMP]], %[[N]])
+// CHECK-NEXT:    call @model_kernel1(%[[TMP]], %[[OUT]], %[[N]])
 // CHECK-NEXT:    memref.dealloc %[[TMP]]
 // CHECK-NEXT:    return
 func.func @model(%in: memref<?xf32>, %out: memref<?xf32>, %n: index) {
@@ -64,7 +66,7 @@ func.func @sum(%in: memref<?xf32>, %n: index) -> f32 {
 // its last two arguments; a `_parallel` entry of the same signature is
 // declared, and taken when the work pays for threads.
 
-// CHECK-LABEL: func.func private @grid_kernel0_parallel(index, index, index, memref<?x?x64xf32>, index, index, index, index)
+// CHECK-LABEL: func.func private @grid_kernel0_parallel(index, memref<?x?x64xf32>, index, index)
 // CHECK-SAME:    attributes {xf.parallel_entry_of = @grid_kernel0}
 // CHECK-LABEL: func.func private @grid_kernel0(
 // CHECK-SAME:    %[[BEGIN:[^:]*]]: index, %[[END:[^:]*]]: index) {
