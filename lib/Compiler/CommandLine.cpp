@@ -94,6 +94,26 @@ cl::opt<std::string> weights(
              "created: embedded (in a section of the library, the default) "
              "or external (NAME.weights beside NAME.so)"),
     cl::value_desc("embedded|external"), cl::cat(xfcCategory));
+cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Quantize the weights of matrix products (xf-quantize): int4 "
+             "or int8, rounded to nearest per group along K, with zero "
+             "points unless --symmetric"),
+    cl::value_desc("int4|int8"), cl::cat(xfcCategory));
+cl::opt<unsigned> groupSize(
+    "group-size",
+    cl::desc("With --quantize: values per scale along K (default 128)"),
+    cl::value_desc("N"), cl::init(128), cl::cat(xfcCategory));
+cl::opt<bool>
+    symmetric("symmetric",
+              cl::desc("With --quantize: no zero points; each group's largest "
+                       "magnitude sets its scale"),
+              cl::cat(xfcCategory));
+cl::opt<std::string>
+    exclude("exclude",
+            cl::desc("With --quantize: a regular expression; weights whose "
+                     "initializer or ONNX node name matches it stay f32"),
+            cl::value_desc("regex"), cl::cat(xfcCategory));
 cl::opt<std::string> cPrefix(
     "c-prefix",
     cl::desc("Name the library's C functions NAME_run, NAME_session_create, "
@@ -312,8 +332,28 @@ FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
       !checkChoice("embed", embed, {"cubin", "ptx"}, errors) ||
       (!weights.empty() &&
        !checkChoice("weights", weights, {"embedded", "external"}, errors)) ||
-      (!report.empty() && !checkChoice("report", report, {"fusion"}, errors)))
+      (!report.empty() && !checkChoice("report", report, {"fusion"}, errors)) ||
+      (!quantize.empty() &&
+       !checkChoice("quantize", quantize, {"int4", "int8"}, errors)))
     return failure();
+  if (quantize.empty() &&
+      (groupSize.getNumOccurrences() || symmetric.getNumOccurrences() ||
+       exclude.getNumOccurrences())) {
+    errors << "xfc: --group-size, --symmetric and --exclude are for "
+              "--quantize\n";
+    return failure();
+  }
+  if (groupSize < 2 || groupSize % 2 != 0) {
+    errors << "xfc: --group-size must be an even number of at least 2, not "
+           << groupSize << "\n";
+    return failure();
+  }
+  options.target.quantizeBits = quantize.empty()     ? 0
+                                : quantize == "int4" ? 4
+                                                     : 8;
+  options.target.quantizeGroupSize = groupSize;
+  options.target.quantizeSymmetric = symmetric;
+  options.target.quantizeExclude = exclude;
   if (failed(checkCPUName(cpu, error))) {
     errors << "xfc: " << error << "\n";
     return failure();

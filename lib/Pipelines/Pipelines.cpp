@@ -267,6 +267,14 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::XF)
     return;
   buildRaisePipeline(pm);
+  if (target.quantizeBits) {
+    QuantizeWeightsPassOptions quantize;
+    quantize.bits = target.quantizeBits;
+    quantize.groupSize = target.quantizeGroupSize;
+    quantize.symmetric = target.quantizeSymmetric;
+    quantize.exclude = target.quantizeExclude;
+    pm.addNestedPass<func::FuncOp>(createQuantizeWeightsPass(quantize));
+  }
   if (stop == Stage::Transformer)
     return;
   bool cuda = target.kind == TargetOptions::Kind::CUDA;

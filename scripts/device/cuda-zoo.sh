@@ -19,7 +19,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CARRY="$ROOT/carry/cuda"
 ARCHIVE="$ROOT/carry/cuda.tgz"
-MODELS="gpt2_ts llama_ts bert_ts gpt2_ortfused llama_dynamo moesparse_dynamo gpt2_int4 llama_int4"
+MODELS="${MODELS:-gpt2_ts llama_ts bert_ts gpt2_ortfused llama_dynamo moesparse_dynamo gpt2_int4 llama_int4}"
 # PRECISIONS=... picks others (precision:tolerance; tf32: 5e-3) at prepare
 # time; the carry holds 64 MB, about two precisions' libraries.
 PRECISIONS=${PRECISIONS:-"fp32:1e-4 bf16:2e-2"}

@@ -77,6 +77,13 @@ struct TargetOptions {
   /// CUDA: the GPU architecture (sm_80, sm_90, ...), the PTX version's
   /// feature, and the toolkit whose ptxas and libdevice the compiler uses.
   std::string chip = "sm_90";
+  /// xf-quantize after raising: bits per value (0: weights stay as the
+  /// model has them), values per group along K, no zero points, and a
+  /// regular expression of weights (initializer or node names) left f32.
+  int64_t quantizeBits = 0;
+  int64_t quantizeGroupSize = 128;
+  bool quantizeSymmetric = false;
+  std::string quantizeExclude;
   /// CPU: the x86 vector extension the integer kernels use (`vector`: none,
   /// portable code; `avx2`; `avx512`), from the target CPU's features.
   std::string isa = "vector";

@@ -618,8 +618,7 @@ struct CPUQuantizedMatmulPass
       auto weight = op.getRhs().getDefiningOp<QuantizedWeightOp>();
       auto lhs = op.getLhs().getType();
       if (weight && lhs.getElementType().isF32() &&
-          weight.getType().getElementType().isF32() && lhs.getRank() >= 2 &&
-          !ShapedType::isDynamic(lhs.getShape().back()))
+          weight.getType().getElementType().isF32() && lhs.getRank() >= 2)
         products.push_back(op);
     });
     for (MatMulOp op : products) {
@@ -640,7 +639,12 @@ struct CPUQuantizedMatmulPass
       for (int64_t d = 0; d + 1 < rank; ++d)
         collapse[0].push_back(d);
       collapse[1].push_back(rank - 1);
+      // K as the weight has it, where shape inference left it dynamic.
       Value input = op.getLhs();
+      SmallVector<int64_t> staticK(lhsType.getShape());
+      staticK.back() = weight.getK();
+      if (lhsType.getShape().back() != weight.getK())
+        input = tensor::CastOp::create(b, loc, lhsType.clone(staticK), input);
       if (rank > 2)
         input = tensor::CollapseShapeOp::create(b, loc, input, collapse);
       Value result = builder.build(input, *packed, *geometry);

@@ -158,7 +158,20 @@ struct QuantizedWeightToGeneric : OpConversionPattern<QuantizedWeightOp> {
     MLIRContext *context = rewriter.getContext();
     AffineExpr k = getAffineDimExpr(0, context),
                n = getAffineDimExpr(1, context);
-    SmallVector<Value> inputs = {adaptor.getPacked(), adaptor.getScales()};
+    // 8-bit rows index their bytes by K itself: rows padded past K are cut
+    // to K, or the generic's loop over K would be read from their length.
+    Value packed = adaptor.getPacked();
+    auto packedType = cast<RankedTensorType>(packed.getType());
+    if (perByte == 1 && packedType.getDimSize(1) != op.getK())
+      packed = tensor::ExtractSliceOp::create(
+          rewriter, loc, packed,
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{tensor::getMixedSize(rewriter, loc, packed, 0),
+                                 rewriter.getIndexAttr(op.getK())},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                 rewriter.getIndexAttr(1)});
+    SmallVector<Value> inputs = {packed, adaptor.getScales()};
     SmallVector<AffineMap> maps = {
         AffineMap::get(2, 0, {n, k.floorDiv(perByte)}, context),
         AffineMap::get(2, 0, {n, k.floorDiv(group)}, context)};

@@ -91,6 +91,35 @@ def RaiseRopePass : Pass<"xf-raise-rope", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def QuantizeWeightsPass : Pass<"xf-quantize", "func::FuncOp"> {
+  let summary = "Quantize the constant weights of matrix products";
+  let description = [{
+    Each f32 constant weight of `xf.linear`, `xf.gated_mlp` and `xf.matmul`
+    becomes an `xf.quantized_weight` of `bits`-bit values in groups of
+    `group-size` along K, rounded to nearest as ONNX Runtime's
+    MatMul4BitsQuantizer does: asymmetric by default (each group's range,
+    widened to hold 0, spread over the integers, with a zero point), or
+    `symmetric` (the group's largest magnitude maps to -2^(bits-1), zero
+    point 2^(bits-1)). Weights whose initializer or ONNX node name matches
+    the regular expression `exclude` stay f32. Each quantized weight is
+    reported as a remark at its op: bits, group and the relative L2 error of
+    the dequantized weight. Products then take the target's quantized
+    kernels (xf-cpu-quantized-matmul on the CPU).
+  }];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"4",
+           "Bits per value: 4 or 8">,
+    Option<"groupSize", "group-size", "int64_t", /*default=*/"128",
+           "Values per scale along K (a multiple of 2; K for one per output)">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "No zero points: the largest magnitude of each group sets its scale">,
+    Option<"exclude", "exclude", "std::string", /*default=*/"\"\"",
+           "A regular expression: weights whose initializer or node name "
+           "matches it stay f32">
+  ];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def DecomposePass : Pass<"xf-decompose", "func::FuncOp"> {
   let summary = "Replace composite xf ops with the simpler xf ops they are made of";
   let description = [{
