@@ -33,17 +33,23 @@ GEMVS = [(1, 768, 3072), (1, 3072, 768), (1, 4096, 4096)]
 THREADS = [1, 2]
 
 
-def matmul_model(k, n, path):
-    weight = np.random.default_rng(0).standard_normal((k, n)).astype(np.float32)
+def matmul_model(k, n, path, copies=1):
+    """`copies` products of input `a` [m, k] by distinct [k, n] weights, one
+    output each (`y`, else `y0`, `y1`, ...): together larger than the
+    caches when one weight is not. Returns the first weight."""
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((k, n)).astype(np.float32) for _ in range(copies)]
+    names = ["y"] if copies == 1 else [f"y{i}" for i in range(copies)]
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["a", "w"], ["y"])], "matmul",
+        [helper.make_node("MatMul", ["a", f"w{i}"], [y]) for i, y in enumerate(names)],
+        "matmul",
         [helper.make_tensor_value_info("a", TensorProto.FLOAT, ["m", k])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["m", n])],
-        [numpy_helper.from_array(weight, "w")])
+        [helper.make_tensor_value_info(y, TensorProto.FLOAT, ["m", n]) for y in names],
+        [numpy_helper.from_array(w, f"w{i}") for i, w in enumerate(weights)])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     onnx.save(model, path)
-    return weight
+    return weights[0]
 
 
 def build_cpu_peaks(work):

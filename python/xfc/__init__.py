@@ -101,14 +101,16 @@ def _run_compiler(args):
 
 
 def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
-            precision=None):
+            precision=None, quantize=None, group_size=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
     header beside it), in this process (libxfc_compiler.so). `shapes` pins
     input shapes: {"input_ids": (1, 128)}.
     `weights="external"` writes the weights to NAME.weights beside NAME.so
     instead of into it, to be mapped by `load` (keep the two together).
     `target="cuda"` (or "cuda:sm_80") compiles for an NVIDIA GPU, with
-    matrix products in `precision` "bf16" (the default), "tf32" or "fp32"."""
+    matrix products in `precision` "bf16" (the default), "tf32" or "fp32".
+    `quantize="int4"` or `"int8"` quantizes the products' weights (xfc
+    --quantize), in groups of `group_size` along K (128 by default)."""
     args = [onnx_path, "-o", out_path, f"--target={target}", f"--weights={weights}"]
     if precision:
         args.append(f"--precision={precision}")
@@ -116,6 +118,10 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
         args.append(f"--shape={name}=" + "x".join(str(d) for d in shape))
     if cpu:
         args.append(f"--cpu={cpu}")
+    if quantize:
+        args.append(f"--quantize={quantize}")
+    if group_size:
+        args.append(f"--group-size={group_size}")
     _run_compiler(args)
     return pathlib.Path(out_path)
 

@@ -3,8 +3,9 @@
 // A product by an xf.quantized_weight never expands the weight. Per run, the
 // left operand is quantized to 16-bit integers with one scale per row and
 // group of K (2^-16 of the group's largest magnitude: far below the
-// weights' own error). The kernel then multiplies integers: a weight byte
-// unpacks to one or two 16-bit lanes per value in registers, pairs of
+// weights' own error). The kernel then multiplies integers: a 16-bit lane
+// of the packed weight holds one 8-bit value (widened) or four 4-bit ones
+// (taken out with shifts and masks, no shuffles) in registers; pairs of
 // lanes meet a broadcast pair of activations in a multiply-add of pairs
 // (vpmaddwd, or the portable arithmetic it is), and 32-bit sums close each
 // group with its scales:
@@ -104,9 +105,10 @@ std::optional<std::vector<int32_t>> getSmallIntegers(ElementsAttr attr) {
 
 /// A quantized weight as the kernel reads it, built at compile time.
 struct PackedWeight {
-  /// [tiles, groups, steps, vectors, 2 * lanes] bytes: per step, each lane
-  /// vector's bytes; a 4-bit byte holds k, k+1 (low nibbles, by lane pair)
-  /// and k+2, k+3 (high nibbles).
+  /// [tiles, groups, steps, vectors, bytes] bytes: per step, each lane
+  /// vector's 2 * lanes lanes (lane j: column j / 2, value j % 2 of a pair
+  /// of K). 8-bit: a byte per lane, pair k0. 4-bit: a 16-bit word per lane
+  /// holding pairs k0, k0 + 2, k0 + 4, k0 + 6 from the low bits up.
   Value bytes;
   /// [tiles, groups, columns]: the scale, and scale * zero point.
   Value scales, scaledZeros;
@@ -161,7 +163,8 @@ private:
 /// overflow or the group is the whole of K; 0 if there is none.
 static int64_t kernelGroup(int64_t group, int64_t groups) {
   // 2 * 32767 * 255 per lane pair, `group / 2` pairs: 256 keeps to 2^31.
-  if (group <= 256 && group % 4 == 0)
+  // Steps take 8 values of K.
+  if (group <= 256 && group % 8 == 0)
     return group;
   if (groups == 1 || group % 128 == 0)
     return 128;
@@ -200,8 +203,8 @@ FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
   int64_t paddedK = kGroups * kGroup;
   int64_t columns = geometry.columns, lanes = geometry.lanes;
   int64_t tiles = (n + columns - 1) / columns, vectors = columns / lanes;
-  int64_t kPerStep = bits == 4 ? 4 : 2, steps = kGroup / kPerStep;
-  int64_t chunk = 2 * lanes;
+  int64_t kPerStep = bits == 4 ? 8 : 2, steps = kGroup / kPerStep;
+  int64_t chunk = bits == 4 ? 4 * lanes : 2 * lanes;
   // Signed values move to unsigned ones with the zero point (q - z is the
   // same), so the kernel unpacks one way.
   int32_t offset = op.getIsSigned() ? 1 << (bits - 1) : 0;
@@ -233,12 +236,18 @@ FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
           for (int64_t g = 0; g < kGroups; ++g)
             for (int64_t s = 0; s < steps; ++s)
               for (int64_t v = 0; v < vectors; ++v)
-                for (int64_t j = 0; j < chunk; ++j) {
+                for (int64_t j = 0; j < 2 * lanes; ++j) {
+                  // Lane j: column j / 2, the pair's value j % 2. 4-bit
+                  // lanes are 16-bit words of 4 values, pairs k0 + 2i.
                   int64_t row = t * columns + v * lanes + j / 2;
                   int64_t kk = g * kGroup + s * kPerStep + j % 2;
-                  uint8_t lo = value(row, kk);
-                  *out++ = static_cast<char>(
-                      bits == 4 ? lo | value(row, kk + 2) << 4 : lo);
+                  if (bits == 8) {
+                    *out++ = static_cast<char>(value(row, kk));
+                    continue;
+                  }
+                  for (int64_t i = 0; i < 4; i += 2)
+                    *out++ = static_cast<char>(value(row, kk + 2 * i) |
+                                               value(row, kk + 2 * i + 2) << 4);
                 }
       });
   auto scalesType = RankedTensorType::get({tiles, kGroups, columns}, f32);
@@ -391,7 +400,7 @@ Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
   int64_t lanes = geometry.lanes, columns = weight.columns;
   int64_t vectors = columns / lanes, group = weight.group;
   int64_t groups = weight.paddedK / group;
-  int64_t kPerStep = weight.bits == 4 ? 4 : 2, steps = group / kPerStep;
+  int64_t kPerStep = weight.bits == 4 ? 8 : 2, steps = group / kPerStep;
   auto bytesType = cast<RankedTensorType>(weight.bytes.getType());
   int64_t tiles = bytesType.getDimSize(0);
 
@@ -416,7 +425,8 @@ Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
   Value output = tensor::EmptyOp::create(
       b, loc, RankedTensorType::get({ShapedType::kDynamic, weight.n}, f32),
       ValueRange{rows});
-  auto byteVector = VectorType::get({2 * lanes}, i8);
+  auto byteVector =
+      VectorType::get({weight.bits == 4 ? 4 * lanes : 2 * lanes}, i8);
   auto laneVector = VectorType::get({2 * lanes}, i16);
   auto accVector = VectorType::get({lanes}, i32);
   auto floatVector = VectorType::get({lanes}, f32);
@@ -456,20 +466,33 @@ Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
                       b, loc, byteVector, weight.bytes,
                       ValueRange{tile, g, s, index(v), c0}, i8Pad,
                       ArrayRef<bool>{true});
-                  Value wide = arith::ExtUIOp::create(b, loc, laneVector, raw);
                   if (weight.bits == 8) {
-                    weights.push_back({wide});
+                    weights.push_back(
+                        {arith::ExtUIOp::create(b, loc, laneVector, raw)});
                     continue;
                   }
+                  // Four values per 16-bit lane: shifts and masks, no
+                  // widening shuffles.
+                  Value words =
+                      vector::BitCastOp::create(b, loc, laneVector, raw);
                   auto splat = [&](int64_t c) {
                     return arith::ConstantOp::create(
                         b, loc, laneVector,
                         DenseElementsAttr::get(laneVector,
                                                b.getIntegerAttr(i16, c)));
                   };
-                  weights.push_back(
-                      {arith::AndIOp::create(b, loc, wide, splat(15)),
-                       arith::ShRUIOp::create(b, loc, wide, splat(4))});
+                  SmallVector<Value, 2> nibbles;
+                  for (int64_t i = 0; i < 4; ++i) {
+                    Value shifted =
+                        i ? arith::ShRUIOp::create(b, loc, words, splat(4 * i))
+                                .getResult()
+                          : words;
+                    nibbles.push_back(i == 3 ? shifted
+                                             : arith::AndIOp::create(
+                                                   b, loc, shifted, splat(15))
+                                                   .getResult());
+                  }
+                  weights.push_back(nibbles);
                 }
                 Value k0 = arith::MulIOp::create(b, loc, s, index(kPerStep));
                 SmallVector<Value> next(partial);

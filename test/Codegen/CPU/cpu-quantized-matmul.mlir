@@ -2,12 +2,13 @@
 
 // An int4 weight, K = 32 in one group, 8 outputs, for the avx2 kernel of
 // 4 rows by 16 columns: the bytes are repacked into one tile (16 columns,
-// 8 of them padding) of 8 steps of two 16-byte lane vectors; scales and
+// 8 of them padding) of 4 steps of 8 values of K, two 32-byte lane vectors
+// each (16-bit lanes of four 4-bit values, split by shifts); scales and
 // scaled zero points per tile column. The activations are quantized per row
 // and group, the tile loop is parallel, and the stores of the last tile are
 // masked at N.
 // CHECK-LABEL: func.func @int4_avx2
-// CHECK-DAG: %[[BYTES:.+]] = arith.constant dense_resource<{{.*}}.tiles> : tensor<1x1x8x2x16xi8>
+// CHECK-DAG: %[[BYTES:.+]] = arith.constant dense_resource<{{.*}}.tiles> : tensor<1x1x4x2x32xi8>
 // CHECK-DAG: %[[SCALES:.+]] = arith.constant dense_resource<{{.*}}.scales> : tensor<1x1x16xf32>
 // CHECK-DAG: %[[ZEROS:.+]] = arith.constant dense_resource<{{.*}}.zeros> : tensor<1x1x16xf32>
 // CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<?x1x32xf32>)
@@ -15,8 +16,10 @@
 // CHECK: math.roundeven
 // CHECK: arith.fptosi {{.*}} to i16
 // CHECK: scf.for
-// CHECK: vector.transfer_read %[[BYTES]]{{.*}} : tensor<1x1x8x2x16xi8>, vector<16xi8>
-// CHECK: arith.extui {{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK: vector.transfer_read %[[BYTES]]{{.*}} : tensor<1x1x4x2x32xi8>, vector<32xi8>
+// CHECK: vector.bitcast {{.*}} : vector<32xi8> to vector<16xi16>
+// CHECK: arith.shrui
+// CHECK: arith.andi
 // CHECK: vector.transfer_read {{.*}} : tensor<?x1x32xi16>, vector<2xi16>
 // CHECK: vector.bitcast {{.*}} : vector<2xi16> to vector<1xi32>
 // CHECK: xf.multiply_add_pairs {{.*}} {intrinsic = "llvm.x86.avx2.pmadd.wd"} : vector<16xi16> -> vector<8xi32>
@@ -64,7 +67,7 @@ func.func @int8_channel_vector(%x: tensor<2x?x300xf32>) -> tensor<2x?x5xf32> {
 // -----
 
 // Without a configuration, or with groups whose sums the kernel cannot
-// close (10 values, not a multiple of 4), the product stays for the
+// close (10 values, not a multiple of the 8 a step takes), the product stays for the
 // element-wise lowering.
 // CHECK-LABEL: func.func @left_alone
 // CHECK-NOT: scf.for
@@ -80,4 +83,19 @@ func.func @left_alone(%x: tensor<?x20xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>
   %v = xf.quantized_weight %p, %s {bits = 4 : i64, group_size = 10 : i64, k = 20 : i64, xf.kernel_config = #xf.kernel_config<avx2, tile = [4, 16]>} : (tensor<4x10xui8>, tensor<4x2xf32>) -> tensor<20x4xf32>
   %u = xf.matmul %x, %v : (tensor<?x20xf32>, tensor<20x4xf32>) -> tensor<?x4xf32>
   return %y, %u : tensor<?x4xf32>, tensor<?x4xf32>
+}
+
+// -----
+
+// K left dynamic by shape inference: the left operand is cast to the
+// weight's K.
+// CHECK-LABEL: func.func @dynamic_k
+// CHECK: tensor.cast %{{.*}} : tensor<?x?xf32> to tensor<?x32xf32>
+// CHECK: xf.multiply_add_pairs
+func.func @dynamic_k(%x: tensor<?x?xf32>) -> tensor<?x8xf32> {
+  %p = xf.constant dense<"0x7942BDF22106F0847762F0F3CB4D764DC7072051159A0F89F2C6DACAE344BB311245FD6F84DF9AD7C5B3D076AC0E8F53A7356C88913F20F6F72DB022D24D0A96DAD43C1617C1A98E78129E0327371065D095864F15ADA0B846C1C0EBC5348ADC799ADF849BAD05D4A10AC0441EAAEEB4B48EFA0B1F0ABD80E998A35ABA5EA0BD"> : tensor<8x16xui8>
+  %s = xf.constant dense<0.25> : tensor<8x1xf32>
+  %w = xf.quantized_weight %p, %s {bits = 4 : i64, group_size = 32 : i64, k = 32 : i64, xf.kernel_config = #xf.kernel_config<avx2, tile = [4, 16]>} : (tensor<8x16xui8>, tensor<8x1xf32>) -> tensor<32x8xf32>
+  %y = xf.matmul %x, %w : (tensor<?x?xf32>, tensor<32x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
 }
