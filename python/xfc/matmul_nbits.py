@@ -9,8 +9,9 @@ Every MatMul whose second input is a constant 2-D float32 initializer
 [K, N] becomes MatMulNBits with the layout the contrib op defines: B uint8
 [N, ceil(K / block_size), block_size * bits / 8] (each of the N columns of
 the weight, blocks of block_size rows, 4-bit values low nibble first),
-scales float32 [N * blocks], and when asymmetric zero points uint8
-[N * ceil(blocks * bits / 8)] (low nibble first). Scales, zero points and
+scales float32 [N, blocks], and when asymmetric zero points uint8
+[N, ceil(blocks * bits / 8)] (low nibble first): the 2-D shapes ONNX Runtime's
+quantizer writes (the op also takes them flat). Scales, zero points and
 values follow ONNX Runtime's default quantizer (MatMulNBitsQuantizer, MLAS's
 blockwise quantization), so the bytes are the same as its own:
 - asymmetric: the block's range widened to hold 0, scale = (max - min) /
@@ -80,10 +81,10 @@ def quantize_weight(weight, bits=4, block_size=128, symmetric=False):
     elif bits == 4:
         if blocks % 2:
             zero_points = np.pad(zero_points, ((0, 0), (0, 1)), constant_values=mid)
-        packed_zero_points = (zero_points[:, 0::2] | (zero_points[:, 1::2] << 4)).reshape(-1)
+        packed_zero_points = zero_points[:, 0::2] | (zero_points[:, 1::2] << 4)
     else:
-        packed_zero_points = zero_points.reshape(-1)
-    return values, scales.astype(np.float32).reshape(-1), packed_zero_points
+        packed_zero_points = zero_points
+    return values, scales.astype(np.float32), packed_zero_points
 
 
 def _subgraphs(node):

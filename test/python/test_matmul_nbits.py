@@ -152,8 +152,8 @@ def test_graph_structure():
         blocks = -(-k // 32)
         b, scales, zp = (inits[name] for name in new.input[1:])
         assert b.shape == (n, blocks, 16) and b.dtype == np.uint8
-        assert scales.shape == (n * blocks,) and scales.dtype == np.float32
-        assert zp.shape == (n * ((blocks + 1) // 2),) and zp.dtype == np.uint8
+        assert scales.shape == (n, blocks) and scales.dtype == np.float32
+        assert zp.shape == (n, (blocks + 1) // 2) and zp.dtype == np.uint8
         assert node.input[1] not in inits  # the float weight is gone
     # Symmetric: no zero points; no accuracy_level unless given; excluded
     # nodes stay as they are.
