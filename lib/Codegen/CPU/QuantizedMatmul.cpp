@@ -90,8 +90,8 @@ std::optional<std::vector<int32_t>> getSmallIntegers(ElementsAttr attr) {
   auto dense = dyn_cast<DenseElementsAttr>(attr);
   if (dense && dense.isSplat()) {
     APInt v = dense.getSplatValue<APInt>();
-    std::fill(values.begin(), values.end(),
-              element.isUnsigned() ? v.getZExtValue() : v.getSExtValue());
+    llvm::fill(values,
+               element.isUnsigned() ? v.getZExtValue() : v.getSExtValue());
     return values;
   }
   std::optional<ArrayRef<char>> bytes = getElementsBytes(attr);
