@@ -15,6 +15,7 @@
 # each library runs twice: on the model's stored inputs against ONNX
 # Runtime's outputs, and on random inputs of another shape (batch 3,
 # sequence 7) against xfc's CPU library run there on the same inputs.
+# MODELS="a b" picks some of the zoo; give the same list at both steps.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CARRY="$ROOT/carry/cuda"

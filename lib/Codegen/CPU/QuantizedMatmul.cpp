@@ -644,17 +644,25 @@ struct CPUQuantizedMatmulPass
           weight.getType().getElementType().isF32() && lhs.getRank() >= 2)
         products.push_back(op);
     });
+    // Each weight is packed once, where it is defined, for all its products.
+    DenseMap<Operation *, FailureOr<PackedWeight>> packedWeights;
     for (MatMulOp op : products) {
       auto weight = op.getRhs().getDefiningOp<QuantizedWeightOp>();
       std::optional<Geometry> geometry = getGeometry(weight);
       if (!geometry)
         continue;
+      auto [entry, isNew] = packedWeights.try_emplace(weight, failure());
+      if (isNew) {
+        OpBuilder at(weight);
+        entry->second =
+            QuantizedMatmulBuilder(at, weight.getLoc()).pack(weight, *geometry);
+      }
+      FailureOr<PackedWeight> packed = entry->second;
+      if (failed(packed))
+        continue;
       OpBuilder b(op);
       Location loc = op.getLoc();
       QuantizedMatmulBuilder builder(b, loc);
-      FailureOr<PackedWeight> packed = builder.pack(weight, *geometry);
-      if (failed(packed))
-        continue;
       // [..., K] as [M, K], and the result back.
       auto lhsType = op.getLhs().getType();
       int64_t rank = lhsType.getRank();
@@ -685,9 +693,10 @@ struct CPUQuantizedMatmulPass
       }
       op.replaceAllUsesWith(result);
       op.erase();
-      if (weight->use_empty())
-        weight.erase();
     }
+    for (auto &[weight, packed] : packedWeights)
+      if (weight->use_empty())
+        weight->erase();
   }
 };
 } // namespace

@@ -145,21 +145,9 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
       allocateBlob(weightBytes->size(), 8,
                    [&](char *out) { llvm::copy(*weightBytes, out); }))));
 
-  // Scales and zero points, one per row and block; constant scales stay
-  // constants (kernels that read packed weights take constants only).
-  FailureOr<Value> scales2d;
-  auto scalesType = cast<RankedTensorType>(scales->getType());
-  std::optional<ArrayRef<char>> scaleBytes = getConstantBytes(*scales);
-  if (scaleBytes && scalesType.getNumElements() == cols * blocks &&
-      static_cast<int64_t>(scaleBytes->size()) * 8 ==
-          cols * blocks * scalesType.getElementTypeBitWidth())
-    scales2d = n.constant(cast<ElementsAttr>(DenseResourceElementsAttr::get(
-        RankedTensorType::get({cols, blocks}, scalesType.getElementType()),
-        "matmul_nbits_scales",
-        allocateBlob(scaleBytes->size(), 8,
-                     [&](char *out) { llvm::copy(*scaleBytes, out); }))));
-  else
-    scales2d = n.create1<ReshapeOp>({*scales, n.constantI64({cols, blocks})});
+  // Scales and zero points, one per row and block.
+  FailureOr<Value> scales2d =
+      n.create1<ReshapeOp>({*scales, n.constantI64({cols, blocks})});
   if (failed(scales2d))
     return failure();
   auto zpType = RankedTensorType::get({cols, blocks}, byteType);

@@ -2,6 +2,8 @@
 
 #include "ConstantFolding.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 namespace mlir::xf {
 
 DenseElementsAttr getFoldableConstant(Attribute attr) {
@@ -70,10 +72,19 @@ Attribute foldElementwise(ArrayRef<Attribute> operands, Type resultType,
 }
 
 Attribute foldReshape(Attribute input, Type resultType) {
+  // A weight blob keeps its bytes: the same handle under the new shape, at
+  // any size (a reshape does not move row-major data).
+  auto result = dyn_cast<RankedTensorType>(resultType);
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(input)) {
+    if (!result || !result.hasStaticShape() ||
+        result.getNumElements() != resource.getType().getNumElements() ||
+        result.getElementType() != resource.getType().getElementType())
+      return {};
+    return DenseResourceElementsAttr::get(result, resource.getRawHandle());
+  }
   DenseElementsAttr dense = getFoldableConstant(input);
   if (!dense || !isFoldableResultType(resultType))
     return {};
-  auto result = cast<RankedTensorType>(resultType);
   if (result.getNumElements() != dense.getNumElements() ||
       result.getElementType() != dense.getElementType())
     return {};

@@ -34,7 +34,8 @@ using ElementFn = llvm::function_ref<Attribute(ArrayRef<Attribute> elements,
 Attribute foldElementwise(ArrayRef<Attribute> operands, Type resultType,
                           ElementFn fn);
 
-/// The same data under another static shape, when foldable.
+/// The same data under another static shape, when foldable: a small dense
+/// constant, or a resource blob of any size (shared, not copied).
 Attribute foldReshape(Attribute input, Type resultType);
 
 /// Row-major strides of a static shape.
