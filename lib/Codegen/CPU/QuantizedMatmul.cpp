@@ -48,61 +48,6 @@ namespace {
 /// Integer activations: 16 bits, symmetric.
 constexpr double kActivationLimit = 32767.0;
 
-/// The float values of a constant of f32, f16 or bf16 elements.
-std::optional<std::vector<float>> getFloats(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  Type element = type.getElementType();
-  if (!isa<Float32Type, Float16Type, BFloat16Type>(element))
-    return std::nullopt;
-  std::vector<float> values;
-  values.reserve(type.getNumElements());
-  auto toFloat = [](APFloat v) {
-    bool lost;
-    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-    return v.convertToFloat();
-  };
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    for (APFloat v : dense.getValues<APFloat>())
-      values.push_back(toFloat(v));
-    return values;
-  }
-  std::optional<ArrayRef<char>> bytes = getElementsBytes(attr);
-  if (!bytes)
-    return std::nullopt;
-  unsigned width = element.getIntOrFloatBitWidth();
-  const auto &semantics = cast<FloatType>(element).getFloatSemantics();
-  for (int64_t i = 0; i < type.getNumElements(); ++i) {
-    uint32_t raw = 0;
-    std::memcpy(&raw, bytes->data() + i * width / 8, width / 8);
-    values.push_back(toFloat(APFloat(semantics, APInt(width, raw))));
-  }
-  return values;
-}
-
-/// The integer values of a constant of at most 8-bit elements, as written
-/// (signed or not per the xf type).
-std::optional<std::vector<int32_t>> getSmallIntegers(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  auto element = dyn_cast<IntegerType>(type.getElementType());
-  if (!element || element.getWidth() > 8)
-    return std::nullopt;
-  std::vector<int32_t> values(type.getNumElements());
-  auto dense = dyn_cast<DenseElementsAttr>(attr);
-  if (dense && dense.isSplat()) {
-    APInt v = dense.getSplatValue<APInt>();
-    llvm::fill(values,
-               element.isUnsigned() ? v.getZExtValue() : v.getSExtValue());
-    return values;
-  }
-  std::optional<ArrayRef<char>> bytes = getElementsBytes(attr);
-  if (!bytes || static_cast<int64_t>(bytes->size()) != type.getNumElements())
-    return std::nullopt;
-  for (size_t i = 0; i < values.size(); ++i)
-    values[i] = element.isUnsigned() ? static_cast<uint8_t>((*bytes)[i])
-                                     : static_cast<int8_t>((*bytes)[i]);
-  return values;
-}
-
 /// A quantized weight as the kernel reads it, built at compile time.
 struct PackedWeight {
   /// [tiles, groups, steps, vectors, bytes] bytes: per step, each lane
@@ -115,6 +60,8 @@ struct PackedWeight {
   /// N, K (and K padded to whole groups), the kernel's group, columns
   /// per tile and bits per value.
   int64_t n, k, paddedK, group, columns, bits;
+  /// 8-bit values kept signed (sign-extended when unpacked).
+  bool isSigned;
 };
 
 /// The left operand quantized per row and group: 16-bit values [M, groups,
@@ -140,13 +87,16 @@ public:
   FailureOr<PackedWeight> pack(QuantizedWeightOp op, const Geometry &geometry);
 
   /// `input` [M, K] (f32) times the packed weight: [M, columns * tiles].
-  Value build(Value input, const PackedWeight &weight,
+  /// `inputScale`, when given, is the one scale `input` was dequantized with
+  /// from 8-bit integers (a 1-element tensor).
+  Value build(Value input, Value inputScale, const PackedWeight &weight,
               const Geometry &geometry);
 
 private:
-  /// Quantizes `input` [M, paddedK] per row and group.
-  QuantizedActivations quantizeActivations(Value input, int64_t group,
-                                           int64_t groups);
+  /// Quantizes `input` [M, paddedK] per row and group, or (`inputScale`)
+  /// takes back the integers it was dequantized from.
+  QuantizedActivations quantizeActivations(Value input, Value inputScale,
+                                           int64_t group, int64_t groups);
   /// The pairwise multiply-add of 16-bit lanes into 32-bit ones.
   Value multiplyAddPairs(Value lhs, Value rhs, const Geometry &geometry);
   Value generic(ValueRange inputs, ArrayRef<AffineMap> maps, Value init,
@@ -205,17 +155,18 @@ FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
   int64_t tiles = (n + columns - 1) / columns, vectors = columns / lanes;
   int64_t kPerStep = bits == 4 ? 8 : 2, steps = kGroup / kPerStep;
   int64_t chunk = bits == 4 ? 4 * lanes : 2 * lanes;
-  // Signed values move to unsigned ones with the zero point (q - z is the
-  // same), so the kernel unpacks one way.
-  int32_t offset = op.getIsSigned() ? 1 << (bits - 1) : 0;
+  // Signed 4-bit values move to unsigned ones with the zero point (q - z is
+  // the same), so nibbles unpack one way. Signed bytes stay signed: an
+  // offset zero point would make the sums large terms that cancel.
+  bool keepsSign = op.getIsSigned() && bits == 8;
+  int32_t offset = op.getIsSigned() && !keepsSign ? 1 << (bits - 1) : 0;
   int32_t mask = (1 << bits) - 1;
 
   auto field = [&](int64_t row, int64_t kk) -> int32_t {
-    if (row >= n || kk >= k)
-      return -1; // padding: replaced by the zero point
     int64_t bit = kk * bits;
     uint8_t byte = static_cast<uint8_t>((*bytes)[row * rowBytes + bit / 8]);
-    return ((byte >> (bit % 8)) & mask) ^ offset;
+    int32_t q = ((byte >> (bit % 8)) & mask) ^ offset;
+    return keepsSign ? static_cast<int8_t>(q) : q;
   };
   auto zeroPoint = [&](int64_t row, int64_t kk) -> int32_t {
     int32_t z =
@@ -223,8 +174,11 @@ FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
     return z + offset;
   };
   auto value = [&](int64_t row, int64_t kk) -> uint8_t {
-    int32_t q = field(row, kk);
-    return static_cast<uint8_t>(q < 0 ? (row < n ? zeroPoint(row, kk) : 0) : q);
+    if (row >= n)
+      return 0;
+    if (kk >= k)
+      return static_cast<uint8_t>(zeroPoint(row, kk));
+    return static_cast<uint8_t>(field(row, kk));
   };
 
   Type i8 = b.getIntegerType(8), f32 = b.getF32Type();
@@ -279,6 +233,7 @@ FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
   packed.group = kGroup;
   packed.columns = columns;
   packed.bits = bits;
+  packed.isSigned = keepsSign;
   return packed;
 }
 
@@ -296,8 +251,8 @@ Value QuantizedMatmulBuilder::generic(
 }
 
 QuantizedActivations
-QuantizedMatmulBuilder::quantizeActivations(Value input, int64_t group,
-                                            int64_t groups) {
+QuantizedMatmulBuilder::quantizeActivations(Value input, Value inputScale,
+                                            int64_t group, int64_t groups) {
   MLIRContext *context = b.getContext();
   Type f32 = b.getF32Type(), i16 = b.getIntegerType(16);
   Value rows = tensor::DimOp::create(b, loc, input, 0);
@@ -322,41 +277,74 @@ QuantizedMatmulBuilder::quantizeActivations(Value input, int64_t group,
   auto parallel = utils::IteratorType::parallel,
        reduction = utils::IteratorType::reduction;
 
-  Value largest = generic(
-      {grouped}, {full, perGroup},
-      fill(empty({ShapedType::kDynamic, groups}, f32), b.getF32FloatAttr(0)),
-      {parallel, parallel, reduction},
-      [](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        return arith::MaximumFOp::create(nb, l, args[1],
-                                         math::AbsFOp::create(nb, l, args[0]));
-      });
-  Value quantized = generic(
-      {grouped, largest}, {full, perGroup, full},
-      empty({ShapedType::kDynamic, groups, group}, i16),
-      {parallel, parallel, parallel},
-      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-        // x * 32767 / max, 0 where the group is all zeros.
-        Value limit = arith::ConstantOp::create(
-            nb, l, nb.getF32FloatAttr(kActivationLimit));
-        Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
-        Value ratio = arith::DivFOp::create(nb, l, limit, args[1]);
-        Value isZero = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
-                                             args[1], zero);
-        ratio = arith::SelectOp::create(nb, l, isZero, zero, ratio);
-        Value scaled = math::RoundEvenOp::create(
-            nb, l, arith::MulFOp::create(nb, l, args[0], ratio));
-        return arith::FPToSIOp::create(nb, l, nb.getIntegerType(16), scaled);
-      });
-  Value scales =
-      generic({largest},
-              {AffineMap::get(2, 0, {m, g}, context),
-               AffineMap::get(2, 0, {m, g}, context)},
-              empty({ShapedType::kDynamic, groups}, f32), {parallel, parallel},
-              [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
-                Value limit = arith::ConstantOp::create(
-                    nb, l, nb.getF32FloatAttr(1.0 / kActivationLimit));
-                return arith::MulFOp::create(nb, l, args[0], limit);
-              });
+  Value quantized, scales;
+  if (inputScale) {
+    // x = (a - za) * s for integers a of at most 8 bits: round(x / s) is
+    // a - za exactly, and the sums are those of the integers themselves.
+    int64_t scaleRank = cast<RankedTensorType>(inputScale.getType()).getRank();
+    auto scalar = [&](unsigned dims) {
+      return AffineMap::get(
+          dims, 0,
+          SmallVector<AffineExpr>(scaleRank, getAffineConstantExpr(0, context)),
+          context);
+    };
+    quantized = generic(
+        {grouped, inputScale}, {full, scalar(3), full},
+        empty({ShapedType::kDynamic, groups, group}, i16),
+        {parallel, parallel, parallel},
+        [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+          // A zero scale made zeros.
+          Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+          Value isZero = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                               args[1], zero);
+          Value integer = math::RoundEvenOp::create(
+              nb, l, arith::DivFOp::create(nb, l, args[0], args[1]));
+          integer = arith::SelectOp::create(nb, l, isZero, zero, integer);
+          return arith::FPToSIOp::create(nb, l, i16, integer);
+        });
+    scales = generic(
+        {inputScale}, {scalar(2), AffineMap::get(2, 0, {m, g}, context)},
+        empty({ShapedType::kDynamic, groups}, f32), {parallel, parallel},
+        [](OpBuilder &, Location, ValueRange args) -> Value {
+          return args[0];
+        });
+  } else {
+    Value largest = generic(
+        {grouped}, {full, perGroup},
+        fill(empty({ShapedType::kDynamic, groups}, f32), b.getF32FloatAttr(0)),
+        {parallel, parallel, reduction},
+        [](OpBuilder &nb, Location l, ValueRange args) -> Value {
+          return arith::MaximumFOp::create(
+              nb, l, args[1], math::AbsFOp::create(nb, l, args[0]));
+        });
+    quantized = generic(
+        {grouped, largest}, {full, perGroup, full},
+        empty({ShapedType::kDynamic, groups, group}, i16),
+        {parallel, parallel, parallel},
+        [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+          // x * 32767 / max, 0 where the group is all zeros.
+          Value limit = arith::ConstantOp::create(
+              nb, l, nb.getF32FloatAttr(kActivationLimit));
+          Value zero = arith::ConstantOp::create(nb, l, nb.getF32FloatAttr(0));
+          Value ratio = arith::DivFOp::create(nb, l, limit, args[1]);
+          Value isZero = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                               args[1], zero);
+          ratio = arith::SelectOp::create(nb, l, isZero, zero, ratio);
+          Value scaled = math::RoundEvenOp::create(
+              nb, l, arith::MulFOp::create(nb, l, args[0], ratio));
+          return arith::FPToSIOp::create(nb, l, nb.getIntegerType(16), scaled);
+        });
+    scales = generic({largest},
+                     {AffineMap::get(2, 0, {m, g}, context),
+                      AffineMap::get(2, 0, {m, g}, context)},
+                     empty({ShapedType::kDynamic, groups}, f32),
+                     {parallel, parallel},
+                     [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+                       Value limit = arith::ConstantOp::create(
+                           nb, l, nb.getF32FloatAttr(1.0 / kActivationLimit));
+                       return arith::MulFOp::create(nb, l, args[0], limit);
+                     });
+  }
   Value sums =
       generic({quantized}, {full, perGroup},
               fill(empty({ShapedType::kDynamic, groups}, b.getI32Type()),
@@ -393,7 +381,8 @@ Value QuantizedMatmulBuilder::multiplyAddPairs(Value lhs, Value rhs,
   return op;
 }
 
-Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
+Value QuantizedMatmulBuilder::build(Value input, Value inputScale,
+                                    const PackedWeight &weight,
                                     const Geometry &geometry) {
   Type f32 = b.getF32Type(), i8 = b.getIntegerType(8),
        i16 = b.getIntegerType(16), i32 = b.getI32Type();
@@ -419,7 +408,8 @@ Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
         ArrayRef<OpFoldResult>{rows, b.getIndexAttr(weight.k)},
         ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
   }
-  QuantizedActivations activations = quantizeActivations(input, group, groups);
+  QuantizedActivations activations =
+      quantizeActivations(input, inputScale, group, groups);
 
   Value rows = tensor::DimOp::create(b, loc, input, 0);
   Value output = tensor::EmptyOp::create(
@@ -468,7 +458,11 @@ Value QuantizedMatmulBuilder::build(Value input, const PackedWeight &weight,
                       ArrayRef<bool>{true});
                   if (weight.bits == 8) {
                     weights.push_back(
-                        {arith::ExtUIOp::create(b, loc, laneVector, raw)});
+                        {weight.isSigned
+                             ? arith::ExtSIOp::create(b, loc, laneVector, raw)
+                                   .getResult()
+                             : arith::ExtUIOp::create(b, loc, laneVector, raw)
+                                   .getResult()});
                     continue;
                   }
                   // Four values per 16-bit lane: shifts and masks, no
@@ -609,6 +603,17 @@ static std::optional<Geometry> getGeometry(QuantizedWeightOp weight) {
   return Geometry{tile[0], tile[1], lanes, kind};
 }
 
+/// The scale `input` was dequantized with when it is 8-bit integers
+/// dequantized per tensor; null otherwise.
+static Value perTensorInputScale(Value input) {
+  auto dequantize = input.getDefiningOp<DequantizeLinearOp>();
+  if (!dequantize ||
+      dequantize.getInput().getType().getElementTypeBitWidth() > 8 ||
+      dequantize.getScale().getType().getNumElements() != 1)
+    return {};
+  return dequantize.getScale();
+}
+
 namespace {
 struct CPUQuantizedMatmulPass
     : xf::impl::CPUQuantizedMatmulPassBase<CPUQuantizedMatmulPass> {
@@ -670,27 +675,32 @@ struct CPUQuantizedMatmulPass
       for (int64_t d = 0; d + 1 < rank; ++d)
         collapse[0].push_back(d);
       collapse[1].push_back(rank - 1);
-      // K as the weight has it, where shape inference left it dynamic.
+      // [M, K] with M a run-time count (the kernel's rows) and K as the
+      // weight has it, where shape inference left it dynamic.
       Value input = op.getLhs();
-      SmallVector<int64_t> staticK(lhsType.getShape());
-      staticK.back() = weight.getK();
-      if (lhsType.getShape().back() != weight.getK())
-        input = tensor::CastOp::create(b, loc, lhsType.clone(staticK), input);
       if (rank > 2)
         input = tensor::CollapseShapeOp::create(b, loc, input, collapse);
-      Value result = builder.build(input, *packed, *geometry);
-      int64_t n = weight.getType().getDimSize(1);
+      auto kernelType = RankedTensorType::get(
+          {ShapedType::kDynamic, weight.getK()}, lhsType.getElementType());
+      if (input.getType() != kernelType)
+        input = tensor::CastOp::create(b, loc, kernelType, input);
+      Value result = builder.build(input, perTensorInputScale(op.getLhs()),
+                                   *packed, *geometry);
       auto resultType = cast<RankedTensorType>(op.getType());
       if (rank > 2) {
+        auto collapsedType =
+            tensor::CollapseShapeOp::inferCollapsedType(resultType, collapse);
+        if (result.getType() != collapsedType)
+          result = tensor::CastOp::create(b, loc, collapsedType, result);
         SmallVector<OpFoldResult> sizes;
         for (int64_t d = 0; d + 1 < rank; ++d)
           sizes.push_back(tensor::getMixedSize(b, loc, op.getLhs(), d));
-        sizes.push_back(b.getIndexAttr(n));
+        sizes.push_back(b.getIndexAttr(weight.getType().getDimSize(1)));
         result = tensor::ExpandShapeOp::create(b, loc, resultType, result,
                                                collapse, sizes);
-      } else if (result.getType() != resultType) {
-        result = tensor::CastOp::create(b, loc, resultType, result);
       }
+      if (result.getType() != resultType)
+        result = tensor::CastOp::create(b, loc, resultType, result);
       op.replaceAllUsesWith(result);
       op.erase();
     }

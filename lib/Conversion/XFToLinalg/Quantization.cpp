@@ -11,7 +11,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
@@ -245,9 +244,11 @@ struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
   }
 };
 
-/// min(0, min x) and max(0, max x) in one pass; scale = (max - min) / 255
-/// (1 when the range is empty, as ONNX Runtime does), zero point =
-/// round(clamp(-min / scale, 0, 255)), then x quantized with them.
+/// min(0, min x) and max(0, max x) in one reduction into 0-d tensors (from
+/// 0, which the range always holds); scale = (max - min) / 255 (1 when the
+/// range is empty, as ONNX Runtime does), zero point = round(clamp(-min /
+/// scale, 0, 255)) in a 0-d generic; then x quantized with them. Tensors
+/// throughout (no scalar extracted on the host), so a device computes it.
 struct DynamicQuantizeLinearToLinalg
     : OpConversionPattern<DynamicQuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -256,68 +257,77 @@ struct DynamicQuantizeLinearToLinalg
   matchAndRewrite(DynamicQuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
+    MLIRContext *context = getContext();
     Value input = adaptor.getInput();
-    auto inputType = cast<RankedTensorType>(input.getType());
-    int64_t rank = inputType.getRank();
+    int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
-    Value zero = floatConstant(rewriter, loc, f32, 0.0);
-    // The range as a loop over the flattened input that carries min and max
-    // in registers (a linalg reduction to 0-d tensors would keep them in
-    // memory, and the loop would not vectorize).
-    Value flat = input;
-    if (rank == 0)
-      flat = tensor::ExpandShapeOp::create(
-          rewriter, loc, RankedTensorType::get({1}, f32), input,
-          SmallVector<ReassociationIndices>{});
-    else if (rank > 1)
-      flat = tensor::CollapseShapeOp::create(
-          rewriter, loc, input,
-          SmallVector<ReassociationIndices>{
-              llvm::to_vector(llvm::seq<int64_t>(0, rank))});
-    Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
-    Value count = tensor::DimOp::create(rewriter, loc, flat, c0);
-    auto range = scf::ForOp::create(
-        rewriter, loc, c0, count, c1, ValueRange{zero, zero},
-        [&](OpBuilder &b, Location l, Value i, ValueRange bounds) {
-          Value x = tensor::ExtractOp::create(b, l, flat, i);
-          scf::YieldOp::create(
-              b, l,
-              ValueRange{arith::MinimumFOp::create(b, l, x, bounds[0]),
-                         arith::MaximumFOp::create(b, l, x, bounds[1])});
-        });
-    Value min = range.getResult(0), max = range.getResult(1);
-    Value span = arith::SubFOp::create(rewriter, loc, max, min);
-    Value empty = arith::CmpFOp::create(rewriter, loc,
-                                        arith::CmpFPredicate::OEQ, span, zero);
-    Value scale = arith::SelectOp::create(
-        rewriter, loc, empty, floatConstant(rewriter, loc, f32, 1.0),
-        arith::DivFOp::create(rewriter, loc, span,
-                              floatConstant(rewriter, loc, f32, 255.0)));
-    Value zeroPointF = math::RoundEvenOp::create(
-        rewriter, loc,
-        arith::MinimumFOp::create(
-            rewriter, loc,
-            arith::MaximumFOp::create(
-                rewriter, loc,
-                arith::DivFOp::create(rewriter, loc,
-                                      arith::NegFOp::create(rewriter, loc, min),
-                                      scale),
-                zero),
-            floatConstant(rewriter, loc, f32, 255.0)));
-    Value zeroPoint = castScalar(rewriter, loc, zeroPointF, i8, false, true);
-    auto toTensor = [&](Value v) -> Value {
-      return tensor::FromElementsOp::create(
-          rewriter, loc, RankedTensorType::get({}, v.getType()), v);
+    auto scalarType = [](Type element) {
+      return RankedTensorType::get({}, element);
     };
-    Value y = elementwiseGeneric(
-        rewriter, loc, input, toSignless(op.getY().getType()), {input},
-        {rewriter.getMultiDimIdentityMap(rank)},
+    auto zeroScalar = [&]() {
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, scalarType(f32), ValueRange{});
+      return linalg::FillOp::create(
+                 rewriter, loc, floatConstant(rewriter, loc, f32, 0.0), empty)
+          .getResult(0);
+    };
+    auto whole = AffineMap::get(rank, 0, {}, context);
+    auto range = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{scalarType(f32), scalarType(f32)},
+        ValueRange{input}, ValueRange{zeroScalar(), zeroScalar()},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank), whole,
+                               whole},
+        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
         [&](OpBuilder &b, Location l, ValueRange args) {
-          return quantizeScalar(b, l, args[0], scale, zeroPointF, i8, 0.0,
-                                255.0, /*isUnsigned=*/true);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
+                         arith::MaximumFOp::create(b, l, args[0], args[2])});
         });
-    rewriter.replaceOp(op, {y, toTensor(scale), toTensor(zeroPoint)});
+    auto scalar = AffineMap::get(0, 0, {}, context);
+    Value zeroPointInit =
+        tensor::EmptyOp::create(rewriter, loc, scalarType(i8), ValueRange{});
+    auto parameters = linalg::GenericOp::create(
+        rewriter, loc,
+        TypeRange{scalarType(f32), scalarType(f32), scalarType(i8)},
+        range.getResults(),
+        ValueRange{zeroScalar(), zeroScalar(), zeroPointInit},
+        SmallVector<AffineMap>(5, scalar), ArrayRef<utils::IteratorType>{},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value min = args[0], max = args[1];
+          Value zero = floatConstant(b, l, f32, 0.0),
+                top = floatConstant(b, l, f32, 255.0);
+          Value span = arith::SubFOp::create(b, l, max, min);
+          Value empty = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              span, zero);
+          Value scale = arith::SelectOp::create(
+              b, l, empty, floatConstant(b, l, f32, 1.0),
+              arith::DivFOp::create(b, l, span, top));
+          Value zeroPoint = math::RoundEvenOp::create(
+              b, l,
+              arith::MinimumFOp::create(
+                  b, l,
+                  arith::MaximumFOp::create(
+                      b, l,
+                      arith::DivFOp::create(
+                          b, l, arith::NegFOp::create(b, l, min), scale),
+                      zero),
+                  top));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{scale, zeroPoint,
+                         castScalar(b, l, zeroPoint, i8, false, true)});
+        });
+    Value scale = parameters.getResult(0), zeroPointF = parameters.getResult(1);
+    Value y = elementwiseGeneric(
+        rewriter, loc, input, toSignless(op.getY().getType()),
+        {input, scale, zeroPointF},
+        {rewriter.getMultiDimIdentityMap(rank), whole, whole},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          return quantizeScalar(b, l, args[0], args[1], args[2], i8, 0.0, 255.0,
+                                /*isUnsigned=*/true);
+        });
+    rewriter.replaceOp(op, {y, scale, parameters.getResult(2)});
     return success();
   }
 };

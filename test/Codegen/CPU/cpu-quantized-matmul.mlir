@@ -41,7 +41,8 @@ func.func @int4_avx2(%x: tensor<?x32xf32>) -> tensor<?x8xf32> {
 
 // -----
 
-// Signed 8-bit values with one scale per output channel and K = 300: the
+// Signed 8-bit values with one scale per output channel and K = 300: bytes
+// stay signed (sign-extended to their lanes, no zero point), the
 // kernel closes its sums every 128 values (K padded to 384 with zeros), and
 // without an x86 extension names no intrinsic for its pairs. The
 // dense layer's bias and activation stay after the product.
@@ -51,6 +52,7 @@ func.func @int4_avx2(%x: tensor<?x32xf32>) -> tensor<?x8xf32> {
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [%{{.*}}, 300] [1, 1] : tensor<?x300xf32> into tensor<?x384xf32>
 // CHECK: tensor.expand_shape {{.*}} into tensor<?x3x128xf32>
 // CHECK-NOT: intrinsic
+// CHECK: arith.extsi {{.*}} : vector<16xi8> to vector<16xi16>
 // CHECK: xf.multiply_add_pairs {{.*}} : vector<16xi16> -> vector<8xi32>
 // CHECK: tensor.expand_shape {{.*}} : tensor<?x5xf32> into tensor<2x?x5xf32>
 // CHECK: xf.add
@@ -98,4 +100,30 @@ func.func @dynamic_k(%x: tensor<?x?xf32>) -> tensor<?x8xf32> {
   %w = xf.quantized_weight %p, %s {bits = 4 : i64, group_size = 32 : i64, k = 32 : i64, xf.kernel_config = #xf.kernel_config<avx2, tile = [4, 16]>} : (tensor<8x16xui8>, tensor<8x1xf32>) -> tensor<32x8xf32>
   %y = xf.matmul %x, %w : (tensor<?x?xf32>, tensor<32x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// The left operand dequantized from 8-bit integers with one scale (the
+// activation of a dynamically quantized model): its integers are taken
+// back exactly as round(x / s), one scale for every row and group, instead
+// of being quantized again per row; a static batch goes through the kernel
+// as a run-time row count.
+// CHECK-LABEL: func.func @dequantized_input
+// CHECK: %[[X:.+]] = xf.dequantize_linear %arg0, %arg1, %arg2
+// CHECK-NOT: math.absf
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %arg1 : tensor<?x1x32xf32>, tensor<f32>)
+// CHECK: arith.divf
+// CHECK: math.roundeven
+// CHECK: arith.fptosi {{.*}} to i16
+// CHECK: xf.multiply_add_pairs
+// CHECK: tensor.cast {{.*}} : tensor<?x8xf32> to tensor<6x8xf32>
+// CHECK: tensor.expand_shape {{.*}} : tensor<6x8xf32> into tensor<2x3x8xf32>
+func.func @dequantized_input(%a: tensor<2x3x32xui8>, %sa: tensor<f32>, %za: tensor<ui8>) -> tensor<2x3x8xf32> {
+  %x = xf.dequantize_linear %a, %sa, %za : (tensor<2x3x32xui8>, tensor<f32>, tensor<ui8>) -> tensor<2x3x32xf32>
+  %p = xf.constant dense<"0xABCE05CE7883A149FA0D47629268210B000C26FF30A7C03C486F43F92DE5CCD81D64A07EAAADA90FF58EE7455CE12F105FAD1FDE573A8BE5E2DF4E04C7B5C5000980556FEE3487534BCE27511E2647B294722BCCCC3C0F5125CC85814A81F73CC40350EEDF15D7D8745EFAF3AD6635EF448EAC3D50BD32ACF1AFA576F7385BA4A71B29B1D7A2EE6054CC0A31316328CCD86107B61B9C2BF0ADFD9DB960CF1C275CB67CD8F1666C8DA57A9AF5BB516C662600CA6B5AA190EF9DEC945352FD9630D4D20228B167571230DBD5D492235286FE428C7D808DB41BFBDDC44770724F0EBE00C331A4573CED79E3307B587403AA58DB36560BCB8866EA98F6BC958033B0"> : tensor<8x32xi8>
+  %s = xf.constant dense<0.25> : tensor<8x1xf32>
+  %w = xf.quantized_weight %p, %s {bits = 8 : i64, group_size = 32 : i64, k = 32 : i64, is_signed = true, xf.kernel_config = #xf.kernel_config<avx2, tile = [4, 16]>} : (tensor<8x32xi8>, tensor<8x1xf32>) -> tensor<32x8xf32>
+  %y = xf.matmul %x, %w : (tensor<2x3x32xf32>, tensor<32x8xf32>) -> tensor<2x3x8xf32>
+  return %y : tensor<2x3x8xf32>
 }

@@ -108,24 +108,29 @@ func.func @unsigned_elementwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor
 
 // -----
 
-// DynamicQuantizeLinear: the range (including 0) in one loop over the
-// flattened data that carries min and max as scalars, then the scale, the
-// zero point and the data quantized with them.
+// DynamicQuantizeLinear: the range (from 0, so including it) in one
+// reduction into two 0-d tensors, the scale and zero point in a 0-d
+// generic, then the data quantized with them: tensors throughout, nothing
+// extracted to the host.
+// CHECK-DAG: #[[ALL:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[WHOLE:.+]] = affine_map<(d0, d1) -> ()>
+// CHECK-DAG: #[[SCALAR:.+]] = affine_map<() -> ()>
 // CHECK-LABEL: func.func @dynamic_quantize
 // CHECK-SAME: -> (tensor<?x8xi8>, tensor<f32>, tensor<i8>)
-// CHECK: %[[FLAT:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1]]
-// CHECK: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32)
-// CHECK: tensor.extract %[[FLAT]]
+// CHECK-NOT: tensor.extract
+// CHECK: %[[RANGE:.+]]:2 = linalg.generic {indexing_maps = [#[[ALL]], #[[WHOLE]], #[[WHOLE]]], iterator_types = ["reduction", "reduction"]} ins(%arg0
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
+// CHECK: %[[PARAMS:.+]]:3 = linalg.generic {indexing_maps = [#[[SCALAR]], #[[SCALAR]], #[[SCALAR]], #[[SCALAR]], #[[SCALAR]]], iterator_types = []} ins(%[[RANGE]]#0, %[[RANGE]]#1
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK: %[[ZP:.+]] = math.roundeven
 // CHECK: arith.fptoui %[[ZP]] : f32 to i8
-// CHECK: linalg.generic
-// CHECK: arith.divf %{{.*}}, %[[SCALE]]
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%arg0, %[[PARAMS]]#0, %[[PARAMS]]#1
+// CHECK: arith.divf
 // CHECK: math.roundeven
-// CHECK: arith.addf %{{.*}}, %[[ZP]]
+// CHECK: arith.addf
 // CHECK: arith.fptoui %{{.*}} : f32 to i8
+// CHECK: return %[[Y]], %[[PARAMS]]#0, %[[PARAMS]]#2
 func.func @dynamic_quantize(%x: tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>) {
   %y, %s, %z = xf.dynamic_quantize_linear %x : (tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>)
   return %y, %s, %z : tensor<?x8xui8>, tensor<f32>, tensor<ui8>

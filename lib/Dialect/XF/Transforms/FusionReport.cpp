@@ -25,9 +25,11 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
     if (isa<MatMulOp, GemmOp, MatMulIntegerOp>(op) &&
         isComputedFromConstants(op->getOperand(1)))
       unfusedDense.emplace_back(
-          op->getLoc(), isa<MatMulIntegerOp>(op)
-                            ? "an integer product (xf.linear is f32 only)"
-                            : "its operands are not ones xf.linear takes");
+          op->getLoc(),
+          isa<MatMulIntegerOp>(op)
+              ? "an integer product not of a per-tensor quantized "
+                "activation by constant 8-bit weights"
+              : "its operands are not ones xf.linear takes");
     // A softmax whose probabilities weight a matrix product is attention
     // left unfused; others (a router's) are not attention.
     auto softmax = dyn_cast<SoftmaxOp>(op);

@@ -3,7 +3,9 @@
 // Exporters write GELU as its formula (erf or tanh form), SiLU as
 // x * sigmoid(x), a dense layer as MatMul + Add, and a SwiGLU MLP as three
 // of those around a product. This pass forms, in order: xf.gelu from the
-// formulas; xf.linear from products (MatMul, Gemm) with a constant weight,
+// formulas; products by xf.quantized_weight from 8-bit weights dequantized
+// or multiplied as integers (RaiseQuantizedProducts.cpp); xf.linear from
+// products (MatMul, Gemm) with a constant weight,
 // taking in the bias and the activation that follow them when nothing else
 // reads the intermediate values; xf.gated_mlp from gate, up and down
 // linears. Bottom-up, as applyRaisePatterns drives them, a GELU is formed
@@ -377,6 +379,7 @@ struct RaiseGatedMlp : OpRewritePattern<LinearOp> {
 } // namespace
 
 void xf::populateRaiseMLPPatterns(RewritePatternSet &patterns) {
+  populateRaiseQuantizedProductPatterns(patterns);
   patterns.add<RaiseGeluErf, RaiseGeluTanh, RaiseLinearFromMatMul,
                RaiseLinearFromGemm, RaiseGatedMlp>(patterns.getContext());
 }

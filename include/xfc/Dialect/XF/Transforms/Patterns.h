@@ -27,6 +27,11 @@ void populateRaiseNormsPatterns(RewritePatternSet &patterns);
 /// three linears around a product as xf.gated_mlp (xf-raise-mlp).
 void populateRaiseMLPPatterns(RewritePatternSet &patterns);
 
+/// Products by 8-bit constant weights, dequantized (QDQ) or multiplied as
+/// integers (dynamic quantization), as products by xf.quantized_weight (in
+/// xf-raise-mlp's set, before the linears are formed).
+void populateRaiseQuantizedProductPatterns(RewritePatternSet &patterns);
+
 /// Rotate-half rotary embeddings as xf.rope (xf-raise-rope).
 void populateRaiseRopePatterns(RewritePatternSet &patterns);
 
