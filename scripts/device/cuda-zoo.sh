@@ -15,7 +15,8 @@
 # each library runs twice: on the model's stored inputs against ONNX
 # Runtime's outputs, and on random inputs of another shape (batch 3,
 # sequence 7) against xfc's CPU library run there on the same inputs.
-# MODELS="a b" picks some of the zoo; give the same list at both steps.
+# MODELS="a b" picks some of the zoo (or test/models); give the same list at
+# both steps.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CARRY="$ROOT/carry/cuda"
@@ -32,19 +33,21 @@ prepare)
   cp "$ROOT/build/bin/xfc-run" "$ROOT/build/test/unit/xfc-cuda-runtime-tests" "$CARRY/"
   for model in $MODELS; do
     echo "compiling $model"
+    # The zoo's, or one of the repository's (the int8dyn models).
+    src="$ZOO/$model" && [ -f "$src.onnx" ] || src="$ROOT/test/models/$model"
     for p in $PRECISIONS; do
       precision=${p%%:*}
       start=$(date +%s.%N)
-      "$ROOT/build/bin/xfc" "$ZOO/$model.onnx" --target=cuda \
+      "$ROOT/build/bin/xfc" "$src.onnx" --target=cuda \
         --precision="$precision" -o "$CARRY/$model.$precision.so"
       echo "$model.$precision $(echo "$(date +%s.%N) - $start" | bc)" \
         >>"$CARRY/compile-seconds.txt"
     done
     # Runs on the GPU machine's CPU: portable code (a session refuses a
     # library whose code needs extensions the CPU lacks).
-    "$ROOT/build/bin/xfc" "$ZOO/$model.onnx" --cpu=x86-64-v3 \
+    "$ROOT/build/bin/xfc" "$src.onnx" --cpu=x86-64-v3 \
       -o "$CARRY/$model.cpu.so"
-    cp "$ZOO/$model.npz" "$CARRY/"
+    cp "$src.npz" "$CARRY/"
   done
   echo "$PRECISIONS" >"$CARRY/precisions.txt"
   tar czf "$ARCHIVE" -C "$ROOT/carry" cuda && rm -rf "$CARRY"

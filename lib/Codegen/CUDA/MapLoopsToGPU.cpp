@@ -138,12 +138,56 @@ static void copyOnStream(memref::CopyOp copy) {
   copy.erase();
 }
 
-/// `op` as a launch of one thread.
-static void launchSingleThread(Operation *op) {
-  OpBuilder builder(op);
-  Value one = arith::ConstantIndexOp::create(builder, op->getLoc(), 1);
-  gpu::LaunchOp launch = createLaunch(builder, op->getLoc(), one, one);
-  op->moveBefore(launch.getBody().front().getTerminator());
+/// `ops` (in block order) as a launch of one thread, where the last of
+/// them was.
+static void launchSingleThread(ArrayRef<Operation *> ops) {
+  OpBuilder builder(ops.back());
+  Location loc = ops.front()->getLoc();
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
+  gpu::LaunchOp launch = createLaunch(builder, loc, one, one);
+  for (Operation *op : ops)
+    op->moveBefore(launch.getBody().front().getTerminator());
+}
+
+/// The straight-line scalar work that starts at `first`, whose results are
+/// read on the host: `first` and the ops after it that use what it computes
+/// (a 0-d buffer's load, arithmetic on it, the store of the result), up to
+/// where nothing computed is read outside them. Ops between them that
+/// neither read what they compute nor touch memory stay where they are.
+/// Failure where the values escape to anything else.
+static FailureOr<SmallVector<Operation *>> scalarRun(Operation *first) {
+  SmallVector<Operation *> run;
+  llvm::SmallPtrSet<Operation *, 8> inRun;
+  Block *block = first->getBlock();
+  auto readsRun = [&](Operation *op) {
+    return llvm::any_of(op->getOperands(), [&](Value v) {
+      return inRun.contains(v.getDefiningOp());
+    });
+  };
+  auto escapes = [&]() {
+    for (Operation *op : run)
+      for (Operation *user : op->getUsers())
+        if (!inRun.contains(block->findAncestorOpInBlock(*user)))
+          return true;
+    return false;
+  };
+  for (Operation *op = first; op; op = op->getNextNode()) {
+    bool simple = op->getNumRegions() == 0 &&
+                  !op->hasTrait<OpTrait::IsTerminator>() &&
+                  !isa<memref::AllocOp, memref::DeallocOp, memref::CopyOp>(op);
+    if (op != first && !readsRun(op)) {
+      if (isMemoryEffectFree(op))
+        continue;
+      return failure();
+    }
+    if (!simple)
+      return failure();
+    run.push_back(op);
+    inRun.insert(op);
+    if (!escapes())
+      return run;
+  }
+  return failure();
 }
 
 namespace {
@@ -151,7 +195,13 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
   using Base::Base;
 
   LogicalResult mapBlock(Block &block, SymbolTableCollection &symbols) {
-    for (Operation &op : llvm::make_early_inc_range(block)) {
+    // A snapshot: ops after the current one may move into its launch.
+    SmallVector<Operation *> ops =
+        llvm::map_to_vector(block, [](Operation &op) { return &op; });
+    for (Operation *current : ops) {
+      if (current->getBlock() != &block)
+        continue; // moved into a launch
+      Operation &op = *current;
       if (isa<gpu::GPUDialect>(op.getDialect()) ||
           op.hasTrait<OpTrait::IsTerminator>() || !touchesDevice(&op, symbols))
         continue;
@@ -172,10 +222,15 @@ struct MapLoopsToGPUPass : xf::impl::MapLoopsToGPUPassBase<MapLoopsToGPUPass> {
           return failure();
         continue;
       }
-      if (op.getNumResults())
+      if (!op.getNumResults()) {
+        launchSingleThread({&op});
+        continue;
+      }
+      FailureOr<SmallVector<Operation *>> run = scalarRun(&op);
+      if (failed(run))
         return op.emitError("the CUDA target cannot yet use on the host a "
                             "value computed from device memory");
-      launchSingleThread(&op);
+      launchSingleThread(*run);
     }
     return success();
   }

@@ -247,8 +247,9 @@ struct QuantizeLinearToGeneric : OpConversionPattern<QuantizeLinearOp> {
 /// min(0, min x) and max(0, max x) in one reduction into 0-d tensors (from
 /// 0, which the range always holds); scale = (max - min) / 255 (1 when the
 /// range is empty, as ONNX Runtime does), zero point = round(clamp(-min /
-/// scale, 0, 255)) in a 0-d generic; then x quantized with them. Tensors
-/// throughout (no scalar extracted on the host), so a device computes it.
+/// scale, 0, 255)) in a generic of one iteration; then x quantized with
+/// them. Tensors and loops throughout (no scalar computed on the host), so
+/// a device computes it.
 struct DynamicQuantizeLinearToLinalg
     : OpConversionPattern<DynamicQuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -264,9 +265,9 @@ struct DynamicQuantizeLinearToLinalg
     auto scalarType = [](Type element) {
       return RankedTensorType::get({}, element);
     };
-    auto zeroScalar = [&]() {
-      Value empty =
-          tensor::EmptyOp::create(rewriter, loc, scalarType(f32), ValueRange{});
+    auto zeroScalar = [&](ArrayRef<int64_t> shape) {
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, RankedTensorType::get(shape, f32), ValueRange{});
       return linalg::FillOp::create(
                  rewriter, loc, floatConstant(rewriter, loc, f32, 0.0), empty)
           .getResult(0);
@@ -274,7 +275,7 @@ struct DynamicQuantizeLinearToLinalg
     auto whole = AffineMap::get(rank, 0, {}, context);
     auto range = linalg::GenericOp::create(
         rewriter, loc, TypeRange{scalarType(f32), scalarType(f32)},
-        ValueRange{input}, ValueRange{zeroScalar(), zeroScalar()},
+        ValueRange{input}, ValueRange{zeroScalar({}), zeroScalar({})},
         SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank), whole,
                                whole},
         SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
@@ -284,15 +285,18 @@ struct DynamicQuantizeLinearToLinalg
               ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
                          arith::MaximumFOp::create(b, l, args[0], args[2])});
         });
-    auto scalar = AffineMap::get(0, 0, {}, context);
+    // One iteration, not a 0-d generic: a loop is what a device runs.
+    auto one = [](Type element) { return RankedTensorType::get({1}, element); };
+    auto fromScalar = AffineMap::get(1, 0, {}, context);
+    auto toOne = rewriter.getMultiDimIdentityMap(1);
     Value zeroPointInit =
-        tensor::EmptyOp::create(rewriter, loc, scalarType(i8), ValueRange{});
+        tensor::EmptyOp::create(rewriter, loc, one(i8), ValueRange{});
     auto parameters = linalg::GenericOp::create(
-        rewriter, loc,
-        TypeRange{scalarType(f32), scalarType(f32), scalarType(i8)},
+        rewriter, loc, TypeRange{one(f32), one(f32), one(i8)},
         range.getResults(),
-        ValueRange{zeroScalar(), zeroScalar(), zeroPointInit},
-        SmallVector<AffineMap>(5, scalar), ArrayRef<utils::IteratorType>{},
+        ValueRange{zeroScalar({1}), zeroScalar({1}), zeroPointInit},
+        SmallVector<AffineMap>{fromScalar, fromScalar, toOne, toOne, toOne},
+        utils::IteratorType::parallel,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value min = args[0], max = args[1];
           Value zero = floatConstant(b, l, f32, 0.0),
@@ -318,7 +322,11 @@ struct DynamicQuantizeLinearToLinalg
               ValueRange{scale, zeroPoint,
                          castScalar(b, l, zeroPoint, i8, false, true)});
         });
-    Value scale = parameters.getResult(0), zeroPointF = parameters.getResult(1);
+    SmallVector<Value, 3> scalars;
+    for (Value v : parameters.getResults())
+      scalars.push_back(tensor::CollapseShapeOp::create(
+          rewriter, loc, v, ArrayRef<ReassociationIndices>{}));
+    Value scale = scalars[0], zeroPointF = scalars[1];
     Value y = elementwiseGeneric(
         rewriter, loc, input, toSignless(op.getY().getType()),
         {input, scale, zeroPointF},
@@ -327,7 +335,7 @@ struct DynamicQuantizeLinearToLinalg
           return quantizeScalar(b, l, args[0], args[1], args[2], i8, 0.0, 255.0,
                                 /*isUnsigned=*/true);
         });
-    rewriter.replaceOp(op, {y, scale, parameters.getResult(2)});
+    rewriter.replaceOp(op, {y, scale, scalars[2]});
     return success();
   }
 };

@@ -108,6 +108,29 @@ func.func @host_use(%x: memref<8xf32>) -> f32 {
 
 // -----
 
+// Scalar work on device memory (a 0-d buffer loaded, computed on, stored,
+// as a quantization's scale is): the straight-line run that consumes the
+// loaded values is one launch of one thread, where its last op was; the
+// constant between them, which it does not compute, stays on the host.
+// CHECK-LABEL: func.func @scalar_run
+// CHECK: %[[C:.+]] = arith.constant 2.5
+// CHECK: gpu.launch
+// CHECK: %[[V:.+]] = memref.load %arg0[]
+// CHECK: %[[M:.+]] = arith.mulf %[[V]], %[[C]]
+// CHECK: memref.store %[[M]], %arg1[]
+// CHECK: gpu.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @scalar_run(%x: memref<f32>, %y: memref<f32>) {
+  %v = memref.load %x[] : memref<f32>
+  %c = arith.constant 2.5 : f32
+  %m = arith.mulf %v, %c : f32
+  memref.store %m, %y[] : memref<f32>
+  return
+}
+
+// -----
+
 func.func @kernel_alloc(%x: memref<8xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -109,28 +109,32 @@ func.func @unsigned_elementwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor
 // -----
 
 // DynamicQuantizeLinear: the range (from 0, so including it) in one
-// reduction into two 0-d tensors, the scale and zero point in a 0-d
-// generic, then the data quantized with them: tensors throughout, nothing
-// extracted to the host.
+// reduction into two 0-d tensors, the scale and zero point in a generic of
+// one iteration (a loop, which a device runs), then the data quantized with
+// them: tensors throughout, nothing extracted to the host.
 // CHECK-DAG: #[[ALL:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[WHOLE:.+]] = affine_map<(d0, d1) -> ()>
-// CHECK-DAG: #[[SCALAR:.+]] = affine_map<() -> ()>
+// CHECK-DAG: #[[FROM:.+]] = affine_map<(d0) -> ()>
+// CHECK-DAG: #[[ONE:.+]] = affine_map<(d0) -> (d0)>
 // CHECK-LABEL: func.func @dynamic_quantize
 // CHECK-SAME: -> (tensor<?x8xi8>, tensor<f32>, tensor<i8>)
 // CHECK-NOT: tensor.extract
 // CHECK: %[[RANGE:.+]]:2 = linalg.generic {indexing_maps = [#[[ALL]], #[[WHOLE]], #[[WHOLE]]], iterator_types = ["reduction", "reduction"]} ins(%arg0
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
-// CHECK: %[[PARAMS:.+]]:3 = linalg.generic {indexing_maps = [#[[SCALAR]], #[[SCALAR]], #[[SCALAR]], #[[SCALAR]], #[[SCALAR]]], iterator_types = []} ins(%[[RANGE]]#0, %[[RANGE]]#1
+// CHECK: %[[PARAMS:.+]]:3 = linalg.generic {indexing_maps = [#[[FROM]], #[[FROM]], #[[ONE]], #[[ONE]], #[[ONE]]], iterator_types = ["parallel"]} ins(%[[RANGE]]#0, %[[RANGE]]#1
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK: %[[ZP:.+]] = math.roundeven
 // CHECK: arith.fptoui %[[ZP]] : f32 to i8
-// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%arg0, %[[PARAMS]]#0, %[[PARAMS]]#1
+// CHECK: %[[S:.+]] = tensor.collapse_shape %[[PARAMS]]#0 [] : tensor<1xf32> into tensor<f32>
+// CHECK: %[[ZF:.+]] = tensor.collapse_shape %[[PARAMS]]#1 []
+// CHECK: %[[Z:.+]] = tensor.collapse_shape %[[PARAMS]]#2 [] : tensor<1xi8> into tensor<i8>
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%arg0, %[[S]], %[[ZF]]
 // CHECK: arith.divf
 // CHECK: math.roundeven
 // CHECK: arith.addf
 // CHECK: arith.fptoui %{{.*}} : f32 to i8
-// CHECK: return %[[Y]], %[[PARAMS]]#0, %[[PARAMS]]#2
+// CHECK: return %[[Y]], %[[S]], %[[Z]]
 func.func @dynamic_quantize(%x: tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>) {
   %y, %s, %z = xf.dynamic_quantize_linear %x : (tensor<?x8xf32>) -> (tensor<?x8xui8>, tensor<f32>, tensor<ui8>)
   return %y, %s, %z : tensor<?x8xui8>, tensor<f32>, tensor<ui8>
