@@ -9,8 +9,9 @@ Install with `pip install ./python` (see README.md) or import with
 PYTHONPATH=python. Running a library needs only NumPy; `compile` loads the
 compiler into the process: lib/libxfc_compiler.so of $XFC_BUILD_DIR, else
 of build/ in the source tree this package sits in, else beside the `xfc`
-on $PATH. `xfc.models` and `xfc.matmul_nbits` (MatMul weights to 4- or 8-bit
-MatMulNBits) need onnx.
+on $PATH. `xfc.models`, `xfc.matmul_nbits` (MatMul weights to 4- or 8-bit
+MatMulNBits) and `xfc.gptq` (the same, error-minimising on calibration
+inputs) need onnx.
 """
 
 import ctypes
@@ -101,7 +102,7 @@ def _run_compiler(args):
 
 
 def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
-            precision=None, quantize=None, group_size=None):
+            precision=None, quantize=None, group_size=None, method=None, calibration=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
     header beside it), in this process (libxfc_compiler.so). `shapes` pins
     input shapes: {"input_ids": (1, 128)}.
@@ -110,7 +111,21 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
     `target="cuda"` (or "cuda:sm_80") compiles for an NVIDIA GPU, with
     matrix products in `precision` "bf16" (the default), "tf32" or "fp32".
     `quantize="int4"` or `"int8"` quantizes the products' weights (xfc
-    --quantize), in groups of `group_size` along K (128 by default)."""
+    --quantize), in groups of `group_size` along K (128 by default):
+    `method=None` or `"rtn"` rounds to nearest; `method="gptq"` with
+    `calibration` (.npz paths, one sample each, keyed by input name) has
+    xfc.gptq choose the weights (int4 when `quantize` is not given) and
+    compiles the MatMulNBits model it writes (needs onnx)."""
+    if method not in (None, "rtn", "gptq"):
+        raise ValueError(f"method must be None, 'rtn' or 'gptq', not {method!r}")
+    if method == "gptq":
+        if not calibration:
+            raise ValueError("method='gptq' needs calibration=[.npz paths] (inputs to observe)")
+        return _compile_gptq(onnx_path, out_path, quantize or "int4", group_size or 128,
+                             calibration, target=target, shapes=shapes, cpu=cpu,
+                             weights=weights, precision=precision)
+    if calibration:
+        raise ValueError("calibration= is for method='gptq' (round to nearest takes none)")
     args = [onnx_path, "-o", out_path, f"--target={target}", f"--weights={weights}"]
     if precision:
         args.append(f"--precision={precision}")
@@ -124,6 +139,26 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
         args.append(f"--group-size={group_size}")
     _run_compiler(args)
     return pathlib.Path(out_path)
+
+
+def _compile_gptq(onnx_path, out_path, quantize, group_size, calibration, **options):
+    """GPTQ into a temporary MatMulNBits model, compiled as it is."""
+    import tempfile
+
+    import onnx
+
+    from .gptq import quantize_gptq
+    bits = {"int4": 4, "int8": 8}.get(quantize)
+    if bits is None:
+        raise ValueError(f"quantize must be 'int4' or 'int8', not {quantize!r}")
+    if isinstance(calibration, (str, os.PathLike)):
+        calibration = [calibration]
+    model = quantize_gptq(onnx.load(str(onnx_path)), list(calibration), bits=bits,
+                          block_size=group_size)
+    with tempfile.TemporaryDirectory(prefix="xfc-gptq-") as folder:
+        path = os.path.join(folder, pathlib.Path(onnx_path).stem + "_gptq.onnx")
+        onnx.save(model, path, save_as_external_data=model.ByteSize() >= 2**31)
+        return compile(path, out_path, **options)
 
 
 class _TensorInfo:

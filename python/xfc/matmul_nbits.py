@@ -41,15 +41,20 @@ def _round_half_away(x):
     return np.where(x >= 0, np.floor(x + 0.5), np.ceil(x - 0.5))
 
 
-def quantize_weight(weight, bits=4, block_size=128, symmetric=False):
-    """Quantizes a float32 [K, N] weight; returns MatMulNBits' (B, scales,
-    zero points), the zero points None when symmetric."""
+def _check_settings(weight, bits, block_size):
     if bits not in (4, 8):
         raise ValueError(f"MatMulNBits quantization takes 4 or 8 bits, not {bits}")
     if block_size < 16 or block_size & (block_size - 1):
         raise ValueError(f"block_size must be a power of 2 of at least 16, not {block_size}")
     if weight.ndim != 2 or 0 in weight.shape:
         raise ValueError(f"MatMulNBits quantizes non-empty [K, N] weights, not {weight.shape}")
+
+
+def block_scales(weight, bits=4, block_size=128, symmetric=False):
+    """ONNX Runtime's scales and zero points of a float32 [K, N] weight:
+    float32 [N, blocks] each (the zero points whole numbers; 2^(bits-1)
+    everywhere when symmetric)."""
+    _check_settings(weight, bits, block_size)
     k, n = weight.shape
     blocks = -(-k // block_size)
     top = np.float32((1 << bits) - 1)
@@ -69,12 +74,33 @@ def quantize_weight(weight, bits=4, block_size=128, symmetric=False):
             scales = (high - low) / top
             zero_points = np.where(scales != 0, np.float32(0) - low / scales, low)
             zero_points = np.clip(_round_half_away(zero_points), 0, top).astype(np.float32)
+    return scales.astype(np.float32), zero_points
+
+
+def round_to_grid(values, scales, zero_points, bits):
+    """clamp(round(w * (1 / scale) + zero point), 0, 2^bits - 1) in float32,
+    halves away from zero, as uint8; the arguments broadcast together and a
+    zero scale gives the zero point."""
+    scales = np.asarray(scales, np.float32)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         reciprocal = np.where(scales != 0, np.float32(1) / scales, np.float32(0))
-        scaled = columns * reciprocal[:, :, None] + zero_points[:, :, None]
-        values = np.clip(_round_half_away(scaled), 0, top).astype(np.uint8)
-    values.reshape(n, -1)[:, k:] = 0
+        scaled = np.asarray(values, np.float32) * reciprocal + np.asarray(zero_points, np.float32)
+        return np.clip(_round_half_away(scaled), 0, (1 << bits) - 1).astype(np.uint8)
+
+
+def pack(values, scales, zero_points, bits, block_size, symmetric):
+    """MatMulNBits' (B, scales, zero points) from uint8 values [N, K],
+    float32 scales and zero points [N, blocks]: B [N, blocks, block_size *
+    bits / 8] with rows past K stored as 0, zero points packed (None when
+    symmetric)."""
+    n, k = values.shape
+    blocks = scales.shape[1]
+    mid = 1 << (bits - 1)
+    padded = np.zeros((n, blocks * block_size), np.uint8)
+    padded[:, :k] = values
+    padded = padded.reshape(n, blocks, block_size)
     if bits == 4:
-        values = values[:, :, 0::2] | (values[:, :, 1::2] << 4)
+        padded = padded[:, :, 0::2] | (padded[:, :, 1::2] << 4)
     zero_points = zero_points.astype(np.uint8)
     if symmetric:
         packed_zero_points = None  # MatMulNBits' default, 2^(bits-1)
@@ -84,7 +110,19 @@ def quantize_weight(weight, bits=4, block_size=128, symmetric=False):
         packed_zero_points = zero_points[:, 0::2] | (zero_points[:, 1::2] << 4)
     else:
         packed_zero_points = zero_points
-    return values, scales.astype(np.float32), packed_zero_points
+    return padded, scales.astype(np.float32), packed_zero_points
+
+
+def quantize_weight(weight, bits=4, block_size=128, symmetric=False):
+    """Quantizes a float32 [K, N] weight; returns MatMulNBits' (B, scales,
+    zero points), the zero points None when symmetric."""
+    scales, zero_points = block_scales(weight, bits, block_size, symmetric)
+    k, _ = weight.shape
+    # [N, K] values, each against its block's scale and zero point.
+    expand = np.arange(k) // block_size
+    values = round_to_grid(weight.astype(np.float32).T, scales[:, expand],
+                           zero_points[:, expand], bits)
+    return pack(values, scales, zero_points, bits, block_size, symmetric)
 
 
 def _subgraphs(node):
@@ -111,6 +149,16 @@ def _float_weight(name, graphs):
     return None
 
 
+def quantizable_weight(node, graphs, exclude):
+    """(initializer, graph holding it) of the weight this quantizer takes
+    from `node` (a MatMul of a float32 [K, N] initializer, not named in
+    `exclude`) in the innermost of `graphs`; None otherwise."""
+    if node.op_type != "MatMul" or node.domain not in ("", "ai.onnx") or \
+            node.name in exclude:
+        return None
+    return _float_weight(node.input[1], graphs)
+
+
 def _quantized_inputs(node, tensor, owner, options, done):
     """MatMulNBits' B, scales and zero-point names for `tensor`, added to
     `owner`'s initializers the first time a MatMul uses it."""
@@ -119,8 +167,7 @@ def _quantized_inputs(node, tensor, owner, options, done):
         if not np.isfinite(weight).all():
             raise ValueError(f"MatMul {node.name or node.output[0]}: weight {tensor.name} "
                              "holds NaN or infinite values")
-        arrays = quantize_weight(weight, options["bits"], options["block_size"],
-                                 options["symmetric"])
+        arrays = options["quantize"](tensor.name, weight)
         names = [f"{tensor.name}_Q{options['bits']}", f"{tensor.name}_scales",
                  f"{tensor.name}_zero_points"]
         done[tensor.name] = [name for name, array in zip(names, arrays) if array is not None]
@@ -135,10 +182,7 @@ def _quantize_graph(graphs, options, done):
     for node in graph.node:
         for sub in _subgraphs(node):
             _quantize_graph(graphs + [sub], options, done)
-        found = None
-        if node.op_type == "MatMul" and node.domain in ("", "ai.onnx") and \
-                node.name not in options["exclude"]:
-            found = _float_weight(node.input[1], graphs)
+        found = quantizable_weight(node, graphs, options["exclude"])
         if found is None:
             nodes.append(node)
             continue
@@ -176,16 +220,21 @@ def _drop_unused(graph, names, used):
 
 
 def quantize_to_matmul_nbits(model, bits=4, block_size=128, symmetric=False,
-                             accuracy_level=None, exclude=()):
+                             accuracy_level=None, exclude=(), quantize=None):
     """Returns a copy of `model` (onnx.ModelProto) with each MatMul of a
     constant float32 [K, N] weight replaced by MatMulNBits; `exclude` names
     MatMul nodes to leave as they are. A weight no other node uses is
-    dropped."""
+    dropped. `quantize(initializer name, [K, N] weight)` returns the
+    (B, scales, zero points) of a weight, round to nearest by default
+    (xfc.gptq passes its own)."""
+    if quantize is None:
+        def quantize(_, weight):
+            return quantize_weight(weight, bits, block_size, symmetric)
     out = onnx.ModelProto()
     out.CopyFrom(model)
     done = {}
     _quantize_graph([out.graph], {"bits": bits, "block_size": block_size,
-                                  "symmetric": symmetric, "accuracy_level": accuracy_level,
+                                  "accuracy_level": accuracy_level, "quantize": quantize,
                                   "exclude": set(exclude)}, done)
     _drop_unused(out.graph, set(done), _used_names(out.graph))
     if done and not any(o.domain == MS_DOMAIN for o in out.opset_import):
