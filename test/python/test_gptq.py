@@ -8,7 +8,6 @@ matches NumPy's product by the dequantized weight within 1e-4 relative L2
 (the CPU kernel's own error is about 2e-5, docs/quantization.md).
 """
 
-import pathlib
 import subprocess
 import sys
 
@@ -23,11 +22,7 @@ from test_matmul_nbits import dequantize
 from xfc.gptq import quantize_gptq
 from xfc.matmul_nbits import quantize_to_matmul_nbits
 
-# Beside the source tree (/work/main), else the machine's shared folder
-# (a worktree elsewhere).
-ZOO = next((p for p in (ROOT.parent / "shared" / "models" / "zoo",
-                        pathlib.Path("/work/shared/models/zoo")) if p.exists()),
-           ROOT.parent / "shared" / "models" / "zoo")
+ZOO = ROOT.parent / "shared" / "models" / "zoo"
 K, N, ROWS = 128, 48, 64
 
 
