@@ -126,3 +126,36 @@ def test_dequantized_weight(name, tmp_path, build_dir):
     assert_packed(tmp_path / "m.onnx", build_dir)
     dequantized = (w.astype(np.float64) - expand(zero.astype(np.float64))) * expand(scale)
     assert relative_error(got, x.astype(np.float64) @ dequantized) < 1e-4
+
+
+@pytest.mark.parametrize("signed", [False, True], ids=["uint8", "int8"])
+def test_qlinear_matmul(signed, tmp_path, build_dir):
+    """QLinearMatMul (uint8 activation per tensor, a constant weight per
+    column, uint8 output): the float product of the dequantized operands,
+    quantized again. Rounding the float result can land on the neighbouring
+    step where the exact value is within float error of a half: at most one
+    step apart, and nearly all equal."""
+    k, n = 96, 24
+    a = rng.integers(0, 256, (2, 3, k)).astype(np.uint8)
+    w = weight(k, n, signed)
+    sa, za = np.float32(0.02), np.uint8(120)
+    sw = rng.uniform(0.005, 0.01, n).astype(np.float32)
+    zw = rng.integers(-3, 3, n).astype(w.dtype)
+    sy, zy = np.float32(0.5), np.uint8(128)
+    graph = helper.make_graph(
+        [helper.make_node("QLinearMatMul", ["a", "sa", "za", "w", "sw", "zw", "sy", "zy"],
+                          ["y"], name="qlinear")],
+        "g", [helper.make_tensor_value_info("a", TensorProto.UINT8, [2, 3, k])],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, None)],
+        [numpy_helper.from_array(np.asarray(v), name) for name, v in
+         {"sa": sa, "za": za, "w": w, "sw": sw, "zw": zw, "sy": sy, "zy": zy}.items()])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+              tmp_path / "m.onnx")
+    assert_packed(tmp_path / "m.onnx", build_dir)
+    xfc.compile(tmp_path / "m.onnx", tmp_path / "m.so")
+    got = xfc.load(tmp_path / "m.so").run({"a": a})["y"]
+    exact = ((a.astype(np.float64) - za) * sa) @ ((w.astype(np.float64) - zw) * sw)
+    want = np.clip(np.round(exact / sy) + zy, 0, 255)
+    assert got.dtype == np.uint8 and got.shape == want.shape
+    steps = np.abs(got.astype(np.int64) - want)
+    assert steps.max() <= 1 and (steps == 0).mean() > 0.99

@@ -10,6 +10,8 @@ rows and one more) and 2x5 rows. The kernel quantizes activations to 16 bits
 per row and block: the error budget is 1e-4 relative L2.
 """
 
+import subprocess
+
 import numpy as np
 import onnx
 import pytest
@@ -26,7 +28,10 @@ CASES = {
     "int4_tiles": (4, 64, 128, 130, True, False),
     "int8_zp": (8, 32, 96, 20, True, False),
     "int8_one_block": (8, 256, 200, 16, False, True),
+    "int4_g_idx": (4, 32, 64, 16, True, False),
 }
+# Cases whose node also has g_idx, the plain row // block one exporters write.
+G_IDX = {"int4_g_idx"}
 
 
 def pack(values, bits):
@@ -56,6 +61,11 @@ def make_case(rng, name, bits, block, k, n, zero_points, bias):
         packed_zp = pack(zp, bits) if bits == 4 else zp.astype(np.uint8)
         inits.append(numpy_helper.from_array(packed_zp.reshape(-1), f"{name}_zp"))
         inputs.append(f"{name}_zp")
+    if name in G_IDX:
+        inputs += [""] * (4 - len(inputs))
+        inits.append(numpy_helper.from_array(
+            (np.arange(k) // block).astype(np.int32), f"{name}_g_idx"))
+        inputs.append(f"{name}_g_idx")
     if b is not None:
         inputs += [""] * (5 - len(inputs))
         inits.append(numpy_helper.from_array(b, f"{name}_bias"))
@@ -104,3 +114,23 @@ def test_matmul_nbits_matches_dequantized_product(model, tmp_path, build_dir, cp
             assert got.shape == want.shape
             error = np.linalg.norm(got - want) / np.linalg.norm(want)
             assert error < TOLERANCE, f"{name} at {batch}x{seq}: {error:.2e}"
+
+
+def test_reordered_g_idx_is_refused(tmp_path, build_dir):
+    """Act-order g_idx (rows not in block order) is named as unsupported."""
+    rng = np.random.default_rng(3)
+    node, inits, _, _ = make_case(rng, "w", 4, 32, 64, 16, True, False)
+    order = rng.permutation(64) // 32
+    inits.append(numpy_helper.from_array(order.astype(np.int32), "w_g_idx"))
+    node.input.append("w_g_idx")
+    node.name = "reordered"
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x_w", TensorProto.FLOAT, [1, 64])],
+        [helper.make_tensor_value_info("y_w", TensorProto.FLOAT, [1, 16])], inits)
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
+                                                    helper.make_opsetid("com.microsoft", 1)])
+    onnx.save(proto, tmp_path / "m.onnx")
+    run = subprocess.run([build_dir / "bin" / "xfc", tmp_path / "m.onnx", "-o",
+                          tmp_path / "m.so"], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert "node 'reordered'" in run.stderr and "reordered g_idx (act-order)" in run.stderr

@@ -125,9 +125,20 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
                          << "-bit weights is not supported (4 or 8)";
   if (k <= 0 || cols <= 0 || blockSize <= 0 || (blockSize * bits) % 8 != 0)
     return n.emitError() << "MatMulNBits needs positive K, N and block_size";
-  if (n.optionalInput(4))
-    return n.emitError() << "MatMulNBits with g_idx (act-order) is not "
-                            "supported";
+  // g_idx names each row's block. Exporters also write the plain k / block
+  // one, which is the layout itself; a reordered one (act-order) is not.
+  FailureOr<std::optional<SmallVector<int64_t>>> groupIndex =
+      n.constantInts(4, "g_idx");
+  if (failed(groupIndex))
+    return failure();
+  if (*groupIndex) {
+    bool plain = static_cast<int64_t>((*groupIndex)->size()) == k;
+    for (int64_t row = 0; plain && row < k; ++row)
+      plain = (**groupIndex)[row] == row / blockSize;
+    if (!plain)
+      return n.emitError() << "MatMulNBits with a reordered g_idx (act-order) "
+                              "is not supported; only row / block_size";
+  }
   int64_t blocks = (k + blockSize - 1) / blockSize, padded = blocks * blockSize;
   std::optional<ArrayRef<char>> weightBytes = getConstantBytes(*packed);
   if (!weightBytes)
@@ -260,7 +271,8 @@ void addContribOps(SmallVectorImpl<OpEntry> &table) {
         {"block_size", kInt, true},
         {"accuracy_level", kInt}},
        importMatMulNBits,
-       "4- and 8-bit constant weights, integer zero points, no g_idx"},
+       "4- and 8-bit constant weights, integer zero points, g_idx only row / "
+       "block_size"},
   });
 }
 

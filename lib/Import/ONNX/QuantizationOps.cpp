@@ -87,6 +87,50 @@ static LogicalResult importMatMulInteger(NodeImporter &n) {
   return n.setResults(*result);
 }
 
+/// QLinearMatMul as what it computes: each operand dequantized (a per
+/// tensor or per row, b per tensor or per column), their float product,
+/// quantized with y's scale and zero point. A constant b is then raised to
+/// an xf.quantized_weight and read packed, like any dequantized weight.
+static LogicalResult importQLinearMatMul(NodeImporter &n) {
+  static constexpr StringLiteral names[] = {
+      "a",       "a_scale",      "a_zero_point", "b",
+      "b_scale", "b_zero_point", "y_scale",      "y_zero_point"};
+  SmallVector<Value, 8> in;
+  for (auto [i, name] : llvm::enumerate(names)) {
+    FailureOr<Value> v = n.input(i, name);
+    if (failed(v))
+      return failure();
+    in.push_back(*v);
+  }
+  // One scale for all, else one along the rows (a) or columns (b).
+  auto dequantize = [&](Value x, Value scale, Value zeroPoint,
+                        int64_t fromEnd) {
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    bool perTensor =
+        cast<RankedTensorType>(scale.getType()).getNumElements() == 1;
+    int64_t axis = perTensor ? 1 : rank - fromEnd;
+    return n.create1<DequantizeLinearOp>(
+        {x, scale, zeroPoint}, {n.namedAttr("axis", n.i64Attr(axis)),
+                                n.namedAttr("block_size", n.i64Attr(0))});
+  };
+  FailureOr<Value> a = dequantize(in[0], in[1], in[2], 2);
+  FailureOr<Value> b = dequantize(in[3], in[4], in[5], 1);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> product = n.create1<MatMulOp>({*a, *b});
+  if (failed(product))
+    return failure();
+  Type element = cast<RankedTensorType>(in[7].getType()).getElementType();
+  FailureOr<Value> result =
+      n.create1<QuantizeLinearOp>({*product, in[6], in[7]},
+                                  {n.namedAttr("axis", n.i64Attr(1)),
+                                   n.namedAttr("block_size", n.i64Attr(0))},
+                                  element);
+  if (failed(result))
+    return failure();
+  return n.setResults(*result);
+}
+
 void addQuantizationOps(SmallVectorImpl<OpEntry> &table) {
   const SmallVector<AttrSpec, 2> quantAttributes = {{"axis", kInt},
                                                     {"block_size", kInt}};
@@ -105,6 +149,13 @@ void addQuantizationOps(SmallVectorImpl<OpEntry> &table) {
        importDynamicQuantizeLinear,
        ""},
       {"", "MatMulInteger", 13, inputs(2, 4), {}, importMatMulInteger, ""},
+      {"",
+       "QLinearMatMul",
+       10,
+       inputs(8),
+       {},
+       importQLinearMatMul,
+       "a per tensor or per row, b per tensor or per column"},
       {"com.microsoft", "DequantizeLinear", 1, inputs(2, 3), quantAttributes,
        importDequantizeLinear, ""},
       {"com.microsoft", "QuantizeLinear", 1, inputs(2, 3), quantizeAttributes,
