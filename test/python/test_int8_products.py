@@ -159,3 +159,25 @@ def test_qlinear_matmul(signed, tmp_path, build_dir):
     assert got.dtype == np.uint8 and got.shape == want.shape
     steps = np.abs(got.astype(np.int64) - want)
     assert steps.max() <= 1 and (steps == 0).mean() > 0.99
+
+
+@pytest.mark.parametrize("shape", [[], [7], [2, 3, 5]], ids=["rank0", "rank1", "rank3"])
+def test_dynamic_quantize_linear(shape, tmp_path):
+    """DynamicQuantizeLinear alone at ranks the two-step range reshapes
+    differently: scale, zero point and values as ONNX defines them."""
+    graph = helper.make_graph(
+        [helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "s", "z"])], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info(name, t, None)
+         for name, t in (("y", TensorProto.UINT8), ("s", TensorProto.FLOAT),
+                         ("z", TensorProto.UINT8))])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+              tmp_path / "dq.onnx")
+    xfc.compile(tmp_path / "dq.onnx", tmp_path / "dq.so")
+    x = np.asarray(rng.standard_normal(shape) + 0.3, np.float32).reshape(shape)
+    got = xfc.load(tmp_path / "dq.so").run({"x": x})
+    low, high = min(0.0, float(x.min())), max(0.0, float(x.max()))
+    scale = np.float32((np.float32(high) - np.float32(low)) / np.float32(255))
+    zero = np.round(np.clip(-np.float32(low) / scale, 0, 255))
+    assert got["s"] == scale and got["z"] == zero
+    np.testing.assert_array_equal(got["y"], np.clip(np.round(x / scale) + zero, 0, 255))

@@ -260,30 +260,74 @@ struct DynamicQuantizeLinearToLinalg
     Location loc = op.getLoc();
     MLIRContext *context = getContext();
     Value input = adaptor.getInput();
-    int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    int64_t rank = inputType.getRank();
     Type f32 = rewriter.getF32Type(), i8 = rewriter.getI8Type();
     auto scalarType = [](Type element) {
       return RankedTensorType::get({}, element);
     };
-    auto zeroScalar = [&](ArrayRef<int64_t> shape) {
+    auto zeroFilled = [&](ArrayRef<int64_t> shape, ValueRange sizes) {
       Value empty = tensor::EmptyOp::create(
-          rewriter, loc, RankedTensorType::get(shape, f32), ValueRange{});
+          rewriter, loc, RankedTensorType::get(shape, f32), sizes);
       return linalg::FillOp::create(
                  rewriter, loc, floatConstant(rewriter, loc, f32, 0.0), empty)
           .getResult(0);
     };
-    auto whole = AffineMap::get(rank, 0, {}, context);
+    auto minMax = [](OpBuilder &b, Location l, ValueRange args) {
+      linalg::YieldOp::create(
+          b, l,
+          ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
+                     arith::MaximumFOp::create(b, l, args[0], args[2])});
+    };
+    // The range in two steps: over the rows into one min and max per
+    // column (parallel over columns: vector lanes, or a device's threads),
+    // then over those. The data as [rows, columns] for it.
+    Value matrix = input;
+    if (rank < 2)
+      matrix = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({1, rank ? inputType.getDimSize(0) : 1}, f32),
+          input,
+          rank ? SmallVector<ReassociationIndices>{{0, 1}}
+               : SmallVector<ReassociationIndices>{});
+    else if (rank > 2)
+      matrix = tensor::CollapseShapeOp::create(
+          rewriter, loc, input,
+          SmallVector<ReassociationIndices>{
+              llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), {rank - 1}});
+    Value columns = tensor::DimOp::create(rewriter, loc, matrix, 1);
+    int64_t width = cast<RankedTensorType>(matrix.getType()).getDimSize(1);
+    SmallVector<Value> dynamicWidth;
+    if (ShapedType::isDynamic(width))
+      dynamicWidth.push_back(columns);
+    auto rowsToColumn =
+        AffineMap::get(2, 0, {rewriter.getAffineDimExpr(1)}, context);
+    auto perColumn = linalg::GenericOp::create(
+        rewriter, loc,
+        TypeRange{RankedTensorType::get({width}, f32),
+                  RankedTensorType::get({width}, f32)},
+        ValueRange{matrix},
+        ValueRange{zeroFilled({width}, dynamicWidth),
+                   zeroFilled({width}, dynamicWidth)},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(2), rowsToColumn,
+                               rowsToColumn},
+        SmallVector<utils::IteratorType>{utils::IteratorType::reduction,
+                                         utils::IteratorType::parallel},
+        minMax);
+    auto toScalar = AffineMap::get(1, 0, {}, context);
     auto range = linalg::GenericOp::create(
         rewriter, loc, TypeRange{scalarType(f32), scalarType(f32)},
-        ValueRange{input}, ValueRange{zeroScalar({}), zeroScalar({})},
-        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank), whole,
-                               whole},
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::reduction),
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        perColumn.getResults(),
+        ValueRange{zeroFilled({}, {}), zeroFilled({}, {})},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(1),
+                               rewriter.getMultiDimIdentityMap(1), toScalar,
+                               toScalar},
+        SmallVector<utils::IteratorType>{utils::IteratorType::reduction},
+        [](OpBuilder &b, Location l, ValueRange args) {
           linalg::YieldOp::create(
               b, l,
-              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[1]),
-                         arith::MaximumFOp::create(b, l, args[0], args[2])});
+              ValueRange{arith::MinimumFOp::create(b, l, args[0], args[2]),
+                         arith::MaximumFOp::create(b, l, args[1], args[3])});
         });
     // One iteration, not a 0-d generic: a loop is what a device runs.
     auto one = [](Type element) { return RankedTensorType::get({1}, element); };
@@ -294,7 +338,7 @@ struct DynamicQuantizeLinearToLinalg
     auto parameters = linalg::GenericOp::create(
         rewriter, loc, TypeRange{one(f32), one(f32), one(i8)},
         range.getResults(),
-        ValueRange{zeroScalar({1}), zeroScalar({1}), zeroPointInit},
+        ValueRange{zeroFilled({1}, {}), zeroFilled({1}, {}), zeroPointInit},
         SmallVector<AffineMap>{fromScalar, fromScalar, toOne, toOne, toOne},
         utils::IteratorType::parallel,
         [&](OpBuilder &b, Location l, ValueRange args) {
@@ -330,7 +374,9 @@ struct DynamicQuantizeLinearToLinalg
     Value y = elementwiseGeneric(
         rewriter, loc, input, toSignless(op.getY().getType()),
         {input, scale, zeroPointF},
-        {rewriter.getMultiDimIdentityMap(rank), whole, whole},
+        {rewriter.getMultiDimIdentityMap(rank),
+         AffineMap::get(rank, 0, {}, context),
+         AffineMap::get(rank, 0, {}, context)},
         [&](OpBuilder &b, Location l, ValueRange args) {
           return quantizeScalar(b, l, args[0], args[1], args[2], i8, 0.0, 255.0,
                                 /*isUnsigned=*/true);

@@ -108,28 +108,31 @@ func.func @unsigned_elementwise(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor
 
 // -----
 
-// DynamicQuantizeLinear: the range (from 0, so including it) in one
-// reduction into two 0-d tensors, the scale and zero point in a generic of
-// one iteration (a loop, which a device runs), then the data quantized with
-// them: tensors throughout, nothing extracted to the host.
+// DynamicQuantizeLinear: the range (from 0, so including it) in two
+// reductions, over the rows into a min and max per column (parallel over
+// columns) and over those into 0-d tensors; the scale and zero point in a
+// generic of one iteration (a loop, which a device runs); then the data
+// quantized with them: tensors throughout, nothing extracted to the host.
 // CHECK-DAG: #[[ALL:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[COLUMN:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[TOSCALAR:.+]] = affine_map<(d0) -> ()>
 // CHECK-DAG: #[[WHOLE:.+]] = affine_map<(d0, d1) -> ()>
-// CHECK-DAG: #[[FROM:.+]] = affine_map<(d0) -> ()>
-// CHECK-DAG: #[[ONE:.+]] = affine_map<(d0) -> (d0)>
 // CHECK-LABEL: func.func @dynamic_quantize
 // CHECK-SAME: -> (tensor<?x8xi8>, tensor<f32>, tensor<i8>)
 // CHECK-NOT: tensor.extract
-// CHECK: %[[RANGE:.+]]:2 = linalg.generic {indexing_maps = [#[[ALL]], #[[WHOLE]], #[[WHOLE]]], iterator_types = ["reduction", "reduction"]} ins(%arg0
+// CHECK: %[[COLS:.+]]:2 = linalg.generic {indexing_maps = [#[[ALL]], #[[COLUMN]], #[[COLUMN]]], iterator_types = ["reduction", "parallel"]} ins(%arg0 : tensor<?x8xf32>) outs({{.*}} : tensor<8xf32>, tensor<8xf32>)
 // CHECK: arith.minimumf
 // CHECK: arith.maximumf
-// CHECK: %[[PARAMS:.+]]:3 = linalg.generic {indexing_maps = [#[[FROM]], #[[FROM]], #[[ONE]], #[[ONE]], #[[ONE]]], iterator_types = ["parallel"]} ins(%[[RANGE]]#0, %[[RANGE]]#1
+// CHECK: %[[RANGE:.+]]:2 = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[TOSCALAR]], #[[TOSCALAR]]], iterator_types = ["reduction"]} ins(%[[COLS]]#0, %[[COLS]]#1
+// CHECK: %[[PARAMS:.+]]:3 = linalg.generic {indexing_maps = [#[[TOSCALAR]], #[[TOSCALAR]], #[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel"]} ins(%[[RANGE]]#0, %[[RANGE]]#1
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK: %[[ZP:.+]] = math.roundeven
 // CHECK: arith.fptoui %[[ZP]] : f32 to i8
 // CHECK: %[[S:.+]] = tensor.collapse_shape %[[PARAMS]]#0 [] : tensor<1xf32> into tensor<f32>
 // CHECK: %[[ZF:.+]] = tensor.collapse_shape %[[PARAMS]]#1 []
 // CHECK: %[[Z:.+]] = tensor.collapse_shape %[[PARAMS]]#2 [] : tensor<1xi8> into tensor<i8>
-// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%arg0, %[[S]], %[[ZF]]
+// CHECK: %[[Y:.+]] = linalg.generic {indexing_maps = [#[[ALL]], #[[WHOLE]], #[[WHOLE]], #[[ALL]]], {{.*}} ins(%arg0, %[[S]], %[[ZF]]
 // CHECK: arith.divf
 // CHECK: math.roundeven
 // CHECK: arith.addf

@@ -555,7 +555,8 @@ def XF_DequantizeLinearOp : XF_GraphOp<"dequantize_linear"> {
     `block_size` > 0 and `scale` has the input's rank with
     `ceil(input.shape[axis] / block_size)` entries along `axis`. The optional
     `zero_point` has the scale's shape and the input's element type (0 when
-    absent). Int4 weights (MatMulNBits) import as this op on a `ui4` constant.
+    absent). A constant 8-bit matrix that products read through this op is
+    raised to `xf.quantized_weight`.
   }];
   let arguments = (ins XF_IntTensor:$input, XF_FloatTensor:$scale,
                        Optional<XF_IntTensor>:$zero_point,
