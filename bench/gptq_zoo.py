@@ -6,7 +6,7 @@ GPTQ calibrates on seeded random token ids (and masks like the evaluation
 inputs': right padding where those have any) of the evaluation shapes,
 never on the evaluation inputs.
 
-    XFC_BUILD_DIR=/work/main/build PYTHONPATH=python /usr/bin/python3 bench/gptq_zoo.py \\
+    PYTHONPATH=python /usr/bin/python3 bench/gptq_zoo.py \\
         [--models gpt2_ts llama_ts] [--samples 16] [--sequential]
 """
 
@@ -22,7 +22,7 @@ import xfc
 from xfc.gptq import quantize_gptq
 from xfc.matmul_nbits import quantize_to_matmul_nbits
 
-ZOO = pathlib.Path("/work/shared/models/zoo")
+ZOO = pathlib.Path(__file__).resolve().parents[2] / "shared" / "models" / "zoo"
 
 
 def vocabulary(model):
