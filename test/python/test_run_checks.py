@@ -89,3 +89,44 @@ def test_range_with_a_zero_delta_names_the_node(dtype, tmp_path):
     feeds["delta"] = np.array(0, dtype)
     with pytest.raises(xfc.XfcError, match=r"node 'steps' \(Range\): the delta is 0"):
         model.run(feeds)
+
+
+# op: (nodes' extra attributes, data shape, indices shape, axis in the message)
+INDEXED = {
+    "GatherElements": ({"axis": 1}, [2, 5], [2, 3], 1),
+    "GatherND": ({}, [4, 5], [3, 2], 0),
+    "ScatterND": ({}, [4, 5], [3, 2], 0),
+}
+
+
+@pytest.mark.parametrize("op", list(INDEXED))
+def test_index_tuples_outside_the_data_name_the_node(op, tmp_path):
+    """Indices from the data (a router's choices in MoE graphs) are checked
+    before they are read: an error naming the node, not a clamped read."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    attrs, data_shape, index_shape, axis = INDEXED[op]
+    inputs = ["x", "i"] + (["u"] if op == "ScatterND" else [])
+    infos = [helper.make_tensor_value_info("x", TensorProto.FLOAT, data_shape),
+             helper.make_tensor_value_info("i", TensorProto.INT64, index_shape),
+             helper.make_tensor_value_info("u", TensorProto.FLOAT, [3])][:len(inputs)]
+    graph = helper.make_graph([helper.make_node(op, inputs, ["y"], name="picked", **attrs)],
+                              "g", infos, [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                                                         None)])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 16)]),
+              tmp_path / "m.onnx")
+    model = xfc.load(xfc.compile(tmp_path / "m.onnx", tmp_path / "m.so"))
+    rng = np.random.default_rng(4)
+    feeds = {"x": rng.standard_normal(data_shape).astype(np.float32),
+             "i": np.full(index_shape, -1, np.int64),
+             "u": rng.standard_normal(3).astype(np.float32)}
+    feeds = {name: feeds[name] for name in inputs}
+    model.run(feeds)  # -1 counts from the end
+    # GatherElements: an index along `axis`; ND: component `axis` of a tuple.
+    feeds["i"][-1, -1 if op == "GatherElements" else axis] = data_shape[axis]
+    with pytest.raises(xfc.XfcError) as error:
+        model.run(feeds)
+    assert str(error.value) == (
+        f"node 'picked' ({op}): index {data_shape[axis]} is out of range for axis {axis} "
+        f"of size {data_shape[axis]} (valid indices: -size to size-1)")

@@ -26,6 +26,12 @@ Value castToI64(OpBuilder &b, Location loc, Value v);
 void emitRunCheck(OpBuilder &b, Location loc, Value ok, const Twine &message,
                   Value first, Value second);
 
+/// Stops the run unless every element of `indices` (an integer tensor) is
+/// in [-extent, extent), ONNX's range, naming `op` and `axis` (of the data
+/// the indices select along) in the message.
+void checkIndexRange(OpBuilder &b, Location loc, Operation *op, Value indices,
+                     Value extent, int64_t axis);
+
 } // namespace mlir::xf
 
 #endif // XFC_LIB_CONVERSION_XFTOLINALG_RUNCHECKS_H

@@ -9,10 +9,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "Broadcast.h"
+#include "RunChecks.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "xfc/Conversion/XFToLinalg/XFToLinalg.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
@@ -25,8 +27,9 @@ static Value cIndex(OpBuilder &b, Location loc, int64_t v) {
 }
 
 /// An index read from an integer tensor element: negative values count from
-/// `extent`, and the result is clamped into [0, extent) so that a bad index
-/// reads a valid element instead of outside the tensor.
+/// `extent`. Indices not known at compile time are checked before the run
+/// reads them (checkIndexRange); the clamp into [0, extent) keeps every
+/// access inside the tensor whatever runs.
 static Value normalizedIndex(OpBuilder &b, Location loc, Value element,
                              Value extent) {
   Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), element);
@@ -37,6 +40,28 @@ static Value normalizedIndex(OpBuilder &b, Location loc, Value element,
   Value last = arith::SubIOp::create(b, loc, extent, cIndex(b, loc, 1));
   return arith::MinSIOp::create(
       b, loc, arith::MaxSIOp::create(b, loc, i, cIndex(b, loc, 0)), last);
+}
+
+/// Checks the index tuples of `indices` ([..., tuple]) when they are not
+/// constants: component t against the data's dimension `first + t`.
+static void checkTuples(OpBuilder &b, Location loc, Operation *op,
+                        Value original, Value indices, Value data,
+                        int64_t first, int64_t tuple) {
+  if (matchPattern(original, m_Constant()))
+    return;
+  int64_t rank = cast<RankedTensorType>(indices.getType()).getRank();
+  for (int64_t t = 0; t < tuple; ++t) {
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+        strides(rank, b.getIndexAttr(1)), sizes;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      sizes.push_back(tensor::getMixedSize(b, loc, indices, d));
+    offsets.back() = b.getIndexAttr(t);
+    sizes.push_back(b.getIndexAttr(1));
+    Value component = tensor::ExtractSliceOp::create(b, loc, indices, offsets,
+                                                     sizes, strides);
+    checkIndexRange(b, loc, op, component,
+                    tensor::DimOp::create(b, loc, data, first + t), first + t);
+  }
 }
 
 static SmallVector<Value> dynamicSizesOf(RankedTensorType type,
@@ -64,6 +89,8 @@ struct GatherElementsToGeneric : OpConversionPattern<GatherElementsOp> {
           return tensor::DimOp::create(rewriter, loc, indices, d).getResult();
         }));
     Value extent = tensor::DimOp::create(rewriter, loc, data, axis);
+    if (!matchPattern(op.getIndices(), m_Constant()))
+      checkIndexRange(rewriter, loc, op, indices, extent, axis);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{indices}, ValueRange{init},
         SmallVector<AffineMap>(2, rewriter.getMultiDimIdentityMap(rank)),
@@ -103,6 +130,8 @@ struct GatherNDToGeneric : OpConversionPattern<GatherNDOp> {
                                                    d - outer + batch + tuple)
                                  .getResult();
         }));
+    checkTuples(rewriter, loc, op, op.getIndices(), indices, data, batch,
+                tuple);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
         SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
@@ -173,6 +202,7 @@ struct ScatterNDToLoops : OpConversionPattern<ScatterNDOp> {
     for (int64_t d = tuple; d < dataRank; ++d)
       extents.push_back(tensor::DimOp::create(rewriter, loc, data, d));
     int64_t outer = indicesRank - 1;
+    checkTuples(rewriter, loc, op, op.getIndices(), indices, data, 0, tuple);
     Value result = loopNest(
         rewriter, loc, extents, ValueRange{data},
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs,
