@@ -133,11 +133,29 @@ struct SplitToSlices : OpConversionPattern<SplitOp> {
     // Equal parts, rounded up, the last taking what remains (opset 18).
     Value part = arith::CeilDivSIOp::create(rewriter, loc, extent,
                                             index(rewriter, loc, parts));
+    std::optional<ArrayRef<int64_t>> split = op.getSplit();
+    if (split && op.getInput().getType().isDynamicDim(axis)) {
+      // Sizes fixed when the model was exported (a traced loop over the
+      // experts a router chose) must still cover the axis: slices past its
+      // end would read outside the input.
+      int64_t total = 0;
+      for (int64_t size : *split)
+        total += size;
+      Value sum = index(rewriter, loc, total);
+      emitRunCheck(rewriter, loc,
+                   arith::CmpIOp::create(rewriter, loc,
+                                         arith::CmpIPredicate::eq, sum, extent),
+                   describeForRun(op) +
+                       ": the split sizes add up to %lld, "
+                       "but axis " +
+                       Twine(axis) + " has %lld elements",
+                   sum, extent);
+    }
     Value offset = index(rewriter, loc, 0);
     SmallVector<Value> results;
     for (int64_t p = 0; p < parts; ++p) {
       Value size;
-      if (std::optional<ArrayRef<int64_t>> split = op.getSplit()) {
+      if (split) {
         size = index(rewriter, loc, (*split)[p]);
       } else {
         Value left = arith::SubIOp::create(rewriter, loc, extent, offset);

@@ -175,6 +175,7 @@ void addIndexingOps(SmallVectorImpl<OpEntry> &table);
 void addContribOps(SmallVectorImpl<OpEntry> &table);
 void addQuantizationOps(SmallVectorImpl<OpEntry> &table);
 void addAttentionOps(SmallVectorImpl<OpEntry> &table);
+void addCompositeOps(SmallVectorImpl<OpEntry> &table);
 
 /// ONNX RMSNormalization and ONNX Runtime's SimplifiedLayerNormalization,
 /// which compute the same thing.

@@ -17,6 +17,7 @@ ArrayRef<OpEntry> getOpTable() {
     addContribOps(rows);
     addQuantizationOps(rows);
     addAttentionOps(rows);
+    addCompositeOps(rows);
     llvm::sort(rows, [](const OpEntry &a, const OpEntry &b) {
       return std::make_tuple(a.domain, a.opType, a.sinceVersion) <
              std::make_tuple(b.domain, b.opType, b.sinceVersion);

@@ -205,6 +205,31 @@ def quantization(out):
                 opset=21), out)
 
 
+def composites(out):
+    """Operators imported as several xf ops (MoE exports'), and QLinearMatMul."""
+    nodes = [
+        helper.make_node("Clip", ["x", "lo", "hi"], ["clipped"], name="clip"),
+        helper.make_node("Tile", ["x", "reps"], ["tiled"], name="tile"),
+        helper.make_node("OneHot", ["ids", "depth", "off_on"], ["hot"], name="onehot", axis=1),
+        helper.make_node("ScatterElements", ["x", "ids", "x"], ["scattered"], name="scatter",
+                         axis=1, reduction="add"),
+        helper.make_node("QLinearMatMul", ["aq", "as", "az", "bq", "bs", "bz", "ys", "yz"],
+                         ["yq"], name="qlinear"),
+    ]
+    write(model(nodes, [vinfo("x", F, ["batch", 4]), vinfo("ids", TensorProto.INT64, ["batch", 4]),
+                        vinfo("aq", TensorProto.UINT8, ["batch", 4])],
+                [vinfo(n, F, None) for n in ("clipped", "tiled", "hot", "scattered")]
+                + [vinfo("yq", TensorProto.UINT8, None)],
+                [const("lo", np.array(-1, np.float32)), const("hi", np.array(1, np.float32)),
+                 const("reps", np.array([2, 3], np.int64)), const("depth", np.array(6, np.int64)),
+                 const("off_on", np.array([0, 1], np.float32)),
+                 const("as", np.array(0.1, np.float32)), const("az", np.array(128, np.uint8)),
+                 const("bq", np.arange(12, dtype=np.int8).reshape(4, 3)),
+                 const("bs", np.full(3, 0.5, np.float32)), const("bz", np.zeros(3, np.int8)),
+                 const("ys", np.array(0.25, np.float32)), const("yz", np.array(3, np.uint8))],
+                opset=18), out)
+
+
 # ---- hostile models ---------------------------------------------------------
 
 def truncated(out):
