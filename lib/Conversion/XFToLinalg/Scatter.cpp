@@ -179,6 +179,79 @@ static SmallVector<Value> loopNest(OpBuilder &b, Location loc,
   return SmallVector<Value>(loop.getResults());
 }
 
+/// GatherND that takes whole slices (dimensions past the index tuples: an
+/// expert's weight matrix per token, an embedding row): one copy of each
+/// slice, contiguous, instead of a gather of every element that reads and
+/// normalizes its index tuple again.
+struct GatherNDSlices : OpConversionPattern<GatherNDOp> {
+  GatherNDSlices(const TypeConverter &converter, MLIRContext *context)
+      : OpConversionPattern(converter, context, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType type = toSignless(op.getType());
+    int64_t indicesRank = op.getIndices().getType().getRank();
+    int64_t tuple = op.getIndices().getType().getShape().back();
+    int64_t batch = op.getBatchDims(), outer = indicesRank - 1;
+    int64_t dataRank = op.getData().getType().getRank();
+    ArrayRef<int64_t> slice = type.getShape().drop_front(outer);
+    // Slices of at least a vector's worth of elements, known when compiling.
+    int64_t elements = 1;
+    for (int64_t size : slice)
+      elements = ShapedType::isDynamic(size) ? 0 : elements * size;
+    if (ShapedType::isDynamic(tuple) || elements < 16)
+      return rewriter.notifyMatchFailure(op, "no whole slices to copy");
+    SmallVector<Value> extents;
+    for (int64_t d = 0; d < outer; ++d)
+      extents.push_back(tensor::DimOp::create(rewriter, loc, indices, d));
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, type, dynamicSizesOf(type, [&](int64_t d) {
+          return tensor::DimOp::create(rewriter, loc, indices, d).getResult();
+        }));
+    checkTuples(rewriter, loc, op, op.getIndices(), indices, data, batch,
+                tuple);
+    auto sliceType = RankedTensorType::get(slice, type.getElementType());
+    Value result =
+        loopNest(rewriter, loc, extents, ValueRange{init},
+                 [&](OpBuilder &b, Location l, ArrayRef<Value> ivs,
+                     ValueRange state) -> SmallVector<Value> {
+                   SmallVector<OpFoldResult> from, sizes,
+                       ones(dataRank, b.getIndexAttr(1));
+                   for (int64_t d = 0; d < batch; ++d)
+                     from.push_back(ivs[d]);
+                   for (int64_t t = 0; t < tuple; ++t) {
+                     SmallVector<Value> where(ivs);
+                     where.push_back(cIndex(b, l, t));
+                     from.push_back(normalizedIndex(
+                         b, l, tensor::ExtractOp::create(b, l, indices, where),
+                         tensor::DimOp::create(b, l, data, batch + t)));
+                   }
+                   sizes.assign(batch + tuple, b.getIndexAttr(1));
+                   for (int64_t size : slice) {
+                     from.push_back(b.getIndexAttr(0));
+                     sizes.push_back(b.getIndexAttr(size));
+                   }
+                   Value piece = tensor::ExtractSliceOp::create(
+                       b, l, sliceType, data, from, sizes, ones);
+                   SmallVector<OpFoldResult> to(ivs.begin(), ivs.end()),
+                       toSizes(outer, b.getIndexAttr(1)),
+                       toOnes(type.getRank(), b.getIndexAttr(1));
+                   for (int64_t size : slice) {
+                     to.push_back(b.getIndexAttr(0));
+                     toSizes.push_back(b.getIndexAttr(size));
+                   }
+                   return {tensor::InsertSliceOp::create(b, l, piece, state[0],
+                                                         to, toSizes, toOnes)
+                               .getResult()};
+                 })[0];
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// ScatterND: the data, then each update written (or combined) in order.
 struct ScatterNDToLoops : OpConversionPattern<ScatterNDOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -424,8 +497,9 @@ struct TopKByRank : OpConversionPattern<TopKOp> {
 
 void populateScatterToLinalgPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns) {
-  patterns.add<GatherElementsToGeneric, GatherNDToGeneric, ScatterNDToLoops,
-               NonZeroToLoops, TopKByRank>(converter, patterns.getContext());
+  patterns.add<GatherElementsToGeneric, GatherNDToGeneric, GatherNDSlices,
+               ScatterNDToLoops, NonZeroToLoops, TopKByRank>(
+      converter, patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -35,6 +35,22 @@ func.func @gather_nd(%x: tensor<4x8xf32>, %tuples: tensor<3x2xi64>) -> tensor<3x
 
 // -----
 
+// GatherND of whole slices (a [16, 8] expert matrix per index tuple): the
+// indices, from the data, are checked first; then each slice is one
+// contiguous copy into the result.
+// CHECK-LABEL: func.func @gather_nd_slices
+// CHECK: xf.run_check {{.*}} "xf.gather_nd: index %lld is out of range for axis 0 of size %lld
+// CHECK: scf.for %[[T:.+]] = {{.*}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<?x16x8xf32>)
+// CHECK: %[[E:.+]] = arith.minsi
+// CHECK: %[[SLICE:.+]] = tensor.extract_slice %arg0[%[[E]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<4x16x8xf32> to tensor<16x8xf32>
+// CHECK: tensor.insert_slice %[[SLICE]] into %[[ACC]][%[[T]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<16x8xf32> into tensor<?x16x8xf32>
+func.func @gather_nd_slices(%w: tensor<4x16x8xf32>, %experts: tensor<?x1xi64>) -> tensor<?x16x8xf32> {
+  %0 = xf.gather_nd %w, %experts : (tensor<4x16x8xf32>, tensor<?x1xi64>) -> tensor<?x16x8xf32>
+  return %0 : tensor<?x16x8xf32>
+}
+
+// -----
+
 // ScatterND: a loop over the updates, in order, that inserts each into the
 // data carried through the loop; with reduction = "add" it adds to the
 // element there.
