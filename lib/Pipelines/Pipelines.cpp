@@ -80,7 +80,9 @@ static void addXFToLinalg(OpPassManager &pm, const TargetOptions &target) {
     pm.addNestedPass<func::FuncOp>(createCPUAttentionPass());
     pm.addNestedPass<func::FuncOp>(createCPUQuantizedMatmulPass());
   }
-  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass());
+  ConvertXFToLinalgPassOptions conversion;
+  conversion.copySlices = target.kind != TargetOptions::Kind::CUDA;
+  pm.addNestedPass<func::FuncOp>(createConvertXFToLinalgPass(conversion));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

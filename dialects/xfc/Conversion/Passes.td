@@ -22,6 +22,12 @@ def ConvertXFToLinalgPass : Pass<"xf-convert-to-linalg", "func::FuncOp"> {
     (traced to one source) is not. An op without a lowering is reported
     at its location (the ONNX node) and the pass fails.
   }];
+  let options = [
+    Option<"copySlices", "copy-slices", "bool", /*default=*/"false",
+           "Gathers of whole slices (rows of a table, an expert's matrix per "
+           "token) as a loop of contiguous slice copies (the CPU's choice: "
+           "on a GPU each copy would be a transfer)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",

@@ -73,7 +73,7 @@ struct ConvertXFToLinalgPass
     populateDecompositionPatterns(converter, patterns);
     populateIndexingToLinalgPatterns(converter, patterns);
     populateQuantizationToLinalgPatterns(converter, patterns);
-    populateScatterToLinalgPatterns(converter, patterns);
+    populateScatterToLinalgPatterns(converter, patterns, copySlices);
     populateDataMovementToLinalgPatterns(converter, patterns);
     // Every xf op must go: one without a lowering is reported at its node.
     if (failed(

@@ -179,10 +179,67 @@ static SmallVector<Value> loopNest(OpBuilder &b, Location loc,
   return SmallVector<Value>(loop.getResults());
 }
 
-/// GatherND that takes whole slices (dimensions past the index tuples: an
-/// expert's weight matrix per token, an embedding row): one copy of each
-/// slice, contiguous, instead of a gather of every element that reads and
-/// normalizes its index tuple again.
+/// The static slice shape of a gather's result past its first `outer`
+/// dimensions when it holds at least a vector's worth of elements: whole
+/// slices are then worth copying one at a time.
+static std::optional<SmallVector<int64_t>> copiedSlice(RankedTensorType type,
+                                                       int64_t outer) {
+  ArrayRef<int64_t> slice = type.getShape().drop_front(outer);
+  int64_t elements = 1;
+  for (int64_t size : slice)
+    elements = ShapedType::isDynamic(size) ? 0 : elements * size;
+  if (elements < 16)
+    return std::nullopt;
+  return llvm::to_vector(slice);
+}
+
+/// A gather of whole slices as a loop over the result's first dimensions
+/// (`extents`, sized by the indices) that copies, for each, the slice of
+/// `data` starting at `leading(ivs)` (its first coordinates; the slice spans
+/// the rest) into the result: contiguous copies, instead of a gather of
+/// every element that reads and normalizes its index again.
+static Value
+copySlices(OpBuilder &b, Location loc, RankedTensorType type, Value indices,
+           Value data, ArrayRef<int64_t> slice,
+           function_ref<SmallVector<OpFoldResult>(OpBuilder &, Location,
+                                                  ArrayRef<Value>)>
+               leading) {
+  int64_t outer = type.getRank() - static_cast<int64_t>(slice.size());
+  int64_t dataRank = cast<RankedTensorType>(data.getType()).getRank();
+  SmallVector<Value> extents;
+  for (int64_t d = 0; d < outer; ++d)
+    extents.push_back(tensor::DimOp::create(b, loc, indices, d));
+  Value init = tensor::EmptyOp::create(
+      b, loc, type,
+      dynamicSizesOf(type, [&](int64_t d) { return extents[d]; }));
+  auto sliceType = RankedTensorType::get(slice, type.getElementType());
+  return loopNest(
+      b, loc, extents, ValueRange{init},
+      [&](OpBuilder &nb, Location l, ArrayRef<Value> ivs,
+          ValueRange state) -> SmallVector<Value> {
+        SmallVector<OpFoldResult> from = leading(nb, l, ivs);
+        SmallVector<OpFoldResult> sizes(from.size(), nb.getIndexAttr(1));
+        SmallVector<OpFoldResult> to(ivs.begin(), ivs.end()),
+            toSizes(outer, nb.getIndexAttr(1));
+        for (int64_t size : slice) {
+          from.push_back(nb.getIndexAttr(0));
+          sizes.push_back(nb.getIndexAttr(size));
+          to.push_back(nb.getIndexAttr(0));
+          toSizes.push_back(nb.getIndexAttr(size));
+        }
+        Value piece = tensor::ExtractSliceOp::create(
+            nb, l, sliceType, data, from, sizes,
+            SmallVector<OpFoldResult>(dataRank, nb.getIndexAttr(1)));
+        return {
+            tensor::InsertSliceOp::create(
+                nb, l, piece, state[0], to, toSizes,
+                SmallVector<OpFoldResult>(type.getRank(), nb.getIndexAttr(1)))
+                .getResult()};
+      })[0];
+}
+
+/// GatherND of whole slices (an expert's weight matrix per token in the
+/// batched MoE exports).
 struct GatherNDSlices : OpConversionPattern<GatherNDOp> {
   GatherNDSlices(const TypeConverter &converter, MLIRContext *context)
       : OpConversionPattern(converter, context, /*benefit=*/2) {}
@@ -193,61 +250,61 @@ struct GatherNDSlices : OpConversionPattern<GatherNDOp> {
     Location loc = op.getLoc();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
     RankedTensorType type = toSignless(op.getType());
-    int64_t indicesRank = op.getIndices().getType().getRank();
     int64_t tuple = op.getIndices().getType().getShape().back();
-    int64_t batch = op.getBatchDims(), outer = indicesRank - 1;
-    int64_t dataRank = op.getData().getType().getRank();
-    ArrayRef<int64_t> slice = type.getShape().drop_front(outer);
-    // Slices of at least a vector's worth of elements, known when compiling.
-    int64_t elements = 1;
-    for (int64_t size : slice)
-      elements = ShapedType::isDynamic(size) ? 0 : elements * size;
-    if (ShapedType::isDynamic(tuple) || elements < 16)
+    int64_t batch = op.getBatchDims();
+    int64_t outer = op.getIndices().getType().getRank() - 1;
+    std::optional<SmallVector<int64_t>> slice = copiedSlice(type, outer);
+    if (ShapedType::isDynamic(tuple) || !slice)
       return rewriter.notifyMatchFailure(op, "no whole slices to copy");
-    SmallVector<Value> extents;
-    for (int64_t d = 0; d < outer; ++d)
-      extents.push_back(tensor::DimOp::create(rewriter, loc, indices, d));
-    Value init = tensor::EmptyOp::create(
-        rewriter, loc, type, dynamicSizesOf(type, [&](int64_t d) {
-          return tensor::DimOp::create(rewriter, loc, indices, d).getResult();
-        }));
     checkTuples(rewriter, loc, op, op.getIndices(), indices, data, batch,
                 tuple);
-    auto sliceType = RankedTensorType::get(slice, type.getElementType());
-    Value result =
-        loopNest(rewriter, loc, extents, ValueRange{init},
-                 [&](OpBuilder &b, Location l, ArrayRef<Value> ivs,
-                     ValueRange state) -> SmallVector<Value> {
-                   SmallVector<OpFoldResult> from, sizes,
-                       ones(dataRank, b.getIndexAttr(1));
-                   for (int64_t d = 0; d < batch; ++d)
-                     from.push_back(ivs[d]);
-                   for (int64_t t = 0; t < tuple; ++t) {
-                     SmallVector<Value> where(ivs);
-                     where.push_back(cIndex(b, l, t));
-                     from.push_back(normalizedIndex(
-                         b, l, tensor::ExtractOp::create(b, l, indices, where),
-                         tensor::DimOp::create(b, l, data, batch + t)));
-                   }
-                   sizes.assign(batch + tuple, b.getIndexAttr(1));
-                   for (int64_t size : slice) {
-                     from.push_back(b.getIndexAttr(0));
-                     sizes.push_back(b.getIndexAttr(size));
-                   }
-                   Value piece = tensor::ExtractSliceOp::create(
-                       b, l, sliceType, data, from, sizes, ones);
-                   SmallVector<OpFoldResult> to(ivs.begin(), ivs.end()),
-                       toSizes(outer, b.getIndexAttr(1)),
-                       toOnes(type.getRank(), b.getIndexAttr(1));
-                   for (int64_t size : slice) {
-                     to.push_back(b.getIndexAttr(0));
-                     toSizes.push_back(b.getIndexAttr(size));
-                   }
-                   return {tensor::InsertSliceOp::create(b, l, piece, state[0],
-                                                         to, toSizes, toOnes)
-                               .getResult()};
-                 })[0];
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, copySlices(rewriter, loc, type, indices, data, *slice,
+                       [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) {
+                         SmallVector<OpFoldResult> from(ivs.take_front(batch));
+                         for (int64_t t = 0; t < tuple; ++t) {
+                           SmallVector<Value> where(ivs);
+                           where.push_back(cIndex(b, l, t));
+                           from.push_back(normalizedIndex(
+                               b, l,
+                               tensor::ExtractOp::create(b, l, indices, where),
+                               tensor::DimOp::create(b, l, data, batch + t)));
+                         }
+                         return from;
+                       }));
+    return success();
+  }
+};
+
+/// Gather along the first axis of whole slices (rows of a table: the
+/// batched MoE exports' expert matrices, embeddings).
+struct GatherSlices : OpConversionPattern<GatherOp> {
+  GatherSlices(const TypeConverter &converter, MLIRContext *context)
+      : OpConversionPattern(converter, context, /*benefit=*/2) {}
+
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType type = toSignless(op.getType());
+    int64_t outer = op.getIndices().getType().getRank();
+    std::optional<SmallVector<int64_t>> slice = copiedSlice(type, outer);
+    int64_t axis =
+        *normalizeAxis(op.getAxis(), op.getData().getType().getRank());
+    if (axis != 0 || outer == 0 || !slice)
+      return rewriter.notifyMatchFailure(op, "no whole rows to copy");
+    Value extent = tensor::DimOp::create(rewriter, loc, data, 0);
+    if (!matchPattern(op.getIndices(), m_Constant()))
+      checkIndexRange(rewriter, loc, op, indices, extent, 0);
+    rewriter.replaceOp(
+        op,
+        copySlices(rewriter, loc, type, indices, data, *slice,
+                   [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) {
+                     return SmallVector<OpFoldResult>{normalizedIndex(
+                         b, l, tensor::ExtractOp::create(b, l, indices, ivs),
+                         extent)};
+                   }));
     return success();
   }
 };
@@ -496,10 +553,13 @@ struct TopKByRank : OpConversionPattern<TopKOp> {
 } // namespace
 
 void populateScatterToLinalgPatterns(const TypeConverter &converter,
-                                     RewritePatternSet &patterns) {
-  patterns.add<GatherElementsToGeneric, GatherNDToGeneric, GatherNDSlices,
-               ScatterNDToLoops, NonZeroToLoops, TopKByRank>(
-      converter, patterns.getContext());
+                                     RewritePatternSet &patterns,
+                                     bool copySlices) {
+  patterns.add<GatherElementsToGeneric, GatherNDToGeneric, ScatterNDToLoops,
+               NonZeroToLoops, TopKByRank>(converter, patterns.getContext());
+  if (copySlices)
+    patterns.add<GatherNDSlices, GatherSlices>(converter,
+                                               patterns.getContext());
 }
 
 } // namespace mlir::xf

@@ -1,4 +1,5 @@
-// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg))' | FileCheck %s
+// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg))' | FileCheck %s --check-prefixes=CHECK,GENERIC
+// RUN: xfc-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(xf-convert-to-linalg{copy-slices}))' | FileCheck %s --check-prefixes=CHECK,COPY
 
 // GatherElements: a loop over the indices' shape that reads the data at the
 // same position, except along the axis, where it reads the index.
@@ -36,14 +37,17 @@ func.func @gather_nd(%x: tensor<4x8xf32>, %tuples: tensor<3x2xi64>) -> tensor<3x
 // -----
 
 // GatherND of whole slices (a [16, 8] expert matrix per index tuple): the
-// indices, from the data, are checked first; then each slice is one
-// contiguous copy into the result.
+// indices, from the data, are checked first; then, with copy-slices (the
+// CPU's choice), each slice is one contiguous copy into the result, else
+// (a GPU) every element is gathered by a generic.
 // CHECK-LABEL: func.func @gather_nd_slices
 // CHECK: xf.run_check {{.*}} "xf.gather_nd: index %lld is out of range for axis 0 of size %lld
-// CHECK: scf.for %[[T:.+]] = {{.*}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<?x16x8xf32>)
-// CHECK: %[[E:.+]] = arith.minsi
-// CHECK: %[[SLICE:.+]] = tensor.extract_slice %arg0[%[[E]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<4x16x8xf32> to tensor<16x8xf32>
-// CHECK: tensor.insert_slice %[[SLICE]] into %[[ACC]][%[[T]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<16x8xf32> into tensor<?x16x8xf32>
+// COPY: scf.for %[[T:.+]] = {{.*}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (tensor<?x16x8xf32>)
+// COPY: %[[E:.+]] = arith.minsi
+// COPY: %[[SLICE:.+]] = tensor.extract_slice %arg0[%[[E]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<4x16x8xf32> to tensor<16x8xf32>
+// COPY: tensor.insert_slice %[[SLICE]] into %[[ACC]][%[[T]], 0, 0] [1, 16, 8] [1, 1, 1] : tensor<16x8xf32> into tensor<?x16x8xf32>
+// GENERIC: linalg.generic {{.*}} outs(%{{.+}} : tensor<?x16x8xf32>)
+// GENERIC: tensor.extract %arg0
 func.func @gather_nd_slices(%w: tensor<4x16x8xf32>, %experts: tensor<?x1xi64>) -> tensor<?x16x8xf32> {
   %0 = xf.gather_nd %w, %experts : (tensor<4x16x8xf32>, tensor<?x1xi64>) -> tensor<?x16x8xf32>
   return %0 : tensor<?x16x8xf32>
@@ -124,4 +128,20 @@ func.func @nonzero(%m: tensor<4x4xf32>) -> tensor<2x?xi64> {
 func.func @topk(%x: tensor<2x?x96xf32>) -> (tensor<2x?x2xf32>, tensor<2x?x2xi64>) {
   %0:2 = xf.topk %x {k = 2 : i64} : (tensor<2x?x96xf32>) -> (tensor<2x?x2xf32>, tensor<2x?x2xi64>)
   return %0#0, %0#1 : tensor<2x?x2xf32>, tensor<2x?x2xi64>
+}
+
+// -----
+
+// Gather along the first axis of whole rows (an embedding table): with
+// copy-slices, one row copied per index after the indices are checked.
+// CHECK-LABEL: func.func @gather_rows
+// CHECK: xf.run_check {{.*}} "xf.gather: index %lld is out of range for axis 0 of size %lld
+// COPY: scf.for {{.*}} -> (tensor<?x?x32xf32>)
+// COPY: scf.for {{.*}} -> (tensor<?x?x32xf32>)
+// COPY: tensor.extract_slice %arg0[%{{.+}}, 0] [1, 32] [1, 1] : tensor<100x32xf32> to tensor<32xf32>
+// COPY: tensor.insert_slice
+// GENERIC: linalg.generic
+func.func @gather_rows(%table: tensor<100x32xf32>, %ids: tensor<?x?xi64>) -> tensor<?x?x32xf32> {
+  %0 = xf.gather %table, %ids : (tensor<100x32xf32>, tensor<?x?xi64>) -> tensor<?x?x32xf32>
+  return %0 : tensor<?x?x32xf32>
 }

@@ -56,9 +56,11 @@ void populateQuantizationToLinalgPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns);
 
 /// GatherElements and GatherND as generics; ScatterND and NonZero as
-/// sequential loops; TopK by ranking.
+/// sequential loops; TopK by ranking. With `copySlices`, gathers of whole
+/// slices (GatherND, Gather along the first axis) copy each slice instead.
 void populateScatterToLinalgPatterns(const TypeConverter &converter,
-                                     RewritePatternSet &patterns);
+                                     RewritePatternSet &patterns,
+                                     bool copySlices);
 
 /// Constants and data movement (Transpose).
 void populateDataMovementToLinalgPatterns(const TypeConverter &converter,
