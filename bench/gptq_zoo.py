@@ -36,12 +36,16 @@ def vocabulary(model):
     return max(rows)
 
 
-def calibration_samples(model, evaluation, count, seed, folder):
-    """`count` .npz files of random inputs shaped as `evaluation`'s."""
+def calibration_samples(model, evaluation, count, seed, folder, accepts):
+    """`count` .npz files of random inputs shaped as `evaluation`'s that
+    `accepts` (the fp32 model runs them: a traced loop over the experts its
+    trace reached refuses inputs that reach fewer)."""
     rng = np.random.default_rng(seed)
     vocab = vocabulary(model)
     paths = []
-    for i in range(count):
+    for i in range(count * 8):
+        if len(paths) == count:
+            break
         sample = {}
         for name, value in evaluation.items():
             if name.startswith("out:"):
@@ -57,6 +61,8 @@ def calibration_samples(model, evaluation, count, seed, folder):
                     .astype(value.dtype)
             else:
                 sample[name] = rng.integers(0, vocab, value.shape).astype(value.dtype)
+        if not accepts(sample):
+            continue
         paths.append(folder / f"calibration{i}.npz")
         np.savez(paths[-1], **sample)
     return paths
@@ -89,7 +95,17 @@ def main():
         evaluation = dict(np.load(ZOO / f"{name}.npz"))
         with tempfile.TemporaryDirectory() as folder:
             folder = pathlib.Path(folder)
-            calibration = calibration_samples(model, evaluation, args.samples, 1234, folder)
+            xfc.compile(str(ZOO / f"{name}.onnx"), str(folder / "fp32.so"))
+            fp32 = xfc.load(str(folder / "fp32.so"))
+
+            def accepts(sample):
+                try:
+                    fp32.run({i.name: sample[i.name] for i in fp32.inputs})
+                    return True
+                except xfc.XfcError:
+                    return False
+            calibration = calibration_samples(model, evaluation, args.samples, 1234, folder,
+                                              accepts)
             try:
                 rtn = output_errors(quantize_to_matmul_nbits(model, **settings), evaluation,
                                     folder, "rtn")
