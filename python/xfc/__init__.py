@@ -148,16 +148,16 @@ def _compile_gptq(onnx_path, out_path, quantize, group_size, calibration, **opti
     import onnx
 
     from .gptq import quantize_gptq
+    from .matmul_nbits import save_model
     bits = {"int4": 4, "int8": 8}.get(quantize)
     if bits is None:
         raise ValueError(f"quantize must be 'int4' or 'int8', not {quantize!r}")
-    if isinstance(calibration, (str, os.PathLike)):
-        calibration = [calibration]
-    model = quantize_gptq(onnx.load(str(onnx_path)), list(calibration), bits=bits,
+    # quantize_gptq takes one .npz path or a list of them.
+    model = quantize_gptq(onnx.load(str(onnx_path)), calibration, bits=bits,
                           block_size=group_size)
     with tempfile.TemporaryDirectory(prefix="xfc-gptq-") as folder:
         path = os.path.join(folder, pathlib.Path(onnx_path).stem + "_gptq.onnx")
-        onnx.save(model, path, save_as_external_data=model.ByteSize() >= 2**31)
+        save_model(model, path)
         return compile(path, out_path, **options)
 
 

@@ -39,7 +39,7 @@ import onnx
 from onnx import TensorProto, helper, shape_inference
 
 from .matmul_nbits import (block_scales, pack, quantizable_weight, quantize_to_matmul_nbits,
-                           quantize_weight, round_to_grid)
+                           quantize_weight, round_to_grid, save_model)
 
 
 def gptq_weight(weight, hessian, bits=4, block_size=128, symmetric=False, damp=0.01,
@@ -127,11 +127,6 @@ def _graph_inputs(model):
     return [i.name for i in model.graph.input if i.name not in initializers]
 
 
-def _save(model, path):
-    # Protobuf's limit: larger models keep their weights in a file beside.
-    onnx.save(model, str(path), save_as_external_data=model.ByteSize() >= 2**31)
-
-
 def _observe(model, names, samples, folder, tag):
     """{activation name: X^T X} over all samples, running `model` (compiled
     by xfc) with `names` added as graph outputs."""
@@ -152,7 +147,7 @@ def _observe(model, names, samples, folder, tag):
                                                                    None)
         probe.graph.output.append(info)
     onnx_path, library = folder / f"{tag}.onnx", folder / f"{tag}.so"
-    _save(probe, onnx_path)
+    save_model(probe, onnx_path)
     xfc.compile(str(onnx_path), str(library))
     compiled = xfc.load(str(library))
     hessians = {}
@@ -277,7 +272,7 @@ def main(argv=None):
                               not args.no_act_order, args.sequential)
     except (ValueError, OSError) as error:
         parser.exit(1, f"error: {error}\n")
-    _save(model, args.output)
+    save_model(model, args.output)
     print(f"GPTQ: {args.output} in {time.perf_counter() - start:.1f} s")
 
 

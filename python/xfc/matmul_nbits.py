@@ -242,6 +242,11 @@ def quantize_to_matmul_nbits(model, bits=4, block_size=128, symmetric=False,
     return out
 
 
+def save_model(model, path):
+    """Saves `model`, its weights in a file beside it past protobuf's 2 GB."""
+    onnx.save(model, str(path), save_as_external_data=model.ByteSize() >= 2**31)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m xfc.matmul_nbits",
@@ -260,8 +265,7 @@ def main(argv=None):
                                          args.symmetric, args.accuracy_level, args.exclude)
     except ValueError as error:
         parser.exit(1, f"error: {error}\n")
-    # Protobuf's limit: larger models keep their weights in a file beside.
-    onnx.save(model, args.output, save_as_external_data=model.ByteSize() >= 2**31)
+    save_model(model, args.output)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,23 @@ static Value normalizedIndex(OpBuilder &b, Location loc, Value element,
       b, loc, arith::MaxSIOp::create(b, loc, i, cIndex(b, loc, 0)), last);
 }
 
+/// The data coordinates the index tuple at `prefix` of `indices` names:
+/// its components, each normalized against the data's dimension `first + t`.
+static SmallVector<Value> tupleCoordinates(OpBuilder &b, Location loc,
+                                           Value indices,
+                                           ArrayRef<Value> prefix, Value data,
+                                           int64_t first, int64_t tuple) {
+  SmallVector<Value> coordinates;
+  for (int64_t t = 0; t < tuple; ++t) {
+    SmallVector<Value> where(prefix);
+    where.push_back(cIndex(b, loc, t));
+    coordinates.push_back(normalizedIndex(
+        b, loc, tensor::ExtractOp::create(b, loc, indices, where),
+        tensor::DimOp::create(b, loc, data, first + t)));
+  }
+  return coordinates;
+}
+
 /// Checks the index tuples of `indices` ([..., tuple]) when they are not
 /// constants: component t against the data's dimension `first + t`.
 static void checkTuples(OpBuilder &b, Location loc, Operation *op,
@@ -142,13 +159,8 @@ struct GatherNDToGeneric : OpConversionPattern<GatherNDOp> {
             prefix.push_back(linalg::IndexOp::create(b, l, d));
           for (int64_t d = 0; d < batch; ++d)
             at.push_back(prefix[d]);
-          for (int64_t t = 0; t < tuple; ++t) {
-            SmallVector<Value> where(prefix);
-            where.push_back(cIndex(b, l, t));
-            Value element = tensor::ExtractOp::create(b, l, indices, where);
-            at.push_back(normalizedIndex(
-                b, l, element, tensor::DimOp::create(b, l, data, batch + t)));
-          }
+          llvm::append_range(
+              at, tupleCoordinates(b, l, indices, prefix, data, batch, tuple));
           for (int64_t d = outer; d < rank; ++d)
             at.push_back(linalg::IndexOp::create(b, l, d));
           linalg::YieldOp::create(
@@ -262,14 +274,9 @@ struct GatherNDSlices : OpConversionPattern<GatherNDOp> {
         op, copySlices(rewriter, loc, type, indices, data, *slice,
                        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) {
                          SmallVector<OpFoldResult> from(ivs.take_front(batch));
-                         for (int64_t t = 0; t < tuple; ++t) {
-                           SmallVector<Value> where(ivs);
-                           where.push_back(cIndex(b, l, t));
-                           from.push_back(normalizedIndex(
-                               b, l,
-                               tensor::ExtractOp::create(b, l, indices, where),
-                               tensor::DimOp::create(b, l, data, batch + t)));
-                         }
+                         llvm::append_range(
+                             from, tupleCoordinates(b, l, indices, ivs, data,
+                                                    batch, tuple));
                          return from;
                        }));
     return success();
@@ -338,14 +345,8 @@ struct ScatterNDToLoops : OpConversionPattern<ScatterNDOp> {
         [&](OpBuilder &b, Location l, ArrayRef<Value> ivs,
             ValueRange state) -> SmallVector<Value> {
           Value acc = state[0];
-          SmallVector<Value> target;
-          for (int64_t t = 0; t < tuple; ++t) {
-            SmallVector<Value> where(ivs.take_front(outer));
-            where.push_back(cIndex(b, l, t));
-            target.push_back(normalizedIndex(
-                b, l, tensor::ExtractOp::create(b, l, indices, where),
-                tensor::DimOp::create(b, l, acc, t)));
-          }
+          SmallVector<Value> target = tupleCoordinates(
+              b, l, indices, ivs.take_front(outer), acc, 0, tuple);
           llvm::append_range(target, ivs.drop_front(outer));
           Value update = tensor::ExtractOp::create(b, l, updates, ivs);
           Value old = tensor::ExtractOp::create(b, l, acc, target);

@@ -100,24 +100,25 @@ static LogicalResult importClip(NodeImporter &n) {
 /// Tile(x, repeats) as broadcasting: x with a 1 before each dimension,
 /// expanded to [r0, d0, r1, d1, ...], reshaped to [r0 * d0, r1 * d1, ...].
 static LogicalResult importTile(NodeImporter &n) {
-  FailureOr<Value> input = n.input(0, "input"), repeats = n.input(1, "repeats");
-  if (failed(input) || failed(repeats))
+  FailureOr<SmallVector<Value>> in = n.requiredInputs({"input", "repeats"});
+  if (failed(in))
     return failure();
-  int64_t rank = rankOf(*input);
-  auto repeatsType = cast<RankedTensorType>(repeats->getType());
+  Value input = (*in)[0], repeats = (*in)[1];
+  int64_t rank = rankOf(input);
+  auto repeatsType = cast<RankedTensorType>(repeats.getType());
   if (repeatsType.getRank() != 1 ||
       (repeatsType.hasStaticShape() && repeatsType.getDimSize(0) != rank))
     return n.emitError() << "Tile's repeats must be a vector of " << rank
                          << " entries (the input's rank), not " << repeatsType;
   if (rank == 0)
-    return n.setResults(*input);
+    return n.setResults(input);
   Chain c(n);
   SmallVector<int64_t> gaps;
   for (int64_t d = 0; d < rank; ++d)
     gaps.push_back(2 * d);
-  Value spread = c.unsqueeze(*input, gaps);
-  Value shape = c.op<ShapeOp>({*input});
-  Value counts = c.toI64(*repeats);
+  Value spread = c.unsqueeze(input, gaps);
+  Value shape = c.op<ShapeOp>({input});
+  Value counts = c.toI64(repeats);
   Value pairs = c.op<ConcatOp>(
       {c.reshape(counts, {rank, 1}), c.reshape(shape, {rank, 1})},
       {n.namedAttr("axis", n.i64Attr(1))});
@@ -131,11 +132,12 @@ static LogicalResult importTile(NodeImporter &n) {
 /// position take values[1], the rest values[0]; an index outside
 /// [-depth, depth) equals none, so its row is all values[0], as ONNX says.
 static LogicalResult importOneHot(NodeImporter &n) {
-  FailureOr<Value> indices = n.input(0, "indices"), depth = n.input(1, "depth"),
-                   values = n.input(2, "values");
-  if (failed(indices) || failed(depth) || failed(values))
+  FailureOr<SmallVector<Value>> in =
+      n.requiredInputs({"indices", "depth", "values"});
+  if (failed(in))
     return failure();
-  int64_t rank = rankOf(*indices);
+  Value indices = (*in)[0], depth = (*in)[1], values = (*in)[2];
+  int64_t rank = rankOf(indices);
   int64_t axis = n.intAttr("axis", -1);
   if (axis < -rank - 1 || axis > rank)
     return n.emitError() << "OneHot's axis " << axis
@@ -143,8 +145,8 @@ static LogicalResult importOneHot(NodeImporter &n) {
                          << rank;
   if (axis < 0)
     axis += rank + 1;
-  auto valuesType = cast<RankedTensorType>(values->getType());
-  auto depthType = cast<RankedTensorType>(depth->getType());
+  auto valuesType = cast<RankedTensorType>(values.getType());
+  auto depthType = cast<RankedTensorType>(depth.getType());
   if (valuesType.getRank() != 1 ||
       (valuesType.hasStaticShape() && valuesType.getDimSize(0) != 2) ||
       (depthType.hasStaticShape() && depthType.getNumElements() != 1))
@@ -152,9 +154,9 @@ static LogicalResult importOneHot(NodeImporter &n) {
                             "[off, on], not "
                          << depthType << " and " << valuesType;
   Chain c(n);
-  Value count = c.reshape(c.toI64(*depth), {});
+  Value count = c.reshape(c.toI64(depth), {});
   Value zero = c.scalar(0), one = c.scalar(1);
-  Value index = c.toI64(*indices);
+  Value index = c.toI64(indices);
   Value wrapped = c.op<WhereOp>(
       {c.op<LessOp>({index, zero}), c.op<AddOp>({index, count}), index});
   Value positions = c.op<RangeOp>({zero, count, one});
@@ -162,7 +164,7 @@ static LogicalResult importOneHot(NodeImporter &n) {
       c.op<EqualOp>({c.unsqueeze(wrapped, {axis}),
                      c.unsqueeze(positions, allAxesBut(rank + 1, axis))});
   auto pick = [&](int64_t i) {
-    return c.op<GatherOp>({*values, c.scalar(i)},
+    return c.op<GatherOp>({values, c.scalar(i)},
                           {n.namedAttr("axis", n.i64Attr(0))});
   };
   return c.finish(c.op<WhereOp>({hot, pick(1), pick(0)}));
@@ -173,20 +175,21 @@ static LogicalResult importOneHot(NodeImporter &n) {
 /// coordinates being ranges along their dimensions; ScatterND checks the
 /// indices at run time and combines by `reduction`.
 static LogicalResult importScatterElements(NodeImporter &n) {
-  FailureOr<Value> data = n.input(0, "data"), indices = n.input(1, "indices"),
-                   updates = n.input(2, "updates");
-  if (failed(data) || failed(indices) || failed(updates))
+  FailureOr<SmallVector<Value>> in =
+      n.requiredInputs({"data", "indices", "updates"});
+  if (failed(in))
     return failure();
-  int64_t rank = rankOf(*indices);
+  Value data = (*in)[0], indices = (*in)[1], updates = (*in)[2];
+  int64_t rank = rankOf(indices);
   int64_t axis = n.intAttr("axis", 0);
-  if (rank != rankOf(*data) || rank == 0 || axis < -rank || axis >= rank)
+  if (rank != rankOf(data) || rank == 0 || axis < -rank || axis >= rank)
     return n.emitError() << "ScatterElements needs data and indices of one "
                             "rank (at least 1) and an axis in [-r, r), not "
-                         << rankOf(*data) << ", " << rank << " and " << axis;
+                         << rankOf(data) << ", " << rank << " and " << axis;
   if (axis < 0)
     axis += rank;
   Chain c(n);
-  Value index = c.toI64(*indices);
+  Value index = c.toI64(indices);
   Value shape = c.op<ShapeOp>({index});
   SmallVector<Value> coordinates;
   for (int64_t d = 0; d < rank; ++d) {
@@ -203,7 +206,7 @@ static LogicalResult importScatterElements(NodeImporter &n) {
   Value tuples =
       c.op<ConcatOp>(coordinates, {n.namedAttr("axis", n.i64Attr(rank))});
   return c.finish(c.op<ScatterNDOp>(
-      {*data, tuples, *updates},
+      {data, tuples, updates},
       {n.namedAttr("reduction", n.builder().getStringAttr(
                                     n.stringAttr("reduction", "none")))}));
 }

@@ -24,6 +24,18 @@ FailureOr<Value> NodeImporter::input(size_t i, StringRef name) {
                      << ")";
 }
 
+FailureOr<SmallVector<Value>>
+NodeImporter::requiredInputs(ArrayRef<StringRef> names) {
+  SmallVector<Value> values;
+  for (auto [i, name] : llvm::enumerate(names)) {
+    FailureOr<Value> v = input(i, name);
+    if (failed(v))
+      return failure();
+    values.push_back(*v);
+  }
+  return values;
+}
+
 FailureOr<std::optional<SmallVector<int64_t>>>
 NodeImporter::constantInts(size_t i, StringRef name) {
   Value value = optionalInput(i);

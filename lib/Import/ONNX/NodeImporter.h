@@ -47,6 +47,8 @@ public:
   Value optionalInput(size_t i);
   /// Input `i`; reports the node when it is missing.
   FailureOr<Value> input(size_t i, StringRef name);
+  /// The first inputs, one per name, all required.
+  FailureOr<SmallVector<Value>> requiredInputs(ArrayRef<StringRef> names);
   /// The integer values of input `i`, which must be a constant (axes, k, ...);
   /// nullopt-in-success when the input is absent.
   FailureOr<std::optional<SmallVector<int64_t>>> constantInts(size_t i,

@@ -92,16 +92,12 @@ static LogicalResult importMatMulInteger(NodeImporter &n) {
 /// quantized with y's scale and zero point. A constant b is then raised to
 /// an xf.quantized_weight and read packed, like any dequantized weight.
 static LogicalResult importQLinearMatMul(NodeImporter &n) {
-  static constexpr StringLiteral names[] = {
-      "a",       "a_scale",      "a_zero_point", "b",
-      "b_scale", "b_zero_point", "y_scale",      "y_zero_point"};
-  SmallVector<Value, 8> in;
-  for (auto [i, name] : llvm::enumerate(names)) {
-    FailureOr<Value> v = n.input(i, name);
-    if (failed(v))
-      return failure();
-    in.push_back(*v);
-  }
+  FailureOr<SmallVector<Value>> inputs =
+      n.requiredInputs({"a", "a_scale", "a_zero_point", "b", "b_scale",
+                        "b_zero_point", "y_scale", "y_zero_point"});
+  if (failed(inputs))
+    return failure();
+  ArrayRef<Value> in = *inputs;
   // One scale for all, else one along the rows (a) or columns (b).
   auto dequantize = [&](Value x, Value scale, Value zeroPoint,
                         int64_t fromEnd) {

@@ -12,20 +12,8 @@ static LogicalResult finish(NodeImporter &n, FailureOr<Value> result) {
   return n.setResults(*result);
 }
 
-static FailureOr<SmallVector<Value>> requiredInputs(NodeImporter &n,
-                                                    ArrayRef<StringRef> names) {
-  SmallVector<Value> values;
-  for (auto [i, name] : llvm::enumerate(names)) {
-    FailureOr<Value> v = n.input(i, name);
-    if (failed(v))
-      return failure();
-    values.push_back(*v);
-  }
-  return values;
-}
-
 static LogicalResult importReshape(NodeImporter &n) {
-  FailureOr<SmallVector<Value>> in = requiredInputs(n, {"data", "shape"});
+  FailureOr<SmallVector<Value>> in = n.requiredInputs({"data", "shape"});
   if (failed(in))
     return failure();
   return finish(n,
@@ -90,7 +78,7 @@ static LogicalResult addConstantInput(NodeImporter &n, size_t i, StringRef name,
 
 static LogicalResult importSlice(NodeImporter &n) {
   FailureOr<SmallVector<Value>> in =
-      requiredInputs(n, {"data", "starts", "ends"});
+      n.requiredInputs({"data", "starts", "ends"});
   SmallVector<NamedAttribute> attrs;
   if (failed(in) || failed(addConstantInput(n, 3, "axes", attrs)) ||
       failed(addConstantInput(n, 4, "steps", attrs)))
@@ -99,7 +87,7 @@ static LogicalResult importSlice(NodeImporter &n) {
 }
 
 static LogicalResult importExpand(NodeImporter &n) {
-  FailureOr<SmallVector<Value>> in = requiredInputs(n, {"input", "shape"});
+  FailureOr<SmallVector<Value>> in = n.requiredInputs({"input", "shape"});
   if (failed(in))
     return failure();
   return finish(n, n.create1<ExpandOp>(*in));
@@ -186,7 +174,7 @@ static LogicalResult importConstantOfShape(NodeImporter &n) {
 
 static LogicalResult importRange(NodeImporter &n) {
   FailureOr<SmallVector<Value>> in =
-      requiredInputs(n, {"start", "limit", "delta"});
+      n.requiredInputs({"start", "limit", "delta"});
   if (failed(in))
     return failure();
   return finish(n, n.create1<RangeOp>(*in));
