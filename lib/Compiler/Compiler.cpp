@@ -141,7 +141,8 @@ FailureOr<ModelSignature> Compilation::prepareEntry(ModuleOp module) {
 LogicalResult Compilation::printFusionReport(ModuleOp module) {
   OwningOpRef<ModuleOp> raised = module.clone();
   PassManager pm(&context);
-  buildPipelineUpTo(pm, Stage::Transformer);
+  buildGraphCleanupPipeline(pm);
+  buildRaisePipeline(pm);
   if (failed(pm.run(*raised)))
     return failure();
   xf::printFusionReport(*raised, llvm::outs());

@@ -64,6 +64,7 @@ void mlir::xf::buildRaisePipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createRaiseNormsPass());
   pm.addNestedPass<func::FuncOp>(createRaiseMLPPass());
   pm.addNestedPass<func::FuncOp>(createRaiseRopePass());
+  pm.addNestedPass<func::FuncOp>(createRaiseMoEPass());
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -269,6 +270,9 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   if (stop == Stage::XF)
     return;
   buildRaisePipeline(pm);
+  // Experts become gated MLPs of their own before quantization takes
+  // their weights.
+  pm.addNestedPass<func::FuncOp>(createMoeDispatchPass());
   if (target.quantizeBits) {
     QuantizeWeightsPassOptions quantize;
     quantize.bits = target.quantizeBits;

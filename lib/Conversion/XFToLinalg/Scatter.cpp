@@ -1,10 +1,11 @@
-//===- Scatter.cpp - GatherElements, GatherND, ScatterND, TopK, NonZero ---===//
+//===- Scatter.cpp - data-dependent indexing ops and the running sum -----===//
 //
-// The data-dependent indexing ops. Gathers are generics that read through
-// tensor.extract; ScatterND and NonZero are sequential (later updates see
-// earlier ones; NonZero's size is a running count) and become scf.for
-// loops; TopK ranks every element of a row against the others, which suits
-// the short rows it meets in mixture-of-experts routing.
+// GatherElements, GatherND, ScatterND, TopK, NonZero and CumSum. Gathers
+// are generics that read through tensor.extract; ScatterND, NonZero and
+// CumSum are sequential (later updates see earlier ones; NonZero's size and
+// CumSum's sums are running totals) and become scf.for loops; TopK ranks
+// every element of a row against the others, which suits the short rows it
+// meets in mixture-of-experts routing.
 //
 //===----------------------------------------------------------------------===//
 
@@ -551,13 +552,73 @@ struct TopKByRank : OpConversionPattern<TopKOp> {
     return success();
   }
 };
+
+/// CumSum: a loop along the axis, innermost, carrying the running sum; it
+/// restarts at the axis' first element.
+struct CumSumToLoops : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type element = type.getElementType();
+    int64_t rank = type.getRank();
+    if (rank == 0)
+      return rewriter.notifyMatchFailure(op, "a scalar has no axis");
+    int64_t axis = *normalizeAxis(op.getAxis(), rank);
+    auto dim = [&](int64_t d) {
+      return tensor::DimOp::create(rewriter, loc, input, d).getResult();
+    };
+    SmallVector<Value> extents;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        extents.push_back(dim(d));
+    Value length = dim(axis);
+    extents.push_back(length);
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                         element, dynamicSizesOf(type, dim));
+    bool isFloat = isa<FloatType>(element);
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    Value result = loopNest(
+        rewriter, loc, extents,
+        ValueRange{init, createZero(rewriter, loc, element)},
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs,
+            ValueRange state) -> SmallVector<Value> {
+          Value step = ivs.back();
+          Value zero = createZero(b, l, element);
+          Value first = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq, step, cIndex(b, l, 0));
+          Value before = arith::SelectOp::create(b, l, first, zero, state[1]);
+          Value position =
+              reverse ? arith::SubIOp::create(
+                            b, l,
+                            arith::SubIOp::create(b, l, length, cIndex(b, l, 1)),
+                            step)
+                            .getResult()
+                      : step;
+          SmallVector<Value> at(ivs.drop_back());
+          at.insert(at.begin() + axis, position);
+          Value v = tensor::ExtractOp::create(b, l, input, at);
+          Value after =
+              isFloat ? arith::AddFOp::create(b, l, before, v).getResult()
+                      : arith::AddIOp::create(b, l, before, v).getResult();
+          Value written = tensor::InsertOp::create(
+              b, l, exclusive ? before : after, state[0], at);
+          return {written, after};
+        })[0];
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 } // namespace
 
 void populateScatterToLinalgPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns,
                                      bool copySlices) {
   patterns.add<GatherElementsToGeneric, GatherNDToGeneric, ScatterNDToLoops,
-               NonZeroToLoops, TopKByRank>(converter, patterns.getContext());
+               NonZeroToLoops, TopKByRank, CumSumToLoops>(converter, patterns.getContext());
   if (copySlices)
     patterns.add<GatherNDSlices, GatherSlices>(converter,
                                                patterns.getContext());

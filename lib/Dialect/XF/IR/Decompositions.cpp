@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "XFBuilder.h"
 #include "xfc/Dialect/XF/IR/AttentionScale.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
@@ -22,81 +23,6 @@
 using namespace mlir;
 using namespace mlir::xf;
 
-namespace {
-/// Builds xf ops with inferred types; after the first failure (reported at
-/// the location by createInferred) it builds nothing and `failed()` says so.
-class XFBuilder {
-public:
-  XFBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
-
-  template <typename OpTy>
-  Value op(ValueRange operands, ArrayRef<NamedAttribute> attrs = {},
-           Type elementType = {}) {
-    if (hasFailed || llvm::is_contained(operands, Value()))
-      return fail();
-    FailureOr<Value> v =
-        createInferred<OpTy>(b, loc, operands, attrs, elementType);
-    return succeeded(v) ? *v : fail();
-  }
-
-  /// A scalar constant of `type`.
-  Value scalar(Type type, double value) {
-    auto tensorType = RankedTensorType::get({}, type);
-    auto attr = cast<ElementsAttr>(DenseElementsAttr::get(
-        tensorType, isa<FloatType>(type)
-                        ? Attribute(b.getFloatAttr(type, value))
-                        : b.getIntegerAttr(type, value)));
-    return ConstantOp::create(b, loc, tensorType, attr);
-  }
-
-  /// A constant i64 vector (shapes, slice bounds).
-  Value i64s(ArrayRef<int64_t> values) {
-    auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                      b.getI64Type());
-    return ConstantOp::create(
-        b, loc, type, cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
-  }
-
-  NamedAttribute axis(int64_t axis) {
-    return b.getNamedAttr("axis", b.getI64IntegerAttr(axis));
-  }
-
-  NamedAttribute axes(ArrayRef<int64_t> axes) {
-    return b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes));
-  }
-
-  NamedAttribute i64Array(StringRef name, ArrayRef<int64_t> values) {
-    return b.getNamedAttr(name, b.getDenseI64ArrayAttr(values));
-  }
-
-  NamedAttribute i64Attr(StringRef name, int64_t value) {
-    return b.getNamedAttr(name, b.getI64IntegerAttr(value));
-  }
-
-  /// The op's one result: `result`, cast to the op's type where inference
-  /// found a more (or less) static one; an error at the op if building
-  /// failed.
-  FailureOr<SmallVector<Value>> finish(Operation *op, Value result) {
-    if (hasFailed)
-      return op->emitOpError("could not be decomposed");
-    Type type = op->getResult(0).getType();
-    if (result.getType() != type)
-      result = tensor::CastOp::create(b, loc, type, result);
-    return SmallVector<Value>{result};
-  }
-
-  OpBuilder &builder() { return b; }
-
-private:
-  Value fail() {
-    hasFailed = true;
-    return {};
-  }
-  OpBuilder &b;
-  Location loc;
-  bool hasFailed = false;
-};
-} // namespace
 
 static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();

@@ -2,6 +2,7 @@
 
 #include "xfc/Dialect/XF/IR/DimTracing.h"
 
+#include "ConstantFolding.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -321,25 +322,72 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
     return ShapeElement{std::nullopt, traceDim({shape.getData(), dim})};
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {
+    if (rankOf(vector) == 1) {
+      for (Value piece : concat.getInputs()) {
+        std::optional<int64_t> length = getStaticVectorLength(piece);
+        if (!length)
+          return std::nullopt;
+        if (index < *length)
+          return getShapeElement(piece, index);
+        index -= *length;
+      }
+      return std::nullopt;
+    }
+    // A small static table ([n, 2] pairs): the piece holding the element's
+    // position along the axis, at the element's position within it.
+    auto type = cast<RankedTensorType>(vector.getType());
+    if (!type.hasStaticShape() || index >= type.getNumElements())
+      return std::nullopt;
+    SmallVector<int64_t> at = delinearize(index, type.getShape());
+    int64_t axis = *normalizeAxis(concat.getAxis(), type.getRank());
     for (Value piece : concat.getInputs()) {
-      std::optional<int64_t> length = getStaticVectorLength(piece);
-      if (!length)
+      auto pieceType = cast<RankedTensorType>(piece.getType());
+      if (!pieceType.hasStaticShape())
         return std::nullopt;
-      if (index < *length)
-        return getShapeElement(piece, index);
-      index -= *length;
+      if (at[axis] < pieceType.getDimSize(axis)) {
+        SmallVector<int64_t> strides = computeStrides(pieceType.getShape());
+        int64_t linear = 0;
+        for (auto [position, stride] : llvm::zip_equal(at, strides))
+          linear += position * stride;
+        return getShapeElement(piece, linear);
+      }
+      at[axis] -= pieceType.getDimSize(axis);
     }
     return std::nullopt;
   }
-  if (isa<UnsqueezeOp, CastOp, IdentityOp, ReshapeOp>(op)) {
-    // One-element reshapes of a scalar (or of a one-element vector).
-    auto source = cast<RankedTensorType>(op->getOperand(0).getType());
-    if (index != 0 || !source.hasStaticShape() || source.getNumElements() != 1)
+  if (auto cast = dyn_cast<CastOp>(op)) {
+    // Integers widened (or kept) are the same numbers.
+    auto from =
+        dyn_cast<IntegerType>(cast.getInput().getType().getElementType());
+    auto to = dyn_cast<IntegerType>(cast.getType().getElementType());
+    if (!from || !to || from.getWidth() == 1 ||
+        from.getWidth() > to.getWidth())
       return std::nullopt;
-    return getShapeElement(op->getOperand(0), 0);
+    return getShapeElement(cast.getInput(), index);
   }
-  if (auto squeeze = dyn_cast<SqueezeOp>(op))
-    return index == 0 ? getShapeElement(squeeze.getData(), 0) : std::nullopt;
+  // Reshapes never reorder: element i is the data's element i.
+  if (isa<UnsqueezeOp, SqueezeOp, IdentityOp, ReshapeOp, FlattenOp>(op))
+    return getShapeElement(op->getOperand(0), index);
+  if (auto where = dyn_cast<WhereOp>(op)) {
+    // A constant condition picks the branch; branches of one element or of
+    // the result's own shape.
+    std::optional<SmallVector<int64_t>> condition =
+        getConstantIntValues(where.getCondition());
+    auto type = cast<RankedTensorType>(vector.getType());
+    if (!condition || !type.hasStaticShape() ||
+        index >= type.getNumElements() ||
+        (condition->size() != 1 &&
+         static_cast<int64_t>(condition->size()) != type.getNumElements()))
+      return std::nullopt;
+    bool first = (*condition)[condition->size() == 1 ? 0 : index] != 0;
+    Value branch = first ? where.getX() : where.getY();
+    auto branchType = cast<RankedTensorType>(branch.getType());
+    if (branchType.hasStaticShape() && branchType.getNumElements() == 1)
+      return getShapeElement(branch, 0);
+    if (branchType.getShape() == type.getShape())
+      return getShapeElement(branch, index);
+    return std::nullopt;
+  }
   if (auto gather = dyn_cast<GatherOp>(op)) {
     // One element picked from a shape vector by a constant index.
     std::optional<SmallVector<int64_t>> indices =

@@ -142,6 +142,46 @@ LogicalResult GatedMlpOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
   return success();
 }
 
+LogicalResult MoeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
+                                      ErrorEmitter emitError) {
+  RankedTensorType input = getInput().getType(), logits = getLogits().getType(),
+                   gate = getGate().getType(), up = getUp().getType(),
+                   down = getDown().getType();
+  if (input.getRank() != 2 || logits.getRank() != 2)
+    return emitError() << "input and logits must have rank 2 [tokens, ...]";
+  if (gate.getRank() != 3 || up.getRank() != 3 || down.getRank() != 3)
+    return emitError() << "gate, up and down weights must have rank 3 "
+                          "[experts, in, out]";
+  int64_t tokens = input.getDimSize(0), experts = logits.getDimSize(1),
+          features = input.getDimSize(1), hidden = gate.getDimSize(2);
+  if (failed(joinShared(tokens, logits.getDimSize(0), "token count",
+                        emitError)))
+    return failure();
+  for (RankedTensorType weight : {gate, up, down})
+    if (failed(joinShared(experts, weight.getDimSize(0), "expert count",
+                          emitError)))
+      return failure();
+  if (failed(joinShared(features, gate.getDimSize(1), "input features",
+                        emitError)) ||
+      failed(joinShared(features, up.getDimSize(1), "input features",
+                        emitError)) ||
+      failed(joinShared(features, down.getDimSize(2), "output features",
+                        emitError)) ||
+      failed(
+          joinShared(hidden, up.getDimSize(2), "hidden features", emitError)) ||
+      failed(
+          joinShared(hidden, down.getDimSize(1), "hidden features", emitError)))
+    return failure();
+  int64_t k = getTopK();
+  if (k < 1 || (!ShapedType::isDynamic(experts) && k > experts))
+    return emitError() << "top_k must be between 1 and the expert count ("
+                       << experts << "), not " << k;
+  if (getActivation() == Activation::none)
+    return emitError() << "experts need an activation";
+  inferred.push_back(input.clone({tokens, features}));
+  return success();
+}
+
 LogicalResult RopeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                        ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType(), cos = getCos().getType(),

@@ -124,6 +124,45 @@ def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp",
   let results = (outs XF_FloatTensor:$result);
 }
 
+def XF_MoeOp : XF_TransformerOp<"moe",
+                                [SameOperandsElementType, XF_Decomposable]> {
+  let summary = "mixture of experts: top-k routing over gated MLP experts";
+  let description = [{
+    For `input: [T, D]` (one row per token), router `logits: [T, E]` and
+    the experts' weights stacked along their first dimension,
+    `gate, up: [E, D, F]` and `down: [E, F, D]`:
+
+    ```
+    p[t]              = softmax(logits[t])
+    w[t], expert[t]   = the k largest of p[t] and their indices, largest
+                        first (ties: the lower index), as xf.topk
+    w[t]              = w[t] / sum(w[t])                 if normalize
+    y(e, x)           = (activation(x * gate[e]) ⊙ (x * up[e])) * down[e]
+    result[t]         = sum over j < k of w[t, j] * y(expert[t, j], input[t])
+    ```
+
+    This is Mixtral's sparse MoE block (`normalize`) and Qwen2-MoE's routed
+    experts (without it). Only the chosen experts run for a token:
+    `xf-moe-dispatch` writes the op as routing, a permutation of the rows
+    into expert-contiguous order, one gated MLP per expert over its rows
+    and a weighted combination.
+
+    Example:
+    ```mlir
+    %y = xf.moe %x, %logits, %gate, %up, %down {top_k = 2 : i64, normalize = true}
+        : (tensor<?x96xf32>, tensor<?x4xf32>, tensor<4x96x192xf32>,
+           tensor<4x96x192xf32>, tensor<4x192x96xf32>) -> tensor<?x96xf32>
+    ```
+  }];
+  let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$logits,
+                       XF_FloatTensor:$gate, XF_FloatTensor:$up,
+                       XF_FloatTensor:$down, XF_I64Attr:$top_k,
+                       DefaultValuedAttr<BoolAttr, "false">:$normalize,
+                       DefaultValuedAttr<XF_ActivationAttr,
+                                         "::mlir::xf::Activation::silu">:$activation);
+  let results = (outs XF_FloatTensor:$result);
+}
+
 def XF_RopeOp : XF_TransformerOp<"rope",
                                  [SameOperandsElementType, XF_Decomposable]> {
   let summary = "rotary position embedding";

@@ -91,6 +91,44 @@ def RaiseRopePass : Pass<"xf-raise-rope", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def RaiseMoEPass : Pass<"xf-raise-moe", "func::FuncOp"> {
+  let summary = "Recognize mixture-of-experts blocks and write them as xf.moe";
+  let description = [{
+    Every form starts from softmax over `[T, E]` router logits, its top-k
+    and, optionally, the k weights divided by their sum (`normalize`).
+    Forms raised:
+    - gathered experts (Hugging Face's `batched_mm`): the token rows, each
+      repeated k times (Expand or Tile between the token and feature
+      dimensions), multiplied by their chosen experts' matrices gathered
+      (`Gather` or `GatherND`, the indices possibly clamped to [0, E-1])
+      from constant `[E, 2F, D]` gate/up and `[E, D, F]` down stacks; the
+      gate/up product split in halves (Split or Slice), `silu(gate) * up`,
+      weighted by the routing and summed over the k choices.
+    The expert weights become stacked constants in xf.moe's layout
+    (`[E, D, F]`, `[E, D, F]`, `[E, F, D]`). A subgraph left as it was is
+    reported with its reason as a missed remark (category xf-raise-moe).
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def MoeDispatchPass : Pass<"xf-moe-dispatch", "func::FuncOp"> {
+  let summary = "Run each token through its chosen experts only";
+  let description = [{
+    Replaces each `xf.moe` by its decomposition: routing (softmax, top-k,
+    renormalization), a counting sort of the T*k (token, choice)
+    assignments by expert (counts, exclusive prefix sums, ranks), the rows
+    gathered into expert-contiguous order, one `xf.gated_mlp` per expert
+    over its rows (a slice sized at run time, so an expert no token chose
+    reads none of its weights), and the outputs gathered back per token,
+    weighted and summed. A constant weight stack is cut into one constant
+    per expert, which the product kernels pack (and `xf-quantize`
+    quantizes) like any other weight.
+  }];
+  let dependentDialects = ["::mlir::xf::XFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def QuantizeWeightsPass : Pass<"xf-quantize", "func::FuncOp"> {
   let summary = "Quantize the constant weights of matrix products";
   let description = [{

@@ -1,0 +1,121 @@
+//===- MoeDispatch.cpp - xf.moe as routing, permutation and grouped MLPs --===//
+//
+// The decomposition of xf.moe runs each expert on its own tokens only:
+//
+//   route    softmax, top-k (and renormalization) of the router logits;
+//   sort     a counting sort of the T*k (token, choice) assignments by
+//            expert: per-expert counts, their exclusive prefix sums (where
+//            each expert's rows start) and each assignment's rank among its
+//            expert's, hence its row in expert-contiguous order;
+//   permute  the input rows gathered into that order;
+//   experts  one gated MLP per expert over its contiguous rows (a slice
+//            sized at run time: an expert no token chose reads no weights),
+//            the outputs concatenated back into [T*k, D];
+//   combine  each token's k rows gathered back and summed, weighted.
+//
+// Every step is an ordinary xf op, so each target lowers it with the
+// kernels it has; the experts' products get the dense product kernels with
+// constant (packable, quantizable) weights: a constant stacked weight is
+// cut into one constant per expert here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "XFBuilder.h"
+#include "mlir/IR/Matchers.h"
+#include "xfc/Support/ElementsBytes.h"
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::xf;
+
+/// Expert `e`'s matrix of the stacked weight `[E, R, C]`: a constant of its
+/// own when the stack is one, else gathered at run time.
+static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
+  auto type = cast<RankedTensorType>(stacked.getType());
+  auto constant = stacked.getDefiningOp<ConstantOp>();
+  std::optional<ArrayRef<char>> bytes =
+      constant && type.hasStaticShape() && type.getElementType().isIntOrFloat()
+          ? getElementsBytes(constant.getValueAttr())
+          : std::nullopt;
+  if (!bytes)
+    return x.op<GatherOp>(
+        {stacked, x.scalar(x.builder().getI64Type(), static_cast<double>(e))});
+  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                         type.getElementType());
+  size_t sliceBytes = sliceType.getNumElements() *
+                      type.getElementType().getIntOrFloatBitWidth() / 8;
+  auto attr = deriveResource(
+      constant.getValueAttr(), sliceType, (".expert" + Twine(e)).str(),
+      [&](char *out) {
+        std::memcpy(out, bytes->data() + e * sliceBytes, sliceBytes);
+      });
+  return ConstantOp::create(x.builder(), x.location(), sliceType,
+                            cast<ElementsAttr>(attr));
+}
+
+FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
+  int64_t experts = getGate().getType().getDimSize(0);
+  int64_t features = getInput().getType().getDimSize(1);
+  if (ShapedType::isDynamic(experts) || ShapedType::isDynamic(features))
+    return emitOpError(
+        "decomposes only with static expert and feature counts");
+  XFBuilder x(b, getLoc());
+  Type i64 = b.getI64Type();
+  int64_t k = getTopK();
+
+  // Route.
+  SmallVector<Value> chosen = x.ops<TopKOp>(
+      {x.op<SoftmaxOp>({getLogits()})}, 2, {x.i64Attr("k", k)});
+  Value weights = chosen[0], expertOf = chosen[1];
+  if (getNormalize())
+    weights = x.op<DivOp>(
+        {weights, x.op<ReduceSumOp>({weights}, {x.axes({1})})});
+
+  // Sort the assignments (token t's j-th choice is assignment t*k + j).
+  Value assigned = x.op<ReshapeOp>({expertOf, x.i64s({-1})});
+  Value oneHot = x.op<CastOp>(
+      {x.op<EqualOp>(
+          {x.op<UnsqueezeOp>({assigned}, {x.axes({1})}),
+           x.i64s(llvm::to_vector(llvm::seq<int64_t>(0, experts)))})},
+      {}, i64);
+  auto keep = x.boolAttr("keepdims", false);
+  Value counts = x.op<ReduceSumOp>({oneHot}, {x.axes({0}), keep});
+  auto exclusive = x.boolAttr("exclusive", true);
+  Value starts = x.op<CumSumOp>({counts}, {x.i64Attr("axis", 0), exclusive});
+  Value earlier = x.op<CumSumOp>({oneHot}, {x.i64Attr("axis", 0), exclusive});
+  Value rank =
+      x.op<ReduceSumOp>({x.op<MulOp>({earlier, oneHot})}, {x.axes({1}), keep});
+  Value row = x.op<AddOp>({x.op<GatherOp>({starts, assigned}), rank});
+
+  // Permute: the token of each expert-ordered row.
+  Value count = x.op<ReshapeOp>({x.op<ShapeOp>({assigned}), x.i64s({})});
+  Value assignment =
+      x.op<RangeOp>({x.scalar(i64, 0), count, x.scalar(i64, 1)});
+  Value tokenOfRow = x.op<ScatterNDOp>(
+      {assignment, x.op<UnsqueezeOp>({row}, {x.axes({1})}),
+       x.op<DivOp>({assignment, x.scalar(i64, static_cast<double>(k))})});
+  Value rows = x.op<GatherOp>({getInput(), tokenOfRow});
+
+  // Experts, each over its rows.
+  SmallVector<Value> outputs;
+  auto activation = b.getNamedAttr(
+      "activation", ActivationAttr::get(getContext(), getActivation()));
+  for (int64_t e = 0; e < experts; ++e) {
+    Value start = x.op<SliceOp>({starts, x.i64s({e}), x.i64s({e + 1})});
+    Value end = x.op<AddOp>(
+        {start, x.op<SliceOp>({counts, x.i64s({e}), x.i64s({e + 1})})});
+    Value mine = x.op<SliceOp>({rows, start, end}, {x.axes({0})});
+    outputs.push_back(x.op<GatedMlpOp>(
+        {mine, expertWeight(x, getGate(), e), expertWeight(x, getUp(), e),
+         expertWeight(x, getDown(), e)},
+        {activation}));
+  }
+  Value expertRows = x.op<ConcatOp>(outputs, {x.i64Attr("axis", 0)});
+
+  // Combine: [T, k, D] rows back in token order, weighted and summed.
+  Value back = x.op<GatherOp>(
+      {expertRows, x.op<ReshapeOp>({row, x.i64s({-1, k})})});
+  Value weighted =
+      x.op<MulOp>({back, x.op<UnsqueezeOp>({weights}, {x.axes({2})})});
+  return x.finish(*this, x.op<ReduceSumOp>({weighted}, {x.axes({1}), keep}));
+}
