@@ -238,9 +238,10 @@ static Value siluGated(Value v, Value &u) {
   return {};
 }
 
-/// The tokens `rows` ([T*k, D]) repeats: each row of x ([T, D]) k times
-/// in a row, made by unsqueezing x, expanding the new unit dimensions
-/// between its two and regrouping. Null otherwise.
+/// The tokens `rows` ([T*k, D], the right operand of a product contracting
+/// D) repeats: each row of x ([T, D]) k times in a row, made by unsqueezing
+/// x, expanding the new unit dimensions between its two and regrouping.
+/// Null otherwise.
 static Value repeatedRows(Value rows, int64_t k) {
   auto expand = beforeRegrouping(rows).getDefiningOp<ExpandOp>();
   if (!expand || rankOf(rows) != 2)
@@ -296,10 +297,12 @@ static Value repeatedRows(Value rows, int64_t k) {
     else if (*size != 1)
       return {};
   }
+  // The rows are x's width: a dynamic width is the one the product that
+  // reads them contracts with, x's (a valid model agrees).
   auto xType = cast<RankedTensorType>(x.getType());
+  int64_t width = cast<RankedTensorType>(rows.getType()).getDimSize(1);
   if (repeats != k || xType.isDynamicDim(1) ||
-      cast<RankedTensorType>(rows.getType()).getDimSize(1) !=
-          xType.getDimSize(1))
+      !(ShapedType::isDynamic(width) || width == xType.getDimSize(1)))
     return {};
   return x;
 }
