@@ -384,6 +384,195 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
   return std::make_tuple(x, *routing, weights);
 }
 
+/// Coordinate `column` of the non-zero elements of `mask` ([T, k]): a
+/// column of transpose(nonzero(mask)), possibly squeezed and unsqueezed.
+struct NonZeroColumn {
+  Value mask;
+  int64_t column;
+  bool operator==(const NonZeroColumn &o) const {
+    return mask == o.mask && column == o.column;
+  }
+};
+static std::optional<NonZeroColumn> nonZeroColumn(Value v) {
+  v = beforeRegrouping(v);
+  Value whole;
+  std::optional<int64_t> column = columnsOf(v, whole);
+  auto transpose = whole ? whole.getDefiningOp<TransposeOp>() : TransposeOp();
+  if (!column || !transpose || rankOf(whole) != 2 ||
+      cast<RankedTensorType>(v.getType()).getShape().back() != 1 ||
+      (transpose.getPerm() &&
+       ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{1, 0}))
+    return std::nullopt;
+  auto nonzero = transpose.getData().getDefiningOp<NonZeroOp>();
+  if (!nonzero)
+    return std::nullopt;
+  return NonZeroColumn{nonzero.getInput(), *column};
+}
+
+/// The expert `mask` selects: indices == e, for the routing's indices.
+static std::optional<int64_t> expertOfMask(Value mask, const Routing &routing) {
+  auto equal = mask.getDefiningOp<EqualOp>();
+  if (!equal)
+    return std::nullopt;
+  Value other = otherOperand(equal, routing.indices);
+  std::optional<SmallVector<int64_t>> e =
+      other ? getConstantIntValues(other) : std::nullopt;
+  if (!e || e->size() != 1 || (*e)[0] < 0 || (*e)[0] >= routing.experts)
+    return std::nullopt;
+  return (*e)[0];
+}
+
+/// The rows of `x` at the tokens `tokens` picks: gather(x, tokens) or
+/// gather_nd(x, unsqueeze(tokens, -1)); x is returned.
+static Value gatheredRows(Value v, NonZeroColumn tokens) {
+  Value data, indices;
+  if (auto gather = v.getDefiningOp<GatherOp>(); gather && gather.getAxis() == 0) {
+    data = gather.getData();
+    indices = gather.getIndices();
+  } else if (auto gather = v.getDefiningOp<GatherNDOp>();
+             gather && gather.getBatchDims() == 0) {
+    data = gather.getData();
+    indices = gather.getIndices();
+  }
+  std::optional<NonZeroColumn> picked =
+      indices ? nonZeroColumn(indices) : std::nullopt;
+  if (!picked || !(*picked == tokens) || rankOf(data) != 2)
+    return {};
+  return data;
+}
+
+/// Whether `v` is a [T, D] zero tensor shaped like x.
+static bool isZerosLike(Value v, Value x) {
+  Value shape;
+  if (auto expand = v.getDefiningOp<ExpandOp>()) {
+    std::optional<float> value = matchScalarF32(expand.getInput());
+    if (!value || *value != 0.0f)
+      return false;
+    shape = expand.getShape();
+  } else if (auto fill = v.getDefiningOp<ConstantOfShapeOp>()) {
+    auto value = dyn_cast<DenseElementsAttr>(fill.getValue());
+    if (!value || !value.isSplat() || !value.getElementType().isF32() ||
+        value.getSplatValue<float>() != 0.0f)
+      return false;
+    shape = fill.getShape();
+  } else {
+    return false;
+  }
+  if (getStaticVectorLength(shape) != 2)
+    return false;
+  for (int64_t d = 0; d < 2; ++d) {
+    std::optional<ShapeElement> element = getShapeElement(shape, d);
+    int64_t size = cast<RankedTensorType>(x.getType()).getDimSize(d);
+    bool same = element && ((element->constant && *element->constant == size) ||
+                            (element->dim && traceDim(*element->dim) ==
+                                                 traceDim({x, d})));
+    if (!same)
+      return false;
+  }
+  return true;
+}
+
+/// The per-expert form, from the last of its scatter-adds.
+static FailureOr<std::tuple<Value, Routing, ExpertWeights>>
+matchPerExpertScatters(ScatterNDOp last, PatternRewriter &rewriter) {
+  auto fail = [&](const char *why) {
+    return rewriter.notifyMatchFailure(last, why);
+  };
+  if (llvm::any_of(last->getUsers(), [](Operation *user) {
+        auto next = dyn_cast<ScatterNDOp>(user);
+        return next && next.getReduction() == "add";
+      }))
+    return fail("not the last scatter-add of a chain");
+  std::optional<Routing> routing;
+  Value x;
+  SmallVector<GatedMlpOp> byExpert;
+  Value acc = last.getResult();
+  while (auto scatter = acc.getDefiningOp<ScatterNDOp>()) {
+    if (scatter.getReduction() != "add")
+      return fail("a scatter that does not add");
+    std::optional<NonZeroColumn> tokens = nonZeroColumn(scatter.getIndices());
+    if (!tokens || tokens->column != 0 ||
+        rankOf(scatter.getIndices()) != 2)
+      return fail("not scattered to the tokens that chose an expert");
+    // updates = gated_mlp(rows) * weight of the (token, choice).
+    auto weighted = scatter.getUpdates().getDefiningOp<MulOp>();
+    if (!weighted)
+      return fail("the updates are not weighted expert outputs");
+    GatedMlpOp mlp;
+    Value weight;
+    for (auto [a, b] : {std::pair{weighted.getLhs(), weighted.getRhs()},
+                        std::pair{weighted.getRhs(), weighted.getLhs()}})
+      if ((mlp = a.getDefiningOp<GatedMlpOp>())) {
+        weight = b;
+        break;
+      }
+    auto picked = weight ? beforeRegrouping(weight).getDefiningOp<GatherNDOp>()
+                         : GatherNDOp();
+    if (!mlp || mlp.getActivation() != Activation::silu || !picked)
+      return fail("the updates are not a SiLU gated MLP times a weight");
+    auto pair = picked.getIndices().getDefiningOp<ConcatOp>();
+    if (!pair || pair.getInputs().size() != 2 ||
+        !(nonZeroColumn(pair.getInputs()[0]) == tokens) ||
+        !(nonZeroColumn(pair.getInputs()[1]) ==
+          NonZeroColumn{tokens->mask, 1}))
+      return fail("the weight is not the routing's at (token, choice)");
+    std::optional<Routing> weights = matchRoutingWeights(picked.getData());
+    if (!weights || (routing && (weights->indices != routing->indices ||
+                                 weights->normalize != routing->normalize)))
+      return fail("the weights are not one routing's");
+    routing = weights;
+    std::optional<int64_t> e = expertOfMask(tokens->mask, *routing);
+    Value rows = gatheredRows(mlp.getInput(), *tokens);
+    if (!e || !rows || (x && rows != x))
+      return fail("the expert's rows are not the tokens that chose it");
+    x = rows;
+    if (byExpert.size() < static_cast<size_t>(routing->experts))
+      byExpert.resize(routing->experts);
+    if (byExpert[*e])
+      return fail("an expert scattered twice");
+    byExpert[*e] = mlp;
+    acc = scatter.getData();
+  }
+  if (!routing || llvm::any_of(byExpert, [](GatedMlpOp op) { return !op; }))
+    return fail("not every expert's output is added");
+  if (!isZerosLike(acc, x) ||
+      !(traceDim({x, 0}) == traceDim({routing->logits, 0})))
+    return fail("the sums do not start from zeros shaped like the tokens");
+
+  // Each expert's weights, [D, F], [D, F], [F, D] as xf.moe stacks them.
+  auto matrices = std::make_shared<std::vector<std::vector<float>>>();
+  Attribute origin;
+  for (GatedMlpOp mlp : byExpert)
+    for (Value w : {mlp.getGate(), mlp.getUp(), mlp.getDown()}) {
+      auto constant = w.getDefiningOp<ConstantOp>();
+      std::optional<std::vector<float>> values =
+          constant && cast<RankedTensorType>(w.getType()).hasStaticShape() &&
+                  cast<RankedTensorType>(w.getType()).getElementType().isF32()
+              ? getFloats(cast<ElementsAttr>(constant.getValueAttr()))
+              : std::nullopt;
+      if (!values)
+        return fail("an expert's weights are not f32 constants");
+      origin = origin ? origin : constant.getValueAttr();
+      matrices->push_back(std::move(*values));
+    }
+  RankedTensorType gate = byExpert[0].getGate().getType();
+  int64_t features = gate.getDimSize(0), hidden = gate.getDimSize(1);
+  for (GatedMlpOp mlp : byExpert)
+    if (mlp.getGate().getType() != gate || mlp.getUp().getType() != gate ||
+        mlp.getDown().getType().getShape() !=
+            ArrayRef<int64_t>{hidden, features})
+      return fail("experts of different shapes");
+  auto reader = [=](int64_t which, int64_t columns) -> WeightReader {
+    return [=](int64_t e, int64_t r, int64_t c) {
+      return (*matrices)[e * 3 + which][r * columns + c];
+    };
+  };
+  ExpertWeights expertWeights{origin,        routing->experts, features,
+                              hidden,        reader(0, hidden),
+                              reader(1, hidden), reader(2, features)};
+  return std::make_tuple(x, *routing, expertWeights);
+}
+
 /// A constant [experts, rows, columns] f32 weight read by `at`.
 static Value stackedWeight(PatternRewriter &rewriter, Location loc,
                            Attribute origin, StringRef name, int64_t experts,
@@ -447,10 +636,22 @@ struct RaiseGatheredExperts : OpRewritePattern<ReduceSumOp> {
   }
 };
 
+struct RaisePerExpertScatters : OpRewritePattern<ScatterNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScatterNDOp scatter,
+                                PatternRewriter &rewriter) const override {
+    auto matched = matchPerExpertScatters(scatter, rewriter);
+    if (failed(matched))
+      return failure();
+    auto [x, routing, weights] = *matched;
+    return replaceByMoe(scatter, x, routing, weights, rewriter);
+  }
+};
+
 struct RaiseMoEPass : xf::impl::RaiseMoEPassBase<RaiseMoEPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseGatheredExperts>(&getContext());
+    patterns.add<RaiseGatheredExperts, RaisePerExpertScatters>(&getContext());
     applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };
