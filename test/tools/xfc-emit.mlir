@@ -65,7 +65,7 @@ func.func @main(%x: tensor<8x3x4xf32>, %w: tensor<12x64xf32>) -> tensor<?x64xf32
 // RUN: ls %t.zoo | FileCheck %s --check-prefix=GROUPS
 // RUN: ls %t.zoo | wc -l | FileCheck %s --check-prefix=COUNT
 // RUN: du -sm %t.zoo | FileCheck %s --check-prefix=SIZE
-// GROUPS: 007-xf-raise-attention+xf-raise-norms+xf-raise-mlp+xf-raise-rope.mlir
+// GROUPS: 007-xf-raise-attention+xf-raise-norms+xf-raise-mlp+xf-raise-rope+xf-raise-moe.mlir
 // GROUPS: xf-fuse-elementwise+xf-approximate-math+xf-select-cpu-kernel-configs+xf-vectorize-contractions.mlir
 // COUNT: {{^[1-9][0-9]$}}
 // SIZE: {{^[1-9]?[0-9]}}{{[[:space:]]}}

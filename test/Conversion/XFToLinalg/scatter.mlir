@@ -145,3 +145,25 @@ func.func @gather_rows(%table: tensor<100x32xf32>, %ids: tensor<?x?xi64>) -> ten
   %0 = xf.gather %table, %ids : (tensor<100x32xf32>, tensor<?x?xi64>) -> tensor<?x?x32xf32>
   return %0 : tensor<?x?x32xf32>
 }
+
+// -----
+
+// CumSum: loops over the other dimensions, then along the axis, carrying
+// the running sum, which restarts at the axis' first element; exclusive
+// writes the sum before adding, reverse walks the axis from its end.
+// CHECK-LABEL: func.func @cumsum_exclusive_reverse
+// CHECK: %[[E:.+]] = tensor.empty(%{{.+}}) : tensor<?x3xi64>
+// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %[[E]], %{{.+}} = %{{.+}}) -> (tensor<?x3xi64>, i64)
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %[[N:.+]] step %{{.+}} iter_args(%[[OUT:.+]] = %{{.+}}, %[[TOTAL:.+]] = %{{.+}})
+// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[I]], %{{.+}} : index
+// CHECK: %[[BEFORE:.+]] = arith.select %[[FIRST]], %{{.+}}, %[[TOTAL]] : i64
+// CHECK: %[[LAST:.+]] = arith.subi %[[N]], %{{.+}} : index
+// CHECK: %[[AT:.+]] = arith.subi %[[LAST]], %[[I]] : index
+// CHECK: %[[V:.+]] = tensor.extract %arg0[%[[AT]], %{{.+}}]
+// CHECK: %[[AFTER:.+]] = arith.addi %[[BEFORE]], %[[V]] : i64
+// CHECK: %[[W:.+]] = tensor.insert %[[BEFORE]] into %[[OUT]][%[[AT]], %{{.+}}]
+// CHECK: scf.yield %[[W]], %[[AFTER]]
+func.func @cumsum_exclusive_reverse(%x: tensor<?x3xi64>) -> tensor<?x3xi64> {
+  %0 = xf.cumsum %x {axis = 0 : i64, exclusive = true, reverse = true} : (tensor<?x3xi64>) -> tensor<?x3xi64>
+  return %0 : tensor<?x3xi64>
+}

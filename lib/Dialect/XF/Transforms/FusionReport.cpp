@@ -16,7 +16,8 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
                          "xf.linear", "xf.gated_mlp", "xf.rope", "xf.gelu",
                          "xf.moe"})
     formed[name] = 0;
-  SmallVector<std::pair<Location, std::string>> unfused, unfusedDense;
+  SmallVector<std::pair<Location, std::string>> unfused, unfusedDense,
+      unraisedRouting;
   module.walk([&](Operation *op) {
     auto *it = formed.find(op->getName().getStringRef());
     if (it != formed.end())
@@ -31,6 +32,13 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
               ? "an integer product not of a per-tensor quantized "
                 "activation by constant 8-bit weights"
               : "its operands are not ones xf.linear takes");
+    // The top-k of a softmax is a mixture of experts' routing; left, it
+    // runs every expert or loops over them.
+    if (auto topk = dyn_cast<TopKOp>(op);
+        topk && topk.getInput().getDefiningOp<SoftmaxOp>())
+      unraisedRouting.emplace_back(
+          op->getLoc(), "its experts are in no form xf-raise-moe knows "
+                        "(gathered expert matrices; per-expert scatter-adds)");
     // A softmax whose probabilities weight a matrix product is attention
     // left unfused; others (a router's) are not attention.
     auto softmax = dyn_cast<SoftmaxOp>(op);
@@ -58,4 +66,5 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
   };
   list("unfused attention subgraphs (softmax left)", unfused);
   list("products by weights outside xf.linear", unfusedDense);
+  list("MoE routings outside xf.moe", unraisedRouting);
 }

@@ -911,3 +911,35 @@ func.func @matmul_integer_batch(%a: tensor<3x4x8xui8>, %b: tensor<2x8x2xi8>, %za
   %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<3x4x8xui8>, tensor<2x8x2xi8>, tensor<ui8>, tensor<i8>) -> tensor<3x4x2xi32>
   return
 }
+
+// -----
+
+func.func @moe_top_k(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{top_k must be between 1 and the expert count (4), not 5}}
+  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 5 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_experts(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<3x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{expert count differs: 4 and 3}}
+  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<3x8x6xf32>, tensor<3x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_rank(%x: tensor<2x?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{input and logits must have rank 2 [tokens, ...]}}
+  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<2x?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_hidden(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x5x8xf32>) {
+  // expected-error @+1 {{hidden features differs: 6 and 5}}
+  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x5x8xf32>) -> tensor<?x8xf32>
+  return
+}

@@ -222,6 +222,13 @@ func.func @rope(%x: tensor<1x8x?x64xf32>, %c: tensor<1x?x16xf32>) {
   return
 }
 
+// CHECK-LABEL: func.func @moe
+func.func @moe(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // CHECK: xf.moe %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {normalize = true, top_k = 2 : i64}
+  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64, normalize = true} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -1,0 +1,49 @@
+// RUN: xfc-opt %s -split-input-file --xf-moe-dispatch | FileCheck %s
+
+// Routing, the counting sort of the (token, choice) assignments, the rows
+// in expert order, one gated MLP per expert on its slice of them, and the
+// weighted combination. Constant stacks become one constant per expert.
+// CHECK-LABEL: func.func @dispatch
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2xf32>, %[[L:.*]]: tensor<?x2xf32>)
+// CHECK: %[[P:.*]] = xf.softmax %[[L]]
+// CHECK: %[[W:.*]], %[[I:.*]] = xf.topk %[[P]] {k = 2 : i64}
+// CHECK: %[[SUM:.*]] = xf.reduce_sum %[[W]] {axes = array<i64: 1>}
+// CHECK: %[[WN:.*]] = xf.div %[[W]], %[[SUM]]
+// CHECK: %[[FLAT:.*]] = xf.reshape %[[I]]
+// CHECK: %[[HOT:.*]] = xf.cast %{{.*}} : (tensor<?x2xi1>) -> tensor<?x2xi64>
+// CHECK: %[[COUNTS:.*]] = xf.reduce_sum %[[HOT]] {axes = array<i64: 0>, keepdims = false}
+// CHECK: %[[STARTS:.*]] = xf.cumsum %[[COUNTS]] {axis = 0 : i64, exclusive = true}
+// CHECK: %[[EARLIER:.*]] = xf.cumsum %[[HOT]] {axis = 0 : i64, exclusive = true}
+// CHECK: %[[ROW:.*]] = xf.add
+// CHECK: %[[TOKENS:.*]] = xf.scatter_nd
+// CHECK: %[[ROWS:.*]] = xf.gather %[[X]], %[[TOKENS]]
+// CHECK: %[[MINE0:.*]] = xf.slice %[[ROWS]], %{{.*}}, %{{.*}} {axes = array<i64: 0>}
+// CHECK-DAG: %[[G0:.*]] = xf.constant dense_resource<weight.expert0{{.*}}> : tensor<2x1xf32>
+// CHECK-DAG: %[[D0:.*]] = xf.constant dense_resource<weight.expert0{{.*}}> : tensor<1x2xf32>
+// CHECK: %[[Y0:.*]] = xf.gated_mlp %[[MINE0]], %[[G0]], %{{.*}}, %[[D0]]
+// CHECK: %[[MINE1:.*]] = xf.slice %[[ROWS]]
+// CHECK: %[[Y1:.*]] = xf.gated_mlp %[[MINE1]]
+// CHECK: %[[ALL:.*]] = xf.concat %[[Y0]], %[[Y1]] {axis = 0 : i64}
+// CHECK: %[[BACK:.*]] = xf.gather %[[ALL]], %{{.*}} : (tensor<?x2xf32>, tensor<?x2xi64>) -> tensor<?x2x2xf32>
+// CHECK: %[[WEIGHTS:.*]] = xf.unsqueeze %[[WN]] {axes = array<i64: 2>}
+// CHECK: %[[WEIGHTED:.*]] = xf.mul %[[BACK]], %[[WEIGHTS]]
+// CHECK: %[[OUT:.*]] = xf.reduce_sum %[[WEIGHTED]] {axes = array<i64: 1>, keepdims = false}
+// CHECK: return %[[OUT]]
+func.func @dispatch(%x: tensor<?x2xf32>, %logits: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  %g = xf.constant dense<[[[1.0], [2.0]], [[3.0], [4.0]]]> : tensor<2x2x1xf32>
+  %u = xf.constant dense<[[[0.5], [0.25]], [[-1.0], [1.5]]]> : tensor<2x2x1xf32>
+  %d = xf.constant dense<[[[1.0, -1.0]], [[2.0, 0.5]]]> : tensor<2x1x2xf32>
+  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 2 : i64, normalize = true} : (tensor<?x2xf32>, tensor<?x2xf32>, tensor<2x2x1xf32>, tensor<2x2x1xf32>, tensor<2x1x2xf32>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
+}
+
+// -----
+
+// Weights computed at run time are gathered per expert.
+// CHECK-LABEL: func.func @runtime_weights
+// CHECK-COUNT-2: xf.gather %arg2, %{{.*}} : (tensor<2x8x6xf32>, tensor<i64>) -> tensor<8x6xf32>
+// CHECK-NOT: xf.moe
+func.func @runtime_weights(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
+  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
