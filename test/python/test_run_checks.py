@@ -130,3 +130,26 @@ def test_index_tuples_outside_the_data_name_the_node(op, tmp_path):
     assert str(error.value) == (
         f"node 'picked' ({op}): index {data_shape[axis]} is out of range for axis {axis} "
         f"of size {data_shape[axis]} (valid indices: -size to size-1)")
+
+
+def test_split_sizes_that_miss_the_dynamic_axis_name_the_node(tmp_path):
+    """Split with fixed sizes on an axis whose length only the data gives
+    (a traced loop's NonZero output): sizes that do not add up to it are an
+    error, as in ONNX Runtime, not slices read past the input."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Split", ["x", "sizes"], ["a", "b", "c", "d"], name="pieces")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 3])],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in "abcd"],
+        [numpy_helper.from_array(np.ones(4, np.int64), "sizes")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              tmp_path / "split.onnx")
+    model = xfc.load(xfc.compile(tmp_path / "split.onnx", tmp_path / "split.so"))
+    x = np.random.default_rng(5).standard_normal((4, 3)).astype(np.float32)
+    got = model.run({"x": x})
+    np.testing.assert_array_equal(np.concatenate([got[n] for n in "abcd"]), x)
+    with pytest.raises(xfc.XfcError, match=r"node 'pieces' \(Split\): the split sizes add up "
+                       r"to 4, but axis 0 has 3 elements"):
+        model.run({"x": x[:3]})

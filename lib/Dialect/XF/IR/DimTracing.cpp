@@ -173,6 +173,27 @@ static std::optional<DimRef> traceStep(DimRef ref) {
           return DimRef{op.getIndices(), d - axis};
         return DimRef{op.getData(), d - indicesRank + 1};
       })
+      .Case([&](ConstantOfShapeOp op) -> std::optional<DimRef> {
+        std::optional<ShapeElement> element = getShapeElement(op.getShape(), d);
+        return element ? element->dim : std::nullopt;
+      })
+      .Case([&](ExpandOp op) -> std::optional<DimRef> {
+        // The input's dimension where the shape asks for 1 of it; the
+        // shape's where the input's is a static 1 (or absent).
+        int64_t p = d - (rank - rankOf(op.getInput()));
+        std::optional<int64_t> length = getStaticVectorLength(op.getShape());
+        if (!length)
+          return std::nullopt;
+        int64_t q = d - (rank - *length);
+        std::optional<ShapeElement> element =
+            q >= 0 ? getShapeElement(op.getShape(), q) : std::nullopt;
+        if (p >= 0 && dimOf(op.getInput(), p) != 1) {
+          if (q < 0 || (element && element->constant == 1))
+            return DimRef{op.getInput(), p};
+          return std::nullopt;
+        }
+        return element ? element->dim : std::nullopt;
+      })
       .Case([&](RangeOp op) -> std::optional<DimRef> {
         // range(0, n, 1) has n elements: the size n names, if it names one.
         std::optional<SmallVector<int64_t>> start =
@@ -318,7 +339,7 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
     int64_t dim = start + index;
     int64_t size = dimOf(shape.getData(), dim);
     if (!ShapedType::isDynamic(size))
-      return ShapeElement{size, std::nullopt};
+      return ShapeElement{size, DimRef{shape.getData(), dim}};
     return ShapeElement{std::nullopt, traceDim({shape.getData(), dim})};
   }
   if (auto concat = dyn_cast<ConcatOp>(op)) {

@@ -384,8 +384,8 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
   return std::make_tuple(x, *routing, weights);
 }
 
-/// Coordinate `column` of the non-zero elements of `mask` ([T, k]): a
-/// column of transpose(nonzero(mask)), possibly squeezed and unsqueezed.
+/// Coordinate `column` of the non-zero elements of `mask` (2-D): a column
+/// of transpose(nonzero(mask)), possibly squeezed and unsqueezed.
 struct NonZeroColumn {
   Value mask;
   int64_t column;
@@ -404,31 +404,118 @@ static std::optional<NonZeroColumn> nonZeroColumn(Value v) {
        ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{1, 0}))
     return std::nullopt;
   auto nonzero = transpose.getData().getDefiningOp<NonZeroOp>();
-  if (!nonzero)
+  if (!nonzero || rankOf(nonzero.getInput()) != 2)
     return std::nullopt;
   return NonZeroColumn{nonzero.getInput(), *column};
 }
 
-/// The expert `mask` selects: indices == e, for the routing's indices.
-static std::optional<int64_t> expertOfMask(Value mask, const Routing &routing) {
-  auto equal = mask.getDefiningOp<EqualOp>();
-  if (!equal)
+/// The number `index` (a scalar or one-element tensor) is: a constant, or
+/// entry i of the non-zero positions of an [E] vector that a Split cuts
+/// into E single entries. A run where fewer than E are non-zero stops at
+/// that Split, so in every run that goes on, entry i is i (a trace of a
+/// loop over the experts it met, all of them).
+static std::optional<int64_t> expertNumber(Value index) {
+  if (std::optional<SmallVector<int64_t>> e = getConstantIntValues(index))
+    return e->size() == 1 ? std::optional<int64_t>((*e)[0]) : std::nullopt;
+  // gather(v, 0) of a one-element v.
+  if (auto gather = index.getDefiningOp<GatherOp>()) {
+    std::optional<SmallVector<int64_t>> at =
+        getConstantIntValues(gather.getIndices());
+    if (!at || at->size() != 1 || (*at)[0] != 0 ||
+        getStaticVectorLength(gather.getData()) != 1)
+      return std::nullopt;
+    index = gather.getData();
+  }
+  auto split = dyn_cast_or_null<SplitOp>(
+      beforeRegrouping(index).getDefiningOp());
+  if (!split || rankOf(split.getInput()) != 2 ||
+      *normalizeAxis(split.getAxis(), 2) != 0)
     return std::nullopt;
-  Value other = otherOperand(equal, routing.indices);
-  std::optional<SmallVector<int64_t>> e =
-      other ? getConstantIntValues(other) : std::nullopt;
-  if (!e || e->size() != 1 || (*e)[0] < 0 || (*e)[0] >= routing.experts)
+  auto transpose = split.getInput().getDefiningOp<TransposeOp>();
+  auto nonzero =
+      transpose ? transpose.getData().getDefiningOp<NonZeroOp>() : NonZeroOp();
+  if (!nonzero || rankOf(nonzero.getInput()) != 1 ||
+      getStaticVectorLength(nonzero.getInput()) !=
+          static_cast<int64_t>(split.getNumResults()))
     return std::nullopt;
-  return (*e)[0];
+  for (auto [i, result] : llvm::enumerate(split.getResults())) {
+    if (cast<RankedTensorType>(result.getType()).getDimSize(0) != 1)
+      return std::nullopt;
+    if (result == beforeRegrouping(index))
+      return static_cast<int64_t>(i);
+  }
+  return std::nullopt;
 }
 
-/// The rows of `x` at the tokens `tokens` picks: gather(x, tokens) or
-/// gather_nd(x, unsqueeze(tokens, -1)); x is returned.
+/// What a per-expert mask says: the expert, and which coordinate of its
+/// non-zero elements is the token (the other is the choice).
+struct ExpertMask {
+  int64_t expert;
+  int64_t tokenColumn;
+};
+static std::optional<ExpertMask> matchExpertMask(Value mask,
+                                                 const Routing &routing) {
+  // indices == e: [T, k], the token first.
+  if (auto equal = mask.getDefiningOp<EqualOp>()) {
+    Value other = otherOperand(equal, routing.indices);
+    std::optional<int64_t> e = other ? expertNumber(other) : std::nullopt;
+    if (!e || rankOf(other) > 1)
+      return std::nullopt;
+    return ExpertMask{*e, 0};
+  }
+  // one_hot(indices).permute(2, 1, 0)[e]: [k, T], the token second. The
+  // one-hot (as imported) compares the indices, negative ones wrapped,
+  // with 0..E-1 laid along a new last axis.
+  if (auto cast = mask.getDefiningOp<CastOp>())
+    mask = cast.getInput();
+  auto pick = mask.getDefiningOp<GatherOp>();
+  auto transpose =
+      pick ? pick.getData().getDefiningOp<TransposeOp>() : TransposeOp();
+  if (!pick || pick.getAxis() != 0 || !transpose || !transpose.getPerm() ||
+      ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{2, 1, 0})
+    return std::nullopt;
+  auto where = transpose.getData().getDefiningOp<WhereOp>();
+  auto equal = where ? where.getCondition().getDefiningOp<EqualOp>() : EqualOp();
+  std::optional<SmallVector<int64_t>> on =
+      where ? getConstantIntValues(where.getX()) : std::nullopt;
+  std::optional<SmallVector<int64_t>> off =
+      where ? getConstantIntValues(where.getY()) : std::nullopt;
+  if (!equal || !on || !off || on->size() != 1 || off->size() != 1 ||
+      (*on)[0] == 0 || (*off)[0] != 0)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> positions =
+      getConstantIntValues(equal.getRhs());
+  if (!positions || *positions != llvm::to_vector(
+                                      llvm::seq<int64_t>(0, routing.experts)))
+    return std::nullopt;
+  Value indices = beforeRegrouping(equal.getLhs());
+  // where(indices < 0, indices + E, indices): the same for top-k indices.
+  if (auto wrap = indices.getDefiningOp<WhereOp>())
+    if (wrap.getY() == routing.indices)
+      indices = wrap.getY();
+  std::optional<int64_t> e = expertNumber(pick.getIndices());
+  if (indices != routing.indices || !e)
+    return std::nullopt;
+  return ExpertMask{*e, 1};
+}
+
+/// The rows of `x` at the tokens `tokens` picks: gather(x, tokens),
+/// gather_nd(x, unsqueeze(tokens, -1)) or gather(unsqueeze(x, 0), tokens,
+/// axis 1) regrouped; x is returned.
 static Value gatheredRows(Value v, NonZeroColumn tokens) {
   Value data, indices;
-  if (auto gather = v.getDefiningOp<GatherOp>(); gather && gather.getAxis() == 0) {
+  v = beforeRegrouping(v);
+  if (auto gather = v.getDefiningOp<GatherOp>()) {
     data = gather.getData();
     indices = gather.getIndices();
+    if (gather.getAxis() == 1) {
+      auto unsqueeze = data.getDefiningOp<UnsqueezeOp>();
+      if (!unsqueeze || !isAxes(unsqueeze.getAxes(), 3, {0}))
+        return {};
+      data = unsqueeze.getData();
+    } else if (gather.getAxis() != 0) {
+      return {};
+    }
   } else if (auto gather = v.getDefiningOp<GatherNDOp>();
              gather && gather.getBatchDims() == 0) {
     data = gather.getData();
@@ -439,6 +526,260 @@ static Value gatheredRows(Value v, NonZeroColumn tokens) {
   if (!picked || !(*picked == tokens) || rankOf(data) != 2)
     return {};
   return data;
+}
+
+/// The routing weight of each (token, choice) pair: gather_nd(W, [token,
+/// choice]) or gather(W as [T*k, 1], token * k + choice).
+static std::optional<Routing> pickedWeights(Value v, NonZeroColumn tokens,
+                                            NonZeroColumn choices) {
+  v = beforeRegrouping(v);
+  if (auto picked = v.getDefiningOp<GatherNDOp>()) {
+    auto pair = picked.getIndices().getDefiningOp<ConcatOp>();
+    if (!pair || pair.getInputs().size() != 2 ||
+        !(nonZeroColumn(pair.getInputs()[0]) == tokens) ||
+        !(nonZeroColumn(pair.getInputs()[1]) == choices))
+      return std::nullopt;
+    return matchRoutingWeights(picked.getData());
+  }
+  auto picked = v.getDefiningOp<GatherOp>();
+  auto sum = picked ? picked.getIndices().getDefiningOp<AddOp>() : AddOp();
+  if (!sum || picked.getAxis() != 0)
+    return std::nullopt;
+  std::optional<Routing> routing =
+      matchRoutingWeights(beforeRegrouping(picked.getData()));
+  auto flat = cast<RankedTensorType>(picked.getData().getType());
+  if (!routing || flat.getRank() != 2 || flat.getDimSize(1) != 1)
+    return std::nullopt;
+  for (auto [a, b] : {std::pair{sum.getLhs(), sum.getRhs()},
+                      std::pair{sum.getRhs(), sum.getLhs()}}) {
+    auto scaled = b.getDefiningOp<MulOp>();
+    if (!(nonZeroColumn(a) == choices) || !scaled)
+      continue;
+    for (auto [t, factor] : {std::pair{scaled.getLhs(), scaled.getRhs()},
+                             std::pair{scaled.getRhs(), scaled.getLhs()}}) {
+      std::optional<SmallVector<int64_t>> k = getConstantIntValues(factor);
+      if (nonZeroColumn(t) == tokens && k && k->size() == 1 &&
+          (*k)[0] == routing->k)
+        return routing;
+    }
+  }
+  return std::nullopt;
+}
+
+/// A [rows, columns] reader of f32 constant values.
+using MatrixReader = std::function<float(int64_t, int64_t)>;
+static std::optional<MatrixReader> readMatrix(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!constant || !type.hasStaticShape() || type.getRank() != 2 ||
+      !type.getElementType().isF32())
+    return std::nullopt;
+  std::optional<std::vector<float>> values =
+      getFloats(cast<ElementsAttr>(constant.getValueAttr()));
+  if (!values)
+    return std::nullopt;
+  auto data = std::make_shared<std::vector<float>>(std::move(*values));
+  int64_t columns = type.getDimSize(1);
+  return [=](int64_t r, int64_t c) { return (*data)[r * columns + c]; };
+}
+
+/// One expert's gated MLP: its matrices as xf.gated_mlp takes them
+/// ([D, F], [D, F], [F, D]) and the rows it reads.
+struct ExpertMlp {
+  MatrixReader gate, up, down;
+  int64_t features, hidden;
+  Value rows;
+  Attribute origin;
+  std::optional<int64_t> expert; // when the weights name it
+};
+
+/// matrix `e` (a number expertNumber reads) of a constant stack [E, R, C],
+/// transposed to [C, R]: transpose(gather(stack, e)).
+static std::optional<std::pair<ConstantOp, int64_t>>
+stackedMatrix(Value v) {
+  auto transpose = v.getDefiningOp<TransposeOp>();
+  auto gather = transpose ? transpose.getData().getDefiningOp<GatherOp>()
+                          : GatherOp();
+  if (!gather || gather.getAxis() != 0 || rankOf(v) != 2 ||
+      (transpose.getPerm() &&
+       ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{1, 0}))
+    return std::nullopt;
+  auto stack = gather.getData().getDefiningOp<ConstantOp>();
+  std::optional<int64_t> e = expertNumber(gather.getIndices());
+  auto type = cast<RankedTensorType>(gather.getData().getType());
+  if (!stack || !e || !type.hasStaticShape() || type.getRank() != 3 ||
+      !type.getElementType().isF32() || *e < 0 || *e >= type.getDimSize(0))
+    return std::nullopt;
+  return std::pair{stack, *e};
+}
+
+static std::optional<ExpertMlp> matchExpertMlp(Value v) {
+  if (auto mlp = v.getDefiningOp<GatedMlpOp>()) {
+    std::optional<MatrixReader> gate = readMatrix(mlp.getGate()),
+                                up = readMatrix(mlp.getUp()),
+                                down = readMatrix(mlp.getDown());
+    RankedTensorType type = mlp.getGate().getType();
+    if (mlp.getActivation() != Activation::silu || !gate || !up || !down ||
+        mlp.getUp().getType() != type ||
+        mlp.getDown().getType().getShape() !=
+            ArrayRef<int64_t>{type.getDimSize(1), type.getDimSize(0)})
+      return std::nullopt;
+    return ExpertMlp{*gate,
+                     *up,
+                     *down,
+                     type.getDimSize(0),
+                     type.getDimSize(1),
+                     mlp.getInput(),
+                     mlp.getGate().getDefiningOp<ConstantOp>().getValueAttr(),
+                     std::nullopt};
+  }
+  // Hugging Face's fused experts, one of them: down(silu(gate) * up) with
+  // gate | up = rows * gate_up[e]^T and down = down_proj[e]^T.
+  auto downProduct = v.getDefiningOp<MatMulOp>();
+  auto down = downProduct ? stackedMatrix(downProduct.getRhs()) : std::nullopt;
+  if (!down)
+    return std::nullopt;
+  Value up, gateUpOut, alsoGateUp;
+  Value gate = siluGated(downProduct.getLhs(), up);
+  std::optional<int64_t> gateOffset =
+      gate ? columnsOf(gate, gateUpOut) : std::nullopt;
+  std::optional<int64_t> upOffset =
+      up ? columnsOf(up, alsoGateUp) : std::nullopt;
+  auto gateUpProduct =
+      gateOffset && upOffset && gateUpOut == alsoGateUp
+          ? gateUpOut.getDefiningOp<MatMulOp>()
+          : MatMulOp();
+  auto gateUp =
+      gateUpProduct ? stackedMatrix(gateUpProduct.getRhs()) : std::nullopt;
+  if (!gateUp || gateUp->second != down->second)
+    return std::nullopt;
+  auto gateUpType = cast<RankedTensorType>(gateUp->first.getType());
+  auto downType = cast<RankedTensorType>(down->first.getType());
+  int64_t features = gateUpType.getDimSize(2),
+          hidden = cast<RankedTensorType>(gate.getType()).getShape().back(),
+          rowsGateUp = gateUpType.getDimSize(1), e = down->second;
+  if (downType.getShape() !=
+      ArrayRef<int64_t>{downType.getDimSize(0), features, hidden})
+    return std::nullopt;
+  auto gu = getFloats(cast<ElementsAttr>(gateUp->first.getValueAttr()));
+  auto dn = getFloats(cast<ElementsAttr>(down->first.getValueAttr()));
+  if (!gu || !dn)
+    return std::nullopt;
+  auto guData = std::make_shared<std::vector<float>>(std::move(*gu));
+  auto dnData = std::make_shared<std::vector<float>>(std::move(*dn));
+  auto half = [=](int64_t offset) -> MatrixReader {
+    return [=](int64_t d, int64_t f) {
+      return (*guData)[(e * rowsGateUp + offset + f) * features + d];
+    };
+  };
+  return ExpertMlp{half(*gateOffset),
+                   half(*upOffset),
+                   [=](int64_t f, int64_t d) {
+                     return (*dnData)[(e * features + d) * hidden + f];
+                   },
+                   features,
+                   hidden,
+                   gateUpProduct.getLhs(),
+                   gateUp->first.getValueAttr(),
+                   e};
+}
+
+/// A size as the product of the tensor dimensions it multiplies (traced),
+/// times a constant: the rows of x = reshape(h [B, S, D], [-1, D]) are
+/// B * S, and so is Mul(Gather(Shape(h), 0), Gather(Shape(h), 1)).
+struct SizeProduct {
+  SmallVector<DimRef> dims;
+  int64_t factor = 1;
+  bool operator==(const SizeProduct &o) const {
+    if (factor != o.factor || dims.size() != o.dims.size())
+      return false;
+    SmallVector<DimRef> rest(o.dims);
+    for (const DimRef &d : dims) {
+      auto *it = llvm::find(rest, d);
+      if (it == rest.end())
+        return false;
+      rest.erase(it);
+    }
+    return true;
+  }
+};
+
+static std::optional<SizeProduct> productOf(DimRef ref) {
+  ref = traceDim(ref);
+  int64_t size =
+      cast<RankedTensorType>(ref.value.getType()).getDimSize(ref.dim);
+  if (!ShapedType::isDynamic(size))
+    return SizeProduct{{}, size};
+  // The leading dimension of a [-1, D] reshape of [..., D] is the product
+  // of the others.
+  auto reshape = ref.value.getDefiningOp<ReshapeOp>();
+  if (reshape && ref.dim == 0 && rankOf(ref.value) == 2) {
+    auto data = cast<RankedTensorType>(reshape.getData().getType());
+    int64_t width = cast<RankedTensorType>(ref.value.getType()).getDimSize(1);
+    if (!ShapedType::isDynamic(width) && data.getRank() >= 2 &&
+        data.getShape().back() == width) {
+      SizeProduct product;
+      for (int64_t d = 0; d + 1 < data.getRank(); ++d) {
+        std::optional<SizeProduct> part = productOf({reshape.getData(), d});
+        if (!part)
+          return std::nullopt;
+        llvm::append_range(product.dims, part->dims);
+        product.factor *= part->factor;
+      }
+      return product;
+    }
+  }
+  return SizeProduct{{ref}, 1};
+}
+
+/// The product a one-element integer value is, when it multiplies sizes
+/// read by Shape (or constants).
+static std::optional<SizeProduct> productOf(Value scalar) {
+  if (auto mul = scalar.getDefiningOp<MulOp>()) {
+    std::optional<SizeProduct> a = productOf(mul.getLhs()),
+                               b = productOf(mul.getRhs());
+    if (!a || !b)
+      return std::nullopt;
+    llvm::append_range(a->dims, b->dims);
+    a->factor *= b->factor;
+    return a;
+  }
+  if (auto reshape = dyn_cast_or_null<UnsqueezeOp>(scalar.getDefiningOp()))
+    return productOf(reshape.getData());
+  if (auto squeeze = dyn_cast_or_null<SqueezeOp>(scalar.getDefiningOp()))
+    return productOf(squeeze.getData());
+  auto type = cast<RankedTensorType>(scalar.getType());
+  if (!type.hasStaticShape() || type.getNumElements() != 1)
+    return std::nullopt;
+  std::optional<ShapeElement> element = getShapeElement(scalar, 0);
+  if (!element)
+    return std::nullopt;
+  if (element->constant)
+    return SizeProduct{{}, *element->constant};
+  return productOf(*element->dim);
+}
+
+/// Entry `index` of a shape vector as a size product.
+static std::optional<SizeProduct> shapeEntryProduct(Value vector,
+                                                    int64_t index) {
+  if (std::optional<ShapeElement> element = getShapeElement(vector, index)) {
+    if (element->constant)
+      return SizeProduct{{}, *element->constant};
+    return productOf(*element->dim);
+  }
+  // A computed entry of a concatenation of one-element pieces.
+  auto concat = vector.getDefiningOp<ConcatOp>();
+  if (!concat || rankOf(vector) != 1)
+    return std::nullopt;
+  for (Value piece : concat.getInputs()) {
+    std::optional<int64_t> length = getStaticVectorLength(piece);
+    if (!length)
+      return std::nullopt;
+    if (index < *length)
+      return *length == 1 ? productOf(piece) : std::nullopt;
+    index -= *length;
+  }
+  return std::nullopt;
 }
 
 /// Whether `v` is a [T, D] zero tensor shaped like x.
@@ -461,116 +802,201 @@ static bool isZerosLike(Value v, Value x) {
   if (getStaticVectorLength(shape) != 2)
     return false;
   for (int64_t d = 0; d < 2; ++d) {
-    std::optional<ShapeElement> element = getShapeElement(shape, d);
-    int64_t size = cast<RankedTensorType>(x.getType()).getDimSize(d);
-    bool same = element && ((element->constant && *element->constant == size) ||
-                            (element->dim && traceDim(*element->dim) ==
-                                                 traceDim({x, d})));
-    if (!same)
+    std::optional<SizeProduct> entry = shapeEntryProduct(shape, d);
+    std::optional<SizeProduct> size = productOf(DimRef{x, d});
+    if (!entry || !size || !(*entry == *size))
       return false;
   }
   return true;
 }
 
-/// The per-expert form, from the last of its scatter-adds.
+/// The static value of a shape element, if it has one.
+static std::optional<int64_t> staticSize(std::optional<ShapeElement> element) {
+  if (!element)
+    return std::nullopt;
+  if (element->constant)
+    return element->constant;
+  int64_t size = cast<RankedTensorType>(element->dim->value.getType())
+                     .getDimSize(element->dim->dim);
+  return ShapedType::isDynamic(size) ? std::nullopt
+                                     : std::optional<int64_t>(size);
+}
+
+/// `updates` ([N, D]) broadcast to a shape whose first entry is at most 1
+/// (the size of a [0:1] slice), which leaves them as they are (index_add's
+/// broadcast of its source); or `updates` themselves.
+static Value unbroadcast(Value v) {
+  auto expand = v.getDefiningOp<ExpandOp>();
+  if (!expand || rankOf(v) != 2 || rankOf(expand.getInput()) != 2 ||
+      getStaticVectorLength(expand.getShape()) != 2)
+    return v;
+  std::optional<ShapeElement> first = getShapeElement(expand.getShape(), 0);
+  int64_t width = cast<RankedTensorType>(expand.getInput().getType()).getDimSize(1);
+  bool atMostOne = first && first->constant == 1;
+  if (first && first->dim) {
+    auto slice = first->dim->value.getDefiningOp<SliceOp>();
+    std::optional<SmallVector<int64_t>> starts =
+        slice ? getConstantIntValues(slice.getStarts()) : std::nullopt;
+    std::optional<SmallVector<int64_t>> ends =
+        slice ? getConstantIntValues(slice.getEnds()) : std::nullopt;
+    std::optional<SmallVector<int64_t>> axes =
+        slice && slice.getAxes()
+            ? normalizeAxes(*slice.getAxes(), rankOf(slice.getData()))
+            : std::nullopt;
+    for (size_t i = 0; axes && starts && ends && i < axes->size(); ++i)
+      if ((*axes)[i] == first->dim->dim && (*starts)[i] == 0 &&
+          (*ends)[i] == 1 &&
+          (!slice.getSteps() || (*slice.getSteps())[i] == 1))
+        atMostOne = true;
+  }
+  // A static width other than 1 is kept: the shape may only repeat it.
+  if (!atMostOne || ShapedType::isDynamic(width) || width == 1)
+    return {};
+  return expand.getInput();
+}
+
+/// For index_add written as ScatterND of the rows into zeros: the token
+/// column of [N, D, 2] pairs (token[n], d) and the [N, D] updates.
+static std::optional<std::pair<NonZeroColumn, Value>>
+rowScatter(ScatterNDOp scatter, Value x) {
+  auto pairs = scatter.getIndices().getDefiningOp<ConcatOp>();
+  Value updates = unbroadcast(scatter.getUpdates());
+  if (scatter.getReduction() != "none" || !pairs || !updates ||
+      pairs.getInputs().size() != 2 || rankOf(pairs.getResult()) != 3 ||
+      *normalizeAxis(pairs.getAxis(), 3) != 2)
+    return std::nullopt;
+  if (!isZerosLike(scatter.getData(), x))
+    return std::nullopt;
+  // pairs[n, d, 0] = token[n]: a [N, 1] column broadcast along d.
+  auto tokens = beforeRegrouping(pairs.getInputs()[0]).getDefiningOp<ExpandOp>();
+  std::optional<NonZeroColumn> token =
+      tokens ? nonZeroColumn(tokens.getInput()) : std::nullopt;
+  // pairs[n, d, 1] = d: 0..D-1 (a range, or folded to a constant) laid
+  // along a [1, D] row, broadcast along n.
+  auto columns =
+      beforeRegrouping(pairs.getInputs()[1]).getDefiningOp<ExpandOp>();
+  int64_t width = cast<RankedTensorType>(updates.getType()).getDimSize(1);
+  if (!token || !columns || rankOf(tokens.getInput()) != 2 ||
+      cast<RankedTensorType>(tokens.getInput().getType()).getDimSize(1) != 1 ||
+      rankOf(columns.getInput()) != 2 ||
+      cast<RankedTensorType>(columns.getInput().getType()).getDimSize(0) != 1)
+    return std::nullopt;
+  SmallVector<int64_t> positions =
+      llvm::to_vector(llvm::seq<int64_t>(0, width));
+  if (std::optional<SmallVector<int64_t>> constant =
+          getConstantIntValues(columns.getInput()))
+    return *constant == positions ? std::optional(std::pair{*token, updates})
+                                  : std::nullopt;
+  auto range = beforeRegrouping(columns.getInput()).getDefiningOp<RangeOp>();
+  std::optional<SmallVector<int64_t>> start =
+      range ? getConstantIntValues(range.getStart()) : std::nullopt;
+  std::optional<SmallVector<int64_t>> step =
+      range ? getConstantIntValues(range.getDelta()) : std::nullopt;
+  if (!start || (*start)[0] != 0 || !step || (*step)[0] != 1 ||
+      staticSize(getShapeElement(range.getLimit(), 0)) != width)
+    return std::nullopt;
+  return std::pair{*token, updates};
+}
+
+/// The per-expert forms, from the last step of their sum: for each expert,
+/// the (token, choice) pairs that chose it (NonZero of a mask), its gated
+/// MLP on those tokens' rows times the pairs' routing weights, added into
+/// the tokens' rows of zeros, one expert after the other.
 static FailureOr<std::tuple<Value, Routing, ExpertWeights>>
-matchPerExpertScatters(ScatterNDOp last, PatternRewriter &rewriter) {
+matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
   auto fail = [&](const char *why) {
     return rewriter.notifyMatchFailure(last, why);
   };
-  if (llvm::any_of(last->getUsers(), [](Operation *user) {
-        auto next = dyn_cast<ScatterNDOp>(user);
-        return next && next.getReduction() == "add";
-      }))
-    return fail("not the last scatter-add of a chain");
+  // One step: (the sum before it, the token column, the updates), or null.
+  auto step = [](Value acc) -> std::optional<std::tuple<Value, NonZeroColumn, Value>> {
+    if (auto scatter = acc.getDefiningOp<ScatterNDOp>()) {
+      std::optional<NonZeroColumn> tokens = nonZeroColumn(scatter.getIndices());
+      if (scatter.getReduction() != "add" || !tokens ||
+          rankOf(scatter.getIndices()) != 2)
+        return std::nullopt;
+      return std::make_tuple(scatter.getData(), *tokens, scatter.getUpdates());
+    }
+    auto add = acc.getDefiningOp<AddOp>();
+    if (!add)
+      return std::nullopt;
+    for (auto [before, scattered] : {std::pair{add.getLhs(), add.getRhs()},
+                                     std::pair{add.getRhs(), add.getLhs()}})
+      if (auto scatter = scattered.getDefiningOp<ScatterNDOp>())
+        if (auto rows = rowScatter(scatter, before))
+          return std::make_tuple(before, rows->first, rows->second);
+    return std::nullopt;
+  };
+  Value result = last->getResult(0);
+  if (!step(result))
+    return fail("not a sum of scattered expert rows");
+  for (Operation *user : result.getUsers())
+    if (isa<ScatterNDOp, AddOp>(user) && step(user->getResult(0)))
+      return fail("not the last step of a sum over experts");
+
   std::optional<Routing> routing;
   Value x;
-  SmallVector<GatedMlpOp> byExpert;
-  Value acc = last.getResult();
-  while (auto scatter = acc.getDefiningOp<ScatterNDOp>()) {
-    if (scatter.getReduction() != "add")
-      return fail("a scatter that does not add");
-    std::optional<NonZeroColumn> tokens = nonZeroColumn(scatter.getIndices());
-    if (!tokens || tokens->column != 0 ||
-        rankOf(scatter.getIndices()) != 2)
-      return fail("not scattered to the tokens that chose an expert");
-    // updates = gated_mlp(rows) * weight of the (token, choice).
-    auto weighted = scatter.getUpdates().getDefiningOp<MulOp>();
+  SmallVector<std::optional<ExpertMlp>> byExpert;
+  Value acc = result;
+  while (auto link = step(acc)) {
+    auto [before, tokens, updates] = *link;
+    acc = before;
+    // updates = expert MLP(rows) * routing weight of the (token, choice).
+    auto weighted = updates.getDefiningOp<MulOp>();
     if (!weighted)
       return fail("the updates are not weighted expert outputs");
-    GatedMlpOp mlp;
+    std::optional<ExpertMlp> mlp;
     Value weight;
     for (auto [a, b] : {std::pair{weighted.getLhs(), weighted.getRhs()},
                         std::pair{weighted.getRhs(), weighted.getLhs()}})
-      if ((mlp = a.getDefiningOp<GatedMlpOp>())) {
+      if ((mlp = matchExpertMlp(a))) {
         weight = b;
         break;
       }
-    auto picked = weight ? beforeRegrouping(weight).getDefiningOp<GatherNDOp>()
-                         : GatherNDOp();
-    if (!mlp || mlp.getActivation() != Activation::silu || !picked)
+    if (!mlp)
       return fail("the updates are not a SiLU gated MLP times a weight");
-    auto pair = picked.getIndices().getDefiningOp<ConcatOp>();
-    if (!pair || pair.getInputs().size() != 2 ||
-        !(nonZeroColumn(pair.getInputs()[0]) == tokens) ||
-        !(nonZeroColumn(pair.getInputs()[1]) ==
-          NonZeroColumn{tokens->mask, 1}))
-      return fail("the weight is not the routing's at (token, choice)");
-    std::optional<Routing> weights = matchRoutingWeights(picked.getData());
+    NonZeroColumn choices{tokens.mask, 1 - tokens.column};
+    std::optional<Routing> weights = pickedWeights(weight, tokens, choices);
     if (!weights || (routing && (weights->indices != routing->indices ||
                                  weights->normalize != routing->normalize)))
-      return fail("the weights are not one routing's");
+      return fail("the weight is not one routing's at (token, choice)");
     routing = weights;
-    std::optional<int64_t> e = expertOfMask(tokens->mask, *routing);
-    Value rows = gatheredRows(mlp.getInput(), *tokens);
-    if (!e || !rows || (x && rows != x))
+    std::optional<ExpertMask> mask = matchExpertMask(tokens.mask, *routing);
+    if (!mask || mask->tokenColumn != tokens.column ||
+        mask->expert >= routing->experts ||
+        (mlp->expert && *mlp->expert != mask->expert))
+      return fail("the pairs are not the ones that chose the expert");
+    Value rows = gatheredRows(mlp->rows, tokens);
+    if (!rows || (x && rows != x))
       return fail("the expert's rows are not the tokens that chose it");
     x = rows;
-    if (byExpert.size() < static_cast<size_t>(routing->experts))
-      byExpert.resize(routing->experts);
-    if (byExpert[*e])
-      return fail("an expert scattered twice");
-    byExpert[*e] = mlp;
-    acc = scatter.getData();
+    byExpert.resize(routing->experts);
+    if (byExpert[mask->expert])
+      return fail("an expert added twice");
+    byExpert[mask->expert] = mlp;
   }
-  if (!routing || llvm::any_of(byExpert, [](GatedMlpOp op) { return !op; }))
+  if (!routing || llvm::any_of(byExpert, [](auto &m) { return !m; }))
     return fail("not every expert's output is added");
   if (!isZerosLike(acc, x) ||
       !(traceDim({x, 0}) == traceDim({routing->logits, 0})))
     return fail("the sums do not start from zeros shaped like the tokens");
-
-  // Each expert's weights, [D, F], [D, F], [F, D] as xf.moe stacks them.
-  auto matrices = std::make_shared<std::vector<std::vector<float>>>();
-  Attribute origin;
-  for (GatedMlpOp mlp : byExpert)
-    for (Value w : {mlp.getGate(), mlp.getUp(), mlp.getDown()}) {
-      auto constant = w.getDefiningOp<ConstantOp>();
-      std::optional<std::vector<float>> values =
-          constant && cast<RankedTensorType>(w.getType()).hasStaticShape() &&
-                  cast<RankedTensorType>(w.getType()).getElementType().isF32()
-              ? getFloats(cast<ElementsAttr>(constant.getValueAttr()))
-              : std::nullopt;
-      if (!values)
-        return fail("an expert's weights are not f32 constants");
-      origin = origin ? origin : constant.getValueAttr();
-      matrices->push_back(std::move(*values));
-    }
-  RankedTensorType gate = byExpert[0].getGate().getType();
-  int64_t features = gate.getDimSize(0), hidden = gate.getDimSize(1);
-  for (GatedMlpOp mlp : byExpert)
-    if (mlp.getGate().getType() != gate || mlp.getUp().getType() != gate ||
-        mlp.getDown().getType().getShape() !=
-            ArrayRef<int64_t>{hidden, features})
+  int64_t features = byExpert[0]->features, hidden = byExpert[0]->hidden;
+  for (auto &mlp : byExpert)
+    if (mlp->features != features || mlp->hidden != hidden)
       return fail("experts of different shapes");
-  auto reader = [=](int64_t which, int64_t columns) -> WeightReader {
-    return [=](int64_t e, int64_t r, int64_t c) {
-      return (*matrices)[e * 3 + which][r * columns + c];
-    };
-  };
-  ExpertWeights expertWeights{origin,        routing->experts, features,
-                              hidden,        reader(0, hidden),
-                              reader(1, hidden), reader(2, features)};
-  return std::make_tuple(x, *routing, expertWeights);
+  auto experts = std::make_shared<SmallVector<ExpertMlp>>();
+  for (auto &mlp : byExpert)
+    experts->push_back(*mlp);
+  ExpertWeights weights{
+      byExpert[0]->origin,
+      routing->experts,
+      features,
+      hidden,
+      [=](int64_t e, int64_t r, int64_t c) { return (*experts)[e].gate(r, c); },
+      [=](int64_t e, int64_t r, int64_t c) { return (*experts)[e].up(r, c); },
+      [=](int64_t e, int64_t r, int64_t c) {
+        return (*experts)[e].down(r, c);
+      }};
+  return std::make_tuple(x, *routing, weights);
 }
 
 /// A constant [experts, rows, columns] f32 weight read by `at`.
@@ -636,22 +1062,24 @@ struct RaiseGatheredExperts : OpRewritePattern<ReduceSumOp> {
   }
 };
 
-struct RaisePerExpertScatters : OpRewritePattern<ScatterNDOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ScatterNDOp scatter,
+template <typename OpTy>
+struct RaisePerExpertSums : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy last,
                                 PatternRewriter &rewriter) const override {
-    auto matched = matchPerExpertScatters(scatter, rewriter);
+    auto matched = matchPerExpertSums(last, rewriter);
     if (failed(matched))
       return failure();
     auto [x, routing, weights] = *matched;
-    return replaceByMoe(scatter, x, routing, weights, rewriter);
+    return replaceByMoe(last, x, routing, weights, rewriter);
   }
 };
 
 struct RaiseMoEPass : xf::impl::RaiseMoEPassBase<RaiseMoEPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseGatheredExperts, RaisePerExpertScatters>(&getContext());
+    patterns.add<RaiseGatheredExperts, RaisePerExpertSums<ScatterNDOp>,
+                 RaisePerExpertSums<AddOp>>(&getContext());
     applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };

@@ -31,7 +31,8 @@ struct DimRef {
 DimRef traceDim(DimRef ref);
 
 /// What one element of a rank-1 shape vector is: a constant, or the size of
-/// a traced tensor dimension. Nullopt when it is computed some other way.
+/// a traced tensor dimension (both, for a static dimension read by Shape).
+/// Nullopt when it is computed some other way.
 struct ShapeElement {
   std::optional<int64_t> constant;
   std::optional<DimRef> dim;
