@@ -42,7 +42,8 @@ MODELS = [ZOO / f"{name}.onnx" for name in
 MODELS += [INT8 / f"{name}.onnx" for name in ["gpt2_int8dyn", "llama_int8dyn"]]
 SIZES = [(1, 128), (1, 1)]
 # Traced loops over the 4 experts their trace reached: one token reaches 2,
-# which both xfc and ONNX Runtime refuse (test/python/test_cpu_library.py).
+# where ONNX Runtime stops at the trace's Split (xfc, which raises the loop
+# to xf.moe, runs it: test/python/test_cpu_library.py checks that run).
 TRACED_EXPERT_LOOPS = {"mixtral_eager_ts", "qwen2moe_eager_ts"}
 LARGE = {
     "gpt2_small": lambda: xfc.models.gpt2(layers=12, hidden=768, heads=12, vocab=50257,

@@ -103,10 +103,26 @@ def RaiseMoEPass : Pass<"xf-raise-moe", "func::FuncOp"> {
       (`Gather` or `GatherND`, the indices possibly clamped to [0, E-1])
       from constant `[E, 2F, D]` gate/up and `[E, D, F]` down stacks; the
       gate/up product split in halves (Split or Slice), `silu(gate) * up`,
-      weighted by the routing and summed over the k choices.
+      weighted by the routing and summed over the k choices;
+    - per-expert sums (Hugging Face's eager loop, our zoo's moesparse): for
+      every expert, the (token, choice) pairs that chose it (NonZero of
+      `indices == e`, or of expert e's slice of the transposed one-hot of
+      the indices), its SwiGLU MLP (an `xf.gated_mlp`, or products by its
+      matrices gathered from the stacks) on those tokens' rows (Gather or
+      GatherND), times the pairs' routing weights (GatherND, or Gather of
+      the flattened weights at `token * k + choice`), added into the
+      tokens' rows of zeros: ScatterND with `add`, or (`index_add_` as
+      TorchScript writes it) ScatterND of the rows into zeros plus Add.
+      Every expert must be added once. A trace that unrolled the loop over
+      the experts it met reads expert i as entry i of NonZero of the
+      experts hit, cut by a Split into E pieces: a run reaching fewer
+      experts stops at that Split (in ONNX Runtime too), so where the
+      graph runs, entry i is expert i; xf.moe runs the chosen experts for
+      any input, so such a model computes where ONNX Runtime stops.
     The expert weights become stacked constants in xf.moe's layout
     (`[E, D, F]`, `[E, D, F]`, `[E, F, D]`). A subgraph left as it was is
-    reported with its reason as a missed remark (category xf-raise-moe).
+    reported with its reason as a missed remark (category xf-raise-moe);
+    `xfc --report=fusion` lists each routing left outside xf.moe.
   }];
   let dependentDialects = ["::mlir::xf::XFDialect",
                            "::mlir::tensor::TensorDialect"];
