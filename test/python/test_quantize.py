@@ -77,3 +77,24 @@ def test_bad_quantize_options_are_refused(flags, message, tmp_path, build_dir):
                           "-o", tmp_path / "m.so"], capture_output=True, text=True)
     assert run.returncode != 0
     assert message in run.stderr
+
+
+def test_moe_experts_are_quantized(tmp_path, build_dir):
+    """xf-moe-dispatch gives each expert its own gated MLP before xf-quantize
+    runs, so the experts' weights are quantized too: Mixtral (batched form,
+    4 experts in each of 3 layers) has 36 expert matrices beside its 16
+    others; int8 is closer to the fp32 output than int4."""
+    data = np.load(ZOO / "mixtral_batched_mm_dynamo.npz")
+    errors = {}
+    for flags in (["--quantize=int4"], ["--quantize=int8", "--symmetric"]):
+        out = tmp_path / f"{flags[0][-4:]}.so"
+        run = subprocess.run([build_dir / "bin" / "xfc", ZOO / "mixtral_batched_mm_dynamo.onnx",
+                              *flags, "--group-size=32", "-o", out],
+                             capture_output=True, text=True, check=True)
+        remarks = [line for line in run.stderr.splitlines() if "remark: weight quantized" in line]
+        assert len(remarks) == 36 + 16, run.stderr
+        model = xfc.load(out)
+        got = model.run({i.name: data[i.name] for i in model.inputs})
+        errors[flags[0]] = relative_error(got["logits"], data["out:logits"])
+    assert errors["--quantize=int4"] < 0.3, errors
+    assert errors["--quantize=int8"] < errors["--quantize=int4"] / 4, errors
