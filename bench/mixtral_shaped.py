@@ -13,6 +13,8 @@ The exporter unrolls that loop over all E experts.
 Usage: /usr/bin/python3 bench/mixtral_shaped.py OUT.onnx [--layers 4]
            [--hidden 1024] [--heads 16] [--kv-heads 4] [--experts 8]
            [--top-k 2] [--ffn 2816] [--vocab 32000] [--seed 0]
+           [--form eager|dense]
+(--form dense: every expert on every token, weighted by the routing mask)
 (the defaults are the benchmark model of bench/moe_vs_ort.py, 1.3 GB).
 """
 
@@ -64,11 +66,13 @@ class Attention(torch.nn.Module):
 
 
 class SparseMoeBlock(torch.nn.Module):
-    """transformers' MixtralSparseMoeBlock.forward, as written there."""
+    """transformers' MixtralSparseMoeBlock.forward, as written there
+    (`form="eager"`), or every expert on every token weighted by the routing
+    mask (`form="dense"`, how some exports avoid data-dependent shapes)."""
 
-    def __init__(self, hidden, ffn, experts, top_k):
+    def __init__(self, hidden, ffn, experts, top_k, form="eager"):
         super().__init__()
-        self.experts_count, self.top_k = experts, top_k
+        self.experts_count, self.top_k, self.form = experts, top_k, form
         self.gate = torch.nn.Linear(hidden, experts, bias=False)
         self.w1 = torch.nn.ModuleList(torch.nn.Linear(hidden, ffn, bias=False) for _ in range(experts))
         self.w3 = torch.nn.ModuleList(torch.nn.Linear(hidden, ffn, bias=False) for _ in range(experts))
@@ -81,6 +85,12 @@ class SparseMoeBlock(torch.nn.Module):
         routing, selected = torch.topk(routing, self.top_k, dim=-1)
         routing = routing / routing.sum(dim=-1, keepdim=True)
         final = torch.zeros((batch * sequence, hidden), dtype=hidden_states.dtype)
+        if self.form == "dense":
+            for e in range(self.experts_count):
+                weight = (routing * (selected == e).to(routing.dtype)).sum(-1, keepdim=True)
+                rows = hidden_states
+                final = final + self.w2[e](F.silu(self.w1[e](rows)) * self.w3[e](rows)) * weight
+            return final.reshape(batch, sequence, hidden)
         mask = F.one_hot(selected, num_classes=self.experts_count).permute(2, 1, 0)
         for e in range(self.experts_count):
             choice, tokens = torch.where(mask[e])
@@ -92,7 +102,8 @@ class SparseMoeBlock(torch.nn.Module):
 
 
 class MixtralShaped(torch.nn.Module):
-    def __init__(self, layers, hidden, heads, kv_heads, experts, top_k, ffn, vocab):
+    def __init__(self, layers, hidden, heads, kv_heads, experts, top_k, ffn, vocab,
+                 form="eager"):
         super().__init__()
         self.embed = torch.nn.Embedding(vocab, hidden)
         self.layers = torch.nn.ModuleList()
@@ -100,7 +111,7 @@ class MixtralShaped(torch.nn.Module):
             layer = torch.nn.Module()
             layer.norm1, layer.norm2 = RMSNorm(hidden), RMSNorm(hidden)
             layer.attention = Attention(hidden, heads, kv_heads)
-            layer.moe = SparseMoeBlock(hidden, ffn, experts, top_k)
+            layer.moe = SparseMoeBlock(hidden, ffn, experts, top_k, form)
             self.layers.append(layer)
         self.norm = RMSNorm(hidden)
         self.head = torch.nn.Linear(hidden, vocab, bias=False)
@@ -123,11 +134,12 @@ class MixtralShaped(torch.nn.Module):
 
 
 def export(path, layers=4, hidden=1024, heads=16, kv_heads=4, experts=8, top_k=2,
-           ffn=2816, vocab=32000, seed=0):
+           ffn=2816, vocab=32000, seed=0, form="eager"):
     """Writes the model to `path`; the example input reaches every expert,
     so the trace keeps the loop over all of them."""
     torch.manual_seed(seed)
-    model = MixtralShaped(layers, hidden, heads, kv_heads, experts, top_k, ffn, vocab).eval()
+    model = MixtralShaped(layers, hidden, heads, kv_heads, experts, top_k, ffn, vocab,
+                          form).eval()
     with torch.no_grad():
         for p in model.parameters():
             if p.dim() == 2:
@@ -145,9 +157,10 @@ def main():
                           ("experts", 8), ("top-k", 2), ("ffn", 2816), ("vocab", 32000),
                           ("seed", 0)]:
         parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--form", choices=["eager", "dense"], default="eager")
     args = parser.parse_args()
     export(args.out, args.layers, args.hidden, args.heads, args.kv_heads, args.experts,
-           args.top_k, args.ffn, args.vocab, args.seed)
+           args.top_k, args.ffn, args.vocab, args.seed, args.form)
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
         topk && topk.getInput().getDefiningOp<SoftmaxOp>())
       unraisedRouting.emplace_back(
           op->getLoc(), "its experts are in no form xf-raise-moe knows "
-                        "(gathered expert matrices; per-expert scatter-adds)");
+                        "(gathered expert matrices; per-expert scatter-adds; "
+                        "dense masked sums)");
     // A softmax whose probabilities weight a matrix product is attention
     // left unfused; others (a router's) are not attention.
     auto softmax = dyn_cast<SoftmaxOp>(op);

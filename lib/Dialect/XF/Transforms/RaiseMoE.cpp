@@ -8,10 +8,13 @@
 //     times, each row multiplied by its chosen expert's matrices gathered
 //     from stacked [E, 2F, D] and [E, D, F] weights, the fused gate/up
 //     product split in halves, SiLU-gated, weighted and summed over k;
-//   per expert (our zoo's moesparse, torch.where + index_add): for each
-//     expert, the (token, choice) pairs that chose it (NonZero of
-//     indices == e), its gated MLP on those tokens' rows, weighted and
-//     scatter-added into zeros, one expert after the other.
+//   per expert (Hugging Face's eager loops, our zoo's moesparse): for each
+//     expert, the (token, choice) pairs that chose it (NonZero of a mask),
+//     its gated MLP on those tokens' rows, weighted and added into those
+//     rows of zeros (ScatterND add, or index_add_'s ScatterND plus Add),
+//     one expert after the other;
+//   dense: every expert on every token, weighted by the routing weight
+//     where it was chosen (0 elsewhere), summed over the experts.
 //
 // Each form that matches becomes one xf.moe on stacked constant weights
 // (xf-moe-dispatch then runs only the chosen experts); the ops left
@@ -898,6 +901,27 @@ rowScatter(ScatterNDOp scatter, Value x) {
   return std::pair{*token, updates};
 }
 
+/// The weight each token gives expert e in the dense form (every expert
+/// on every token, weighted by a mask): sum over k of W * (indices == e),
+/// [T, 1]. Returns the routing and e.
+static std::optional<std::pair<Routing, int64_t>> denseExpertWeight(Value v) {
+  auto sum = v.getDefiningOp<ReduceSumOp>();
+  auto product = sum ? sum.getData().getDefiningOp<MulOp>() : MulOp();
+  if (!product || !sum.getKeepdims() || !isAxes(sum.getAxes(), 2, {1}))
+    return std::nullopt;
+  for (auto [w, m] : {std::pair{product.getLhs(), product.getRhs()},
+                      std::pair{product.getRhs(), product.getLhs()}}) {
+    std::optional<Routing> routing = matchRoutingWeights(w);
+    if (auto cast = m.getDefiningOp<CastOp>())
+      m = cast.getInput();
+    std::optional<ExpertMask> mask =
+        routing ? matchExpertMask(m, *routing) : std::nullopt;
+    if (mask && mask->tokenColumn == 0)
+      return std::pair{*routing, mask->expert};
+  }
+  return std::nullopt;
+}
+
 /// The per-expert forms, from the last step of their sum: for each expert,
 /// the (token, choice) pairs that chose it (NonZero of a mask), its gated
 /// MLP on those tokens' rows times the pairs' routing weights, added into
@@ -907,23 +931,30 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
   auto fail = [&](const char *why) {
     return rewriter.notifyMatchFailure(last, why);
   };
-  // One step: (the sum before it, the token column, the updates), or null.
-  auto step = [](Value acc) -> std::optional<std::tuple<Value, NonZeroColumn, Value>> {
+  // One step: (the sum before it, the token column, the updates), or null;
+  // no token column in the dense form, whose updates cover every token.
+  using Step = std::tuple<Value, std::optional<NonZeroColumn>, Value>;
+  auto step = [](Value acc) -> std::optional<Step> {
     if (auto scatter = acc.getDefiningOp<ScatterNDOp>()) {
       std::optional<NonZeroColumn> tokens = nonZeroColumn(scatter.getIndices());
       if (scatter.getReduction() != "add" || !tokens ||
           rankOf(scatter.getIndices()) != 2)
         return std::nullopt;
-      return std::make_tuple(scatter.getData(), *tokens, scatter.getUpdates());
+      return Step(scatter.getData(), tokens, scatter.getUpdates());
     }
     auto add = acc.getDefiningOp<AddOp>();
     if (!add)
       return std::nullopt;
-    for (auto [before, scattered] : {std::pair{add.getLhs(), add.getRhs()},
-                                     std::pair{add.getRhs(), add.getLhs()}})
-      if (auto scatter = scattered.getDefiningOp<ScatterNDOp>())
+    for (auto [before, term] : {std::pair{add.getLhs(), add.getRhs()},
+                                std::pair{add.getRhs(), add.getLhs()}}) {
+      if (auto scatter = term.getDefiningOp<ScatterNDOp>())
         if (auto rows = rowScatter(scatter, before))
-          return std::make_tuple(before, rows->first, rows->second);
+          return Step(before, rows->first, rows->second);
+      auto weighted = term.getDefiningOp<MulOp>();
+      if (weighted && (denseExpertWeight(weighted.getLhs()) ||
+                       denseExpertWeight(weighted.getRhs())))
+        return Step(before, std::nullopt, term);
+    }
     return std::nullopt;
   };
   Value result = last->getResult(0);
@@ -954,25 +985,42 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
       }
     if (!mlp)
       return fail("the updates are not a SiLU gated MLP times a weight");
-    NonZeroColumn choices{tokens.mask, 1 - tokens.column};
-    std::optional<Routing> weights = pickedWeights(weight, tokens, choices);
-    if (!weights || (routing && (weights->indices != routing->indices ||
-                                 weights->normalize != routing->normalize)))
-      return fail("the weight is not one routing's at (token, choice)");
+    std::optional<Routing> weights;
+    int64_t expert;
+    Value rows;
+    if (tokens) {
+      NonZeroColumn choices{tokens->mask, 1 - tokens->column};
+      weights = pickedWeights(weight, *tokens, choices);
+      std::optional<ExpertMask> mask =
+          weights ? matchExpertMask(tokens->mask, *weights) : std::nullopt;
+      if (!mask || mask->tokenColumn != tokens->column)
+        return fail("the pairs are not the ones that chose the expert, or "
+                    "not weighted by the routing at (token, choice)");
+      expert = mask->expert;
+      rows = gatheredRows(mlp->rows, *tokens);
+    } else {
+      // Dense: the expert on every token, weighted 0 where unchosen.
+      std::optional<std::pair<Routing, int64_t>> dense =
+          denseExpertWeight(weight);
+      if (!dense)
+        return fail("the weight is not the routing's for the expert");
+      weights = dense->first;
+      expert = dense->second;
+      rows = rankOf(mlp->rows) == 2 ? mlp->rows : Value();
+    }
+    if (routing && (weights->indices != routing->indices ||
+                    weights->normalize != routing->normalize))
+      return fail("the weights are not one routing's");
     routing = weights;
-    std::optional<ExpertMask> mask = matchExpertMask(tokens.mask, *routing);
-    if (!mask || mask->tokenColumn != tokens.column ||
-        mask->expert >= routing->experts ||
-        (mlp->expert && *mlp->expert != mask->expert))
-      return fail("the pairs are not the ones that chose the expert");
-    Value rows = gatheredRows(mlp->rows, tokens);
+    if (expert >= routing->experts || (mlp->expert && *mlp->expert != expert))
+      return fail("the expert's weights are another expert's");
     if (!rows || (x && rows != x))
       return fail("the expert's rows are not the tokens that chose it");
     x = rows;
     byExpert.resize(routing->experts);
-    if (byExpert[mask->expert])
+    if (byExpert[expert])
       return fail("an expert added twice");
-    byExpert[mask->expert] = mlp;
+    byExpert[expert] = mlp;
   }
   if (!routing || llvm::any_of(byExpert, [](auto &m) { return !m; }))
     return fail("not every expert's output is added");

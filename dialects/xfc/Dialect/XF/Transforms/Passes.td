@@ -118,7 +118,10 @@ def RaiseMoEPass : Pass<"xf-raise-moe", "func::FuncOp"> {
       experts hit, cut by a Split into E pieces: a run reaching fewer
       experts stops at that Split (in ONNX Runtime too), so where the
       graph runs, entry i is expert i; xf.moe runs the chosen experts for
-      any input, so such a model computes where ONNX Runtime stops.
+      any input, so such a model computes where ONNX Runtime stops;
+    - dense sums: every expert's MLP on every token, times the routing
+      weight the token gives it (the sum over k of the weights where
+      `indices == e`), added up over all experts.
     The expert weights become stacked constants in xf.moe's layout
     (`[E, D, F]`, `[E, D, F]`, `[E, F, D]`). A subgraph left as it was is
     reported with its reason as a missed remark (category xf-raise-moe);
