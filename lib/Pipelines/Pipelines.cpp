@@ -271,8 +271,11 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
     return;
   buildRaisePipeline(pm);
   // Experts become gated MLPs of their own before quantization takes
-  // their weights.
-  pm.addNestedPass<func::FuncOp>(createMoeDispatchPass());
+  // their weights; on the CPU each expert's rows come in whole 8-row blocks
+  // (xf-select-cpu-kernel-configs' product tiles).
+  MoeDispatchPassOptions dispatch;
+  dispatch.rowMultiple = target.kind == TargetOptions::Kind::CUDA ? 1 : 8;
+  pm.addNestedPass<func::FuncOp>(createMoeDispatchPass(dispatch));
   if (target.quantizeBits) {
     QuantizeWeightsPassOptions quantize;
     quantize.bits = target.quantizeBits;

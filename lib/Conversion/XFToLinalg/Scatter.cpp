@@ -588,16 +588,17 @@ struct CumSumToLoops : OpConversionPattern<CumSumOp> {
             ValueRange state) -> SmallVector<Value> {
           Value step = ivs.back();
           Value zero = createZero(b, l, element);
-          Value first = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq, step, cIndex(b, l, 0));
+          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                              step, cIndex(b, l, 0));
           Value before = arith::SelectOp::create(b, l, first, zero, state[1]);
           Value position =
-              reverse ? arith::SubIOp::create(
-                            b, l,
-                            arith::SubIOp::create(b, l, length, cIndex(b, l, 1)),
-                            step)
-                            .getResult()
-                      : step;
+              reverse
+                  ? arith::SubIOp::create(
+                        b, l,
+                        arith::SubIOp::create(b, l, length, cIndex(b, l, 1)),
+                        step)
+                        .getResult()
+                  : step;
           SmallVector<Value> at(ivs.drop_back());
           at.insert(at.begin() + axis, position);
           Value v = tensor::ExtractOp::create(b, l, input, at);
@@ -618,7 +619,8 @@ void populateScatterToLinalgPatterns(const TypeConverter &converter,
                                      RewritePatternSet &patterns,
                                      bool copySlices) {
   patterns.add<GatherElementsToGeneric, GatherNDToGeneric, ScatterNDToLoops,
-               NonZeroToLoops, TopKByRank, CumSumToLoops>(converter, patterns.getContext());
+               NonZeroToLoops, TopKByRank, CumSumToLoops>(
+      converter, patterns.getContext());
   if (copySlices)
     patterns.add<GatherNDSlices, GatherSlices>(converter,
                                                patterns.getContext());

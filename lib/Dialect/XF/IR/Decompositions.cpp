@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "XFBuilder.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "xfc/Dialect/XF/IR/AttentionScale.h"
 #include "xfc/Dialect/XF/IR/ShapeUtils.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
@@ -22,7 +22,6 @@
 
 using namespace mlir;
 using namespace mlir::xf;
-
 
 static Type elementTypeOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getElementType();

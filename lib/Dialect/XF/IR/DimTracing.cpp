@@ -381,8 +381,7 @@ std::optional<ShapeElement> getShapeElement(Value vector, int64_t index) {
     auto from =
         dyn_cast<IntegerType>(cast.getInput().getType().getElementType());
     auto to = dyn_cast<IntegerType>(cast.getType().getElementType());
-    if (!from || !to || from.getWidth() == 1 ||
-        from.getWidth() > to.getWidth())
+    if (!from || !to || from.getWidth() == 1 || from.getWidth() > to.getWidth())
       return std::nullopt;
     return getShapeElement(cast.getInput(), index);
   }

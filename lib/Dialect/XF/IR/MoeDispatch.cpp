@@ -44,32 +44,40 @@ static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
                                          type.getElementType());
   size_t sliceBytes = sliceType.getNumElements() *
                       type.getElementType().getIntOrFloatBitWidth() / 8;
-  auto attr = deriveResource(
-      constant.getValueAttr(), sliceType, (".expert" + Twine(e)).str(),
-      [&](char *out) {
-        std::memcpy(out, bytes->data() + e * sliceBytes, sliceBytes);
-      });
+  auto attr = deriveResource(constant.getValueAttr(), sliceType,
+                             (".expert" + Twine(e)).str(), [&](char *out) {
+                               std::memcpy(out, bytes->data() + e * sliceBytes,
+                                           sliceBytes);
+                             });
   return ConstantOp::create(x.builder(), x.location(), sliceType,
                             cast<ElementsAttr>(attr));
 }
 
 FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
-  int64_t experts = getGate().getType().getDimSize(0);
-  int64_t features = getInput().getType().getDimSize(1);
+  return dispatchMoe(b, *this, /*rowMultiple=*/1);
+}
+
+FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
+                                                    int64_t rowMultiple) {
+  int64_t experts = op.getGate().getType().getDimSize(0);
+  int64_t features = op.getInput().getType().getDimSize(1);
   if (ShapedType::isDynamic(experts) || ShapedType::isDynamic(features))
-    return emitOpError(
+    return op.emitOpError(
         "decomposes only with static expert and feature counts");
-  XFBuilder x(b, getLoc());
+  if (rowMultiple < 1)
+    return op.emitOpError("rows padded to a multiple of ")
+           << rowMultiple << ": it must be 1 or more";
+  XFBuilder x(b, op.getLoc());
   Type i64 = b.getI64Type();
-  int64_t k = getTopK();
+  int64_t k = op.getTopK();
 
   // Route.
-  SmallVector<Value> chosen = x.ops<TopKOp>(
-      {x.op<SoftmaxOp>({getLogits()})}, 2, {x.i64Attr("k", k)});
+  SmallVector<Value> chosen = x.ops<TopKOp>({x.op<SoftmaxOp>({op.getLogits()})},
+                                            2, {x.i64Attr("k", k)});
   Value weights = chosen[0], expertOf = chosen[1];
-  if (getNormalize())
-    weights = x.op<DivOp>(
-        {weights, x.op<ReduceSumOp>({weights}, {x.axes({1})})});
+  if (op.getNormalize())
+    weights =
+        x.op<DivOp>({weights, x.op<ReduceSumOp>({weights}, {x.axes({1})})});
 
   // Sort the assignments (token t's j-th choice is assignment t*k + j).
   Value assigned = x.op<ReshapeOp>({expertOf, x.i64s({-1})});
@@ -80,42 +88,63 @@ FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
       {}, i64);
   auto keep = x.boolAttr("keepdims", false);
   Value counts = x.op<ReduceSumOp>({oneHot}, {x.axes({0}), keep});
+  // Each expert's rows padded to the multiple (with token 0's row, whose
+  // results nobody reads), so that the products run whole row blocks.
+  Value padded = counts;
+  if (rowMultiple > 1) {
+    Value multiple = x.scalar(i64, static_cast<double>(rowMultiple));
+    padded = x.op<MulOp>(
+        {x.op<DivOp>(
+             {x.op<AddOp>({counts, x.scalar(i64, static_cast<double>(
+                                                     rowMultiple - 1))}),
+              multiple}),
+         multiple});
+  }
   auto exclusive = x.boolAttr("exclusive", true);
-  Value starts = x.op<CumSumOp>({counts}, {x.i64Attr("axis", 0), exclusive});
+  Value starts = x.op<CumSumOp>({padded}, {x.i64Attr("axis", 0), exclusive});
   Value earlier = x.op<CumSumOp>({oneHot}, {x.i64Attr("axis", 0), exclusive});
   Value rank =
       x.op<ReduceSumOp>({x.op<MulOp>({earlier, oneHot})}, {x.axes({1}), keep});
   Value row = x.op<AddOp>({x.op<GatherOp>({starts, assigned}), rank});
 
-  // Permute: the token of each expert-ordered row.
+  // Permute: the token of each expert-ordered row (padding rows: token 0).
   Value count = x.op<ReshapeOp>({x.op<ShapeOp>({assigned}), x.i64s({})});
-  Value assignment =
-      x.op<RangeOp>({x.scalar(i64, 0), count, x.scalar(i64, 1)});
+  Value assignment = x.op<RangeOp>({x.scalar(i64, 0), count, x.scalar(i64, 1)});
+  Value slots = assignment;
+  if (rowMultiple > 1) {
+    Value total = x.op<ReduceSumOp>(
+        {padded}, {x.axes({0}), x.boolAttr("keepdims", true)});
+    slots = x.op<ConstantOfShapeOp>(
+        {total},
+        {b.getNamedAttr("value", DenseElementsAttr::get(
+                                     RankedTensorType::get({1}, i64),
+                                     b.getI64IntegerAttr(0).getValue()))});
+  }
   Value tokenOfRow = x.op<ScatterNDOp>(
-      {assignment, x.op<UnsqueezeOp>({row}, {x.axes({1})}),
+      {slots, x.op<UnsqueezeOp>({row}, {x.axes({1})}),
        x.op<DivOp>({assignment, x.scalar(i64, static_cast<double>(k))})});
-  Value rows = x.op<GatherOp>({getInput(), tokenOfRow});
+  Value rows = x.op<GatherOp>({op.getInput(), tokenOfRow});
 
   // Experts, each over its rows.
   SmallVector<Value> outputs;
   auto activation = b.getNamedAttr(
-      "activation", ActivationAttr::get(getContext(), getActivation()));
+      "activation", ActivationAttr::get(op.getContext(), op.getActivation()));
   for (int64_t e = 0; e < experts; ++e) {
     Value start = x.op<SliceOp>({starts, x.i64s({e}), x.i64s({e + 1})});
     Value end = x.op<AddOp>(
-        {start, x.op<SliceOp>({counts, x.i64s({e}), x.i64s({e + 1})})});
+        {start, x.op<SliceOp>({padded, x.i64s({e}), x.i64s({e + 1})})});
     Value mine = x.op<SliceOp>({rows, start, end}, {x.axes({0})});
-    outputs.push_back(x.op<GatedMlpOp>(
-        {mine, expertWeight(x, getGate(), e), expertWeight(x, getUp(), e),
-         expertWeight(x, getDown(), e)},
-        {activation}));
+    outputs.push_back(x.op<GatedMlpOp>({mine, expertWeight(x, op.getGate(), e),
+                                        expertWeight(x, op.getUp(), e),
+                                        expertWeight(x, op.getDown(), e)},
+                                       {activation}));
   }
   Value expertRows = x.op<ConcatOp>(outputs, {x.i64Attr("axis", 0)});
 
   // Combine: [T, k, D] rows back in token order, weighted and summed.
-  Value back = x.op<GatherOp>(
-      {expertRows, x.op<ReshapeOp>({row, x.i64s({-1, k})})});
+  Value back =
+      x.op<GatherOp>({expertRows, x.op<ReshapeOp>({row, x.i64s({-1, k})})});
   Value weighted =
       x.op<MulOp>({back, x.op<UnsqueezeOp>({weights}, {x.axes({2})})});
-  return x.finish(*this, x.op<ReduceSumOp>({weighted}, {x.axes({1}), keep}));
+  return x.finish(op, x.op<ReduceSumOp>({weighted}, {x.axes({1}), keep}));
 }

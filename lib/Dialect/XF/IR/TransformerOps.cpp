@@ -154,8 +154,8 @@ LogicalResult MoeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                           "[experts, in, out]";
   int64_t tokens = input.getDimSize(0), experts = logits.getDimSize(1),
           features = input.getDimSize(1), hidden = gate.getDimSize(2);
-  if (failed(joinShared(tokens, logits.getDimSize(0), "token count",
-                        emitError)))
+  if (failed(
+          joinShared(tokens, logits.getDimSize(0), "token count", emitError)))
     return failure();
   for (RankedTensorType weight : {gate, up, down})
     if (failed(joinShared(experts, weight.getDimSize(0), "expert count",

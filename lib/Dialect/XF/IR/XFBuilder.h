@@ -1,4 +1,5 @@
-//===- XFBuilder.h - building chains of xf ops with inferred types -*- C++ -*-===//
+//===- XFBuilder.h - building chains of xf ops with inferred types -*- C++
+//-*-===//
 //
 // The decompositions (Decompositions.cpp, MoeDispatch.cpp) write composite
 // ops as chains of simpler xf ops; this builder infers each op's type and
@@ -38,8 +39,8 @@ public:
       fail();
       return SmallVector<Value>(numResults);
     }
-    FailureOr<Operation *> op = createInferred(
-        b, loc, OpTy::getOperationName(), operands, attrs, numResults);
+    FailureOr<Operation *> op = createInferred(b, loc, OpTy::getOperationName(),
+                                               operands, attrs, numResults);
     if (failed(op)) {
       fail();
       return SmallVector<Value>(numResults);

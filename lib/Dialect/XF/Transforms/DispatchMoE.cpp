@@ -16,6 +16,8 @@ using namespace mlir::xf;
 
 namespace {
 struct MoeDispatchPass : xf::impl::MoeDispatchPassBase<MoeDispatchPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     SmallVector<MoeOp> ops;
     getOperation().walk([&](MoeOp op) { ops.push_back(op); });
@@ -25,7 +27,8 @@ struct MoeDispatchPass : xf::impl::MoeDispatchPassBase<MoeDispatchPass> {
     IRRewriter rewriter(&getContext());
     for (MoeOp op : ops) {
       rewriter.setInsertionPoint(op);
-      FailureOr<SmallVector<Value>> results = op.decomposeOperation(rewriter);
+      FailureOr<SmallVector<Value>> results =
+          dispatchMoe(rewriter, op, rowMultiple);
       if (failed(results))
         return signalPassFailure();
       SmallVector<Value> stacked = {op.getGate(), op.getUp(), op.getDown()};

@@ -12,9 +12,9 @@ using namespace mlir::xf;
 
 void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
   llvm::MapVector<StringRef, unsigned> formed;
-  for (StringRef name : {"xf.attention", "xf.layer_norm", "xf.rms_norm",
-                         "xf.linear", "xf.gated_mlp", "xf.rope", "xf.gelu",
-                         "xf.moe"})
+  for (StringRef name :
+       {"xf.attention", "xf.layer_norm", "xf.rms_norm", "xf.linear",
+        "xf.gated_mlp", "xf.rope", "xf.gelu", "xf.moe"})
     formed[name] = 0;
   SmallVector<std::pair<Location, std::string>> unfused, unfusedDense,
       unraisedRouting;

@@ -65,8 +65,7 @@ static bool isAxes(std::optional<ArrayRef<int64_t>> axes, int64_t rank,
                    ArrayRef<int64_t> expected) {
   if (!axes)
     return false;
-  std::optional<SmallVector<int64_t>> normalized =
-      normalizeAxes(*axes, rank);
+  std::optional<SmallVector<int64_t>> normalized = normalizeAxes(*axes, rank);
   return normalized && ArrayRef<int64_t>(*normalized) == expected;
 }
 
@@ -81,8 +80,8 @@ static std::optional<Routing> matchTopK(Value indicesOrValues) {
       *normalizeAxis(topk.getAxis(), 2) != 1 ||
       *normalizeAxis(softmax.getAxis(), 2) != 1)
     return std::nullopt;
-  return Routing{topk.getValues(), topk.getIndices(), softmax.getInput(),
-                 topk.getK(), type.getDimSize(1), false};
+  return Routing{topk.getValues(), topk.getIndices(),  softmax.getInput(),
+                 topk.getK(),      type.getDimSize(1), false};
 }
 
 /// The routing whose weights `w` ([T, k]) are: the top-k values, or
@@ -135,8 +134,7 @@ static bool isFlatIndices(Value v, const Routing &routing) {
     v = other;
   }
   auto reshape = v.getDefiningOp<ReshapeOp>();
-  return reshape && rankOf(v) == 1 &&
-         reshape.getData() == routing.indices;
+  return reshape && rankOf(v) == 1 && reshape.getData() == routing.indices;
 }
 
 /// The constant stacked weight whose chosen experts' matrices `v` is:
@@ -169,12 +167,11 @@ static ConstantOp gatheredWeight(Value v, const Routing &routing) {
 static std::pair<ConstantOp, Value> rowProduct(Value v,
                                                const Routing &routing) {
   auto squeeze = v.getDefiningOp<SqueezeOp>();
-  if (!squeeze || rankOf(v) != 2 ||
-      !isAxes(squeeze.getAxes(), 3, {2}))
+  if (!squeeze || rankOf(v) != 2 || !isAxes(squeeze.getAxes(), 3, {2}))
     return {};
   auto matmul = squeeze.getData().getDefiningOp<MatMulOp>();
-  auto column = matmul ? matmul.getRhs().getDefiningOp<UnsqueezeOp>()
-                       : UnsqueezeOp();
+  auto column =
+      matmul ? matmul.getRhs().getDefiningOp<UnsqueezeOp>() : UnsqueezeOp();
   if (!column || !isAxes(column.getAxes(), 3, {2}))
     return {};
   ConstantOp weight = gatheredWeight(matmul.getLhs(), routing);
@@ -205,8 +202,8 @@ static std::optional<int64_t> columnsOf(Value part, Value &whole) {
   auto slice = part.getDefiningOp<SliceOp>();
   if (!slice || !slice.getAxes() || !isAxes(slice.getAxes(), rank, {rank - 1}))
     return std::nullopt;
-  if (slice.getSteps() && llvm::any_of(*slice.getSteps(),
-                                       [](int64_t s) { return s != 1; }))
+  if (slice.getSteps() &&
+      llvm::any_of(*slice.getSteps(), [](int64_t s) { return s != 1; }))
     return std::nullopt;
   std::optional<SmallVector<int64_t>> starts =
       getConstantIntValues(slice.getStarts());
@@ -293,7 +290,8 @@ static Value repeatedRows(Value rows, int64_t k) {
     std::optional<int64_t> size = expandedSize(j);
     if (!size)
       return {};
-    bool inside = p >= 0 && llvm::is_contained(ArrayRef(labels).take_front(p), 0) &&
+    bool inside = p >= 0 &&
+                  llvm::is_contained(ArrayRef(labels).take_front(p), 0) &&
                   llvm::is_contained(ArrayRef(labels).drop_front(p), 1);
     if (inside)
       repeats *= *size;
@@ -429,8 +427,8 @@ static std::optional<int64_t> expertNumber(Value index) {
       return std::nullopt;
     index = gather.getData();
   }
-  auto split = dyn_cast_or_null<SplitOp>(
-      beforeRegrouping(index).getDefiningOp());
+  auto split =
+      dyn_cast_or_null<SplitOp>(beforeRegrouping(index).getDefiningOp());
   if (!split || rankOf(split.getInput()) != 2 ||
       *normalizeAxis(split.getAxis(), 2) != 0)
     return std::nullopt;
@@ -478,7 +476,8 @@ static std::optional<ExpertMask> matchExpertMask(Value mask,
       ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{2, 1, 0})
     return std::nullopt;
   auto where = transpose.getData().getDefiningOp<WhereOp>();
-  auto equal = where ? where.getCondition().getDefiningOp<EqualOp>() : EqualOp();
+  auto equal =
+      where ? where.getCondition().getDefiningOp<EqualOp>() : EqualOp();
   std::optional<SmallVector<int64_t>> on =
       where ? getConstantIntValues(where.getX()) : std::nullopt;
   std::optional<SmallVector<int64_t>> off =
@@ -488,8 +487,8 @@ static std::optional<ExpertMask> matchExpertMask(Value mask,
     return std::nullopt;
   std::optional<SmallVector<int64_t>> positions =
       getConstantIntValues(equal.getRhs());
-  if (!positions || *positions != llvm::to_vector(
-                                      llvm::seq<int64_t>(0, routing.experts)))
+  if (!positions ||
+      *positions != llvm::to_vector(llvm::seq<int64_t>(0, routing.experts)))
     return std::nullopt;
   Value indices = beforeRegrouping(equal.getLhs());
   // where(indices < 0, indices + E, indices): the same for top-k indices.
@@ -598,11 +597,10 @@ struct ExpertMlp {
 
 /// matrix `e` (a number expertNumber reads) of a constant stack [E, R, C],
 /// transposed to [C, R]: transpose(gather(stack, e)).
-static std::optional<std::pair<ConstantOp, int64_t>>
-stackedMatrix(Value v) {
+static std::optional<std::pair<ConstantOp, int64_t>> stackedMatrix(Value v) {
   auto transpose = v.getDefiningOp<TransposeOp>();
-  auto gather = transpose ? transpose.getData().getDefiningOp<GatherOp>()
-                          : GatherOp();
+  auto gather =
+      transpose ? transpose.getData().getDefiningOp<GatherOp>() : GatherOp();
   if (!gather || gather.getAxis() != 0 || rankOf(v) != 2 ||
       (transpose.getPerm() &&
        ArrayRef<int64_t>(*transpose.getPerm()) != ArrayRef<int64_t>{1, 0}))
@@ -648,10 +646,9 @@ static std::optional<ExpertMlp> matchExpertMlp(Value v) {
       gate ? columnsOf(gate, gateUpOut) : std::nullopt;
   std::optional<int64_t> upOffset =
       up ? columnsOf(up, alsoGateUp) : std::nullopt;
-  auto gateUpProduct =
-      gateOffset && upOffset && gateUpOut == alsoGateUp
-          ? gateUpOut.getDefiningOp<MatMulOp>()
-          : MatMulOp();
+  auto gateUpProduct = gateOffset && upOffset && gateUpOut == alsoGateUp
+                           ? gateUpOut.getDefiningOp<MatMulOp>()
+                           : MatMulOp();
   auto gateUp =
       gateUpProduct ? stackedMatrix(gateUpProduct.getRhs()) : std::nullopt;
   if (!gateUp || gateUp->second != down->second)
@@ -834,7 +831,8 @@ static Value unbroadcast(Value v) {
       getStaticVectorLength(expand.getShape()) != 2)
     return v;
   std::optional<ShapeElement> first = getShapeElement(expand.getShape(), 0);
-  int64_t width = cast<RankedTensorType>(expand.getInput().getType()).getDimSize(1);
+  int64_t width =
+      cast<RankedTensorType>(expand.getInput().getType()).getDimSize(1);
   bool atMostOne = first && first->constant == 1;
   if (first && first->dim) {
     auto slice = first->dim->value.getDefiningOp<SliceOp>();
@@ -848,8 +846,7 @@ static Value unbroadcast(Value v) {
             : std::nullopt;
     for (size_t i = 0; axes && starts && ends && i < axes->size(); ++i)
       if ((*axes)[i] == first->dim->dim && (*starts)[i] == 0 &&
-          (*ends)[i] == 1 &&
-          (!slice.getSteps() || (*slice.getSteps())[i] == 1))
+          (*ends)[i] == 1 && (!slice.getSteps() || (*slice.getSteps())[i] == 1))
         atMostOne = true;
   }
   // A static width other than 1 is kept: the shape may only repeat it.
@@ -871,7 +868,8 @@ rowScatter(ScatterNDOp scatter, Value x) {
   if (!isZerosLike(scatter.getData(), x))
     return std::nullopt;
   // pairs[n, d, 0] = token[n]: a [N, 1] column broadcast along d.
-  auto tokens = beforeRegrouping(pairs.getInputs()[0]).getDefiningOp<ExpandOp>();
+  auto tokens =
+      beforeRegrouping(pairs.getInputs()[0]).getDefiningOp<ExpandOp>();
   std::optional<NonZeroColumn> token =
       tokens ? nonZeroColumn(tokens.getInput()) : std::nullopt;
   // pairs[n, d, 1] = d: 0..D-1 (a range, or folded to a constant) laid
@@ -1080,8 +1078,7 @@ static LogicalResult replaceByMoe(Operation *root, Value x,
                              w.hidden, w.features, w.down);
   FailureOr<Value> moe = createInferred<MoeOp>(
       rewriter, loc, {x, routing.logits, gate, up, down},
-      {rewriter.getNamedAttr("top_k",
-                             rewriter.getI64IntegerAttr(routing.k)),
+      {rewriter.getNamedAttr("top_k", rewriter.getI64IntegerAttr(routing.k)),
        rewriter.getNamedAttr("normalize",
                              rewriter.getBoolAttr(routing.normalize))});
   if (failed(moe)) {
@@ -1091,8 +1088,8 @@ static LogicalResult replaceByMoe(Operation *root, Value x,
   }
   Value result = *moe;
   if (result.getType() != root->getResult(0).getType())
-    result = tensor::CastOp::create(rewriter, loc,
-                                    root->getResult(0).getType(), result);
+    result = tensor::CastOp::create(rewriter, loc, root->getResult(0).getType(),
+                                    result);
   rewriter.replaceOp(root, result);
   return success();
 }
@@ -1110,8 +1107,7 @@ struct RaiseGatheredExperts : OpRewritePattern<ReduceSumOp> {
   }
 };
 
-template <typename OpTy>
-struct RaisePerExpertSums : OpRewritePattern<OpTy> {
+template <typename OpTy> struct RaisePerExpertSums : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy last,
                                 PatternRewriter &rewriter) const override {

@@ -142,8 +142,15 @@ def MoeDispatchPass : Pass<"xf-moe-dispatch", "func::FuncOp"> {
     reads none of its weights), and the outputs gathered back per token,
     weighted and summed. A constant weight stack is cut into one constant
     per expert, which the product kernels pack (and `xf-quantize`
-    quantizes) like any other weight.
+    quantizes) like any other weight. With `row-multiple` above 1, each
+    expert's rows are padded to a multiple of it (with copies of token 0's
+    row, whose results are not read), so that its products run whole row
+    blocks instead of rereading the weights for each row left over.
   }];
+  let options = [
+    Option<"rowMultiple", "row-multiple", "int64_t", /*default=*/"1",
+           "Pad each expert's rows to a multiple of this (the products' row block)">
+  ];
   let dependentDialects = ["::mlir::xf::XFDialect",
                            "::mlir::tensor::TensorDialect"];
 }

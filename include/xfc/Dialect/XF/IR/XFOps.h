@@ -40,6 +40,13 @@ FailureOr<Value> createInferred(OpBuilder &b, Location loc, ValueRange operands,
   return (*op)->getResult(0);
 }
 
+/// `op` as routing, a counting sort of its assignments by expert, one gated
+/// MLP per expert over its rows and a weighted combination (xf.moe's
+/// decomposition), each expert's rows padded to a multiple of
+/// `rowMultiple` (1: none) so that its products run whole row blocks.
+FailureOr<SmallVector<Value>> dispatchMoe(OpBuilder &b, MoeOp op,
+                                          int64_t rowMultiple);
+
 } // namespace mlir::xf
 
 #endif // XFC_DIALECT_XF_IR_XFOPS_H
