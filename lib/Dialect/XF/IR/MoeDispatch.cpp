@@ -89,16 +89,20 @@ FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
   auto keep = x.boolAttr("keepdims", false);
   Value counts = x.op<ReduceSumOp>({oneHot}, {x.axes({0}), keep});
   // Each expert's rows padded to the multiple (with token 0's row, whose
-  // results nobody reads), so that the products run whole row blocks.
+  // results nobody reads), so that the products run whole row blocks; a
+  // single row (a token's, in decoding) stays alone: its product streams
+  // the weights once either way, faster one row wide.
   Value padded = counts;
   if (rowMultiple > 1) {
     Value multiple = x.scalar(i64, static_cast<double>(rowMultiple));
-    padded = x.op<MulOp>(
+    Value rounded = x.op<MulOp>(
         {x.op<DivOp>(
              {x.op<AddOp>({counts, x.scalar(i64, static_cast<double>(
                                                      rowMultiple - 1))}),
               multiple}),
          multiple});
+    padded = x.op<WhereOp>(
+        {x.op<GreaterOp>({counts, x.scalar(i64, 1)}), rounded, counts});
   }
   auto exclusive = x.boolAttr("exclusive", true);
   Value starts = x.op<CumSumOp>({padded}, {x.i64Attr("axis", 0), exclusive});

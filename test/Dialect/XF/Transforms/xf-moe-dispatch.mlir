@@ -1,4 +1,5 @@
 // RUN: xfc-opt %s -split-input-file --xf-moe-dispatch | FileCheck %s
+// RUN: xfc-opt %s -split-input-file --xf-moe-dispatch=row-multiple=8 | FileCheck %s --check-prefix=PAD
 
 // Routing, the counting sort of the (token, choice) assignments, the rows
 // in expert order, one gated MLP per expert on its slice of them, and the
@@ -44,6 +45,27 @@ func.func @dispatch(%x: tensor<?x2xf32>, %logits: tensor<?x2xf32>) -> tensor<?x2
 // CHECK-COUNT-2: xf.gather %arg2, %{{.*}} : (tensor<2x8x6xf32>, tensor<i64>) -> tensor<8x6xf32>
 // CHECK-NOT: xf.moe
 func.func @runtime_weights(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
+  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// row-multiple=8: an expert's count c > 1 becomes ceil(c / 8) * 8 (one
+// row stays one), the starts follow the padded counts, and the rows
+// buffer holds their sum (padding rows read token 0).
+// PAD-LABEL: func.func @padded
+// PAD: %[[COUNTS:.*]] = xf.reduce_sum %{{.*}} {axes = array<i64: 0>, keepdims = false} : (tensor<?x2xi64>) -> tensor<2xi64>
+// PAD: %[[UP:.*]] = xf.add %[[COUNTS]], %{{.*}}
+// PAD: %[[BLOCKS:.*]] = xf.div %[[UP]], %{{.*}}
+// PAD: %[[ROUNDED:.*]] = xf.mul %[[BLOCKS]], %{{.*}}
+// PAD: %[[MANY:.*]] = xf.greater %[[COUNTS]], %{{.*}}
+// PAD: %[[PADDED:.*]] = xf.where %[[MANY]], %[[ROUNDED]], %[[COUNTS]]
+// PAD: xf.cumsum %[[PADDED]] {axis = 0 : i64, exclusive = true}
+// PAD: %[[TOTAL:.*]] = xf.reduce_sum %[[PADDED]] {axes = array<i64: 0>} : (tensor<2xi64>) -> tensor<1xi64>
+// PAD: %[[SLOTS:.*]] = xf.constant_of_shape %[[TOTAL]] {value = dense<0> : tensor<1xi64>}
+// PAD: xf.scatter_nd %[[SLOTS]]
+func.func @padded(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
   %y = xf.moe %x, %logits, %g, %u, %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }

@@ -143,9 +143,10 @@ def MoeDispatchPass : Pass<"xf-moe-dispatch", "func::FuncOp"> {
     weighted and summed. A constant weight stack is cut into one constant
     per expert, which the product kernels pack (and `xf-quantize`
     quantizes) like any other weight. With `row-multiple` above 1, each
-    expert's rows are padded to a multiple of it (with copies of token 0's
-    row, whose results are not read), so that its products run whole row
-    blocks instead of rereading the weights for each row left over.
+    expert with more than one row has its rows padded to a multiple of it
+    (with copies of token 0's row, whose results are not read), so that its
+    products run whole row blocks instead of rereading the weights for each
+    row left over; a single row (decoding) stays one row wide.
   }];
   let options = [
     Option<"rowMultiple", "row-multiple", "int64_t", /*default=*/"1",
