@@ -308,6 +308,73 @@ static Value repeatedRows(Value rows, int64_t k) {
   return x;
 }
 
+/// The f32 values of constants, read once per match: the per-expert forms
+/// read each expert's matrix from the same stacks.
+using Floats = std::shared_ptr<const std::vector<float>>;
+using FloatsCache = llvm::DenseMap<Attribute, Floats>;
+static Floats floatsOf(ConstantOp constant, FloatsCache &cache) {
+  Attribute value = constant.getValueAttr();
+  auto [it, inserted] = cache.try_emplace(value);
+  if (inserted)
+    if (std::optional<std::vector<float>> values =
+            getFloats(cast<ElementsAttr>(value)))
+      it->second =
+          std::make_shared<const std::vector<float>>(std::move(*values));
+  return it->second;
+}
+
+/// silu(gate) * up where gate and up are column ranges of one value: that
+/// value, the ranges' offsets and their width.
+struct GatedHalves {
+  Value whole;
+  int64_t gateOffset, upOffset, width;
+};
+static std::optional<GatedHalves> gatedHalves(Value hidden) {
+  Value up, whole, alsoWhole;
+  Value gate = siluGated(hidden, up);
+  std::optional<int64_t> gateOffset =
+      gate ? columnsOf(gate, whole) : std::nullopt;
+  std::optional<int64_t> upOffset =
+      up ? columnsOf(up, alsoWhole) : std::nullopt;
+  if (!gateOffset || !upOffset || whole != alsoWhole)
+    return std::nullopt;
+  return GatedHalves{whole, *gateOffset, *upOffset,
+                     cast<RankedTensorType>(gate.getType()).getShape().back()};
+}
+
+/// Hugging Face's stacked experts as xf.moe's readers: gate_up
+/// [E, 2F, D] (gate and up at `halves`' row offsets) and down [E, D, F],
+/// f32 constants.
+static std::optional<ExpertWeights> fusedStacks(ConstantOp gateUp,
+                                                ConstantOp down,
+                                                const GatedHalves &halves,
+                                                FloatsCache &cache) {
+  auto gateUpType = cast<RankedTensorType>(gateUp.getType());
+  auto downType = cast<RankedTensorType>(down.getType());
+  int64_t experts = gateUpType.getDimSize(0), rows = gateUpType.getDimSize(1),
+          features = gateUpType.getDimSize(2), width = halves.width;
+  if (downType.getShape() != ArrayRef<int64_t>{experts, features, width} ||
+      !gateUpType.getElementType().isF32())
+    return std::nullopt;
+  Floats gu = floatsOf(gateUp, cache), dn = floatsOf(down, cache);
+  if (!gu || !dn)
+    return std::nullopt;
+  auto half = [=](int64_t offset) -> WeightReader {
+    return [=](int64_t e, int64_t d, int64_t f) {
+      return (*gu)[(e * rows + offset + f) * features + d];
+    };
+  };
+  return ExpertWeights{gateUp.getValueAttr(),
+                       experts,
+                       features,
+                       width,
+                       half(halves.gateOffset),
+                       half(halves.upOffset),
+                       [=](int64_t e, int64_t f, int64_t d) {
+                         return (*dn)[(e * features + d) * width + f];
+                       }};
+}
+
 /// The gathered form, from its final sum over the k choices.
 static FailureOr<std::tuple<Value, Routing, ExpertWeights>>
 matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
@@ -326,7 +393,8 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
   Value expertOut;
   for (auto [w, out] : {std::pair{weighted.getLhs(), weighted.getRhs()},
                         std::pair{weighted.getRhs(), weighted.getLhs()}}) {
-    if ((routing = matchRoutingWeights(beforeRegrouping(w)))) {
+    routing = matchRoutingWeights(beforeRegrouping(w));
+    if (routing) {
       expertOut = out;
       break;
     }
@@ -336,15 +404,10 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
   auto [down, hidden] = rowProduct(expertOut, *routing);
   if (!down)
     return fail("no product by the chosen experts' down matrices");
-  Value up, gateUpOut, alsoGateUp;
-  Value gate = siluGated(hidden, up);
-  std::optional<int64_t> gateOffset =
-      gate ? columnsOf(gate, gateUpOut) : std::nullopt;
-  std::optional<int64_t> upOffset =
-      up ? columnsOf(up, alsoGateUp) : std::nullopt;
-  if (!gateOffset || !upOffset || gateUpOut != alsoGateUp)
+  std::optional<GatedHalves> halves = gatedHalves(hidden);
+  if (!halves)
     return fail("the hidden rows are not silu(gate) * up halves");
-  auto [gateUp, tokens] = rowProduct(gateUpOut, *routing);
+  auto [gateUp, tokens] = rowProduct(halves->whole, *routing);
   if (!gateUp)
     return fail("no product by the chosen experts' gate/up matrices");
   Value x = repeatedRows(tokens, k);
@@ -352,37 +415,12 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
     return fail("the product's rows are not each token repeated k times");
   if (!(traceDim({x, 0}) == traceDim({routing->logits, 0})))
     return fail("the tokens are not the router's rows");
-
-  auto gateUpType = cast<RankedTensorType>(gateUp.getType());
-  auto downType = cast<RankedTensorType>(down.getType());
-  int64_t experts = gateUpType.getDimSize(0),
-          features = gateUpType.getDimSize(2),
-          width = cast<RankedTensorType>(gate.getType()).getShape().back();
-  if (downType.getShape() != ArrayRef<int64_t>{experts, features, width} ||
-      !gateUpType.getElementType().isF32())
-    return fail("expert weights of mismatched shapes or not f32");
-  auto gateUpValues = getFloats(cast<ElementsAttr>(gateUp.getValueAttr()));
-  auto downValues = getFloats(cast<ElementsAttr>(down.getValueAttr()));
-  if (!gateUpValues || !downValues)
-    return fail("expert weights without readable values");
-  int64_t rowsGateUp = gateUpType.getDimSize(1);
-  auto gu = std::make_shared<std::vector<float>>(std::move(*gateUpValues));
-  auto dn = std::make_shared<std::vector<float>>(std::move(*downValues));
-  auto fromGateUp = [=](int64_t offset) {
-    return [=](int64_t e, int64_t d, int64_t f) {
-      return (*gu)[(e * rowsGateUp + offset + f) * features + d];
-    };
-  };
-  ExpertWeights weights{gateUp.getValueAttr(),
-                        experts,
-                        features,
-                        width,
-                        fromGateUp(*gateOffset),
-                        fromGateUp(*upOffset),
-                        [=](int64_t e, int64_t f, int64_t d) {
-                          return (*dn)[(e * features + d) * width + f];
-                        }};
-  return std::make_tuple(x, *routing, weights);
+  FloatsCache cache;
+  std::optional<ExpertWeights> weights =
+      fusedStacks(gateUp, down, *halves, cache);
+  if (!weights)
+    return fail("expert weights of mismatched shapes, not f32 or unreadable");
+  return std::make_tuple(x, *routing, *weights);
 }
 
 /// Coordinate `column` of the non-zero elements of `mask` (2-D): a column
@@ -570,17 +608,15 @@ static std::optional<Routing> pickedWeights(Value v, NonZeroColumn tokens,
 
 /// A [rows, columns] reader of f32 constant values.
 using MatrixReader = std::function<float(int64_t, int64_t)>;
-static std::optional<MatrixReader> readMatrix(Value v) {
+static std::optional<MatrixReader> readMatrix(Value v, FloatsCache &cache) {
   auto constant = v.getDefiningOp<ConstantOp>();
   auto type = cast<RankedTensorType>(v.getType());
   if (!constant || !type.hasStaticShape() || type.getRank() != 2 ||
       !type.getElementType().isF32())
     return std::nullopt;
-  std::optional<std::vector<float>> values =
-      getFloats(cast<ElementsAttr>(constant.getValueAttr()));
-  if (!values)
+  Floats data = floatsOf(constant, cache);
+  if (!data)
     return std::nullopt;
-  auto data = std::make_shared<std::vector<float>>(std::move(*values));
   int64_t columns = type.getDimSize(1);
   return [=](int64_t r, int64_t c) { return (*data)[r * columns + c]; };
 }
@@ -614,11 +650,11 @@ static std::optional<std::pair<ConstantOp, int64_t>> stackedMatrix(Value v) {
   return std::pair{stack, *e};
 }
 
-static std::optional<ExpertMlp> matchExpertMlp(Value v) {
+static std::optional<ExpertMlp> matchExpertMlp(Value v, FloatsCache &cache) {
   if (auto mlp = v.getDefiningOp<GatedMlpOp>()) {
-    std::optional<MatrixReader> gate = readMatrix(mlp.getGate()),
-                                up = readMatrix(mlp.getUp()),
-                                down = readMatrix(mlp.getDown());
+    std::optional<MatrixReader> gate = readMatrix(mlp.getGate(), cache),
+                                up = readMatrix(mlp.getUp(), cache),
+                                down = readMatrix(mlp.getDown(), cache);
     RankedTensorType type = mlp.getGate().getType();
     if (mlp.getActivation() != Activation::silu || !gate || !up || !down ||
         mlp.getUp().getType() != type ||
@@ -640,48 +676,25 @@ static std::optional<ExpertMlp> matchExpertMlp(Value v) {
   auto down = downProduct ? stackedMatrix(downProduct.getRhs()) : std::nullopt;
   if (!down)
     return std::nullopt;
-  Value up, gateUpOut, alsoGateUp;
-  Value gate = siluGated(downProduct.getLhs(), up);
-  std::optional<int64_t> gateOffset =
-      gate ? columnsOf(gate, gateUpOut) : std::nullopt;
-  std::optional<int64_t> upOffset =
-      up ? columnsOf(up, alsoGateUp) : std::nullopt;
-  auto gateUpProduct = gateOffset && upOffset && gateUpOut == alsoGateUp
-                           ? gateUpOut.getDefiningOp<MatMulOp>()
-                           : MatMulOp();
+  std::optional<GatedHalves> halves = gatedHalves(downProduct.getLhs());
+  auto gateUpProduct =
+      halves ? halves->whole.getDefiningOp<MatMulOp>() : MatMulOp();
   auto gateUp =
       gateUpProduct ? stackedMatrix(gateUpProduct.getRhs()) : std::nullopt;
   if (!gateUp || gateUp->second != down->second)
     return std::nullopt;
-  auto gateUpType = cast<RankedTensorType>(gateUp->first.getType());
-  auto downType = cast<RankedTensorType>(down->first.getType());
-  int64_t features = gateUpType.getDimSize(2),
-          hidden = cast<RankedTensorType>(gate.getType()).getShape().back(),
-          rowsGateUp = gateUpType.getDimSize(1), e = down->second;
-  if (downType.getShape() !=
-      ArrayRef<int64_t>{downType.getDimSize(0), features, hidden})
+  std::optional<ExpertWeights> stacks =
+      fusedStacks(gateUp->first, down->first, *halves, cache);
+  if (!stacks)
     return std::nullopt;
-  auto gu = getFloats(cast<ElementsAttr>(gateUp->first.getValueAttr()));
-  auto dn = getFloats(cast<ElementsAttr>(down->first.getValueAttr()));
-  if (!gu || !dn)
-    return std::nullopt;
-  auto guData = std::make_shared<std::vector<float>>(std::move(*gu));
-  auto dnData = std::make_shared<std::vector<float>>(std::move(*dn));
-  auto half = [=](int64_t offset) -> MatrixReader {
-    return [=](int64_t d, int64_t f) {
-      return (*guData)[(e * rowsGateUp + offset + f) * features + d];
-    };
+  int64_t e = down->second;
+  auto of = [e](WeightReader stacked) -> MatrixReader {
+    return [=](int64_t r, int64_t c) { return stacked(e, r, c); };
   };
-  return ExpertMlp{half(*gateOffset),
-                   half(*upOffset),
-                   [=](int64_t f, int64_t d) {
-                     return (*dnData)[(e * features + d) * hidden + f];
-                   },
-                   features,
-                   hidden,
-                   gateUpProduct.getLhs(),
-                   gateUp->first.getValueAttr(),
-                   e};
+  return ExpertMlp{of(stacks->gate), of(stacks->up),
+                   of(stacks->down), stacks->features,
+                   stacks->hidden,   gateUpProduct.getLhs(),
+                   stacks->origin,   std::optional<int64_t>(e)};
 }
 
 /// A size as the product of the tensor dimensions it multiplies (traced),
@@ -965,6 +978,7 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
   std::optional<Routing> routing;
   Value x;
   SmallVector<std::optional<ExpertMlp>> byExpert;
+  FloatsCache cache;
   Value acc = result;
   while (auto link = step(acc)) {
     auto [before, tokens, updates] = *link;
@@ -976,11 +990,13 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
     std::optional<ExpertMlp> mlp;
     Value weight;
     for (auto [a, b] : {std::pair{weighted.getLhs(), weighted.getRhs()},
-                        std::pair{weighted.getRhs(), weighted.getLhs()}})
-      if ((mlp = matchExpertMlp(a))) {
+                        std::pair{weighted.getRhs(), weighted.getLhs()}}) {
+      mlp = matchExpertMlp(a, cache);
+      if (mlp) {
         weight = b;
         break;
       }
+    }
     if (!mlp)
       return fail("the updates are not a SiLU gated MLP times a weight");
     std::optional<Routing> weights;
