@@ -35,6 +35,7 @@ def test_every_layer_is_one_moe(name, build_dir):
                              "--report=fusion"], capture_output=True, text=True,
                             check=True).stdout
     assert "xf.moe: 2\n" in report and "MoE routings outside xf.moe: 0\n" in report, report
+    assert "NonZero and ScatterND left: 0\n" in report, report
 
 
 @pytest.mark.parametrize("name", MODELS)

@@ -18,10 +18,15 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
     formed[name] = 0;
   SmallVector<std::pair<Location, std::string>> unfused, unfusedDense,
       unraisedRouting;
+  // Data-dependent index ops (NonZero, ScatterND) are how exporters write
+  // a mixture of experts' token selection; raised blocks leave none.
+  unsigned dataDependent = 0;
   module.walk([&](Operation *op) {
     auto *it = formed.find(op->getName().getStringRef());
     if (it != formed.end())
       ++it->second;
+    if (isa<NonZeroOp, ScatterNDOp>(op))
+      ++dataDependent;
     // A product by weights (values computed from constants alone) outside
     // xf.linear is a dense layer left unfused.
     if (isa<MatMulOp, GemmOp, MatMulIntegerOp>(op) &&
@@ -68,4 +73,5 @@ void xf::printFusionReport(ModuleOp module, llvm::raw_ostream &os) {
   list("unfused attention subgraphs (softmax left)", unfused);
   list("products by weights outside xf.linear", unfusedDense);
   list("MoE routings outside xf.moe", unraisedRouting);
+  os << "  NonZero and ScatterND left: " << dataDependent << "\n";
 }
