@@ -185,3 +185,199 @@ func.func @per_expert_missing_one(%x: tensor<?x8xf32>, %router: tensor<8x2xf32>)
   %acc1 = xf.scatter_nd %acc0, %tok0, %yw0 {reduction = "add"} : (tensor<?x8xf32>, tensor<?x1xi64>, tensor<?x8xf32>) -> tensor<?x8xf32>
   return %acc1 : tensor<?x8xf32>
 }
+
+// -----
+
+// transformers' classic Mixtral block as TorchScript writes it (E = 2,
+// top-1): one-hot mask permuted to [E, k, T], each expert's slice through
+// NonZero into (choice, token) columns, the rows gathered from x as
+// [1, T, D], the weight read from the flattened routing at
+// token * k + choice, and index_add_ as a ScatterND of (token, column)
+// pairs into zeros plus an Add.
+// CHECK-LABEL: func.func @index_add_loop
+// CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[R:.*]]: tensor<4x2xf32>)
+// CHECK: %[[L:.*]] = xf.linear %[[X]], %[[R]]
+// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]], %{{.*}}, %{{.*}}, %{{.*}} {top_k = 1 : i64} : (tensor<?x4xf32>, tensor<?x2xf32>, tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x3x4xf32>)
+// CHECK-NEXT: return %[[M]]
+func.func @index_add_loop(%x: tensor<?x4xf32>, %router: tensor<4x2xf32>) -> tensor<?x4xf32> {
+  %g0 = xf.constant dense<0.5> : tensor<4x3xf32>
+  %u0 = xf.constant dense<0.25> : tensor<4x3xf32>
+  %d0 = xf.constant dense<0.125> : tensor<3x4xf32>
+  %g1 = xf.constant dense<-0.5> : tensor<4x3xf32>
+  %u1 = xf.constant dense<-0.25> : tensor<4x3xf32>
+  %d1 = xf.constant dense<-0.125> : tensor<3x4xf32>
+  %e0 = xf.constant dense<0> : tensor<i64>
+  %e1 = xf.constant dense<1> : tensor<i64>
+  %k = xf.constant dense<1> : tensor<1xi64>
+  %on = xf.constant dense<1> : tensor<i64>
+  %off = xf.constant dense<0> : tensor<i64>
+  %experts = xf.constant dense<[[[0, 1]]]> : tensor<1x1x2xi64>
+  %rows_shape = xf.constant dense<[-1, 4]> : tensor<2xi64>
+  %zeros2 = xf.constant dense<0> : tensor<2xi64>
+  %ends = xf.constant dense<[1, 9223372036854775807]> : tensor<2xi64>
+  %columns = xf.constant dense<[[0, 1, 2, 3]]> : tensor<1x4xi64>
+  %x_shape = xf.shape %x : (tensor<?x4xf32>) -> tensor<2xi64>
+  %acc0 = xf.constant_of_shape %x_shape {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %logits = xf.linear %x, %router : (tensor<?x4xf32>, tensor<4x2xf32>) -> tensor<?x2xf32>
+  %p = xf.softmax %logits : (tensor<?x2xf32>) -> tensor<?x2xf32>
+  %w, %i = xf.topk %p {k = 1 : i64} : (tensor<?x2xf32>) -> (tensor<?x1xf32>, tensor<?x1xi64>)
+  %i3 = xf.unsqueeze %i {axes = array<i64: 2>} : (tensor<?x1xi64>) -> tensor<?x1x1xi64>
+  %hot = xf.equal %i3, %experts : (tensor<?x1x1xi64>, tensor<1x1x2xi64>) -> tensor<?x1x2xi1>
+  %one_hot = xf.where %hot, %on, %off : (tensor<?x1x2xi1>, tensor<i64>, tensor<i64>) -> tensor<?x1x2xi64>
+  %permuted = xf.transpose %one_hot {perm = array<i64: 2, 1, 0>} : (tensor<?x1x2xi64>) -> tensor<2x1x?xi64>
+  %w3 = xf.unsqueeze %w {axes = array<i64: 2>} : (tensor<?x1xf32>) -> tensor<?x1x1xf32>
+  %wflat = xf.flatten %w3 {axis = 2 : i64} : (tensor<?x1x1xf32>) -> tensor<?x1xf32>
+  %x3 = xf.unsqueeze %x {axes = array<i64: 0>} : (tensor<?x4xf32>) -> tensor<1x?x4xf32>
+  %mask0 = xf.gather %permuted, %e0 : (tensor<2x1x?xi64>, tensor<i64>) -> tensor<1x?xi64>
+  %bool0 = xf.cast %mask0 : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %nz0 = xf.nonzero %bool0 : (tensor<1x?xi1>) -> tensor<2x?xi64>
+  %pairs0 = xf.transpose %nz0 {perm = array<i64: 1, 0>} : (tensor<2x?xi64>) -> tensor<?x2xi64>
+  %slot0, %tok0 = xf.split %pairs0 {axis = 1 : i64, split = array<i64: 1, 1>} : (tensor<?x2xi64>) -> (tensor<?x1xi64>, tensor<?x1xi64>)
+  %s0 = xf.squeeze %slot0 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %t0 = xf.squeeze %tok0 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %picked0 = xf.gather %x3, %t0 {axis = 1 : i64} : (tensor<1x?x4xf32>, tensor<?xi64>) -> tensor<1x?x4xf32>
+  %rows0 = xf.reshape %picked0, %rows_shape : (tensor<1x?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %tk0 = xf.mul %t0, %k : (tensor<?xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %flat_at0 = xf.add %s0, %tk0 : (tensor<?xi64>, tensor<?xi64>) -> tensor<?xi64>
+  %w0 = xf.gather %wflat, %flat_at0 : (tensor<?x1xf32>, tensor<?xi64>) -> tensor<?x1xf32>
+  %y0 = xf.gated_mlp %rows0, %g0, %u0, %d0 : (tensor<?x4xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+  %yw0 = xf.mul %y0, %w0 : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  %first0 = xf.slice %acc0, %zeros2, %ends {axes = array<i64: 0, 1>} : (tensor<?x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x?xf32>
+  %first_shape0 = xf.shape %first0 : (tensor<?x?xf32>) -> tensor<2xi64>
+  %upd0 = xf.expand %yw0, %first_shape0 : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %upd_shape0 = xf.shape %upd0 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %tcol0 = xf.unsqueeze %t0 {axes = array<i64: 1>} : (tensor<?xi64>) -> tensor<?x1xi64>
+  %trow0 = xf.expand %tcol0, %upd_shape0 : (tensor<?x1xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ti0 = xf.unsqueeze %trow0 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %cols0 = xf.expand %columns, %upd_shape0 : (tensor<1x4xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ci0 = xf.unsqueeze %cols0 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %at0 = xf.concat %ti0, %ci0 {axis = 2 : i64} : (tensor<?x4x1xi64>, tensor<?x4x1xi64>) -> tensor<?x4x2xi64>
+  %acc_shape0 = xf.shape %acc0 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %zero0 = xf.constant_of_shape %acc_shape0 {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %sc0 = xf.scatter_nd %zero0, %at0, %upd0 : (tensor<?x4xf32>, tensor<?x4x2xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %acc1 = xf.add %acc0, %sc0 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %mask1 = xf.gather %permuted, %e1 : (tensor<2x1x?xi64>, tensor<i64>) -> tensor<1x?xi64>
+  %bool1 = xf.cast %mask1 : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %nz1 = xf.nonzero %bool1 : (tensor<1x?xi1>) -> tensor<2x?xi64>
+  %pairs1 = xf.transpose %nz1 {perm = array<i64: 1, 0>} : (tensor<2x?xi64>) -> tensor<?x2xi64>
+  %slot1, %tok1 = xf.split %pairs1 {axis = 1 : i64, split = array<i64: 1, 1>} : (tensor<?x2xi64>) -> (tensor<?x1xi64>, tensor<?x1xi64>)
+  %s1 = xf.squeeze %slot1 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %t1 = xf.squeeze %tok1 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %picked1 = xf.gather %x3, %t1 {axis = 1 : i64} : (tensor<1x?x4xf32>, tensor<?xi64>) -> tensor<1x?x4xf32>
+  %rows1 = xf.reshape %picked1, %rows_shape : (tensor<1x?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %tk1 = xf.mul %t1, %k : (tensor<?xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %flat_at1 = xf.add %s1, %tk1 : (tensor<?xi64>, tensor<?xi64>) -> tensor<?xi64>
+  %w1 = xf.gather %wflat, %flat_at1 : (tensor<?x1xf32>, tensor<?xi64>) -> tensor<?x1xf32>
+  %y1 = xf.gated_mlp %rows1, %g1, %u1, %d1 : (tensor<?x4xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+  %yw1 = xf.mul %y1, %w1 : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  %first1 = xf.slice %acc1, %zeros2, %ends {axes = array<i64: 0, 1>} : (tensor<?x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x?xf32>
+  %first_shape1 = xf.shape %first1 : (tensor<?x?xf32>) -> tensor<2xi64>
+  %upd1 = xf.expand %yw1, %first_shape1 : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %upd_shape1 = xf.shape %upd1 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %tcol1 = xf.unsqueeze %t1 {axes = array<i64: 1>} : (tensor<?xi64>) -> tensor<?x1xi64>
+  %trow1 = xf.expand %tcol1, %upd_shape1 : (tensor<?x1xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ti1 = xf.unsqueeze %trow1 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %cols1 = xf.expand %columns, %upd_shape1 : (tensor<1x4xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ci1 = xf.unsqueeze %cols1 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %at1 = xf.concat %ti1, %ci1 {axis = 2 : i64} : (tensor<?x4x1xi64>, tensor<?x4x1xi64>) -> tensor<?x4x2xi64>
+  %acc_shape1 = xf.shape %acc1 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %zero1 = xf.constant_of_shape %acc_shape1 {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %sc1 = xf.scatter_nd %zero1, %at1, %upd1 : (tensor<?x4xf32>, tensor<?x4x2xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %acc2 = xf.add %acc1, %sc1 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %acc2 : tensor<?x4xf32>
+}
+
+// -----
+
+// The same, with the scatter's column indices [0, 1, 2, 2]: column 3 is
+// never written and column 2 twice, so it is not index_add_ of the rows.
+// CHECK-LABEL: func.func @not_index_add_columns
+// CHECK-NOT: xf.moe
+// CHECK: return
+func.func @not_index_add_columns(%x: tensor<?x4xf32>, %router: tensor<4x2xf32>) -> tensor<?x4xf32> {
+  %g0 = xf.constant dense<0.5> : tensor<4x3xf32>
+  %u0 = xf.constant dense<0.25> : tensor<4x3xf32>
+  %d0 = xf.constant dense<0.125> : tensor<3x4xf32>
+  %g1 = xf.constant dense<-0.5> : tensor<4x3xf32>
+  %u1 = xf.constant dense<-0.25> : tensor<4x3xf32>
+  %d1 = xf.constant dense<-0.125> : tensor<3x4xf32>
+  %e0 = xf.constant dense<0> : tensor<i64>
+  %e1 = xf.constant dense<1> : tensor<i64>
+  %k = xf.constant dense<1> : tensor<1xi64>
+  %on = xf.constant dense<1> : tensor<i64>
+  %off = xf.constant dense<0> : tensor<i64>
+  %experts = xf.constant dense<[[[0, 1]]]> : tensor<1x1x2xi64>
+  %rows_shape = xf.constant dense<[-1, 4]> : tensor<2xi64>
+  %zeros2 = xf.constant dense<0> : tensor<2xi64>
+  %ends = xf.constant dense<[1, 9223372036854775807]> : tensor<2xi64>
+  %columns = xf.constant dense<[[0, 1, 2, 2]]> : tensor<1x4xi64>
+  %x_shape = xf.shape %x : (tensor<?x4xf32>) -> tensor<2xi64>
+  %acc0 = xf.constant_of_shape %x_shape {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %logits = xf.linear %x, %router : (tensor<?x4xf32>, tensor<4x2xf32>) -> tensor<?x2xf32>
+  %p = xf.softmax %logits : (tensor<?x2xf32>) -> tensor<?x2xf32>
+  %w, %i = xf.topk %p {k = 1 : i64} : (tensor<?x2xf32>) -> (tensor<?x1xf32>, tensor<?x1xi64>)
+  %i3 = xf.unsqueeze %i {axes = array<i64: 2>} : (tensor<?x1xi64>) -> tensor<?x1x1xi64>
+  %hot = xf.equal %i3, %experts : (tensor<?x1x1xi64>, tensor<1x1x2xi64>) -> tensor<?x1x2xi1>
+  %one_hot = xf.where %hot, %on, %off : (tensor<?x1x2xi1>, tensor<i64>, tensor<i64>) -> tensor<?x1x2xi64>
+  %permuted = xf.transpose %one_hot {perm = array<i64: 2, 1, 0>} : (tensor<?x1x2xi64>) -> tensor<2x1x?xi64>
+  %w3 = xf.unsqueeze %w {axes = array<i64: 2>} : (tensor<?x1xf32>) -> tensor<?x1x1xf32>
+  %wflat = xf.flatten %w3 {axis = 2 : i64} : (tensor<?x1x1xf32>) -> tensor<?x1xf32>
+  %x3 = xf.unsqueeze %x {axes = array<i64: 0>} : (tensor<?x4xf32>) -> tensor<1x?x4xf32>
+  %mask0 = xf.gather %permuted, %e0 : (tensor<2x1x?xi64>, tensor<i64>) -> tensor<1x?xi64>
+  %bool0 = xf.cast %mask0 : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %nz0 = xf.nonzero %bool0 : (tensor<1x?xi1>) -> tensor<2x?xi64>
+  %pairs0 = xf.transpose %nz0 {perm = array<i64: 1, 0>} : (tensor<2x?xi64>) -> tensor<?x2xi64>
+  %slot0, %tok0 = xf.split %pairs0 {axis = 1 : i64, split = array<i64: 1, 1>} : (tensor<?x2xi64>) -> (tensor<?x1xi64>, tensor<?x1xi64>)
+  %s0 = xf.squeeze %slot0 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %t0 = xf.squeeze %tok0 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %picked0 = xf.gather %x3, %t0 {axis = 1 : i64} : (tensor<1x?x4xf32>, tensor<?xi64>) -> tensor<1x?x4xf32>
+  %rows0 = xf.reshape %picked0, %rows_shape : (tensor<1x?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %tk0 = xf.mul %t0, %k : (tensor<?xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %flat_at0 = xf.add %s0, %tk0 : (tensor<?xi64>, tensor<?xi64>) -> tensor<?xi64>
+  %w0 = xf.gather %wflat, %flat_at0 : (tensor<?x1xf32>, tensor<?xi64>) -> tensor<?x1xf32>
+  %y0 = xf.gated_mlp %rows0, %g0, %u0, %d0 : (tensor<?x4xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+  %yw0 = xf.mul %y0, %w0 : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  %first0 = xf.slice %acc0, %zeros2, %ends {axes = array<i64: 0, 1>} : (tensor<?x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x?xf32>
+  %first_shape0 = xf.shape %first0 : (tensor<?x?xf32>) -> tensor<2xi64>
+  %upd0 = xf.expand %yw0, %first_shape0 : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %upd_shape0 = xf.shape %upd0 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %tcol0 = xf.unsqueeze %t0 {axes = array<i64: 1>} : (tensor<?xi64>) -> tensor<?x1xi64>
+  %trow0 = xf.expand %tcol0, %upd_shape0 : (tensor<?x1xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ti0 = xf.unsqueeze %trow0 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %cols0 = xf.expand %columns, %upd_shape0 : (tensor<1x4xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ci0 = xf.unsqueeze %cols0 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %at0 = xf.concat %ti0, %ci0 {axis = 2 : i64} : (tensor<?x4x1xi64>, tensor<?x4x1xi64>) -> tensor<?x4x2xi64>
+  %acc_shape0 = xf.shape %acc0 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %zero0 = xf.constant_of_shape %acc_shape0 {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %sc0 = xf.scatter_nd %zero0, %at0, %upd0 : (tensor<?x4xf32>, tensor<?x4x2xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %acc1 = xf.add %acc0, %sc0 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %mask1 = xf.gather %permuted, %e1 : (tensor<2x1x?xi64>, tensor<i64>) -> tensor<1x?xi64>
+  %bool1 = xf.cast %mask1 : (tensor<1x?xi64>) -> tensor<1x?xi1>
+  %nz1 = xf.nonzero %bool1 : (tensor<1x?xi1>) -> tensor<2x?xi64>
+  %pairs1 = xf.transpose %nz1 {perm = array<i64: 1, 0>} : (tensor<2x?xi64>) -> tensor<?x2xi64>
+  %slot1, %tok1 = xf.split %pairs1 {axis = 1 : i64, split = array<i64: 1, 1>} : (tensor<?x2xi64>) -> (tensor<?x1xi64>, tensor<?x1xi64>)
+  %s1 = xf.squeeze %slot1 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %t1 = xf.squeeze %tok1 {axes = array<i64: 1>} : (tensor<?x1xi64>) -> tensor<?xi64>
+  %picked1 = xf.gather %x3, %t1 {axis = 1 : i64} : (tensor<1x?x4xf32>, tensor<?xi64>) -> tensor<1x?x4xf32>
+  %rows1 = xf.reshape %picked1, %rows_shape : (tensor<1x?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %tk1 = xf.mul %t1, %k : (tensor<?xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %flat_at1 = xf.add %s1, %tk1 : (tensor<?xi64>, tensor<?xi64>) -> tensor<?xi64>
+  %w1 = xf.gather %wflat, %flat_at1 : (tensor<?x1xf32>, tensor<?xi64>) -> tensor<?x1xf32>
+  %y1 = xf.gated_mlp %rows1, %g1, %u1, %d1 : (tensor<?x4xf32>, tensor<4x3xf32>, tensor<4x3xf32>, tensor<3x4xf32>) -> tensor<?x4xf32>
+  %yw1 = xf.mul %y1, %w1 : (tensor<?x4xf32>, tensor<?x1xf32>) -> tensor<?x4xf32>
+  %first1 = xf.slice %acc1, %zeros2, %ends {axes = array<i64: 0, 1>} : (tensor<?x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<?x?xf32>
+  %first_shape1 = xf.shape %first1 : (tensor<?x?xf32>) -> tensor<2xi64>
+  %upd1 = xf.expand %yw1, %first_shape1 : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x4xf32>
+  %upd_shape1 = xf.shape %upd1 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %tcol1 = xf.unsqueeze %t1 {axes = array<i64: 1>} : (tensor<?xi64>) -> tensor<?x1xi64>
+  %trow1 = xf.expand %tcol1, %upd_shape1 : (tensor<?x1xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ti1 = xf.unsqueeze %trow1 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %cols1 = xf.expand %columns, %upd_shape1 : (tensor<1x4xi64>, tensor<2xi64>) -> tensor<?x4xi64>
+  %ci1 = xf.unsqueeze %cols1 {axes = array<i64: 2>} : (tensor<?x4xi64>) -> tensor<?x4x1xi64>
+  %at1 = xf.concat %ti1, %ci1 {axis = 2 : i64} : (tensor<?x4x1xi64>, tensor<?x4x1xi64>) -> tensor<?x4x2xi64>
+  %acc_shape1 = xf.shape %acc1 : (tensor<?x4xf32>) -> tensor<2xi64>
+  %zero1 = xf.constant_of_shape %acc_shape1 {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  %sc1 = xf.scatter_nd %zero1, %at1, %upd1 : (tensor<?x4xf32>, tensor<?x4x2xi64>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  %acc2 = xf.add %acc1, %sc1 : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %acc2 : tensor<?x4xf32>
+}
