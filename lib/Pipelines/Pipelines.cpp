@@ -275,7 +275,7 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   // (xf-select-cpu-kernel-configs' product tiles).
   MoeDispatchPassOptions dispatch;
   dispatch.rowMultiple = target.kind == TargetOptions::Kind::CUDA ? 1 : 8;
-  pm.addNestedPass<func::FuncOp>(createMoeDispatchPass(dispatch));
+  pm.addPass(createMoeDispatchPass(dispatch));
   if (target.quantizeBits) {
     QuantizeWeightsPassOptions quantize;
     quantize.bits = target.quantizeBits;

@@ -23,7 +23,8 @@ struct MoeDispatchPass : xf::impl::MoeDispatchPassBase<MoeDispatchPass> {
     getOperation().walk([&](MoeOp op) { ops.push_back(op); });
     if (ops.empty())
       return;
-    ResourceReferences references(getOperation()->getParentOfType<ModuleOp>());
+    // A module pass: it frees blobs that any function might refer to.
+    ResourceReferences references(getOperation());
     IRRewriter rewriter(&getContext());
     for (MoeOp op : ops) {
       rewriter.setInsertionPoint(op);

@@ -123,15 +123,19 @@ static Value siluGated(Value v, Value &u) {
   return {};
 }
 
-Floats floatsOf(ConstantOp constant, FloatsCache &cache) {
-  Attribute value = constant.getValueAttr();
-  auto [it, inserted] = cache.try_emplace(value);
-  if (inserted)
-    if (std::optional<std::vector<float>> values =
-            getFloats(cast<ElementsAttr>(value)))
-      it->second =
-          std::make_shared<const std::vector<float>>(std::move(*values));
-  return it->second;
+std::optional<std::pair<const float *, bool>> f32Elements(ConstantOp constant) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  if (!type.hasStaticShape() || !type.getElementType().isF32())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValueAttr());
+      dense && dense.isSplat())
+    return std::pair{reinterpret_cast<const float *>(dense.getRawData().data()),
+                     true};
+  std::optional<ArrayRef<char>> bytes =
+      getElementsBytes(constant.getValueAttr());
+  if (!bytes || bytes->size() != static_cast<size_t>(type.getNumElements()) * 4)
+    return std::nullopt;
+  return std::pair{reinterpret_cast<const float *>(bytes->data()), false};
 }
 
 /// silu(gate) * up where gate and up are column ranges of one value.
@@ -152,32 +156,32 @@ std::optional<GatedHalves> gatedHalves(Value hidden) {
 /// [E, 2F, D] (gate and up at `halves`' row offsets) and down [E, D, F],
 /// f32 constants.
 std::optional<ExpertWeights> fusedStacks(ConstantOp gateUp, ConstantOp down,
-                                         const GatedHalves &halves,
-                                         FloatsCache &cache) {
+                                         const GatedHalves &halves) {
   auto gateUpType = cast<RankedTensorType>(gateUp.getType());
   auto downType = cast<RankedTensorType>(down.getType());
   int64_t experts = gateUpType.getDimSize(0), rows = gateUpType.getDimSize(1),
           features = gateUpType.getDimSize(2), width = halves.width;
+  auto gu = f32Elements(gateUp), dn = f32Elements(down);
   if (downType.getShape() != ArrayRef<int64_t>{experts, features, width} ||
-      !gateUpType.getElementType().isF32())
+      !gu || !dn)
     return std::nullopt;
-  Floats gu = floatsOf(gateUp, cache), dn = floatsOf(down, cache);
-  if (!gu || !dn)
-    return std::nullopt;
-  auto half = [=](int64_t offset) -> WeightReader {
-    return [=](int64_t e, int64_t d, int64_t f) {
-      return (*gu)[(e * rows + offset + f) * features + d];
-    };
+  // gate[e](d, f) = gate_up[e][offset + f][d]; down[e](f, d) = down[e][d][f].
+  auto view = [](std::pair<const float *, bool> elements, int64_t offset,
+                 int64_t rowStride, int64_t columnStride) {
+    auto [data, splat] = elements;
+    return splat ? MatrixView{data, 0, 0}
+                 : MatrixView{data + offset, rowStride, columnStride};
   };
-  return ExpertWeights{gateUp.getValueAttr(),
-                       experts,
-                       features,
-                       width,
-                       half(halves.gateOffset),
-                       half(halves.upOffset),
-                       [=](int64_t e, int64_t f, int64_t d) {
-                         return (*dn)[(e * features + d) * width + f];
-                       }};
+  ExpertWeights weights{
+      gateUp.getValueAttr(), experts, features, width, {}, {}, {}};
+  for (int64_t e = 0; e < experts; ++e) {
+    weights.gate.push_back(
+        view(*gu, (e * rows + halves.gateOffset) * features, 1, features));
+    weights.up.push_back(
+        view(*gu, (e * rows + halves.upOffset) * features, 1, features));
+    weights.down.push_back(view(*dn, e * features * width, 1, width));
+  }
+  return weights;
 }
 
 } // namespace mlir::xf::moe

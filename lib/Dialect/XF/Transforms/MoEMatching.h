@@ -11,12 +11,8 @@
 
 #include "mlir/IR/PatternMatch.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
-#include "llvm/ADT/DenseMap.h"
-#include <functional>
-#include <memory>
 #include <optional>
 #include <tuple>
-#include <vector>
 
 namespace mlir::xf::moe {
 
@@ -27,23 +23,28 @@ struct Routing {
   bool normalize;
 };
 
-/// The experts' weights as xf.moe takes them, [E, in, out], each element
-/// read from the model's constants by `at(e, row, column)`.
-using WeightReader = std::function<float(int64_t, int64_t, int64_t)>;
+/// One expert's matrix, read in place from a constant's f32 elements:
+/// element (r, c) is data[r * rowStride + c * columnStride] (both strides 0
+/// for a splat).
+struct MatrixView {
+  const float *data;
+  int64_t rowStride, columnStride;
+};
+
+/// The f32 elements of a static-shaped constant, in place, and whether it
+/// is a splat (one element stands for all); nullopt for other constants.
+std::optional<std::pair<const float *, bool>> f32Elements(ConstantOp constant);
+
+/// The experts' weights as xf.moe takes them, [E, in, out]: one view per
+/// expert of each matrix.
 struct ExpertWeights {
   Attribute origin; // names the stacked copies
   int64_t experts, features, hidden;
-  WeightReader gate, up, down;
+  SmallVector<MatrixView> gate, up, down;
 };
 
 /// What a matcher found: the token rows ([T, D]), the routing, the weights.
 using MatchedMoe = std::tuple<Value, Routing, ExpertWeights>;
-
-/// The f32 values of constants, read once per match: the per-expert forms
-/// read each expert's matrix from the same stacks.
-using Floats = std::shared_ptr<const std::vector<float>>;
-using FloatsCache = llvm::DenseMap<Attribute, Floats>;
-Floats floatsOf(ConstantOp constant, FloatsCache &cache);
 
 /// silu(gate) * up where gate and up are column ranges of one value: that
 /// value, the ranges' offsets and their width.
@@ -73,16 +74,15 @@ std::optional<int64_t> columnsOf(Value part, Value &whole);
 /// silu(gate) * up as `hidden` computes it, if it does.
 std::optional<GatedHalves> gatedHalves(Value hidden);
 
-/// Hugging Face's stacked experts as xf.moe's readers: gate_up
+/// Hugging Face's stacked experts as views in xf.moe's layout: gate_up
 /// [E, 2F, D] (gate and up at `halves`' row offsets) and down [E, D, F],
 /// f32 constants.
 std::optional<ExpertWeights> fusedStacks(ConstantOp gateUp, ConstantOp down,
-                                         const GatedHalves &halves,
-                                         FloatsCache &cache);
+                                         const GatedHalves &halves);
 
 /// The gathered form (Hugging Face's batched_mm experts), from its final
-/// sum over the k choices.
-FailureOr<MatchedMoe> matchGatheredExperts(ReduceSumOp sum,
+/// sum over the k choices (a ReduceSum).
+FailureOr<MatchedMoe> matchGatheredExperts(Operation *root,
                                            PatternRewriter &rewriter);
 
 /// The per-expert and dense forms, from the last step of their sum over

@@ -150,12 +150,13 @@ static Value repeatedRows(Value rows, int64_t k) {
 }
 
 /// The gathered form, from its final sum over the k choices.
-FailureOr<std::tuple<Value, Routing, ExpertWeights>>
-matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
+FailureOr<MatchedMoe> matchGatheredExperts(Operation *root,
+                                           PatternRewriter &rewriter) {
   auto fail = [&](const char *why) {
-    return rewriter.notifyMatchFailure(sum, why);
+    return rewriter.notifyMatchFailure(root, why);
   };
-  if (sum.getKeepdims() || rankOf(sum.getData()) != 3 ||
+  auto sum = dyn_cast<ReduceSumOp>(root);
+  if (!sum || sum.getKeepdims() || rankOf(sum.getData()) != 3 ||
       !isAxes(sum.getAxes(), 3, {1}))
     return fail("not a sum over the k choices of [T, k, D]");
   int64_t k = cast<RankedTensorType>(sum.getData().getType()).getDimSize(1);
@@ -189,9 +190,7 @@ matchGatheredExperts(ReduceSumOp sum, PatternRewriter &rewriter) {
     return fail("the product's rows are not each token repeated k times");
   if (!(traceDim({x, 0}) == traceDim({routing->logits, 0})))
     return fail("the tokens are not the router's rows");
-  FloatsCache cache;
-  std::optional<ExpertWeights> weights =
-      fusedStacks(gateUp, down, *halves, cache);
+  std::optional<ExpertWeights> weights = fusedStacks(gateUp, down, *halves);
   if (!weights)
     return fail("expert weights of mismatched shapes, not f32 or unreadable");
   return std::make_tuple(x, *routing, *weights);

@@ -29,6 +29,7 @@
 #include "xfc/Dialect/XF/Transforms/Passes.h"
 #include "xfc/Dialect/XF/Transforms/Patterns.h"
 #include "xfc/Support/ElementsBytes.h"
+#include <cstring>
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_RAISEMOEPASS
@@ -39,19 +40,26 @@ using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::moe;
 
-/// A constant [experts, rows, columns] f32 weight read by `at`.
+/// A constant [experts, rows, columns] f32 weight copied from one view per
+/// expert: whole rows at once where a row is contiguous.
 static Value stackedWeight(PatternRewriter &rewriter, Location loc,
-                           Attribute origin, StringRef name, int64_t experts,
-                           int64_t rows, int64_t columns,
-                           const WeightReader &at) {
+                           Attribute origin, StringRef name, int64_t rows,
+                           int64_t columns, ArrayRef<MatrixView> views) {
+  auto experts = static_cast<int64_t>(views.size());
   auto type =
       RankedTensorType::get({experts, rows, columns}, rewriter.getF32Type());
   auto attr = deriveResource(origin, type, name, [&](char *out) {
     auto *values = reinterpret_cast<float *>(out);
-    for (int64_t e = 0; e < experts; ++e)
-      for (int64_t r = 0; r < rows; ++r)
+    for (const MatrixView &m : views)
+      for (int64_t r = 0; r < rows; ++r, values += columns) {
+        const float *row = m.data + r * m.rowStride;
+        if (m.columnStride == 1) {
+          std::memcpy(values, row, columns * sizeof(float));
+          continue;
+        }
         for (int64_t c = 0; c < columns; ++c)
-          *values++ = at(e, r, c);
+          values[c] = row[c * m.columnStride];
+      }
   });
   return ConstantOp::create(rewriter, loc, type, cast<ElementsAttr>(attr));
 }
@@ -64,12 +72,12 @@ static LogicalResult replaceByMoe(Operation *root, Value x,
   Location loc = root->getLoc();
   rewriter.setInsertionPoint(root);
   const ExpertWeights &w = weights;
-  Value gate = stackedWeight(rewriter, loc, w.origin, ".moe_gate", w.experts,
-                             w.features, w.hidden, w.gate);
-  Value up = stackedWeight(rewriter, loc, w.origin, ".moe_up", w.experts,
-                           w.features, w.hidden, w.up);
-  Value down = stackedWeight(rewriter, loc, w.origin, ".moe_down", w.experts,
-                             w.hidden, w.features, w.down);
+  Value gate = stackedWeight(rewriter, loc, w.origin, ".moe_gate", w.features,
+                             w.hidden, w.gate);
+  Value up = stackedWeight(rewriter, loc, w.origin, ".moe_up", w.features,
+                           w.hidden, w.up);
+  Value down = stackedWeight(rewriter, loc, w.origin, ".moe_down", w.hidden,
+                             w.features, w.down);
   FailureOr<Value> moe = createInferred<MoeOp>(
       rewriter, loc, {x, routing.logits, gate, up, down},
       {rewriter.getNamedAttr("top_k", rewriter.getI64IntegerAttr(routing.k)),
@@ -89,35 +97,27 @@ static LogicalResult replaceByMoe(Operation *root, Value x,
 }
 
 namespace {
-struct RaiseGatheredExperts : OpRewritePattern<ReduceSumOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReduceSumOp sum,
-                                PatternRewriter &rewriter) const override {
-    auto matched = matchGatheredExperts(sum, rewriter);
-    if (failed(matched))
-      return failure();
-    auto [x, routing, weights] = *matched;
-    return replaceByMoe(sum, x, routing, weights, rewriter);
-  }
-};
-
-template <typename OpTy> struct RaisePerExpertSums : OpRewritePattern<OpTy> {
+/// One MoE form, found by `match` from its root op `OpTy`.
+template <typename OpTy,
+          FailureOr<MatchedMoe> (*match)(Operation *, PatternRewriter &)>
+struct RaiseMoeForm : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
-  LogicalResult matchAndRewrite(OpTy last,
+  LogicalResult matchAndRewrite(OpTy root,
                                 PatternRewriter &rewriter) const override {
-    auto matched = matchPerExpertSums(last, rewriter);
+    FailureOr<MatchedMoe> matched = match(root, rewriter);
     if (failed(matched))
       return failure();
     auto [x, routing, weights] = *matched;
-    return replaceByMoe(last, x, routing, weights, rewriter);
+    return replaceByMoe(root, x, routing, weights, rewriter);
   }
 };
 
 struct RaiseMoEPass : xf::impl::RaiseMoEPassBase<RaiseMoEPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<RaiseGatheredExperts, RaisePerExpertSums<ScatterNDOp>,
-                 RaisePerExpertSums<AddOp>>(&getContext());
+    patterns.add<RaiseMoeForm<ReduceSumOp, matchGatheredExperts>,
+                 RaiseMoeForm<ScatterNDOp, matchPerExpertSums>,
+                 RaiseMoeForm<AddOp, matchPerExpertSums>>(&getContext());
     applyRaisePatterns(getOperation(), std::move(patterns), getArgument());
   }
 };

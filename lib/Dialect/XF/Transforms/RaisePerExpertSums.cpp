@@ -123,10 +123,16 @@ static std::optional<ExpertMask> matchExpertMask(Value mask,
       *positions != llvm::to_vector(llvm::seq<int64_t>(0, routing.experts)))
     return std::nullopt;
   Value indices = beforeRegrouping(equal.getLhs());
-  // where(indices < 0, indices + E, indices): the same for top-k indices.
-  if (auto wrap = indices.getDefiningOp<WhereOp>())
-    if (wrap.getY() == routing.indices)
+  // where(indices < 0, indices + E, indices): the same for top-k indices,
+  // which are never negative.
+  if (auto wrap = indices.getDefiningOp<WhereOp>()) {
+    auto negative = wrap.getCondition().getDefiningOp<LessOp>();
+    std::optional<SmallVector<int64_t>> zero =
+        negative ? getConstantIntValues(negative.getRhs()) : std::nullopt;
+    if (negative && negative.getLhs() == wrap.getY() && zero &&
+        zero->size() == 1 && (*zero)[0] == 0)
       indices = wrap.getY();
+  }
   std::optional<int64_t> e = expertNumber(pick.getIndices());
   if (indices != routing.indices || !e)
     return std::nullopt;
@@ -200,25 +206,21 @@ static std::optional<Routing> pickedWeights(Value v, NonZeroColumn tokens,
   return std::nullopt;
 }
 
-/// A [rows, columns] reader of f32 constant values.
-using MatrixReader = std::function<float(int64_t, int64_t)>;
-static std::optional<MatrixReader> readMatrix(Value v, FloatsCache &cache) {
+/// A [rows, columns] f32 constant as a view of its elements.
+static std::optional<MatrixView> matrixOf(Value v) {
   auto constant = v.getDefiningOp<ConstantOp>();
-  auto type = cast<RankedTensorType>(v.getType());
-  if (!constant || !type.hasStaticShape() || type.getRank() != 2 ||
-      !type.getElementType().isF32())
+  auto elements = constant ? f32Elements(constant) : std::nullopt;
+  if (!elements || rankOf(v) != 2)
     return std::nullopt;
-  Floats data = floatsOf(constant, cache);
-  if (!data)
-    return std::nullopt;
-  int64_t columns = type.getDimSize(1);
-  return [=](int64_t r, int64_t c) { return (*data)[r * columns + c]; };
+  auto [data, splat] = *elements;
+  int64_t columns = cast<RankedTensorType>(v.getType()).getDimSize(1);
+  return splat ? MatrixView{data, 0, 0} : MatrixView{data, columns, 1};
 }
 
 /// One expert's gated MLP: its matrices as xf.gated_mlp takes them
 /// ([D, F], [D, F], [F, D]) and the rows it reads.
 struct ExpertMlp {
-  MatrixReader gate, up, down;
+  MatrixView gate, up, down;
   int64_t features, hidden;
   Value rows;
   Attribute origin;
@@ -244,11 +246,11 @@ static std::optional<std::pair<ConstantOp, int64_t>> stackedMatrix(Value v) {
   return std::pair{stack, *e};
 }
 
-static std::optional<ExpertMlp> matchExpertMlp(Value v, FloatsCache &cache) {
+static std::optional<ExpertMlp> matchExpertMlp(Value v) {
   if (auto mlp = v.getDefiningOp<GatedMlpOp>()) {
-    std::optional<MatrixReader> gate = readMatrix(mlp.getGate(), cache),
-                                up = readMatrix(mlp.getUp(), cache),
-                                down = readMatrix(mlp.getDown(), cache);
+    std::optional<MatrixView> gate = matrixOf(mlp.getGate()),
+                              up = matrixOf(mlp.getUp()),
+                              down = matrixOf(mlp.getDown());
     RankedTensorType type = mlp.getGate().getType();
     if (mlp.getActivation() != Activation::silu || !gate || !up || !down ||
         mlp.getUp().getType() != type ||
@@ -278,17 +280,14 @@ static std::optional<ExpertMlp> matchExpertMlp(Value v, FloatsCache &cache) {
   if (!gateUp || gateUp->second != down->second)
     return std::nullopt;
   std::optional<ExpertWeights> stacks =
-      fusedStacks(gateUp->first, down->first, *halves, cache);
+      fusedStacks(gateUp->first, down->first, *halves);
   if (!stacks)
     return std::nullopt;
   int64_t e = down->second;
-  auto of = [e](WeightReader stacked) -> MatrixReader {
-    return [=](int64_t r, int64_t c) { return stacked(e, r, c); };
-  };
-  return ExpertMlp{of(stacks->gate), of(stacks->up),
-                   of(stacks->down), stacks->features,
-                   stacks->hidden,   gateUpProduct.getLhs(),
-                   stacks->origin,   std::optional<int64_t>(e)};
+  return ExpertMlp{stacks->gate[e], stacks->up[e],
+                   stacks->down[e], stacks->features,
+                   stacks->hidden,  gateUpProduct.getLhs(),
+                   stacks->origin,  std::optional<int64_t>(e)};
 }
 
 /// A size as the product of the tensor dimensions it multiplies (traced),
@@ -531,8 +530,8 @@ static std::optional<std::pair<Routing, int64_t>> denseExpertWeight(Value v) {
 /// the (token, choice) pairs that chose it (NonZero of a mask), its gated
 /// MLP on those tokens' rows times the pairs' routing weights, added into
 /// the tokens' rows of zeros, one expert after the other.
-FailureOr<std::tuple<Value, Routing, ExpertWeights>>
-matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
+FailureOr<MatchedMoe> matchPerExpertSums(Operation *last,
+                                         PatternRewriter &rewriter) {
   auto fail = [&](const char *why) {
     return rewriter.notifyMatchFailure(last, why);
   };
@@ -572,7 +571,6 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
   std::optional<Routing> routing;
   Value x;
   SmallVector<std::optional<ExpertMlp>> byExpert;
-  FloatsCache cache;
   Value acc = result;
   while (auto link = step(acc)) {
     auto [before, tokens, updates] = *link;
@@ -585,7 +583,7 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
     Value weight;
     for (auto [a, b] : {std::pair{weighted.getLhs(), weighted.getRhs()},
                         std::pair{weighted.getRhs(), weighted.getLhs()}}) {
-      mlp = matchExpertMlp(a, cache);
+      mlp = matchExpertMlp(a);
       if (mlp) {
         weight = b;
         break;
@@ -639,19 +637,13 @@ matchPerExpertSums(Operation *last, PatternRewriter &rewriter) {
   for (auto &mlp : byExpert)
     if (mlp->features != features || mlp->hidden != hidden)
       return fail("experts of different shapes");
-  auto experts = std::make_shared<SmallVector<ExpertMlp>>();
-  for (auto &mlp : byExpert)
-    experts->push_back(*mlp);
   ExpertWeights weights{
-      byExpert[0]->origin,
-      routing->experts,
-      features,
-      hidden,
-      [=](int64_t e, int64_t r, int64_t c) { return (*experts)[e].gate(r, c); },
-      [=](int64_t e, int64_t r, int64_t c) { return (*experts)[e].up(r, c); },
-      [=](int64_t e, int64_t r, int64_t c) {
-        return (*experts)[e].down(r, c);
-      }};
+      byExpert[0]->origin, routing->experts, features, hidden, {}, {}, {}};
+  for (auto &mlp : byExpert) {
+    weights.gate.push_back(mlp->gate);
+    weights.up.push_back(mlp->up);
+    weights.down.push_back(mlp->down);
+  }
   return std::make_tuple(x, *routing, weights);
 }
 

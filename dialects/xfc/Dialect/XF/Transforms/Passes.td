@@ -131,7 +131,7 @@ def RaiseMoEPass : Pass<"xf-raise-moe", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-def MoeDispatchPass : Pass<"xf-moe-dispatch", "func::FuncOp"> {
+def MoeDispatchPass : Pass<"xf-moe-dispatch", "ModuleOp"> {
   let summary = "Run each token through its chosen experts only";
   let description = [{
     Replaces each `xf.moe` by its decomposition: routing (softmax, top-k,
