@@ -645,7 +645,9 @@ struct CPUQuantizedMatmulPass
     func.walk([&](MatMulOp op) {
       auto weight = op.getRhs().getDefiningOp<QuantizedWeightOp>();
       auto lhs = op.getLhs().getType();
-      if (weight && lhs.getElementType().isF32() &&
+      // One matrix (a stack of them lowers element-wise).
+      if (weight && weight.getType().getRank() == 2 &&
+          lhs.getElementType().isF32() &&
           weight.getType().getElementType().isF32() && lhs.getRank() >= 2)
         products.push_back(op);
     });

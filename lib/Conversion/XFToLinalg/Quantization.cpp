@@ -155,25 +155,33 @@ struct QuantizedWeightToGeneric : OpConversionPattern<QuantizedWeightOp> {
     int64_t perByte = 8 / bits;
     bool isSigned = op.getIsSigned();
     MLIRContext *context = rewriter.getContext();
-    AffineExpr k = getAffineDimExpr(0, context),
-               n = getAffineDimExpr(1, context);
+    // Loops (stack..., k, n): a stack of matrices shares its leading dims.
+    int64_t rank = resultType.getRank(), stack = rank - 2;
+    AffineExpr k = getAffineDimExpr(stack, context),
+               n = getAffineDimExpr(stack + 1, context);
+    SmallVector<AffineExpr> leading;
+    for (int64_t d = 0; d < stack; ++d)
+      leading.push_back(getAffineDimExpr(d, context));
+    auto map = [&](AffineExpr row, AffineExpr column) {
+      SmallVector<AffineExpr> exprs = leading;
+      exprs.append({row, column});
+      return AffineMap::get(rank, 0, exprs, context);
+    };
     // 8-bit rows index their bytes by K itself: rows padded past K are cut
     // to K, or the generic's loop over K would be read from their length.
     Value packed = adaptor.getPacked();
     auto packedType = cast<RankedTensorType>(packed.getType());
-    if (perByte == 1 && packedType.getDimSize(1) != op.getK())
-      packed = tensor::ExtractSliceOp::create(
-          rewriter, loc, packed,
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
-                                 rewriter.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{tensor::getMixedSize(rewriter, loc, packed, 0),
-                                 rewriter.getIndexAttr(op.getK())},
-          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
-                                 rewriter.getIndexAttr(1)});
+    if (perByte == 1 && packedType.getDimSize(rank - 1) != op.getK()) {
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(rewriter, loc, packed),
+          strides(rank, rewriter.getIndexAttr(1));
+      sizes.back() = rewriter.getIndexAttr(op.getK());
+      packed = tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets,
+                                              sizes, strides);
+    }
     SmallVector<Value> inputs = {packed, adaptor.getScales()};
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(2, 0, {n, k.floorDiv(perByte)}, context),
-        AffineMap::get(2, 0, {n, k.floorDiv(group)}, context)};
+    SmallVector<AffineMap> maps = {map(n, k.floorDiv(perByte)),
+                                   map(n, k.floorDiv(group))};
     Value zeroPoint = adaptor.getZeroPoints();
     if (zeroPoint) {
       inputs.push_back(zeroPoint);
@@ -193,7 +201,7 @@ struct QuantizedWeightToGeneric : OpConversionPattern<QuantizedWeightOp> {
           if (bits == 4) {
             // The field at k % 2, sign-extended from its 4 bits if signed.
             Value index = arith::IndexCastOp::create(
-                b, l, i32, linalg::IndexOp::create(b, l, 0));
+                b, l, i32, linalg::IndexOp::create(b, l, stack));
             Value shift = arith::MulIOp::create(
                 b, l, arith::RemUIOp::create(b, l, index, i32Constant(2)),
                 i32Constant(4));

@@ -90,8 +90,7 @@ static LogicalResult importSkipNorm(NodeImporter &n, bool simplified) {
   return n.setResults({*normalized, Value(), Value(), *sum});
 }
 
-/// The bytes of a constant, dense or a resource blob.
-static std::optional<ArrayRef<char>> getConstantBytes(Value value) {
+std::optional<ArrayRef<char>> getConstantBytes(Value value) {
   auto constant = value.getDefiningOp<ConstantOp>();
   if (!constant)
     return std::nullopt;
@@ -101,8 +100,7 @@ static std::optional<ArrayRef<char>> getConstantBytes(Value value) {
   return getElementsBytes(constant.getValue());
 }
 
-/// One byte per element from `bits`-wide fields, low bits first.
-static std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits) {
+std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits) {
   std::string out;
   out.reserve(count);
   int perByte = 8 / bits;

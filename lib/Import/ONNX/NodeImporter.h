@@ -178,10 +178,17 @@ void addContribOps(SmallVectorImpl<OpEntry> &table);
 void addQuantizationOps(SmallVectorImpl<OpEntry> &table);
 void addAttentionOps(SmallVectorImpl<OpEntry> &table);
 void addCompositeOps(SmallVectorImpl<OpEntry> &table);
+void addMixtureOfExpertsOps(SmallVectorImpl<OpEntry> &table);
 
 /// ONNX RMSNormalization and ONNX Runtime's SimplifiedLayerNormalization,
 /// which compute the same thing.
 LogicalResult importRMSNormalization(NodeImporter &n);
+
+/// The bytes of a constant, dense or a resource blob.
+std::optional<ArrayRef<char>> getConstantBytes(Value value);
+
+/// One byte per element from `bits`-wide fields, low bits first.
+std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits);
 
 /// The whole table, sorted by domain and op type.
 ArrayRef<OpEntry> getOpTable();

@@ -18,6 +18,7 @@ ArrayRef<OpEntry> getOpTable() {
     addQuantizationOps(rows);
     addAttentionOps(rows);
     addCompositeOps(rows);
+    addMixtureOfExpertsOps(rows);
     llvm::sort(rows, [](const OpEntry &a, const OpEntry &b) {
       return std::make_tuple(a.domain, a.opType, a.sinceVersion) <
              std::make_tuple(b.domain, b.opType, b.sinceVersion);

@@ -76,3 +76,20 @@ func.func @matmul_integer_batched(%a: tensor<2x?x8xi8>, %b: tensor<8x4xi8>, %za:
   %0 = xf.matmul_integer %a, %b, %za, %zb : (tensor<2x?x8xi8>, tensor<8x4xi8>, tensor<i8>, tensor<4xi8>) -> tensor<2x?x4xi32>
   return %0 : tensor<2x?x4xi32>
 }
+
+// -----
+
+// A stack of 4-bit matrices: one loop over (expert, k, n); the packed byte
+// and the group's scale and zero point are read at (expert, n, k / 2) and
+// (expert, n, k / 16); the field's shift comes from k (linalg.index 1).
+// CHECK-DAG: #[[PACKED:.+]] = affine_map<(d0, d1, d2) -> (d0, d2, d1 floordiv 2)>
+// CHECK-DAG: #[[GROUP:.+]] = affine_map<(d0, d1, d2) -> (d0, d2, d1 floordiv 16)>
+// CHECK-DAG: #[[OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @quantized_stack
+// CHECK: linalg.generic {indexing_maps = [#[[PACKED]], #[[GROUP]], #[[GROUP]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: linalg.index 1 : index
+// CHECK: -> tensor<4x32x6xf32>
+func.func @quantized_stack(%q: tensor<4x6x16xui8>, %s: tensor<4x6x2xf32>, %z: tensor<4x6x2xui8>) -> tensor<4x32x6xf32> {
+  %0 = xf.quantized_weight %q, %s, %z {bits = 4 : i64, group_size = 16 : i64, k = 32 : i64} : (tensor<4x6x16xui8>, tensor<4x6x2xf32>, tensor<4x6x2xui8>) -> tensor<4x32x6xf32>
+  return %0 : tensor<4x32x6xf32>
+}

@@ -85,8 +85,8 @@ FailureOr<SmallVector<Value>> RmsNormOp::decomposeOperation(OpBuilder &b) {
   return normalize(*this, b, /*bias=*/Value(), /*centered=*/false);
 }
 
-/// `activation(value)` as xf ops.
-static Value applyActivation(XFBuilder &x, Value value, Activation activation) {
+Value mlir::xf::applyActivation(XFBuilder &x, Value value,
+                                Activation activation) {
   switch (activation) {
   case Activation::none:
     return value;

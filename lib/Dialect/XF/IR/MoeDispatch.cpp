@@ -8,7 +8,7 @@
 //            each expert's rows start) and each assignment's rank among its
 //            expert's, hence its row in expert-contiguous order;
 //   permute  the input rows gathered into that order;
-//   experts  one gated MLP per expert over its contiguous rows (a slice
+//   experts  one MLP per expert over its contiguous rows (a slice
 //            sized at run time: an expert no token chose reads no weights),
 //            the outputs concatenated back into [T*k, D];
 //   combine  each token's k rows gathered back and summed, weighted.
@@ -28,9 +28,16 @@
 using namespace mlir;
 using namespace mlir::xf;
 
-/// Expert `e`'s matrix of the stacked weight `[E, R, C]`: a constant of its
-/// own when the stack is one, else gathered at run time.
+/// Expert `e`'s slice of the stacked `[E, ...]` operand: a constant of its
+/// own when the stack is one, a quantized weight of the expert's packed
+/// values and scales for a quantized stack, else gathered at run time.
 static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
+  if (auto quantized = stacked.getDefiningOp<QuantizedWeightOp>()) {
+    SmallVector<Value> parts;
+    for (Value part : quantized->getOperands())
+      parts.push_back(expertWeight(x, part, e));
+    return x.op<QuantizedWeightOp>(parts, quantized->getAttrs());
+  }
   auto type = cast<RankedTensorType>(stacked.getType());
   auto constant = stacked.getDefiningOp<ConstantOp>();
   std::optional<ArrayRef<char>> bytes =
@@ -53,6 +60,62 @@ static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
                             cast<ElementsAttr>(attr));
 }
 
+/// Expert `e`'s MLP on `rows`, by the op's formula: one xf.gated_mlp for
+/// plain gated experts, else dense layers and the clamped activation.
+static Value expertMlp(XFBuilder &x, MoeOp op, Value rows, int64_t e) {
+  MLIRContext *context = op.getContext();
+  auto activationAttr = [&](Activation activation) {
+    return x.builder().getNamedAttr("activation",
+                                    ActivationAttr::get(context, activation));
+  };
+  auto weight = [&](Value stacked) {
+    return stacked ? expertWeight(x, stacked, e) : Value();
+  };
+  if (op.hasPlainGatedExperts())
+    return x.op<GatedMlpOp>(
+        {rows, weight(op.getGate()), weight(op.getUp()), weight(op.getDown())},
+        {activationAttr(op.getActivation())});
+  // `rows * w (+ b)`, with `activation` fused.
+  auto linear = [&](Value in, Value stacked, Value bias,
+                    Activation activation = Activation::none) {
+    SmallVector<Value> operands = {in, weight(stacked)};
+    if (bias)
+      operands.push_back(weight(bias));
+    return x.op<LinearOp>(operands, {activationAttr(activation)});
+  };
+  Type element = op.getInput().getType().getElementType();
+  Activation activation = op.getActivation();
+  std::optional<APFloat> limit = op.getLimit();
+  double alpha = op.getAlpha().convertToDouble();
+  // The activation fuses into the gate's layer unless clamping or a scaled
+  // sigmoid comes first.
+  bool fused = !limit && alpha == 1.0;
+  Value g = linear(rows, op.getGate(), op.getGateBias(),
+                   fused ? activation : Activation::none);
+  Value a = g;
+  if (!fused) {
+    if (limit)
+      g = x.op<MinOp>({g, x.scalar(element, limit->convertToDouble())});
+    a = activation == Activation::silu
+            ? x.op<MulOp>({g, x.op<SigmoidOp>({x.op<MulOp>(
+                                  {g, x.scalar(element, alpha)})})})
+            : applyActivation(x, g, activation);
+  }
+  Value hidden = a;
+  if (op.getUp()) {
+    Value u = linear(rows, op.getUp(), op.getUpBias());
+    if (limit) {
+      double bound = limit->convertToDouble();
+      u = x.op<MinOp>({x.op<MaxOp>({u, x.scalar(element, -bound)}),
+                       x.scalar(element, bound)});
+    }
+    if (!op.getBeta().isZero())
+      u = x.op<AddOp>({u, x.scalar(element, op.getBeta().convertToDouble())});
+    hidden = x.op<MulOp>({a, u});
+  }
+  return linear(hidden, op.getDown(), op.getDownBias());
+}
+
 FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
   return dispatchMoe(b, *this, /*rowMultiple=*/1);
 }
@@ -60,7 +123,7 @@ FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
 FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
                                                     int64_t rowMultiple) {
   int64_t experts = op.getGate().getType().getDimSize(0);
-  int64_t features = op.getInput().getType().getDimSize(1);
+  int64_t features = op.getInput().getType().getShape().back();
   if (ShapedType::isDynamic(experts) || ShapedType::isDynamic(features))
     return op.emitOpError(
         "decomposes only with static expert and feature counts");
@@ -127,21 +190,20 @@ FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
   Value tokenOfRow = x.op<ScatterNDOp>(
       {slots, x.op<UnsqueezeOp>({row}, {x.axes({1})}),
        x.op<DivOp>({assignment, x.scalar(i64, static_cast<double>(k))})});
-  Value rows = x.op<GatherOp>({op.getInput(), tokenOfRow});
+  // Tokens are the input's rows, its leading dimensions flattened.
+  Value input = op.getInput();
+  if (op.getInput().getType().getRank() != 2)
+    input = x.op<ReshapeOp>({input, x.i64s({-1, features})});
+  Value rows = x.op<GatherOp>({input, tokenOfRow});
 
   // Experts, each over its rows.
   SmallVector<Value> outputs;
-  auto activation = b.getNamedAttr(
-      "activation", ActivationAttr::get(op.getContext(), op.getActivation()));
   for (int64_t e = 0; e < experts; ++e) {
     Value start = x.op<SliceOp>({starts, x.i64s({e}), x.i64s({e + 1})});
     Value end = x.op<AddOp>(
         {start, x.op<SliceOp>({padded, x.i64s({e}), x.i64s({e + 1})})});
     Value mine = x.op<SliceOp>({rows, start, end}, {x.axes({0})});
-    outputs.push_back(x.op<GatedMlpOp>({mine, expertWeight(x, op.getGate(), e),
-                                        expertWeight(x, op.getUp(), e),
-                                        expertWeight(x, op.getDown(), e)},
-                                       {activation}));
+    outputs.push_back(expertMlp(x, op, mine, e));
   }
   Value expertRows = x.op<ConcatOp>(outputs, {x.i64Attr("axis", 0)});
 
@@ -150,5 +212,8 @@ FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
       x.op<GatherOp>({expertRows, x.op<ReshapeOp>({row, x.i64s({-1, k})})});
   Value weighted =
       x.op<MulOp>({back, x.op<UnsqueezeOp>({weights}, {x.axes({2})})});
-  return x.finish(op, x.op<ReduceSumOp>({weighted}, {x.axes({1}), keep}));
+  Value result = x.op<ReduceSumOp>({weighted}, {x.axes({1}), keep});
+  if (op.getInput().getType().getRank() != 2)
+    result = x.op<ReshapeOp>({result, x.op<ShapeOp>({op.getInput()})});
+  return x.finish(op, result);
 }

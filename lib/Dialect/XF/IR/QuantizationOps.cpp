@@ -119,15 +119,22 @@ QuantizedWeightOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
     return emitError() << "needs a positive k and group_size";
   RankedTensorType packed = getPacked().getType(),
                    scales = getScales().getType();
-  if (packed.getRank() != 2 || scales.getRank() != 2)
-    return emitError() << "packed and scales must be matrices";
-  int64_t n = packed.getDimSize(0), rowBytes = packed.getDimSize(1);
+  // Leading dimensions, when there are any, stack matrices (MoE experts).
+  int64_t rank = packed.getRank();
+  if (rank < 2 || scales.getRank() != rank)
+    return emitError() << "packed and scales must be matrices, or stacks of "
+                          "them of one rank";
+  SmallVector<int64_t> stack(packed.getShape().drop_back(2));
+  int64_t n = packed.getDimSize(rank - 2),
+          rowBytes = packed.getDimSize(rank - 1);
   if (!ShapedType::isDynamic(rowBytes) && rowBytes * 8 / bits < k)
     return emitError() << "rows of " << rowBytes << " bytes hold fewer than "
                        << k << " " << bits << "-bit values";
   int64_t groups = (k + group - 1) / group;
-  if (!joinTypes(scales, scales.clone({n, groups})))
-    return emitError() << "scales must have shape [" << formatShape({n, groups})
+  SmallVector<int64_t> scalesShape = stack;
+  scalesShape.append({n, groups});
+  if (!joinTypes(scales, scales.clone(scalesShape)))
+    return emitError() << "scales must have shape [" << formatShape(scalesShape)
                        << "], not [" << formatShape(scales.getShape()) << "]";
   if (Value zp = getZeroPoints()) {
     auto zpType = cast<RankedTensorType>(zp.getType());
@@ -136,6 +143,8 @@ QuantizedWeightOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
       return emitError() << "zero_points must be integers of at most 8 bits "
                             "with the shape of scales";
   }
-  inferred.push_back(RankedTensorType::get({k, n}, scales.getElementType()));
+  SmallVector<int64_t> shape = stack;
+  shape.append({k, n});
+  inferred.push_back(RankedTensorType::get(shape, scales.getElementType()));
   return success();
 }

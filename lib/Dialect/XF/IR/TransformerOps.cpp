@@ -145,41 +145,75 @@ LogicalResult GatedMlpOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
 LogicalResult MoeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,
                                       ErrorEmitter emitError) {
   RankedTensorType input = getInput().getType(), logits = getLogits().getType(),
-                   gate = getGate().getType(), up = getUp().getType(),
-                   down = getDown().getType();
-  if (input.getRank() != 2 || logits.getRank() != 2)
-    return emitError() << "input and logits must have rank 2 [tokens, ...]";
-  if (gate.getRank() != 3 || up.getRank() != 3 || down.getRank() != 3)
+                   gate = getGate().getType(), down = getDown().getType();
+  Value up = getUp();
+  if (input.getRank() < 2 || logits.getRank() != 2)
+    return emitError() << "input must have rank 2 or more [..., features] "
+                          "and logits rank 2 [tokens, experts]";
+  SmallVector<RankedTensorType> inner = {gate};
+  if (up)
+    inner.push_back(cast<RankedTensorType>(up.getType()));
+  if (down.getRank() != 3 ||
+      llvm::any_of(inner, [](RankedTensorType t) { return t.getRank() != 3; }))
     return emitError() << "gate, up and down weights must have rank 3 "
                           "[experts, in, out]";
-  int64_t tokens = input.getDimSize(0), experts = logits.getDimSize(1),
-          features = input.getDimSize(1), hidden = gate.getDimSize(2);
+  // Tokens: the input's leading dimensions, flattened.
+  int64_t tokens = productOfDims(input.getShape().drop_back()),
+          experts = logits.getDimSize(1), features = input.getShape().back(),
+          hidden = gate.getDimSize(2);
   if (failed(
-          joinShared(tokens, logits.getDimSize(0), "token count", emitError)))
-    return failure();
-  for (RankedTensorType weight : {gate, up, down})
-    if (failed(joinShared(experts, weight.getDimSize(0), "expert count",
-                          emitError)))
-      return failure();
-  if (failed(joinShared(features, gate.getDimSize(1), "input features",
-                        emitError)) ||
-      failed(joinShared(features, up.getDimSize(1), "input features",
-                        emitError)) ||
+          joinShared(tokens, logits.getDimSize(0), "token count", emitError)) ||
+      failed(
+          joinShared(experts, down.getDimSize(0), "expert count", emitError)) ||
       failed(joinShared(features, down.getDimSize(2), "output features",
                         emitError)) ||
       failed(
-          joinShared(hidden, up.getDimSize(2), "hidden features", emitError)) ||
-      failed(
           joinShared(hidden, down.getDimSize(1), "hidden features", emitError)))
     return failure();
+  for (RankedTensorType weight : inner)
+    if (failed(joinShared(experts, weight.getDimSize(0), "expert count",
+                          emitError)) ||
+        failed(joinShared(features, weight.getDimSize(1), "input features",
+                          emitError)) ||
+        failed(joinShared(hidden, weight.getDimSize(2), "hidden features",
+                          emitError)))
+      return failure();
+  // Biases: [E, F] for gate and up, [E, D] for down.
+  for (auto [bias, name, size] :
+       {std::tuple(getGateBias(), "gate_bias", &hidden),
+        std::tuple(getUpBias(), "up_bias", &hidden),
+        std::tuple(getDownBias(), "down_bias", &features)}) {
+    if (!bias)
+      continue;
+    auto type = cast<RankedTensorType>(bias.getType());
+    if (type.getRank() != 2)
+      return emitError() << name << " must have rank 2 [experts, features]";
+    if (failed(joinShared(experts, type.getDimSize(0), "expert count",
+                          emitError)) ||
+        failed(joinShared(*size, type.getDimSize(1), name, emitError)))
+      return failure();
+  }
   int64_t k = getTopK();
   if (k < 1 || (!ShapedType::isDynamic(experts) && k > experts))
     return emitError() << "top_k must be between 1 and the expert count ("
                        << experts << "), not " << k;
-  if (getActivation() == Activation::none)
-    return emitError() << "experts need an activation";
-  inferred.push_back(input.clone({tokens, features}));
+  if (up && getActivation() == Activation::none)
+    return emitError() << "gated experts need an activation";
+  if (!up && (getUpBias() || getLimit() || !getBeta().isZero()))
+    return emitError() << "up_bias, limit and beta need the up weights";
+  if (!getAlpha().isExactlyValue(1.0) && getActivation() != Activation::silu)
+    return emitError() << "alpha scales silu's sigmoid only";
+  if (std::optional<APFloat> limit = getLimit(); limit && limit->isNegative())
+    return emitError() << "limit must not be negative";
+  SmallVector<int64_t> shape(input.getShape().drop_back());
+  shape.push_back(features);
+  inferred.push_back(input.clone(shape));
   return success();
+}
+
+bool MoeOp::hasPlainGatedExperts() {
+  return getUp() && !getGateBias() && !getUpBias() && !getDownBias() &&
+         getAlpha().isExactlyValue(1.0) && getBeta().isZero() && !getLimit();
 }
 
 LogicalResult RopeOp::inferResultTypes(SmallVectorImpl<Type> &inferred,

@@ -112,6 +112,9 @@ private:
   bool hasFailed = false;
 };
 
+/// `activation(value)` as xf ops.
+Value applyActivation(XFBuilder &x, Value value, Activation activation);
+
 } // namespace mlir::xf
 
 #endif // XFC_LIB_DIALECT_XF_IR_XFBUILDER_H

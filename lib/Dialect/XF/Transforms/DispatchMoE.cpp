@@ -32,17 +32,29 @@ struct MoeDispatchPass : xf::impl::MoeDispatchPassBase<MoeDispatchPass> {
           dispatchMoe(rewriter, op, rowMultiple);
       if (failed(results))
         return signalPassFailure();
-      SmallVector<Value> stacked = {op.getGate(), op.getUp(), op.getDown()};
+      // The weights and biases (operands after the input and logits).
+      SmallVector<Operation *> stacks;
+      for (Value operand : op->getOperands().drop_front(2))
+        if (Operation *def = operand.getDefiningOp())
+          stacks.push_back(def);
       rewriter.replaceOp(op, *results);
-      // Each expert has its own copy now: free the stacks.
-      for (Value weight : stacked) {
-        auto constant = weight.getDefiningOp<ConstantOp>();
-        if (!constant || !constant->use_empty())
+      // Each expert has its own copy now: free the stacks (and the packed
+      // values and scales of quantized ones).
+      DenseSet<Operation *> erased;
+      while (!stacks.empty()) {
+        Operation *def = stacks.pop_back_val();
+        if (erased.contains(def) || !def->use_empty() ||
+            !isa<ConstantOp, QuantizedWeightOp>(def))
           continue;
-        if (auto resource =
-                dyn_cast<DenseResourceElementsAttr>(constant.getValueAttr()))
-          references.drop(resource);
-        rewriter.eraseOp(constant);
+        if (auto constant = dyn_cast<ConstantOp>(def))
+          if (auto resource =
+                  dyn_cast<DenseResourceElementsAttr>(constant.getValueAttr()))
+            references.drop(resource);
+        for (Value operand : def->getOperands())
+          if (Operation *producer = operand.getDefiningOp())
+            stacks.push_back(producer);
+        erased.insert(def);
+        rewriter.eraseOp(def);
       }
     }
   }

@@ -81,6 +81,9 @@ static LogicalResult replaceByMoe(Operation *root, Value x,
   FailureOr<Value> moe = createInferred<MoeOp>(
       rewriter, loc, {x, routing.logits, gate, up, down},
       {rewriter.getNamedAttr("top_k", rewriter.getI64IntegerAttr(routing.k)),
+       rewriter.getNamedAttr(
+           MoeOp::getOperandSegmentSizeAttr(),
+           rewriter.getDenseI32ArrayAttr({1, 1, 1, 1, 1, 0, 0, 0})),
        rewriter.getNamedAttr("normalize",
                              rewriter.getBoolAttr(routing.normalize))});
   if (failed(moe)) {

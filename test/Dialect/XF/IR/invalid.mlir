@@ -916,7 +916,7 @@ func.func @matmul_integer_batch(%a: tensor<3x4x8xui8>, %b: tensor<2x8x2xi8>, %za
 
 func.func @moe_top_k(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
   // expected-error @+1 {{top_k must be between 1 and the expert count (4), not 5}}
-  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 5 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 5 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
   return
 }
 
@@ -924,15 +924,23 @@ func.func @moe_top_k(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6x
 
 func.func @moe_experts(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<3x8x6xf32>, %d: tensor<4x6x8xf32>) {
   // expected-error @+1 {{expert count differs: 4 and 3}}
-  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<3x8x6xf32>, tensor<3x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<3x8x6xf32>, tensor<3x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
   return
 }
 
 // -----
 
-func.func @moe_rank(%x: tensor<2x?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
-  // expected-error @+1 {{input and logits must have rank 2 [tokens, ...]}}
-  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<2x?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+func.func @moe_rank(%x: tensor<8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{input must have rank 2 or more [..., features] and logits rank 2 [tokens, experts]}}
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64} : (tensor<8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_tokens(%x: tensor<2x3x8xf32>, %l: tensor<5x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{token count differs: 6 and 5}}
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64} : (tensor<2x3x8xf32>, tensor<5x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<2x3x8xf32>
   return
 }
 
@@ -940,6 +948,46 @@ func.func @moe_rank(%x: tensor<2x?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6
 
 func.func @moe_hidden(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x5x8xf32>) {
   // expected-error @+1 {{hidden features differs: 6 and 5}}
-  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x5x8xf32>) -> tensor<?x8xf32>
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x5x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_gated_without_activation(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{gated experts need an activation}}
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64, activation = #xf<activation none>} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_limit_without_up(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{up_bias, limit and beta need the up weights}}
+  %0 = xf.moe %x, %l gate %g down %d {top_k = 2 : i64, limit = 7.0 : f32} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_alpha_not_silu(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
+  // expected-error @+1 {{alpha scales silu's sigmoid only}}
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64, alpha = 2.0 : f32, activation = #xf<activation relu>} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @moe_bias_width(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{gate_bias differs: 6 and 5}}
+  %0 = xf.moe %x, %l gate %g up %g down %d gate_bias %b {top_k = 2 : i64} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>, tensor<4x5xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+func.func @quantized_stack_scales(%q: tensor<4x6x16xui8>, %s: tensor<3x6x2xf32>) {
+  // expected-error @+1 {{scales must have shape [4x6x2], not [3x6x2]}}
+  %0 = xf.quantized_weight %q, %s {bits = 4 : i64, group_size = 16 : i64, k = 32 : i64} : (tensor<4x6x16xui8>, tensor<3x6x2xf32>) -> tensor<4x32x6xf32>
   return
 }

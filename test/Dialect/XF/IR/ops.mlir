@@ -224,9 +224,27 @@ func.func @rope(%x: tensor<1x8x?x64xf32>, %c: tensor<1x?x16xf32>) {
 
 // CHECK-LABEL: func.func @moe
 func.func @moe(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>) {
-  // CHECK: xf.moe %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {normalize = true, top_k = 2 : i64}
-  %0 = xf.moe %x, %l, %g, %g, %d {top_k = 2 : i64, normalize = true} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
+  // CHECK: xf.moe %{{.*}}, %{{.*}} gate %{{.*}} up %{{.*}} down %{{.*}} {normalize = true, top_k = 2 : i64}
+  %0 = xf.moe %x, %l gate %g up %g down %d {top_k = 2 : i64, normalize = true} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>) -> tensor<?x8xf32>
   return
+}
+
+// Plain two-layer experts with biases; gpt-oss's clamped SwiGLU.
+// CHECK-LABEL: func.func @moe_forms
+func.func @moe_forms(%x: tensor<?x8xf32>, %l: tensor<?x4xf32>, %g: tensor<4x8x6xf32>, %d: tensor<4x6x8xf32>, %bg: tensor<4x6xf32>, %bd: tensor<4x8xf32>) {
+  // CHECK: xf.moe %{{.*}}, %{{.*}} gate %{{.*}} down %{{.*}} gate_bias %{{.*}} down_bias %{{.*}} {activation = #xf<activation relu>, top_k = 1 : i64}
+  %0 = xf.moe %x, %l gate %g down %d gate_bias %bg down_bias %bd {top_k = 1 : i64, activation = #xf<activation relu>} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>, tensor<4x6xf32>, tensor<4x8xf32>) -> tensor<?x8xf32>
+  // CHECK: xf.moe %{{.*}}, %{{.*}} gate %{{.*}} up %{{.*}} down %{{.*}} up_bias %{{.*}} {alpha = 1.702000e+00 : f32, beta = 1.000000e+00 : f32, limit = 7.000000e+00 : f32, top_k = 2 : i64}
+  %1 = xf.moe %x, %l gate %g up %g down %d up_bias %bg {top_k = 2 : i64, alpha = 1.702 : f32, beta = 1.0 : f32, limit = 7.0 : f32} : (tensor<?x8xf32>, tensor<?x4xf32>, tensor<4x8x6xf32>, tensor<4x8x6xf32>, tensor<4x6x8xf32>, tensor<4x6xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// A stack of quantized matrices: [E, N, bytes] packed rows give [E, K, N].
+// CHECK-LABEL: func.func @quantized_stack
+func.func @quantized_stack(%q: tensor<4x6x16xui8>, %s: tensor<4x6x2xf32>, %z: tensor<4x6x2xui8>) -> tensor<4x32x6xf32> {
+  // CHECK: xf.quantized_weight {{.*}} -> tensor<4x32x6xf32>
+  %0 = xf.quantized_weight %q, %s, %z {bits = 4 : i64, group_size = 16 : i64, k = 32 : i64} : (tensor<4x6x16xui8>, tensor<4x6x2xf32>, tensor<4x6x2xui8>) -> tensor<4x32x6xf32>
+  return %0 : tensor<4x32x6xf32>
 }
 
 {-#

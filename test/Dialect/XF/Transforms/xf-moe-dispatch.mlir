@@ -34,7 +34,7 @@ func.func @dispatch(%x: tensor<?x2xf32>, %logits: tensor<?x2xf32>) -> tensor<?x2
   %g = xf.constant dense<[[[1.0], [2.0]], [[3.0], [4.0]]]> : tensor<2x2x1xf32>
   %u = xf.constant dense<[[[0.5], [0.25]], [[-1.0], [1.5]]]> : tensor<2x2x1xf32>
   %d = xf.constant dense<[[[1.0, -1.0]], [[2.0, 0.5]]]> : tensor<2x1x2xf32>
-  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 2 : i64, normalize = true} : (tensor<?x2xf32>, tensor<?x2xf32>, tensor<2x2x1xf32>, tensor<2x2x1xf32>, tensor<2x1x2xf32>) -> tensor<?x2xf32>
+  %y = xf.moe %x, %logits gate %g up %u down %d {top_k = 2 : i64, normalize = true} : (tensor<?x2xf32>, tensor<?x2xf32>, tensor<2x2x1xf32>, tensor<2x2x1xf32>, tensor<2x1x2xf32>) -> tensor<?x2xf32>
   return %y : tensor<?x2xf32>
 }
 
@@ -45,7 +45,7 @@ func.func @dispatch(%x: tensor<?x2xf32>, %logits: tensor<?x2xf32>) -> tensor<?x2
 // CHECK-COUNT-2: xf.gather %arg2, %{{.*}} : (tensor<2x8x6xf32>, tensor<i64>) -> tensor<8x6xf32>
 // CHECK-NOT: xf.moe
 func.func @runtime_weights(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
-  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
+  %y = xf.moe %x, %logits gate %g up %u down %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
 
@@ -66,6 +66,68 @@ func.func @runtime_weights(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: te
 // PAD: %[[SLOTS:.*]] = xf.constant_of_shape %[[TOTAL]] {value = dense<0> : tensor<1xi64>}
 // PAD: xf.scatter_nd %[[SLOTS]]
 func.func @padded(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
-  %y = xf.moe %x, %logits, %g, %u, %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
+  %y = xf.moe %x, %logits gate %g up %u down %d {top_k = 1 : i64} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// Experts other than plain gated MLPs are dense layers: the gate's and
+// up's (biased), gpt-oss's clamp (min at the limit, the up side clamped
+// both ways), silu with a scaled sigmoid, the shifted up, the down layer.
+// CHECK-LABEL: func.func @clamped_swiglu
+// CHECK: %[[G:.*]] = xf.linear %[[MINE:.*]], %{{.*}}, %{{.*}} : (tensor<?x8xf32>, tensor<8x6xf32>, tensor<6xf32>) -> tensor<?x6xf32>
+// CHECK: %[[GC:.*]] = xf.min %[[G]], %{{.*}}
+// CHECK: %[[GA:.*]] = xf.mul %[[GC]], %{{.*}}
+// CHECK: %[[S:.*]] = xf.sigmoid %[[GA]]
+// CHECK: %[[A:.*]] = xf.mul %[[GC]], %[[S]]
+// CHECK: %[[U:.*]] = xf.linear %[[MINE]], %{{.*}}, %{{.*}}
+// CHECK: %[[UL:.*]] = xf.max %[[U]], %{{.*}}
+// CHECK: %[[UC:.*]] = xf.min %[[UL]], %{{.*}}
+// CHECK: %[[US:.*]] = xf.add %[[UC]], %{{.*}}
+// CHECK: %[[H:.*]] = xf.mul %[[A]], %[[US]]
+// CHECK: xf.linear %[[H]], %{{.*}}, %{{.*}} : (tensor<?x6xf32>, tensor<6x8xf32>, tensor<8xf32>)
+// CHECK-NOT: xf.gated_mlp
+func.func @clamped_swiglu(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %u: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>, %bg: tensor<2x6xf32>, %bu: tensor<2x6xf32>, %bd: tensor<2x8xf32>) -> tensor<?x8xf32> {
+  %y = xf.moe %x, %logits gate %g up %u down %d gate_bias %bg up_bias %bu down_bias %bd {top_k = 2 : i64, alpha = 1.702 : f32, beta = 1.0 : f32, limit = 7.0 : f32} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>, tensor<2x6xf32>, tensor<2x6xf32>, tensor<2x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// Plain experts without up: the activation fuses into the first layer.
+// CHECK-LABEL: func.func @plain_experts
+// CHECK: xf.linear %{{.*}}, %{{.*}} {activation = #xf<activation relu>} : (tensor<?x8xf32>, tensor<8x6xf32>)
+// CHECK: xf.linear %{{.*}}, %{{.*}} : (tensor<?x6xf32>, tensor<6x8xf32>)
+func.func @plain_experts(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tensor<2x8x6xf32>, %d: tensor<2x6x8xf32>) -> tensor<?x8xf32> {
+  %y = xf.moe %x, %logits gate %g down %d {top_k = 1 : i64, activation = #xf<activation relu>} : (tensor<?x8xf32>, tensor<?x2xf32>, tensor<2x8x6xf32>, tensor<2x6x8xf32>) -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
+// A quantized stack of constants gives each expert a quantized weight of
+// its own packed rows, scales and zero points (constants, so the CPU's
+// quantized kernels pack them); the stacks are freed.
+// CHECK-LABEL: func.func @quantized_experts
+// CHECK-DAG: %[[Q0:.*]] = xf.constant dense_resource<packed.expert0{{.*}}> : tensor<4x1xui8>
+// CHECK-DAG: %[[S0:.*]] = xf.constant dense_resource<scales.expert0{{.*}}> : tensor<4x1xf32>
+// CHECK: %[[W0:.*]] = xf.quantized_weight %[[Q0]], %[[S0]] {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<4x1xui8>, tensor<4x1xf32>) -> tensor<1x4xf32>
+// CHECK: xf.gated_mlp %{{.*}}, %[[W0]]
+// CHECK-NOT: tensor<2x4x1xui8>
+func.func @quantized_experts(%x: tensor<?x1xf32>, %logits: tensor<?x2xf32>, %u: tensor<2x1x4xf32>, %d: tensor<2x4x1xf32>) -> tensor<?x1xf32> {
+  %q = xf.constant dense_resource<packed> : tensor<2x4x1xui8>
+  %s = xf.constant dense_resource<scales> : tensor<2x4x1xf32>
+  %g = xf.quantized_weight %q, %s {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<2x4x1xui8>, tensor<2x4x1xf32>) -> tensor<2x1x4xf32>
+  %y = xf.moe %x, %logits gate %g up %u down %d {top_k = 1 : i64} : (tensor<?x1xf32>, tensor<?x2xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x4x1xf32>) -> tensor<?x1xf32>
+  return %y : tensor<?x1xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      packed: "0x0400000001020304050607080A0B0C0D",
+      scales: "0x040000000000803F000000400000404000008040000080BF000000C0000040C0000080C0"
+    }
+  }
+#-}

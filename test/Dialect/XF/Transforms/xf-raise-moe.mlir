@@ -9,7 +9,7 @@
 // CHECK-DAG: %[[G:.*]] = xf.constant dense_resource<{{.*}}.moe_gate> : tensor<4x8x6xf32>
 // CHECK-DAG: %[[U:.*]] = xf.constant dense_resource<{{.*}}.moe_up> : tensor<4x8x6xf32>
 // CHECK-DAG: %[[D:.*]] = xf.constant dense_resource<{{.*}}.moe_down> : tensor<4x6x8xf32>
-// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]], %[[G]], %[[U]], %[[D]] {normalize = true, top_k = 2 : i64}
+// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]] gate %[[G]] up %[[U]] down %[[D]] {normalize = true, top_k = 2 : i64}
 // CHECK-NEXT: return %[[M]]
 func.func @gathered(%x: tensor<?x8xf32>, %router: tensor<8x4xf32>) -> tensor<?x8xf32> {
   %gate_up = xf.constant dense<0.5> : tensor<4x12x8xf32>
@@ -102,7 +102,7 @@ func.func @tiled_rows(%x: tensor<?x8xf32>, %router: tensor<8x4xf32>) -> tensor<?
 // CHECK-LABEL: func.func @per_expert
 // CHECK-SAME: (%[[X:.*]]: tensor<?x8xf32>, %[[R:.*]]: tensor<8x2xf32>)
 // CHECK: %[[L:.*]] = xf.linear %[[X]], %[[R]]
-// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]], %{{.*}}, %{{.*}}, %{{.*}} {top_k = 1 : i64}
+// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]] gate %{{.*}} up %{{.*}} down %{{.*}} {top_k = 1 : i64}
 // CHECK-NOT: xf.scatter_nd
 // CHECK: return %[[M]]
 func.func @per_expert(%x: tensor<?x8xf32>, %router: tensor<8x2xf32>) -> tensor<?x8xf32> {
@@ -197,7 +197,7 @@ func.func @per_expert_missing_one(%x: tensor<?x8xf32>, %router: tensor<8x2xf32>)
 // CHECK-LABEL: func.func @index_add_loop
 // CHECK-SAME: (%[[X:.*]]: tensor<?x4xf32>, %[[R:.*]]: tensor<4x2xf32>)
 // CHECK: %[[L:.*]] = xf.linear %[[X]], %[[R]]
-// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]], %{{.*}}, %{{.*}}, %{{.*}} {top_k = 1 : i64} : (tensor<?x4xf32>, tensor<?x2xf32>, tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x3x4xf32>)
+// CHECK: %[[M:.*]] = xf.moe %[[X]], %[[L]] gate %{{.*}} up %{{.*}} down %{{.*}} {top_k = 1 : i64} : (tensor<?x4xf32>, tensor<?x2xf32>, tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x3x4xf32>)
 // CHECK-NEXT: return %[[M]]
 func.func @index_add_loop(%x: tensor<?x4xf32>, %router: tensor<4x2xf32>) -> tensor<?x4xf32> {
   %g0 = xf.constant dense<0.5> : tensor<4x3xf32>

@@ -143,6 +143,30 @@ def nbits(out):
                 extra_opsets=[("com.microsoft", 1)]), out)
 
 
+def ms_moe(out):
+    """ONNX Runtime's MoE (SwiGLU with its gate and up rows interleaved in
+    FC1, biases, gpt-oss's clamp) and QMoE (8 bits, 2 experts, 2 rows of
+    4 values), on [batch, seq, 4] inputs."""
+    ms = "com.microsoft"
+    nodes = [
+        helper.make_node("MoE", ["x", "router", "w1", "b1", "w2", "b2"], ["y"], name="moe",
+                         domain=ms, k=1, activation_type="swiglu", swiglu_fusion=1,
+                         swiglu_limit=7.0, activation_alpha=1.702, activation_beta=1.0),
+        helper.make_node("QMoE", ["y", "router", "q1", "s1", "", "q2", "s2"], ["z"], name="qmoe",
+                         domain=ms, k=2, activation_type="relu", expert_weight_bits=8),
+    ]
+    # w1: expert e's row r holds 100 e + r: gate rows 0, 2, up rows 1, 3.
+    w1 = (100 * np.arange(2)[:, None, None] + np.arange(4)[None, :, None]
+          + np.zeros((1, 1, 4))).astype(np.float32)
+    write(model(nodes, [vinfo("x", F, ["batch", "seq", 4]), vinfo("router", F, ["tokens", 2])],
+                [vinfo("z", F, None)],
+                [const("w1", w1), const("b1", np.zeros((2, 4), np.float32)),
+                 const("w2", np.ones((2, 4, 2), np.float32)), const("b2", np.zeros((2, 4), np.float32)),
+                 const("q1", np.full((2, 2, 4), 130, np.uint8)), const("s1", np.ones((2, 2), np.float32)),
+                 const("q2", np.full((2, 4, 2), 126, np.uint8)), const("s2", np.ones((2, 4), np.float32))],
+                extra_opsets=[(ms, 1)]), out)
+
+
 def attention23(out):
     """Opset 23 Attention on [B, S, hidden] inputs with caches, a boolean
     mask and causal masking, and RotaryEmbedding with position ids."""

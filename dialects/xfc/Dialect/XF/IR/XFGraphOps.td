@@ -588,6 +588,10 @@ def XF_QuantizedWeightOp : XF_GraphOp<"quantized_weight"> {
     kernels that read packed weights match one op: the CPU's dequantizing
     matrix product reads `packed` without expanding it; elsewhere the op
     lowers to the element-wise dequantization.
+
+    Leading dimensions shared by `packed`, `scales` and `zero_points` stack
+    such matrices (`[E, N, bytes]` gives `[E, K, N]`): ONNX Runtime's QMoE
+    experts, which `xf-moe-dispatch` reads one matrix at a time.
   }];
   let arguments = (ins RankedTensorOf<[I8, UI8]>:$packed,
                        XF_FloatTensor:$scales,

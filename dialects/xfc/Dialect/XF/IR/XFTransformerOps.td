@@ -125,42 +125,73 @@ def XF_GatedMlpOp : XF_TransformerOp<"gated_mlp",
 }
 
 def XF_MoeOp : XF_TransformerOp<"moe",
-                                [SameOperandsElementType, XF_Decomposable]> {
-  let summary = "mixture of experts: top-k routing over gated MLP experts";
+                                [SameOperandsElementType, XF_Decomposable,
+                                 AttrSizedOperandSegments]> {
+  let summary = "mixture of experts: top-k routing over MLP experts";
   let description = [{
-    For `input: [T, D]` (one row per token), router `logits: [T, E]` and
+    For `input: [..., D]` (T tokens: its leading dimensions, flattened),
+    router `logits: [T, E]` and
     the experts' weights stacked along their first dimension,
-    `gate, up: [E, D, F]` and `down: [E, F, D]`:
+    `gate, up: [E, D, F]` and `down: [E, F, D]`, with optional biases
+    `gate_bias, up_bias: [E, F]` and `down_bias: [E, D]`:
 
     ```
     p[t]              = softmax(logits[t])
     w[t], expert[t]   = the k largest of p[t] and their indices, largest
                         first (ties: the lower index), as xf.topk
     w[t]              = w[t] / sum(w[t])                 if normalize
-    y(e, x)           = (activation(x * gate[e]) ⊙ (x * up[e])) * down[e]
+    g                 = x * gate[e] + gate_bias[e]
+    u                 = x * up[e] + up_bias[e]
+    g, u              = min(g, limit), clamp(u, -limit, limit)   if limit
+    a                 = g * sigmoid(alpha * g)       for silu, else
+                        activation(g)
+    y(e, x)           = (a ⊙ (u + beta)) * down[e] + down_bias[e]  with up
+                        a * down[e] + down_bias[e]                 without
     result[t]         = sum over j < k of w[t, j] * y(expert[t, j], input[t])
     ```
 
-    This is Mixtral's sparse MoE block (`normalize`) and Qwen2-MoE's routed
-    experts (without it). Only the chosen experts run for a token:
-    `xf-moe-dispatch` writes the op as routing, a permutation of the rows
-    into expert-contiguous order, one gated MLP per expert over its rows
-    and a weighted combination.
+    The result has the input's shape. Absent biases are zero. With `up`, the experts are gated MLPs (SwiGLU
+    with the default `silu`); without it, plain two-layer MLPs, whose
+    `activation` may be `none`. `alpha`, `beta` and `limit` are the clamped
+    SwiGLU of ONNX Runtime's MoE (gpt-oss); the defaults give the plain one.
+
+    This is Mixtral's sparse MoE block (`normalize`), Qwen2-MoE's routed
+    experts (without it) and ONNX Runtime's `com.microsoft.MoE` and `QMoE`
+    (whose quantized stacks are rank-3 `xf.quantized_weight`s). Only the
+    chosen experts run for a token: `xf-moe-dispatch` writes the op as
+    routing, a permutation of the rows into expert-contiguous order, one MLP
+    per expert over its rows and a weighted combination.
 
     Example:
     ```mlir
-    %y = xf.moe %x, %logits, %gate, %up, %down {top_k = 2 : i64, normalize = true}
+    %y = xf.moe %x, %logits gate %gate up %up down %down {top_k = 2 : i64, normalize = true}
         : (tensor<?x96xf32>, tensor<?x4xf32>, tensor<4x96x192xf32>,
            tensor<4x96x192xf32>, tensor<4x192x96xf32>) -> tensor<?x96xf32>
     ```
   }];
   let arguments = (ins XF_FloatTensor:$input, XF_FloatTensor:$logits,
-                       XF_FloatTensor:$gate, XF_FloatTensor:$up,
-                       XF_FloatTensor:$down, XF_I64Attr:$top_k,
+                       XF_FloatTensor:$gate, Optional<XF_FloatTensor>:$up,
+                       XF_FloatTensor:$down,
+                       Optional<XF_FloatTensor>:$gate_bias,
+                       Optional<XF_FloatTensor>:$up_bias,
+                       Optional<XF_FloatTensor>:$down_bias,
+                       XF_I64Attr:$top_k,
                        DefaultValuedAttr<BoolAttr, "false">:$normalize,
                        DefaultValuedAttr<XF_ActivationAttr,
-                                         "::mlir::xf::Activation::silu">:$activation);
+                                         "::mlir::xf::Activation::silu">:$activation,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$beta,
+                       OptionalAttr<F32Attr>:$limit);
   let results = (outs XF_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $logits `gate` $gate (`up` $up^)? `down` $down
+    (`gate_bias` $gate_bias^)? (`up_bias` $up_bias^)?
+    (`down_bias` $down_bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// A gated MLP with no biases and the plain activation: xf.gated_mlp.
+    bool hasPlainGatedExperts();
+  }];
 }
 
 def XF_RopeOp : XF_TransformerOp<"rope",
