@@ -15,7 +15,8 @@
 # each library runs twice: on the model's stored inputs against ONNX
 # Runtime's outputs, and on random inputs of another shape (batch 3,
 # sequence 7) against xfc's CPU library run there on the same inputs.
-# MODELS="a b" picks some of the zoo (or test/models); give the same list at
+# MODELS="a b" picks some of the zoo (or test/models, test/models/zoo-sizes);
+# give the same list at
 # both steps.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,6 +36,7 @@ prepare)
     echo "compiling $model"
     # The zoo's, or one of the repository's (the int8dyn models).
     src="$ZOO/$model" && [ -f "$src.onnx" ] || src="$ROOT/test/models/$model"
+    [ -f "$src.onnx" ] || src="$ROOT/test/models/zoo-sizes/$model"
     for p in $PRECISIONS; do
       precision=${p%%:*}
       start=$(date +%s.%N)

@@ -4,13 +4,16 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 
 using namespace mlir;
 
 std::optional<std::array<Value, 3>>
 mlir::xf::matchTensorCoreProduct(Operation *op, bool &batched) {
   auto contraction = dyn_cast<linalg::LinalgOp>(op);
-  if (!contraction || !contraction.hasPureBufferSemantics())
+  // Products kept in f32 (MoE routers) run as f32 loops.
+  if (!contraction || !contraction.hasPureBufferSemantics() ||
+      op->hasAttr(XFDialect::kFullPrecisionAttrName))
     return std::nullopt;
   if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
     batched = false;

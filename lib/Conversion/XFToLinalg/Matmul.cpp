@@ -85,10 +85,12 @@ static Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
 /// The product of operands of rank 2 or more, per MatMul's rules. 2-D
 /// products and a stack of rows times one matrix become linalg.matmul; equal
 /// batch dimensions linalg.batch_matmul; broadcast batches a generic
-/// contraction. `lhsOrig`/`rhsOrig` are the xf values (for tracing).
+/// contraction. `lhsOrig`/`rhsOrig` are the xf values (for tracing);
+/// `attrs` go on the linalg product (xf.full_precision).
 static Value lowerMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                          Value lhsOrig, Value rhsOrig,
-                         RankedTensorType resultType) {
+                         RankedTensorType resultType,
+                         ArrayRef<NamedAttribute> attrs) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   int64_t lhsRank = lhsType.getRank(), rhsRank = rhsType.getRank();
@@ -110,7 +112,7 @@ static Value lowerMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
                             {sizeOf(b, loc, rows, 0), sizeOf(b, loc, rhs, 1)});
     Value product =
         linalg::MatmulOp::create(b, loc, TypeRange{productType},
-                                 ValueRange{rows, rhs}, ValueRange{init})
+                                 ValueRange{rows, rhs}, ValueRange{init}, attrs)
             .getResult(0);
     if (lhsRank == 2)
       return product;
@@ -177,7 +179,7 @@ static Value lowerMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
       {sizeOf(b, loc, l, 0), sizeOf(b, loc, l, 1), sizeOf(b, loc, r, 2)});
   Value product =
       linalg::BatchMatmulOp::create(b, loc, TypeRange{productType},
-                                    ValueRange{l, r}, ValueRange{init})
+                                    ValueRange{l, r}, ValueRange{init}, attrs)
           .getResult(0);
   if (rank == 3)
     return product;
@@ -214,11 +216,15 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
                 : SmallVector<OpFoldResult>{sizeOf(rewriter, loc, v, 0),
                                             rewriter.getIndexAttr(1)});
     };
+    SmallVector<NamedAttribute> attrs;
+    if (Attribute full = op->getAttr(XFDialect::kFullPrecisionAttrName))
+      attrs.push_back(
+          rewriter.getNamedAttr(XFDialect::kFullPrecisionAttrName, full));
     bool lhsVector = op.getLhs().getType().getRank() == 1;
     bool rhsVector = op.getRhs().getType().getRank() == 1;
     if (!lhsVector && !rhsVector) {
       rewriter.replaceOp(op, lowerMatmul(rewriter, loc, lhs, rhs, op.getLhs(),
-                                         op.getRhs(), resultType));
+                                         op.getRhs(), resultType, attrs));
       return success();
     }
     // The product with the vector dimensions kept as size 1, then dropped.
@@ -230,7 +236,7 @@ struct MatMulToLinalg : OpConversionPattern<MatMulOp> {
     auto fullType = resultType.clone(shape);
     Value full =
         lowerMatmul(rewriter, loc, promote(lhs, true), promote(rhs, false),
-                    op.getLhs(), op.getRhs(), fullType);
+                    op.getLhs(), op.getRhs(), fullType, attrs);
     SmallVector<ReassociationIndices> groups;
     int64_t fullRank = fullType.getRank(), kept = resultType.getRank();
     for (int64_t i = 0; i < kept; ++i)

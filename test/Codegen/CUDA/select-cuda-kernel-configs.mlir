@@ -15,12 +15,15 @@ func.func @products(%a: memref<?x?xf32>, %b: memref<?x768xf32>, %c: memref<?x768
   return
 }
 
-// Products the kernels do not take (integers, tensors) get none.
+// Products the kernels do not take (integers, tensors, products kept in
+// f32 such as MoE routers) get none.
 // CHECK-LABEL: func.func @not_products
 // CHECK-NOT: xf.kernel_config
 func.func @not_products(%ai: memref<4x8xi32>, %bi: memref<8x4xi32>, %ci: memref<4x4xi32>,
-                        %ta: tensor<4x8xf32>, %tb: tensor<8x4xf32>, %tc: tensor<4x4xf32>) -> tensor<4x4xf32> {
+                        %ta: tensor<4x8xf32>, %tb: tensor<8x4xf32>, %tc: tensor<4x4xf32>,
+                        %x: memref<?x64xf32>, %router: memref<64x8xf32>, %logits: memref<?x8xf32>) -> tensor<4x4xf32> {
   linalg.matmul ins(%ai, %bi : memref<4x8xi32>, memref<8x4xi32>) outs(%ci : memref<4x4xi32>)
+  linalg.matmul {xf.full_precision} ins(%x, %router : memref<?x64xf32>, memref<64x8xf32>) outs(%logits : memref<?x8xf32>)
   %r = linalg.matmul ins(%ta, %tb : tensor<4x8xf32>, tensor<8x4xf32>) outs(%tc : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }

@@ -83,3 +83,16 @@ func.func @gemm_no_bias(%a: tensor<?x96xf32>, %w: tensor<96x288xf32>) -> tensor<
   %0 = xf.gemm %a, %w : (tensor<?x96xf32>, tensor<96x288xf32>) -> tensor<?x288xf32>
   return %0 : tensor<?x288xf32>
 }
+
+// -----
+
+// A product kept in f32 (a MoE router) carries the mark to linalg, and a
+// dense layer's decomposition to its product.
+// CHECK-LABEL: func.func @full_precision
+// CHECK: linalg.matmul {xf.full_precision} ins(%{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<64x8xf32>)
+// CHECK: linalg.matmul {xf.full_precision} ins(%{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<64x8xf32>)
+func.func @full_precision(%x: tensor<?x64xf32>, %w: tensor<64x8xf32>) -> (tensor<?x8xf32>, tensor<?x8xf32>) {
+  %0 = xf.matmul %x, %w {xf.full_precision} : (tensor<?x64xf32>, tensor<64x8xf32>) -> tensor<?x8xf32>
+  %1 = xf.linear %x, %w {xf.full_precision} : (tensor<?x64xf32>, tensor<64x8xf32>) -> tensor<?x8xf32>
+  return %0, %1 : tensor<?x8xf32>, tensor<?x8xf32>
+}

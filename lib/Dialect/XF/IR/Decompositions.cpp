@@ -114,6 +114,9 @@ FailureOr<SmallVector<Value>> LinearOp::decomposeOperation(OpBuilder &b) {
   if (getTransposeWeight())
     weight = x.op<TransposeOp>({weight});
   Value result = x.op<MatMulOp>({getInput(), weight});
+  if (Attribute full = (*this)->getAttr(XFDialect::kFullPrecisionAttrName);
+      full && result)
+    result.getDefiningOp()->setAttr(XFDialect::kFullPrecisionAttrName, full);
   if (Value bias = getBias())
     result = x.op<AddOp>({result, bias});
   return x.finish(*this, applyActivation(x, result, getActivation()));

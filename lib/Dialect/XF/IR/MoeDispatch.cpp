@@ -116,6 +116,18 @@ static Value expertMlp(XFBuilder &x, MoeOp op, Value rows, int64_t e) {
   return linear(hidden, op.getDown(), op.getDownBias());
 }
 
+/// Marks the product that computes the router's `logits` (through
+/// reshapes) for f32: bf16 logits would flip near-tied top-k choices, and
+/// that error is a whole expert's output, not a rounding.
+static void markRouter(Value logits) {
+  Operation *def = logits.getDefiningOp();
+  while (isa_and_nonnull<ReshapeOp, SqueezeOp, UnsqueezeOp>(def))
+    def = def->getOperand(0).getDefiningOp();
+  if (isa_and_nonnull<LinearOp, MatMulOp>(def))
+    def->setAttr(XFDialect::kFullPrecisionAttrName,
+                 UnitAttr::get(def->getContext()));
+}
+
 FailureOr<SmallVector<Value>> MoeOp::decomposeOperation(OpBuilder &b) {
   return dispatchMoe(b, *this, /*rowMultiple=*/1);
 }
@@ -134,7 +146,8 @@ FailureOr<SmallVector<Value>> mlir::xf::dispatchMoe(OpBuilder &b, MoeOp op,
   Type i64 = b.getI64Type();
   int64_t k = op.getTopK();
 
-  // Route.
+  // Route, from logits computed in f32 on any target.
+  markRouter(op.getLogits());
   SmallVector<Value> chosen = x.ops<TopKOp>({x.op<SoftmaxOp>({op.getLogits()})},
                                             2, {x.i64Attr("k", k)});
   Value weights = chosen[0], expertOf = chosen[1];

@@ -114,5 +114,8 @@ LogicalResult XFDialect::verifyOperationAttribute(Operation *op,
        !isa<SymbolOpInterface>(op)))
     return op->emitError() << "'" << name.getValue()
                            << "' must be a flat symbol reference on a symbol";
+  if (name == kFullPrecisionAttrName && !isa<UnitAttr>(attribute.getValue()))
+    return op->emitError() << "'" << name.getValue()
+                           << "' must be a unit attribute";
   return success();
 }

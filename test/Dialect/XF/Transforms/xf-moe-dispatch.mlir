@@ -5,7 +5,9 @@
 // in expert order, one gated MLP per expert on its slice of them, and the
 // weighted combination. Constant stacks become one constant per expert.
 // CHECK-LABEL: func.func @dispatch
-// CHECK-SAME: (%[[X:.*]]: tensor<?x2xf32>, %[[L:.*]]: tensor<?x2xf32>)
+// CHECK-SAME: (%[[X:.*]]: tensor<?x2xf32>, %[[R:.*]]: tensor<2x2xf32>)
+// The router's product is kept in f32 on every target.
+// CHECK: %[[L:.*]] = xf.linear %[[X]], %[[R]] {xf.full_precision}
 // CHECK: %[[P:.*]] = xf.softmax %[[L]]
 // CHECK: %[[W:.*]], %[[I:.*]] = xf.topk %[[P]] {k = 2 : i64}
 // CHECK: %[[SUM:.*]] = xf.reduce_sum %[[W]] {axes = array<i64: 1>}
@@ -30,7 +32,8 @@
 // CHECK: %[[WEIGHTED:.*]] = xf.mul %[[BACK]], %[[WEIGHTS]]
 // CHECK: %[[OUT:.*]] = xf.reduce_sum %[[WEIGHTED]] {axes = array<i64: 1>, keepdims = false}
 // CHECK: return %[[OUT]]
-func.func @dispatch(%x: tensor<?x2xf32>, %logits: tensor<?x2xf32>) -> tensor<?x2xf32> {
+func.func @dispatch(%x: tensor<?x2xf32>, %router: tensor<2x2xf32>) -> tensor<?x2xf32> {
+  %logits = xf.linear %x, %router : (tensor<?x2xf32>, tensor<2x2xf32>) -> tensor<?x2xf32>
   %g = xf.constant dense<[[[1.0], [2.0]], [[3.0], [4.0]]]> : tensor<2x2x1xf32>
   %u = xf.constant dense<[[[0.5], [0.25]], [[-1.0], [1.5]]]> : tensor<2x2x1xf32>
   %d = xf.constant dense<[[[1.0, -1.0]], [[2.0, 0.5]]]> : tensor<2x1x2xf32>

@@ -33,9 +33,9 @@ def XF_Dialect : Dialect {
   }];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
-  // `xf.kernel_config` on any op must be a #xf.kernel_config, and
+  // `xf.kernel_config` on any op must be a #xf.kernel_config,
   // `xf.device_copy_of` and `xf.parallel_entry_of` symbol references on
-  // symbols.
+  // symbols, `xf.full_precision` a unit attribute.
   let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     /// On the CUDA target, on a global's declaration: the global (a flat
@@ -50,6 +50,11 @@ def XF_Dialect : Dialect {
     /// defined when the module is in the LLVM dialect.
     static constexpr ::llvm::StringLiteral kParallelEntryOfAttrName =
         "xf.parallel_entry_of";
+    /// A unit attribute on a matrix product (xf, then linalg): computed in
+    /// f32 whatever the target's precision. MoE routers carry it, where a
+    /// bf16 rounding would flip near-tied expert choices.
+    static constexpr ::llvm::StringLiteral kFullPrecisionAttrName =
+        "xf.full_precision";
   }];
 }
 
