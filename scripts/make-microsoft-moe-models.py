@@ -17,67 +17,35 @@ import sys
 import tempfile
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "test" / "python"))
+from microsoft_moe_models import moe_model, quantize  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
 
 E, D, F, BLOCK = 8, 64, 128, 32
-MS = "com.microsoft"
-
-
-def model(name, op, names, inits, attrs):
-    router = helper.make_node("MatMul", ["x", "router_weight"], ["logits3d"], name="router")
-    flat = helper.make_node("Reshape", ["logits3d", "logits_shape"], ["logits"], name="flatten")
-    moe = helper.make_node(op, ["x", "logits"] + names, ["y"], name="moe", domain=MS, **attrs)
-    rng = np.random.default_rng(1)
-    inits = dict(inits, router_weight=rng.standard_normal((D, E)).astype(np.float32) / 8,
-                 logits_shape=np.array([-1, E], np.int64))
-    graph = helper.make_graph(
-        [router, flat, moe], name,
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "seq", D])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", "seq", D])],
-        initializer=[numpy_helper.from_array(v, k) for k, v in inits.items()])
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                   helper.make_opsetid(MS, 1)])
-
-
-def pack4(values):
-    """Pairs along the last axis, the first in the low bits."""
-    return (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
-
-
-def quantize4(w):
-    """[E, N, K] in blocks of BLOCK along K, asymmetric: packed values,
-    scales [E, N, K / BLOCK], packed zero points."""
-    groups = w.reshape(*w.shape[:2], -1, BLOCK)
-    low, high = groups.min(-1, keepdims=True), groups.max(-1, keepdims=True)
-    scale = (high - low) / 15
-    zero = np.clip(np.round(-low / scale), 0, 15)
-    q = np.clip(np.round(groups / scale + zero), 0, 15).astype(np.uint8).reshape(w.shape)
-    return pack4(q), scale[..., 0].astype(np.float32), pack4(zero[..., 0].astype(np.uint8))
 
 
 def main():
     rng = np.random.default_rng(0)
+    router = np.random.default_rng(1).standard_normal((D, E)).astype(np.float32) / 8
     fc1 = rng.standard_normal((E, 2 * F, D)).astype(np.float32) / 8
     fc2 = rng.standard_normal((E, D, F)).astype(np.float32) / 11
     swiglu = dict(k=2, activation_type="swiglu", swiglu_fusion=1, normalize_routing_weights=1)
     models = {
-        "ms_moe_gptoss": model(
-            "ms_moe_gptoss", "MoE", ["fc1", "fc1_bias", "fc2", "fc2_bias"],
+        "ms_moe_gptoss": moe_model(
+            "MoE", ["fc1", "fc1_bias", "fc2", "fc2_bias"],
             {"fc1": fc1, "fc1_bias": rng.standard_normal((E, 2 * F)).astype(np.float32) / 10,
              "fc2": fc2, "fc2_bias": rng.standard_normal((E, D)).astype(np.float32) / 10},
-            dict(swiglu, activation_alpha=1.702, activation_beta=1.0, swiglu_limit=7.0)),
+            dict(swiglu, activation_alpha=1.702, activation_beta=1.0, swiglu_limit=7.0),
+            D, E, rank=3, router=router),
     }
-    q1, s1, z1 = quantize4(fc1)
-    q2, s2, z2 = quantize4(fc2)
-    models["ms_qmoe_int4"] = model(
-        "ms_qmoe_int4", "QMoE",
-        ["q1", "s1", "", "q2", "s2", "", "", "", "", "z1", "z2"],
+    q1, s1, z1, _ = quantize(fc1, 4, BLOCK, True)
+    q2, s2, z2, _ = quantize(fc2, 4, BLOCK, True)
+    models["ms_qmoe_int4"] = moe_model(
+        "QMoE", ["q1", "s1", "", "q2", "s2", "", "", "", "", "z1", "z2"],
         {"q1": q1, "s1": s1, "q2": q2, "s2": s2, "z1": z1, "z2": z2},
-        dict(swiglu, expert_weight_bits=4, block_size=BLOCK))
+        dict(swiglu, expert_weight_bits=4, block_size=BLOCK), D, E, rank=3, router=router)
     for name, m in models.items():
         path = ROOT / "test" / "models" / f"{name}.onnx"
         path.write_bytes(m.SerializeToString())

@@ -9,31 +9,18 @@ import subprocess
 
 import numpy as np
 import pytest
-from onnx import TensorProto, helper, numpy_helper
 
 import xfc
+from microsoft_moe_models import moe_model, quantize
 from ort_reference import run_ort
 
 # Experts, hidden and expert width: both K (32) hold whole pairs of
 # 16-wide blocks, the only block counts whose packed 4-bit zero points
 # ONNX Runtime reads as the spec lays them out.
 E, D, F = 4, 32, 32
-MS = "com.microsoft"
 
-
-def moe_model(path, op, inputs, inits, attrs, rank=2):
-    """One MoE/QMoE node: inputs named in order ('' for an omitted one)."""
-    shape = ["tokens", D] if rank == 2 else ["batch", "seq", D]
-    node = helper.make_node(op, inputs, ["y"], name="moe", domain=MS, **attrs)
-    graph = helper.make_graph(
-        [node], "moe",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape),
-         helper.make_tensor_value_info("router", TensorProto.FLOAT, ["tokens", E])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
-        initializer=[numpy_helper.from_array(v, k) for k, v in inits.items()])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17),
-                                                    helper.make_opsetid(MS, 1)])
-    path.write_bytes(model.SerializeToString())
+def write_model(path, op, names, inits, attrs, rank=2):
+    path.write_bytes(moe_model(op, names, inits, attrs, D, E, rank).SerializeToString())
     return path
 
 
@@ -82,14 +69,14 @@ def float_case(rng, attrs, bias, fc3=False):
     rows = 2 * F if fusion else F
     w = {"w1": rng.standard_normal((E, rows, D)).astype(np.float32) / np.sqrt(D),
          "w2": rng.standard_normal((E, D, F)).astype(np.float32) / np.sqrt(F)}
-    names = ["x", "router", "w1", "", "w2", "", "", ""]
+    names = ["w1", "", "w2", "", "", ""]
     if bias:
         w["b1"] = rng.standard_normal((E, rows)).astype(np.float32) * 0.1
         w["b2"] = rng.standard_normal((E, D)).astype(np.float32) * 0.1
-        names[3], names[5] = "b1", "b2"
+        names[1], names[3] = "b1", "b2"
     if fc3:
         w["w3"] = rng.standard_normal((E, F, D)).astype(np.float32) / np.sqrt(D)
-        names[6] = "w3"
+        names[4] = "w3"
     while names[-1] == "":
         names.pop()
     return names, w, fusion
@@ -126,7 +113,7 @@ FLOAT_CASES = {
 def test_moe_matches_onnx_runtime(case, tmp_path, build_dir):
     attrs, bias, rank = FLOAT_CASES[case]
     names, weights, _ = float_case(np.random.default_rng(len(case)), attrs, bias)
-    path = moe_model(tmp_path / "moe.onnx", "MoE", names, weights, attrs, rank)
+    path = write_model(tmp_path / "moe.onnx", "MoE", names, weights, attrs, rank)
     got, feeds = run_both(path, rank, len(case) + 1, tmp_path)
     want, _ = run_ort(path, feeds, {"y": (np.float32, got.shape)}, tmp_path / "ort")
     assert relative_error(got, want["y"]) <= 1e-5
@@ -145,39 +132,11 @@ NUMPY_CASES = {
 def test_moe_matches_its_definition(case, tmp_path):
     attrs, bias, fc3 = NUMPY_CASES[case]
     names, w, fusion = float_case(np.random.default_rng(len(case)), attrs, bias, fc3)
-    path = moe_model(tmp_path / "moe.onnx", "MoE", names, w, attrs, 3)
+    path = write_model(tmp_path / "moe.onnx", "MoE", names, w, attrs, 3)
     got, feeds = run_both(path, 3, 7, tmp_path)
     want = numpy_moe(feeds["x"], feeds["router"], w["w1"], w.get("b1"), w["w2"], w.get("b2"),
                      w.get("w3"), attrs, fusion)
     assert relative_error(got, want) <= 1e-5
-
-
-def quantize(w, bits, block, zero_points, rng):
-    """[E, N, K] as QMoE stores it: values packed along K (first value in the
-    low bits), scales [E, N] (block: [E, N, K / block]), zero points packed
-    along their last axis."""
-    experts, n, k = w.shape
-    size = block or k
-    groups = w.reshape(experts, n, k // size, size)
-    top = (1 << bits) - 1
-    if zero_points:
-        low, high = groups.min(-1, keepdims=True), groups.max(-1, keepdims=True)
-        scale = (high - low) / top
-        zp = np.clip(np.round(-low / scale), 0, top)
-    else:
-        scale = np.abs(groups).max(-1, keepdims=True) / (1 << (bits - 1))
-        zp = np.full_like(scale, 1 << (bits - 1))
-    q = np.clip(np.round(groups / scale + zp), 0, top).astype(np.uint8).reshape(experts, n, k)
-    def pack(a):
-        if bits == 8:
-            return a
-        if a.shape[-1] % 2:  # an odd count ends in half a byte
-            a = np.concatenate([a, np.zeros(a.shape[:-1] + (1,), np.uint8)], -1)
-        return (a[..., 0::2] | (a[..., 1::2] << 4)).astype(np.uint8)
-    scales, zps = scale[..., 0].astype(np.float32), zp[..., 0].astype(np.uint8)
-    if not block:
-        scales, zps = scales[..., 0], zps[..., 0]
-    return pack(q), scales, pack(zps)
 
 
 @pytest.mark.parametrize("bits", [4, 8])
@@ -187,10 +146,10 @@ def test_qmoe_matches_onnx_runtime(bits, block, zero_points, tmp_path):
     rng = np.random.default_rng(bits * 10 + block + zero_points)
     w1 = rng.standard_normal((E, 2 * F, D)).astype(np.float32) / np.sqrt(D)
     w2 = rng.standard_normal((E, D, F)).astype(np.float32) / np.sqrt(F)
-    p1, s1, z1 = quantize(w1, bits, block, zero_points, rng)
-    p2, s2, z2 = quantize(w2, bits, block, zero_points, rng)
+    p1, s1, z1, _ = quantize(w1, bits, block, zero_points)
+    p2, s2, z2, _ = quantize(w2, bits, block, zero_points)
     inits = {"p1": p1, "s1": s1, "p2": p2, "s2": s2}
-    names = ["x", "router", "p1", "s1", "", "p2", "s2"]
+    names = ["p1", "s1", "", "p2", "s2"]
     if zero_points:
         inits.update(z1=z1, z2=z2)
         names += ["", "", "", "", "z1", "z2"]
@@ -198,7 +157,7 @@ def test_qmoe_matches_onnx_runtime(bits, block, zero_points, tmp_path):
                  normalize_routing_weights=1)
     if block:
         attrs["block_size"] = block
-    path = moe_model(tmp_path / "qmoe.onnx", "QMoE", names, inits, attrs, 3)
+    path = write_model(tmp_path / "qmoe.onnx", "QMoE", names, inits, attrs, 3)
     got, feeds = run_both(path, 3, bits + block, tmp_path)
     want, _ = run_ort(path, feeds, {"y": (np.float32, got.shape)}, tmp_path / "ort")
     # The CPU's quantized products round the activations to 16 bits per
@@ -210,7 +169,7 @@ def test_moe_is_dispatched(tmp_path, build_dir):
     """The fusion report counts the op; after dispatch no xf.moe is left."""
     attrs = FLOAT_CASES["swiglu_clamped_bias"][0]
     names, weights, _ = float_case(np.random.default_rng(0), attrs, True)
-    path = moe_model(tmp_path / "moe.onnx", "MoE", names, weights, attrs)
+    path = write_model(tmp_path / "moe.onnx", "MoE", names, weights, attrs)
     xfc_bin = str(build_dir / "bin" / "xfc")
     report = subprocess.run([xfc_bin, str(path), "--report=fusion"], capture_output=True,
                             text=True, check=True).stdout
@@ -222,7 +181,7 @@ def test_moe_is_dispatched(tmp_path, build_dir):
 
 
 def node_error(tmp_path, build_dir, op, names, inits, attrs):
-    path = moe_model(tmp_path / "bad.onnx", op, names, inits, attrs)
+    path = write_model(tmp_path / "bad.onnx", op, names, inits, attrs)
     result = subprocess.run([str(build_dir / "bin" / "xfc"), str(path), "-o",
                              str(tmp_path / "bad.so")], capture_output=True, text=True)
     assert result.returncode != 0
@@ -243,9 +202,9 @@ def test_moe_errors_name_the_node(attrs, message, tmp_path, build_dir):
 
 def test_qmoe_errors_name_the_node(tmp_path, build_dir):
     rng = np.random.default_rng(0)
-    p, s, _ = quantize(rng.standard_normal((E, F, D)).astype(np.float32), 4, 0, False, rng)
-    p2, s2, _ = quantize(rng.standard_normal((E, D, F)).astype(np.float32), 4, 0, False, rng)
-    names = ["x", "router", "p1", "s1", "", "p2", "s2"]
+    p, s, _, _ = quantize(rng.standard_normal((E, F, D)).astype(np.float32), 4, 0, False)
+    p2, s2, _, _ = quantize(rng.standard_normal((E, D, F)).astype(np.float32), 4, 0, False)
+    names = ["p1", "s1", "", "p2", "s2"]
     inits = {"p1": p, "s1": s, "p2": p2, "s2": s2}
     stderr = node_error(tmp_path, build_dir, "QMoE", names, inits, dict(expert_weight_bits=2))
     assert "node 'moe' (QMoE)" in stderr and "2-bit experts is not supported" in stderr, stderr

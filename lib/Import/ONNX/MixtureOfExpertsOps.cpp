@@ -247,7 +247,7 @@ static LogicalResult importMoE(NodeImporter &n, bool quantized) {
                          << (halves == 2 ? " of two halves" : "");
   int64_t hidden = fc1Rows / halves;
   // Gate and up rows of FC1 (up: of FC3 when there is one).
-  Rows gateRows = {0, halves == 2 && fusion == 1 ? 2 : 1, hidden};
+  Rows gateRows = {0, fusion == 1 ? 2 : 1, hidden};
   Rows upRows = fusion == 1   ? Rows{1, 2, hidden}
                 : fusion == 2 ? Rows{hidden, 1, hidden}
                               : Rows{0, 1, hidden};
@@ -293,22 +293,15 @@ static LogicalResult importMoE(NodeImporter &n, bool quantized) {
       failed(upBias) || failed(downBias))
     return failure();
 
-  SmallVector<Value> operands = {*input, *logits, *gate};
-  auto present = [&](Value v) {
+  // xf.moe's operands in order; absent optional ones leave empty segments.
+  SmallVector<Value> operands;
+  SmallVector<int32_t> segments;
+  for (Value v :
+       {*input, *logits, *gate, *up, *down, *gateBias, *upBias, *downBias}) {
+    segments.push_back(v ? 1 : 0);
     if (v)
       operands.push_back(v);
-    return static_cast<int32_t>(v != nullptr);
-  };
-  int32_t hasUp = present(*up);
-  operands.push_back(*down);
-  SmallVector<int32_t> segments = {1,
-                                   1,
-                                   1,
-                                   hasUp,
-                                   1,
-                                   present(*gateBias),
-                                   present(*upBias),
-                                   present(*downBias)};
+  }
   SmallVector<NamedAttribute> attrs = {
       n.namedAttr(MoeOp::getOperandSegmentSizeAttr(),
                   n.builder().getDenseI32ArrayAttr(segments)),
