@@ -40,6 +40,14 @@ static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
   }
   auto type = cast<RankedTensorType>(stacked.getType());
   auto constant = stacked.getDefiningOp<ConstantOp>();
+  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
+                                         type.getElementType());
+  // A splat (QMoE's default zero points) is the same splat for each expert.
+  if (auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                            : DenseElementsAttr();
+      dense && dense.isSplat() && sliceType.hasStaticShape())
+    return ConstantOp::create(x.builder(), x.location(), sliceType,
+                              cast<ElementsAttr>(dense.resizeSplat(sliceType)));
   std::optional<ArrayRef<char>> bytes =
       constant && type.hasStaticShape() && type.getElementType().isIntOrFloat()
           ? getElementsBytes(constant.getValueAttr())
@@ -47,8 +55,6 @@ static Value expertWeight(XFBuilder &x, Value stacked, int64_t e) {
   if (!bytes)
     return x.op<GatherOp>(
         {stacked, x.scalar(x.builder().getI64Type(), static_cast<double>(e))});
-  auto sliceType = RankedTensorType::get(type.getShape().drop_front(),
-                                         type.getElementType());
   size_t sliceBytes = sliceType.getNumElements() *
                       type.getElementType().getIntOrFloatBitWidth() / 8;
   auto attr = deriveResource(constant.getValueAttr(), sliceType,

@@ -110,18 +110,20 @@ func.func @plain_experts(%x: tensor<?x8xf32>, %logits: tensor<?x2xf32>, %g: tens
 // -----
 
 // A quantized stack of constants gives each expert a quantized weight of
-// its own packed rows, scales and zero points (constants, so the CPU's
-// quantized kernels pack them); the stacks are freed.
+// its own packed rows, scales and zero points (constants, a splat staying
+// one, so the CPU's quantized kernels pack them); the stacks are freed.
 // CHECK-LABEL: func.func @quantized_experts
 // CHECK-DAG: %[[Q0:.*]] = xf.constant dense_resource<packed.expert0{{.*}}> : tensor<4x1xui8>
 // CHECK-DAG: %[[S0:.*]] = xf.constant dense_resource<scales.expert0{{.*}}> : tensor<4x1xf32>
-// CHECK: %[[W0:.*]] = xf.quantized_weight %[[Q0]], %[[S0]] {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<4x1xui8>, tensor<4x1xf32>) -> tensor<1x4xf32>
+// CHECK-DAG: %[[Z0:.*]] = xf.constant dense<128> : tensor<4x1xui8>
+// CHECK: %[[W0:.*]] = xf.quantized_weight %[[Q0]], %[[S0]], %[[Z0]] {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<4x1xui8>, tensor<4x1xf32>, tensor<4x1xui8>) -> tensor<1x4xf32>
 // CHECK: xf.gated_mlp %{{.*}}, %[[W0]]
 // CHECK-NOT: tensor<2x4x1xui8>
 func.func @quantized_experts(%x: tensor<?x1xf32>, %logits: tensor<?x2xf32>, %u: tensor<2x1x4xf32>, %d: tensor<2x4x1xf32>) -> tensor<?x1xf32> {
   %q = xf.constant dense_resource<packed> : tensor<2x4x1xui8>
   %s = xf.constant dense_resource<scales> : tensor<2x4x1xf32>
-  %g = xf.quantized_weight %q, %s {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<2x4x1xui8>, tensor<2x4x1xf32>) -> tensor<2x1x4xf32>
+  %z = xf.constant dense<128> : tensor<2x4x1xui8>
+  %g = xf.quantized_weight %q, %s, %z {bits = 8 : i64, group_size = 1 : i64, k = 1 : i64} : (tensor<2x4x1xui8>, tensor<2x4x1xf32>, tensor<2x4x1xui8>) -> tensor<2x1x4xf32>
   %y = xf.moe %x, %logits gate %g up %u down %d {top_k = 1 : i64} : (tensor<?x1xf32>, tensor<?x2xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x4x1xf32>) -> tensor<?x1xf32>
   return %y : tensor<?x1xf32>
 }
