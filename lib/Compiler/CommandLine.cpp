@@ -100,6 +100,13 @@ cl::opt<std::string> quantize(
              "or int8, rounded to nearest per group along K, with zero "
              "points unless --symmetric"),
     cl::value_desc("int4|int8"), cl::cat(xfcCategory));
+cl::opt<std::string>
+    sparsify("sparsify",
+             cl::desc("Prune the weights of matrix products by magnitude "
+                      "(xf-sparsify): 2:4 (the 2 largest of each 4 along K) or "
+                      "unstructured:R (the fraction R of each weight with the "
+                      "smallest magnitudes becomes 0)"),
+             cl::value_desc("2:4|unstructured:R"), cl::cat(xfcCategory));
 cl::opt<unsigned> groupSize(
     "group-size",
     cl::desc("With --quantize: values per scale along K (default 128)"),
@@ -351,6 +358,18 @@ FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
   options.target.quantizeBits = quantize.empty()     ? 0
                                 : quantize == "int4" ? 4
                                                      : 8;
+  if (!sparsify.empty() && sparsify != "2:4") {
+    StringRef rest = sparsify;
+    double fraction;
+    if (!rest.consume_front("unstructured:") || rest.getAsDouble(fraction) ||
+        fraction <= 0 || fraction >= 1) {
+      errors << "xfc: --sparsify is 2:4 or unstructured:R with 0 < R < 1, "
+                "not '"
+             << sparsify << "'\n";
+      return failure();
+    }
+  }
+  options.target.sparsify = sparsify;
   options.target.quantizeGroupSize = groupSize;
   options.target.quantizeSymmetric = symmetric;
   options.target.quantizeExclude = exclude;

@@ -269,6 +269,13 @@ void mlir::xf::buildPipelineUpTo(OpPassManager &pm, Stage stop,
   buildGraphCleanupPipeline(pm);
   if (stop == Stage::XF)
     return;
+  // Pruning before raising fuses or stacks weights: each rule applies to
+  // each ONNX weight as stored.
+  if (!target.sparsify.empty()) {
+    SparsifyWeightsPassOptions sparsify;
+    sparsify.pattern = target.sparsify;
+    pm.addNestedPass<func::FuncOp>(createSparsifyWeightsPass(sparsify));
+  }
   buildRaisePipeline(pm);
   // Experts become gated MLPs of their own before quantization takes
   // their weights; on the CPU each expert's rows come in whole 8-row blocks

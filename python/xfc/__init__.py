@@ -102,7 +102,8 @@ def _run_compiler(args):
 
 
 def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
-            precision=None, quantize=None, group_size=None, method=None, calibration=None):
+            precision=None, quantize=None, group_size=None, method=None, calibration=None,
+            sparsify=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
     header beside it), in this process (libxfc_compiler.so). `shapes` pins
     input shapes: {"input_ids": (1, 128)}.
@@ -115,7 +116,9 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
     `method=None` or `"rtn"` rounds to nearest; `method="gptq"` with
     `calibration` (.npz paths, one sample each, keyed by input name) has
     xfc.gptq choose the weights (int4 when `quantize` is not given) and
-    compiles the MatMulNBits model it writes (needs onnx)."""
+    compiles the MatMulNBits model it writes (needs onnx).
+    `sparsify="2:4"` or `"unstructured:R"` prunes the products' weights by
+    magnitude first (xfc --sparsify, docs/sparsity.md)."""
     if method not in (None, "rtn", "gptq"):
         raise ValueError(f"method must be None, 'rtn' or 'gptq', not {method!r}")
     if method == "gptq":
@@ -137,6 +140,8 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
         args.append(f"--quantize={quantize}")
     if group_size:
         args.append(f"--group-size={group_size}")
+    if sparsify:
+        args.append(f"--sparsify={sparsify}")
     _run_compiler(args)
     return pathlib.Path(out_path)
 

@@ -81,6 +81,9 @@ struct TargetOptions {
   /// model has them), values per group along K, no zero points, and a
   /// regular expression of weights (initializer or node names) left f32.
   int64_t quantizeBits = 0;
+  /// xf-sparsify right after import: its pattern (2:4 or unstructured:R),
+  /// or empty for none.
+  std::string sparsify;
   int64_t quantizeGroupSize = 128;
   bool quantizeSymmetric = false;
   std::string quantizeExclude;

@@ -185,6 +185,36 @@ def QuantizeWeightsPass : Pass<"xf-quantize", "func::FuncOp"> {
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
+def SparsifyWeightsPass : Pass<"xf-sparsify", "func::FuncOp"> {
+  let summary = "Prune the constant weights of matrix products by magnitude";
+  let description = [{
+    Each f32 constant weight of a matrix product (`xf.matmul`'s and
+    `xf.gemm`'s right operand, `xf.linear`'s and `xf.gated_mlp`'s weights)
+    that no other op reads (a tied embedding stays dense) is pruned by one
+    of these rules, which a user can reproduce on the ONNX initializers
+    (scripts/prune-onnx.py does):
+
+    - `2:4`: in each group of 4 consecutive weights along the reduction
+      dimension K (the last group of a K that is no multiple of 4 included),
+      the 2 of largest magnitude stay (ties: the lower index of K); the
+      others become 0.
+    - `unstructured:R` (0 < R < 1): the floor(R * size) weights of smallest
+      magnitude in each weight matrix become 0 (ties: the earlier element in
+      the weight's row-major order).
+
+    NaN counts as the largest magnitude. The pipeline runs the pass right
+    after import (`xfc --sparsify=...`), before raising fuses or stacks any
+    weight, so each rule applies to each ONNX weight as stored. Each pruned
+    weight is reported as a remark at its op: the rule, the fraction of
+    weights kept and the relative L2 change of the weight.
+  }];
+  let options = [
+    Option<"pattern", "pattern", "std::string", /*default=*/"\"2:4\"",
+           "2:4, or unstructured:R with 0 < R < 1">
+  ];
+  let dependentDialects = ["::mlir::xf::XFDialect"];
+}
+
 def DecomposePass : Pass<"xf-decompose", "func::FuncOp"> {
   let summary = "Replace composite xf ops with the simpler xf ops they are made of";
   let description = [{
