@@ -103,7 +103,7 @@ def _run_compiler(args):
 
 def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="embedded",
             precision=None, quantize=None, group_size=None, method=None, calibration=None,
-            sparsify=None):
+            sparsify=None, prune=None):
     """Compiles `onnx_path` into the shared library `out_path` (and its
     header beside it), in this process (libxfc_compiler.so). `shapes` pins
     input shapes: {"input_ids": (1, 128)}.
@@ -118,7 +118,18 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
     xfc.gptq choose the weights (int4 when `quantize` is not given) and
     compiles the MatMulNBits model it writes (needs onnx).
     `sparsify="2:4"` or `"unstructured:R"` prunes the products' weights by
-    magnitude first (xfc --sparsify, docs/sparsity.md)."""
+    magnitude first (xfc --sparsify, docs/sparsity.md); with
+    `prune="wanda"` and `calibration`, by Wanda's scores (|W| times the
+    norm of the input channel on the calibration inputs) instead: the
+    pruned model xfc.sparsity writes is compiled (needs onnx)."""
+    if prune not in (None, "magnitude", "wanda"):
+        raise ValueError(f"prune must be None, 'magnitude' or 'wanda', not {prune!r}")
+    if prune == "wanda":
+        if not sparsify or not calibration:
+            raise ValueError("prune='wanda' needs sparsify= and calibration=[.npz paths]")
+        return _compile_wanda(onnx_path, out_path, sparsify, calibration, target=target,
+                              shapes=shapes, cpu=cpu, weights=weights, precision=precision,
+                              quantize=quantize, group_size=group_size)
     if method not in (None, "rtn", "gptq"):
         raise ValueError(f"method must be None, 'rtn' or 'gptq', not {method!r}")
     if method == "gptq":
@@ -144,6 +155,21 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
         args.append(f"--sparsify={sparsify}")
     _run_compiler(args)
     return pathlib.Path(out_path)
+
+
+def _compile_wanda(onnx_path, out_path, sparsify, calibration, **options):
+    import tempfile
+
+    import onnx
+
+    from .matmul_nbits import save_model
+    from .sparsity import prune_wanda
+    model = onnx.load(str(onnx_path))
+    prune_wanda(model, calibration, sparsify)
+    with tempfile.TemporaryDirectory(prefix="xfc-wanda-") as folder:
+        pruned = pathlib.Path(folder) / "pruned.onnx"
+        save_model(model, pruned)
+        return compile(pruned, out_path, **options)
 
 
 def _compile_gptq(onnx_path, out_path, quantize, group_size, calibration, **options):
