@@ -9,12 +9,14 @@ from onnx import TensorProto, helper, numpy_helper
 MS = "com.microsoft"
 
 
-def moe_model(op, names, inits, attrs, hidden, experts, rank=2, router=None):
+def moe_model(op, names, inits, attrs, hidden, experts, rank=2, router=None, as_inputs=()):
     """A graph of one `op` node reading x ([tokens, hidden], or [batch, seq,
     hidden] with rank 3) and router logits, then `names` (the node's inputs
     after those two; '' for an omitted one) from `inits`. The logits are an
     input [tokens, experts], or x times `router` [hidden, experts] when it
-    is given (then x is the only input)."""
+    is given (then x is the only input). The `inits` named in `as_inputs`
+    are graph inputs of their static shapes instead (weights given at run
+    time)."""
     shape = ["tokens", hidden] if rank == 2 else ["batch", "seq", hidden]
     nodes, inputs = [], [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
     inits = dict(inits)
@@ -28,6 +30,10 @@ def moe_model(op, names, inits, attrs, hidden, experts, rank=2, router=None):
         inits.update(router_weight=router, logits_shape=np.array([-1, experts], np.int64))
     nodes.append(helper.make_node(op, ["x", "router"] + names, ["y"], name="moe", domain=MS,
                                   **attrs))
+    for name in as_inputs:
+        array = inits.pop(name)
+        inputs.append(helper.make_tensor_value_info(
+            name, numpy_helper.from_array(array).data_type, list(array.shape)))
     graph = helper.make_graph(
         nodes, "moe", inputs, [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
         initializer=[numpy_helper.from_array(v, k) for k, v in inits.items()])
