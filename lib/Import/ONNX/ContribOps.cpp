@@ -111,6 +111,25 @@ std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits) {
   return out;
 }
 
+FailureOr<Value> unpackedZeroPoints(NodeImporter &n, Value zp, int64_t rows,
+                                    int64_t perRow, int bits,
+                                    RankedTensorType type, const Twine &what) {
+  if (!zp)
+    // Without zero points the weights are centred at 2^(bits-1).
+    return n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+        type, IntegerAttr::get(type.getElementType(), 1 << (bits - 1)))));
+  std::optional<ArrayRef<char>> bytes = getConstantBytes(zp);
+  int64_t rowBytes = (perRow * bits + 7) / 8;
+  if (!bytes || static_cast<int64_t>(bytes->size()) != rows * rowBytes)
+    return n.emitError() << what << " must be a constant of " << rows * rowBytes
+                         << " bytes";
+  std::string values;
+  for (int64_t row = 0; row < rows; ++row)
+    values += unpackBits(bytes->slice(row * rowBytes, rowBytes), perRow, bits);
+  return n.constant(cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(values.data(), values.size()))));
+}
+
 static LogicalResult importMatMulNBits(NodeImporter &n) {
   FailureOr<Value> a = n.input(0, "A"), packed = n.input(1, "B"),
                    scales = n.input(2, "scales");
@@ -160,32 +179,18 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
   if (failed(scales2d))
     return failure();
   auto zpType = RankedTensorType::get({cols, blocks}, byteType);
-  Value zeroPoints;
-  if (Value zp = n.optionalInput(3)) {
-    if (!isa<IntegerType>(
-            cast<RankedTensorType>(zp.getType()).getElementType()))
-      return n.emitError() << "MatMulNBits with floating-point zero points is "
-                              "not supported";
-    std::optional<ArrayRef<char>> zpBytes = getConstantBytes(zp);
-    int64_t rowBytes = (blocks * bits + 7) / 8;
-    if (!zpBytes || static_cast<int64_t>(zpBytes->size()) != cols * rowBytes)
-      return n.emitError() << "MatMulNBits zero points must be a constant of "
-                           << cols * rowBytes << " bytes";
-    std::string values;
-    for (int64_t row = 0; row < cols; ++row)
-      values +=
-          unpackBits(zpBytes->slice(row * rowBytes, rowBytes), blocks, bits);
-    zeroPoints =
-        n.constant(cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
-            zpType, ArrayRef<char>(values.data(), values.size()))));
-  } else {
-    // Without zero points the weights are centred at 2^(bits-1).
-    zeroPoints = n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
-        zpType, IntegerAttr::get(byteType, 1 << (bits - 1)))));
-  }
+  Value zp = n.optionalInput(3);
+  if (zp &&
+      !isa<IntegerType>(cast<RankedTensorType>(zp.getType()).getElementType()))
+    return n.emitError() << "MatMulNBits with floating-point zero points is "
+                            "not supported";
+  FailureOr<Value> zeroPoints = unpackedZeroPoints(
+      n, zp, cols, blocks, bits, zpType, "MatMulNBits zero points");
+  if (failed(zeroPoints))
+    return failure();
 
   FailureOr<Value> weight = n.create1<QuantizedWeightOp>(
-      {weights, *scales2d, zeroPoints},
+      {weights, *scales2d, *zeroPoints},
       {n.namedAttr("bits", n.i64Attr(bits)),
        n.namedAttr("group_size", n.i64Attr(blockSize)),
        n.namedAttr("k", n.i64Attr(k))});

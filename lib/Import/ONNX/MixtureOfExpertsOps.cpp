@@ -152,29 +152,14 @@ static FailureOr<Value> quantizedStack(NodeImporter &n, size_t index,
 
   Type u8 = IntegerType::get(n.context(), 8, IntegerType::Unsigned);
   auto zpType = RankedTensorType::get({experts, height, groups}, u8);
-  Value zeroPoints;
-  if (Value zp = n.optionalInput(zpIndex)) {
-    // Packed along the last axis: the rows' groups (block-wise), else the
-    // expert's rows.
-    int64_t runs = block > 0 ? experts * height : experts;
-    int64_t perRun = block > 0 ? groups : height;
-    int64_t runBytes = (perRun * bits + 7) / 8;
-    std::optional<ArrayRef<char>> bytes = getConstantBytes(zp);
-    if (!bytes || static_cast<int64_t>(bytes->size()) != runs * runBytes)
-      return n.emitError() << "QMoE zero points (input " << zpIndex
-                           << ") must be a constant of " << runs * runBytes
-                           << " bytes";
-    std::string values;
-    for (int64_t run = 0; run < runs; ++run)
-      values +=
-          unpackBits(bytes->slice(run * runBytes, runBytes), perRun, bits);
-    zeroPoints =
-        n.constant(cast<ElementsAttr>(DenseElementsAttr::getFromRawBuffer(
-            zpType, ArrayRef<char>(values.data(), values.size()))));
-  } else {
-    zeroPoints = n.constant(cast<ElementsAttr>(
-        DenseElementsAttr::get(zpType, IntegerAttr::get(u8, 1 << (bits - 1)))));
-  }
+  // Packed along the last axis: the rows' groups (block-wise), else the
+  // expert's rows.
+  FailureOr<Value> zeroPoints = unpackedZeroPoints(
+      n, n.optionalInput(zpIndex), block > 0 ? experts * height : experts,
+      block > 0 ? groups : height, bits, zpType,
+      "QMoE zero points (input " + Twine(zpIndex) + ")");
+  if (failed(zeroPoints))
+    return failure();
 
   FailureOr<Value> packedRows =
       selectRows(n, *packed, rows, false, (name + "_quantized").str());
@@ -182,7 +167,7 @@ static FailureOr<Value> quantizedStack(NodeImporter &n, size_t index,
       selectRows(n, *scales, rows, false, (name + "_scales").str(),
                  {experts, height, groups});
   FailureOr<Value> zpRows =
-      selectRows(n, zeroPoints, rows, false, (name + "_zero_points").str());
+      selectRows(n, *zeroPoints, rows, false, (name + "_zero_points").str());
   if (failed(packedRows) || failed(scaleRows) || failed(zpRows))
     return failure();
   return n.create1<QuantizedWeightOp>(

@@ -190,6 +190,14 @@ std::optional<ArrayRef<char>> getConstantBytes(Value value);
 /// One byte per element from `bits`-wide fields, low bits first.
 std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits);
 
+/// Zero points of `type` ([..., perRow] over `rows` rows) from `zp`, which
+/// packs them `bits` to a byte along each row (rows padded to whole bytes):
+/// one byte each; 2^(bits-1) everywhere when `zp` is null. Reports `what`
+/// when `zp` is not a constant of that size.
+FailureOr<Value> unpackedZeroPoints(NodeImporter &n, Value zp, int64_t rows,
+                                    int64_t perRow, int bits,
+                                    RankedTensorType type, const Twine &what);
+
 /// The whole table, sorted by domain and op type.
 ArrayRef<OpEntry> getOpTable();
 
