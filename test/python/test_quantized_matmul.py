@@ -29,9 +29,14 @@ CASES = {
     "int8_zp": (8, 32, 96, 20, True, False),
     "int8_one_block": (8, 256, 200, 16, False, True),
     "int4_g_idx": (4, 32, 64, 16, True, False),
+    "int4_uniform": (4, 32, 64, 16, True, False),
+    "int8_uniform": (8, 32, 64, 16, True, False),
 }
 # Cases whose node also has g_idx, the plain row // block one exporters write.
 G_IDX = {"int4_g_idx"}
+# Cases whose packed values and zero points are each one repeated byte (the
+# importer reads them from splat constants); the scales still vary.
+UNIFORM = {"int4_uniform", "int8_uniform"}
 
 
 def pack(values, bits):
@@ -50,6 +55,8 @@ def make_case(rng, name, bits, block, k, n, zero_points, bias):
     scales = rng.uniform(0.01, 0.1, size=(n, blocks)).astype(np.float32)
     zp = (rng.integers(0, 1 << bits, size=(n, blocks)) if zero_points
           else np.full((n, blocks), 1 << (bits - 1)))
+    if name in UNIFORM:
+        q, zp = np.full_like(q, (1 << bits) - 2), np.full_like(zp, 3)
     b = rng.standard_normal(n).astype(np.float32) if bias else None
     weight = ((q[:, :k] - np.repeat(zp, block, axis=1)[:, :k])
               * np.repeat(scales, block, axis=1)[:, :k])

@@ -90,13 +90,21 @@ static LogicalResult importSkipNorm(NodeImporter &n, bool simplified) {
   return n.setResults({*normalized, Value(), Value(), *sum});
 }
 
-std::optional<ArrayRef<char>> getConstantBytes(Value value) {
+std::optional<ArrayRef<char>> getConstantBytes(Value value,
+                                               std::string &splatBytes) {
   auto constant = value.getDefiningOp<ConstantOp>();
   if (!constant)
     return std::nullopt;
   if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-      dense && dense.isSplat())
-    return dense.getRawData();
+      dense && dense.isSplat()) {
+    // A splat stores one element: repeat it to the tensor's size.
+    ArrayRef<char> element = dense.getRawData();
+    splatBytes.clear();
+    splatBytes.reserve(element.size() * dense.getNumElements());
+    for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
+      splatBytes.append(element.data(), element.size());
+    return ArrayRef<char>(splatBytes.data(), splatBytes.size());
+  }
   return getElementsBytes(constant.getValue());
 }
 
@@ -118,7 +126,8 @@ FailureOr<Value> unpackedZeroPoints(NodeImporter &n, Value zp, int64_t rows,
     // Without zero points the weights are centred at 2^(bits-1).
     return n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
         type, IntegerAttr::get(type.getElementType(), 1 << (bits - 1)))));
-  std::optional<ArrayRef<char>> bytes = getConstantBytes(zp);
+  std::string splatBytes;
+  std::optional<ArrayRef<char>> bytes = getConstantBytes(zp, splatBytes);
   int64_t rowBytes = (perRow * bits + 7) / 8;
   if (!bytes || static_cast<int64_t>(bytes->size()) != rows * rowBytes)
     return n.emitError() << what << " must be a constant of " << rows * rowBytes
@@ -157,7 +166,9 @@ static LogicalResult importMatMulNBits(NodeImporter &n) {
                               "is not supported; only row / block_size";
   }
   int64_t blocks = (k + blockSize - 1) / blockSize, padded = blocks * blockSize;
-  std::optional<ArrayRef<char>> weightBytes = getConstantBytes(*packed);
+  std::string splatBytes;
+  std::optional<ArrayRef<char>> weightBytes =
+      getConstantBytes(*packed, splatBytes);
   if (!weightBytes)
     return n.emitError() << "MatMulNBits needs constant weights (input B)";
   if (static_cast<int64_t>(weightBytes->size()) != cols * padded * bits / 8)

@@ -79,7 +79,9 @@ static FailureOr<Value> selectRows(NodeImporter &n, Value stack, Rows rows,
     if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
         dense && dense.isSplat())
       return n.constant(cast<ElementsAttr>(dense.resizeSplat(resultType)));
-    if (std::optional<ArrayRef<char>> bytes = getConstantBytes(stack)) {
+    std::string splatBytes;
+    if (std::optional<ArrayRef<char>> bytes =
+            getConstantBytes(stack, splatBytes)) {
       int64_t experts = shape[0], height = type.getDimSize(1);
       int64_t elementBytes = type.getElementTypeBitWidth() / 8;
       int64_t rowBytes = static_cast<int64_t>(bytes->size()) /

@@ -184,8 +184,10 @@ void addMixtureOfExpertsOps(SmallVectorImpl<OpEntry> &table);
 /// which compute the same thing.
 LogicalResult importRMSNormalization(NodeImporter &n);
 
-/// The bytes of a constant, dense or a resource blob.
-std::optional<ArrayRef<char>> getConstantBytes(Value value);
+/// The bytes of a constant, dense or a resource blob. A splat's bytes are
+/// written out into `splatBytes`, which the result then points into.
+std::optional<ArrayRef<char>> getConstantBytes(Value value,
+                                               std::string &splatBytes);
 
 /// One byte per element from `bits`-wide fields, low bits first.
 std::string unpackBits(ArrayRef<char> packed, int64_t count, int bits);
