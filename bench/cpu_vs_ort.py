@@ -16,7 +16,6 @@ Usage: PYTHONPATH=python /usr/bin/python3 bench/cpu_vs_ort.py
 
 import argparse
 import json
-import os
 import pathlib
 import platform
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(ROOT / "test" / "python"))
 import xfc  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
-from timing import affordable_reps, median_ms  # noqa: E402
+from timing import affordable_reps, median_ms, parse_cpu_bench_args  # noqa: E402
 
 ZOO = ROOT.parent / "shared" / "models" / "zoo"
 INT8 = ROOT / "test" / "models"
@@ -93,11 +92,7 @@ def side_by_side(model, path, feeds, reps, threads, work, budget_s=None):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--suite", choices=["zoo", "large"], default="zoo")
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    # Read when a library's pool starts, i.e. before the first run.
-    os.environ["XFC_NUM_THREADS"] = str(args.threads)
+    args = parse_cpu_bench_args(parser)
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)

@@ -13,7 +13,6 @@ Usage: PYTHONPATH=python /usr/bin/python3 bench/microsoft_moe_vs_ort.py
 
 import argparse
 import json
-import os
 import pathlib
 import platform
 import sys
@@ -30,7 +29,7 @@ import xfc  # noqa: E402
 from gemm_vs_peak import build_cpu_peaks, cpu_peak  # noqa: E402
 from microsoft_moe_models import moe_model, quantize  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, parse_cpu_bench_args  # noqa: E402
 
 HIDDEN, EXPERTS, WIDTH, TOP_K = 1024, 8, 2816, 2
 SWIGLU = dict(k=TOP_K, activation_type="swiglu", swiglu_fusion=1, normalize_routing_weights=1)
@@ -63,10 +62,7 @@ def write_models(folder):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    os.environ["XFC_NUM_THREADS"] = str(args.threads)
+    args = parse_cpu_bench_args(parser)
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)

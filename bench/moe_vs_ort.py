@@ -16,7 +16,6 @@ Usage: PYTHONPATH=python /usr/bin/python3 bench/moe_vs_ort.py [--reps N]
 
 import argparse
 import json
-import os
 import pathlib
 import platform
 import sys
@@ -32,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import xfc  # noqa: E402
 from gemm_vs_peak import build_cpu_peaks, cpu_peak  # noqa: E402
 from ort_reference import run_ort  # noqa: E402
-from timing import median_ms  # noqa: E402
+from timing import median_ms, parse_cpu_bench_args  # noqa: E402
 
 SHAPE = dict(layers=4, hidden=1024, heads=16, kv_heads=4, experts=8, top_k=2, ffn=2816,
              vocab=32000)
@@ -60,10 +59,7 @@ def active_bytes(s):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reps", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    os.environ["XFC_NUM_THREADS"] = str(args.threads)
+    args = parse_cpu_bench_args(parser, reps=10)
     path = model_path()
     rows = []
     with tempfile.TemporaryDirectory() as work:

@@ -34,7 +34,7 @@ import onnx
 from cpu_vs_ort import LARGE, ROOT, large_model, side_by_side, token_feeds
 from gemm_vs_peak import build_cpu_peaks, cpu_peak, matmul_model
 from ort_reference import node_path
-from timing import affordable_reps, median_ms
+from timing import affordable_reps, median_ms, parse_cpu_bench_args
 import xfc
 from xfc.matmul_nbits import quantize_to_matmul_nbits
 
@@ -171,13 +171,9 @@ def print_tables(result):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", choices=["models", "kernels"])
     parser.add_argument("--models", nargs="+", choices=list(LARGE), default=MODELS)
-    args = parser.parse_args()
-    # Read when a library's pool starts, i.e. before the first run.
-    os.environ["XFC_NUM_THREADS"] = str(args.threads)
+    args = parse_cpu_bench_args(parser)
     result = {**environment(), "threads": args.threads, "reps": args.reps,
               "budget_s": BUDGET_S, "models": [], "kernels": []}
     with tempfile.TemporaryDirectory() as work:

@@ -1,7 +1,19 @@
 """The one way the benchmarks time a compiled model."""
 
+import os
 import statistics
 import time
+
+
+def parse_cpu_bench_args(parser, reps=20):
+    """The parser's arguments with --reps and --threads added; the thread
+    count goes to xfc's runtime (XFC_NUM_THREADS, read when a library's pool
+    starts, i.e. before its first run)."""
+    parser.add_argument("--reps", type=int, default=reps)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    os.environ["XFC_NUM_THREADS"] = str(args.threads)
+    return args
 
 
 def median_ms(model, feeds, reps):

@@ -80,6 +80,7 @@ static void addXFToLinalg(OpPassManager &pm, const TargetOptions &target) {
     pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass(configs));
     pm.addNestedPass<func::FuncOp>(createCPUAttentionPass());
     pm.addNestedPass<func::FuncOp>(createCPUQuantizedMatmulPass());
+    pm.addNestedPass<func::FuncOp>(createCPUSparseMatmulPass());
   }
   ConvertXFToLinalgPassOptions conversion;
   conversion.copySlices = target.kind != TargetOptions::Kind::CUDA;
@@ -177,7 +178,7 @@ void mlir::xf::buildKernelsToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createMergeIdenticalKernelsPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createLowerRunChecksPass());
-  pm.addPass(createLowerMultiplyAddPairsPass());
+  pm.addPass(createLowerLaneOpsPass());
   VectorTransferToSCFOptions unrolled;
   unrolled.unroll = true;
   pm.addPass(createConvertVectorToSCFPass(unrolled));

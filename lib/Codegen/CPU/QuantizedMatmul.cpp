@@ -45,6 +45,7 @@ using namespace mlir;
 using namespace mlir::xf;
 
 namespace {
+
 /// Integer activations: 16 bits, symmetric.
 constexpr double kActivationLimit = 32767.0;
 
@@ -70,12 +71,6 @@ struct QuantizedActivations {
   Value values, scales, scaledSums;
 };
 
-/// The kernel's geometry for one weight.
-struct Geometry {
-  int64_t rows, columns, lanes;
-  KernelKind kind;
-};
-
 class QuantizedMatmulBuilder {
 public:
   QuantizedMatmulBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
@@ -84,13 +79,14 @@ public:
 
   /// Packs `op`'s constants for `geometry`, or fails (the op then lowers
   /// element-wise).
-  FailureOr<PackedWeight> pack(QuantizedWeightOp op, const Geometry &geometry);
+  FailureOr<PackedWeight> pack(QuantizedWeightOp op,
+                               const WeightTiles &geometry);
 
   /// `input` [M, K] (f32) times the packed weight: [M, columns * tiles].
   /// `inputScale`, when given, is the one scale `input` was dequantized with
   /// from 8-bit integers (a 1-element tensor).
   Value build(Value input, Value inputScale, const PackedWeight &weight,
-              const Geometry &geometry);
+              const WeightTiles &geometry);
 
 private:
   /// Quantizes `input` [M, paddedK] per row and group, or (`inputScale`)
@@ -98,7 +94,7 @@ private:
   QuantizedActivations quantizeActivations(Value input, Value inputScale,
                                            int64_t group, int64_t groups);
   /// The pairwise multiply-add of 16-bit lanes into 32-bit ones.
-  Value multiplyAddPairs(Value lhs, Value rhs, const Geometry &geometry);
+  Value multiplyAddPairs(Value lhs, Value rhs, const WeightTiles &geometry);
   Value generic(ValueRange inputs, ArrayRef<AffineMap> maps, Value init,
                 ArrayRef<utils::IteratorType> iterators,
                 function_ref<Value(OpBuilder &, Location, ValueRange)> body);
@@ -121,8 +117,9 @@ static int64_t kernelGroup(int64_t group, int64_t groups) {
   return 0;
 }
 
-FailureOr<PackedWeight> QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
-                                                     const Geometry &geometry) {
+FailureOr<PackedWeight>
+QuantizedMatmulBuilder::pack(QuantizedWeightOp op,
+                             const WeightTiles &geometry) {
   ElementsAttr packedAttr, scalesAttr, zerosAttr;
   if (!matchPattern(op.getPacked(), m_Constant(&packedAttr)) ||
       !matchPattern(op.getScales(), m_Constant(&scalesAttr)) ||
@@ -370,7 +367,7 @@ QuantizedMatmulBuilder::quantizeActivations(Value input, Value inputScale,
 }
 
 Value QuantizedMatmulBuilder::multiplyAddPairs(Value lhs, Value rhs,
-                                               const Geometry &geometry) {
+                                               const WeightTiles &geometry) {
   auto result = VectorType::get({geometry.lanes}, b.getI32Type());
   auto op = MultiplyAddPairsOp::create(b, loc, result, lhs, rhs,
                                        /*intrinsic=*/StringAttr());
@@ -383,7 +380,7 @@ Value QuantizedMatmulBuilder::multiplyAddPairs(Value lhs, Value rhs,
 
 Value QuantizedMatmulBuilder::build(Value input, Value inputScale,
                                     const PackedWeight &weight,
-                                    const Geometry &geometry) {
+                                    const WeightTiles &geometry) {
   Type f32 = b.getF32Type(), i8 = b.getIntegerType(8),
        i16 = b.getIntegerType(16), i32 = b.getI32Type();
   int64_t lanes = geometry.lanes, columns = weight.columns;
@@ -393,21 +390,7 @@ Value QuantizedMatmulBuilder::build(Value input, Value inputScale,
   auto bytesType = cast<RankedTensorType>(weight.bytes.getType());
   int64_t tiles = bytesType.getDimSize(0);
 
-  if (weight.paddedK != weight.k) {
-    // Zeros past K (a fill and a copy: both lower on every path).
-    Value rows = tensor::DimOp::create(b, loc, input, 0);
-    Value padded = tensor::EmptyOp::create(
-        b, loc,
-        RankedTensorType::get({ShapedType::kDynamic, weight.paddedK}, f32),
-        ValueRange{rows});
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    padded = linalg::FillOp::create(b, loc, zero, padded).getResult(0);
-    input = tensor::InsertSliceOp::create(
-        b, loc, input, padded,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{rows, b.getIndexAttr(weight.k)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-  }
+  input = padColumns(b, loc, input, weight.paddedK);
   QuantizedActivations activations =
       quantizeActivations(input, inputScale, group, groups);
 
@@ -586,21 +569,13 @@ Value QuantizedMatmulBuilder::build(Value input, Value inputScale,
 }
 
 /// The kernel's geometry from the weight's configuration, if it has one
-/// this generator builds.
-static std::optional<Geometry> getGeometry(QuantizedWeightOp weight) {
-  auto config =
-      weight->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
-  if (!config || config.getTile().size() != 2)
+/// this generator builds (whole vectors per tile).
+static std::optional<WeightTiles> getGeometry(QuantizedWeightOp weight) {
+  std::optional<WeightTiles> tiles = WeightTiles::get(
+      weight, {KernelKind::Vector, KernelKind::Avx2, KernelKind::Avx512});
+  if (!tiles || tiles->columns % tiles->lanes != 0)
     return std::nullopt;
-  KernelKind kind = config.getKind();
-  int64_t lanes = kind == KernelKind::Avx512 ? 16 : 8;
-  if (kind != KernelKind::Vector && kind != KernelKind::Avx2 &&
-      kind != KernelKind::Avx512)
-    return std::nullopt;
-  ArrayRef<int64_t> tile = config.getTile();
-  if (tile[1] % lanes != 0)
-    return std::nullopt;
-  return Geometry{tile[0], tile[1], lanes, kind};
+  return tiles;
 }
 
 /// The scale `input` was dequantized with when it is 8-bit integers
@@ -619,27 +594,12 @@ struct CPUQuantizedMatmulPass
     : xf::impl::CPUQuantizedMatmulPassBase<CPUQuantizedMatmulPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    auto readsQuantized = [](Operation *op) {
-      return llvm::any_of(op->getOperands(), [](Value v) {
-        return v.getDefiningOp<QuantizedWeightOp>();
-      });
-    };
     // Dense layers and gated MLPs on quantized weights become their
     // products, which the kernel takes.
-    SmallVector<Operation *> composites;
-    func.walk([&](Operation *op) {
-      if (isa<LinearOp, GatedMlpOp>(op) && readsQuantized(op))
-        composites.push_back(op);
-    });
-    for (Operation *op : composites) {
-      OpBuilder b(op);
-      FailureOr<SmallVector<Value>> parts =
-          cast<linalg::AggregatedOpInterface>(op).decomposeOperation(b);
-      if (failed(parts))
-        return signalPassFailure();
-      op->replaceAllUsesWith(*parts);
-      op->erase();
-    }
+    if (failed(decomposeLayersReading(func, [](Value v) {
+          return v.getDefiningOp<QuantizedWeightOp>() != nullptr;
+        })))
+      return signalPassFailure();
 
     SmallVector<MatMulOp> products;
     func.walk([&](MatMulOp op) {
@@ -655,7 +615,7 @@ struct CPUQuantizedMatmulPass
     DenseMap<Operation *, FailureOr<PackedWeight>> packedWeights;
     for (MatMulOp op : products) {
       auto weight = op.getRhs().getDefiningOp<QuantizedWeightOp>();
-      std::optional<Geometry> geometry = getGeometry(weight);
+      std::optional<WeightTiles> geometry = getGeometry(weight);
       if (!geometry)
         continue;
       auto [entry, isNew] = packedWeights.try_emplace(weight, failure());
@@ -667,44 +627,12 @@ struct CPUQuantizedMatmulPass
       FailureOr<PackedWeight> packed = entry->second;
       if (failed(packed))
         continue;
-      OpBuilder b(op);
-      Location loc = op.getLoc();
-      QuantizedMatmulBuilder builder(b, loc);
-      // [..., K] as [M, K], and the result back.
-      auto lhsType = op.getLhs().getType();
-      int64_t rank = lhsType.getRank();
-      SmallVector<ReassociationIndices> collapse(2);
-      for (int64_t d = 0; d + 1 < rank; ++d)
-        collapse[0].push_back(d);
-      collapse[1].push_back(rank - 1);
-      // [M, K] with M a run-time count (the kernel's rows) and K as the
-      // weight has it, where shape inference left it dynamic.
-      Value input = op.getLhs();
-      if (rank > 2)
-        input = tensor::CollapseShapeOp::create(b, loc, input, collapse);
-      auto kernelType = RankedTensorType::get(
-          {ShapedType::kDynamic, weight.getK()}, lhsType.getElementType());
-      if (input.getType() != kernelType)
-        input = tensor::CastOp::create(b, loc, kernelType, input);
-      Value result = builder.build(input, perTensorInputScale(op.getLhs()),
-                                   *packed, *geometry);
-      auto resultType = cast<RankedTensorType>(op.getType());
-      if (rank > 2) {
-        auto collapsedType =
-            tensor::CollapseShapeOp::inferCollapsedType(resultType, collapse);
-        if (result.getType() != collapsedType)
-          result = tensor::CastOp::create(b, loc, collapsedType, result);
-        SmallVector<OpFoldResult> sizes;
-        for (int64_t d = 0; d + 1 < rank; ++d)
-          sizes.push_back(tensor::getMixedSize(b, loc, op.getLhs(), d));
-        sizes.push_back(b.getIndexAttr(weight.getType().getDimSize(1)));
-        result = tensor::ExpandShapeOp::create(b, loc, resultType, result,
-                                               collapse, sizes);
-      }
-      if (result.getType() != resultType)
-        result = tensor::CastOp::create(b, loc, resultType, result);
-      op.replaceAllUsesWith(result);
-      op.erase();
+      Value inputScale = perTensorInputScale(op.getLhs());
+      replaceProductByRows(op, weight.getK(), weight.getType().getDimSize(1),
+                           [&](OpBuilder &b, Value input) {
+                             return QuantizedMatmulBuilder(b, op.getLoc())
+                                 .build(input, inputScale, *packed, *geometry);
+                           });
     }
     for (auto &[weight, packed] : packedWeights)
       if (weight->use_empty())

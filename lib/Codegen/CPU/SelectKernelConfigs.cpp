@@ -11,6 +11,7 @@
 #include "xfc/Codegen/CPU/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
+#include "xfc/Support/ElementsBytes.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_SELECTCPUKERNELCONFIGSPASS
@@ -55,6 +56,52 @@ KernelConfigAttr selectQuantizedConfig(MLIRContext *context, KernelKind kind) {
                                /*threads=*/0, /*stages=*/0);
 }
 
+/// A sparse weight: tiles of 4 columns (four independent sums per row hide
+/// the latency of the multiply-adds), 4 rows at a time (each expanded chunk
+/// serves 4 rows; 16 accumulators, 4 chunks of weights and 4 of rows fill
+/// 24 of AVX-512's 32 registers).
+KernelConfigAttr selectSparseConfig(MLIRContext *context) {
+  return KernelConfigAttr::get(context, KernelKind::Avx512, {4, 4}, {},
+                               /*threads=*/0, /*stages=*/0);
+}
+
+/// Whether `op` reads `weight` as the right operand of its products.
+bool readsAsWeight(Operation *op, Value weight) {
+  if (auto product = dyn_cast<MatMulOp>(op))
+    return product.getRhs() == weight && product.getLhs() != weight;
+  if (auto linear = dyn_cast<LinearOp>(op))
+    return linear.getWeight() == weight && linear.getInput() != weight &&
+           linear.getBias() != weight;
+  if (auto mlp = dyn_cast<GatedMlpOp>(op))
+    return mlp.getInput() != weight;
+  if (auto transpose = dyn_cast<TransposeOp>(op))
+    return llvm::all_of(transpose->getUsers(), [&](Operation *user) {
+      auto product = dyn_cast<MatMulOp>(user);
+      return product && product.getRhs() == transpose.getResult() &&
+             product.getLhs() != transpose.getResult();
+    });
+  return false;
+}
+
+/// An f32 matrix read only as products' weights, with at least
+/// kSparseZeroFraction of zeros.
+bool isSparseWeight(ConstantOp op) {
+  RankedTensorType type = op.getType();
+  if (type.getRank() != 2 || !type.hasStaticShape() ||
+      !type.getElementType().isF32() || op->use_empty() ||
+      !llvm::all_of(op->getUsers(), [&](Operation *user) {
+        return readsAsWeight(user, op.getResult());
+      }))
+    return false;
+  std::optional<ArrayRef<char>> bytes = getElementsBytes(op.getValue());
+  if (!bytes)
+    return false;
+  ArrayRef<float> values(reinterpret_cast<const float *>(bytes->data()),
+                         type.getNumElements());
+  int64_t zeros = llvm::count(values, 0.0f);
+  return zeros >= kSparseZeroFraction * type.getNumElements();
+}
+
 struct SelectCPUKernelConfigsPass
     : xf::impl::SelectCPUKernelConfigsPassBase<SelectCPUKernelConfigsPass> {
   using Base::Base;
@@ -72,6 +119,12 @@ struct SelectCPUKernelConfigsPass
     getOperation().walk([&](Operation *op) {
       if (op->hasAttr(KernelConfigAttr::kName))
         return;
+      if (auto constant = dyn_cast<ConstantOp>(op)) {
+        if (*kind == KernelKind::Avx512 && isSparseWeight(constant))
+          op->setAttr(KernelConfigAttr::kName,
+                      selectSparseConfig(op->getContext()));
+        return;
+      }
       if (isa<QuantizedWeightOp>(op)) {
         op->setAttr(KernelConfigAttr::kName,
                     selectQuantizedConfig(op->getContext(), *kind));

@@ -52,7 +52,8 @@ struct ConvertXFToLinalgPass
                            memref::MemRefDialect>();
     // What the CPU's kernel generators wrote before this pass.
     target.addLegalDialect<vector::VectorDialect, LLVM::LLVMDialect>();
-    target.addLegalOp<AttentionBuffersOp, MultiplyAddPairsOp, RunCheckOp>();
+    target.addLegalOp<AttentionBuffersOp, ExpandLanesOp, MultiplyAddPairsOp,
+                      RunCheckOp>();
     // Unsigned model inputs and outputs become signless too; the library's
     // C interface was described from the xf types before this pass.
     SignlessTypeConverter converter;

@@ -25,6 +25,11 @@ def SelectCPUKernelConfigsPass
     `xf.quantized_weight` (configured on the weight, for
     xf-cpu-quantized-matmul) get tiles of 4 rows by 16 columns (32 with
     avx512), of kind `isa`: the x86 vector extension the target has.
+    With avx512, constant f32 [K, N] weights with at least 40% zeros read
+    only by products (`xf.matmul`, `xf.linear`, `xf.gated_mlp`; transposed
+    or not) get the sparse kernel's configuration on the constant (for
+    xf-cpu-sparse-matmul): tiles of 4 rows by 4 columns. Without avx512
+    they stay dense: the sparse kernel needs a register expand.
   }];
   let options = [
     Option<"vectorISA", "isa", "std::string", /*default=*/"\"vector\"",
@@ -82,17 +87,44 @@ def CPUQuantizedMatmulPass : Pass<"xf-cpu-quantized-matmul", "func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
-def LowerMultiplyAddPairsPass
-    : Pass<"xf-lower-multiply-add-pairs", "ModuleOp"> {
-  let summary = "xf.multiply_add_pairs as its intrinsic or portable arithmetic";
+def CPUSparseMatmulPass : Pass<"xf-cpu-sparse-matmul", "func::FuncOp"> {
+  let summary = "Products by sparse constant weights as kernels that read only the nonzeros";
   let description = [{
-    Each `xf.multiply_add_pairs` becomes a call of its `intrinsic` (an LLVM
-    intrinsic of the same signature, such as `llvm.x86.avx2.pmadd.wd`) or,
-    without one, the even and odd lanes widened, multiplied and added.
-    Runs after bufferization, before the vector dialect goes to LLVM.
+    Each f32 `xf.matmul` whose right operand is a constant [K, N] weight (or
+    the transpose of a constant [N, K] one) carrying an `#xf.kernel_config`
+    (`avx512` or `vector`, `tile = [rows, columns]`, from
+    xf-select-cpu-kernel-configs, which gives it to weights with at least
+    40% zeros) becomes a kernel on the weight's nonzero values and one mask
+    bit per weight, packed at compile time per tile of `columns` columns and
+    chunk of one vector along K. Per chunk the kernel spreads the values to
+    the mask's lanes (`xf.expand_lanes`: vexpandps with avx512, portable
+    code with vector's 8 lanes) and multiplies the left operand's rows,
+    `rows` at a time. Column tiles are the parallel loop. `xf.linear` and
+    `xf.gated_mlp` on such weights are decomposed first so that their
+    products are taken.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def LowerLaneOpsPass : Pass<"xf-lower-lane-ops", "ModuleOp"> {
+  let summary = "xf's lane ops (multiply_add_pairs, expand_lanes) as their intrinsics or portable code";
+  let description = [{
+    Each `xf.multiply_add_pairs` and `xf.expand_lanes` becomes a call of its
+    `intrinsic` (an LLVM intrinsic such as `llvm.x86.avx2.pmadd.wd`, or
+    `llvm.x86.avx512.mask.expand.v16f32` called with zeros as the
+    pass-through) or, without one, portable code: for pairs, the even and
+    odd lanes widened, multiplied and added; for an expansion, the source
+    stored to the stack and read back with `vector.expandload`. Runs after
+    bufferization, before the vector dialect goes to LLVM.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
                            "::mlir::vector::VectorDialect"];
 }
 

@@ -277,6 +277,15 @@ double mlir::xf::getAttentionScale(AttentionOp op) {
          std::sqrt(static_cast<double>(op.getQuery().getType().getDimSize(3)));
 }
 
+LogicalResult ExpandLanesOp::verify() {
+  int64_t lanes = getSource().getType().getDimSize(0);
+  if (getMask().getType().getDimSize(0) != lanes)
+    return emitOpError("needs a mask bit per lane: ")
+           << lanes << " lanes, " << getMask().getType().getDimSize(0)
+           << " bits";
+  return success();
+}
+
 LogicalResult MultiplyAddPairsOp::verify() {
   auto lhs = cast<VectorType>(getLhs().getType());
   if (lhs.getDimSize(0) != 2 * getType().getDimSize(0))

@@ -826,6 +826,14 @@ func.func @multiply_add_pairs_lanes(%a: vector<16xi16>) {
 
 // -----
 
+func.func @expand_lanes_mask(%a: vector<16xf32>, %m: vector<8xi1>) {
+  // expected-error @+1 {{needs a mask bit per lane: 16 lanes, 8 bits}}
+  %0 = xf.expand_lanes %a, %m : vector<16xf32>, vector<8xi1>
+  return
+}
+
+// -----
+
 func.func @dequantize_zero_point_type(%q: tensor<4x8xi8>, %s: tensor<f32>, %z: tensor<ui8>) {
   // expected-error @+1 {{zero_point must have the input's element type}}
   %0 = xf.dequantize_linear %q, %s, %z : (tensor<4x8xi8>, tensor<f32>, tensor<ui8>) -> tensor<4x8xf32>

@@ -249,7 +249,7 @@ def XF_MultiplyAddPairsOp : Op<XF_Dialect, "multiply_add_pairs",
     `result[i] = lhs[2i] * rhs[2i] + lhs[2i + 1] * rhs[2i + 1]` on signed
     16-bit lanes, in 32 bits: x86's `vpmaddwd`, the step of the CPU's
     integer kernels (xf-cpu-quantized-matmul). With `intrinsic`,
-    `xf-lower-multiply-add-pairs` calls that LLVM intrinsic (the generator
+    `xf-lower-lane-ops` calls that LLVM intrinsic (the generator
     names the one its configuration's extension has); without, it writes
     the portable arithmetic. An op rather than the call so that the kernel
     passes through bufferization, which needs every op's memory effects.
@@ -263,6 +263,33 @@ def XF_MultiplyAddPairsOp : Op<XF_Dialect, "multiply_add_pairs",
                        OptionalAttr<StrAttr>:$intrinsic);
   let results = (outs VectorOfRankAndType<[1], [I32]>:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+  let hasVerifier = 1;
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
+def XF_ExpandLanesOp : Op<XF_Dialect, "expand_lanes",
+                           [Pure, AllTypesMatch<["source", "result"]>]> {
+  let summary = "the first lanes of a vector spread to a mask's set lanes";
+  let description = [{
+    Lane `i` of the result is `source[j]` where `mask[i]` is set and `j`
+    lanes before `i` are set; 0 where `mask[i]` is clear: x86's `vexpandps`
+    on registers, the step of the CPU's sparse kernels
+    (xf-cpu-sparse-matmul), which keep only a weight's nonzero values and
+    one mask bit per weight. With `intrinsic`, `xf-lower-lane-ops` calls
+    that LLVM intrinsic with (source, zeros, mask); without, it stores the
+    source and expands it back with `vector.expandload` (correct on any
+    CPU; slow where the ISA has no expand).
+
+    ```mlir
+    %w = xf.expand_lanes %v, %m {intrinsic = "llvm.x86.avx512.mask.expand.v16f32"} : vector<16xf32>, vector<16xi1>
+    ```
+  }];
+  let arguments = (ins VectorOfRankAndType<[1], [F32]>:$source,
+                       VectorOfRankAndType<[1], [I1]>:$mask,
+                       OptionalAttr<StrAttr>:$intrinsic);
+  let results = (outs VectorOfRankAndType<[1], [F32]>:$result);
+  let assemblyFormat =
+      "$source `,` $mask attr-dict `:` type($source) `,` type($mask)";
   let hasVerifier = 1;
   let opDocGroup = XF_TransformerOpsGroup;
 }

@@ -1,4 +1,4 @@
-// RUN: xfc-opt %s --xf-lower-multiply-add-pairs | FileCheck %s
+// RUN: xfc-opt %s --xf-lower-lane-ops | FileCheck %s
 
 // With an intrinsic, its call; without, even and odd lanes widened,
 // multiplied and summed.
@@ -17,4 +17,19 @@ func.func @pairs(%a: vector<16xi16>, %b: vector<16xi16>, %c: vector<8xi16>, %d: 
   %0 = xf.multiply_add_pairs %a, %b {intrinsic = "llvm.x86.avx2.pmadd.wd"} : vector<16xi16> -> vector<8xi32>
   %1 = xf.multiply_add_pairs %c, %d : vector<8xi16> -> vector<4xi32>
   return %0, %1 : vector<8xi32>, vector<4xi32>
+}
+
+// With an intrinsic, its call with zeros as the pass-through; without, the
+// source through a stack slot and an expanding load.
+// CHECK-LABEL: func.func @expand
+// CHECK: %[[ZEROS:.+]] = arith.constant dense<0.000000e+00> : vector<16xf32>
+// CHECK: %[[CALL:.+]] = llvm.call_intrinsic "llvm.x86.avx512.mask.expand.v16f32"(%arg0, %[[ZEROS]], %arg1) : (vector<16xf32>, vector<16xf32>, vector<16xi1>) -> vector<16xf32>
+// CHECK: %[[SLOT:.+]] = memref.alloca() : memref<8xf32>
+// CHECK: vector.store %arg2, %[[SLOT]][%[[C0:.+]]] : memref<8xf32>, vector<8xf32>
+// CHECK: %[[LOADED:.+]] = vector.expandload %[[SLOT]][%[[C0]]], %arg3, %{{.+}} : memref<8xf32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+// CHECK: return %[[CALL]], %[[LOADED]]
+func.func @expand(%a: vector<16xf32>, %m: vector<16xi1>, %b: vector<8xf32>, %n: vector<8xi1>) -> (vector<16xf32>, vector<8xf32>) {
+  %0 = xf.expand_lanes %a, %m {intrinsic = "llvm.x86.avx512.mask.expand.v16f32"} : vector<16xf32>, vector<16xi1>
+  %1 = xf.expand_lanes %b, %n : vector<8xf32>, vector<8xi1>
+  return %0, %1 : vector<16xf32>, vector<8xf32>
 }
