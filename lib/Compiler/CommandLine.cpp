@@ -105,8 +105,10 @@ cl::opt<std::string>
              cl::desc("Prune the weights of matrix products by magnitude "
                       "(xf-sparsify): 2:4 (the 2 largest of each 4 along K) or "
                       "unstructured:R (the fraction R of each weight with the "
-                      "smallest magnitudes becomes 0)"),
-             cl::value_desc("2:4|unstructured:R"), cl::cat(xfcCategory));
+                      "smallest magnitudes becomes 0); auto (the default) "
+                      "prunes nothing. Either way, on AVX-512 CPUs weights "
+                      "with at least 40% zeros get sparse kernels"),
+             cl::value_desc("auto|2:4|unstructured:R"), cl::cat(xfcCategory));
 cl::opt<unsigned> groupSize(
     "group-size",
     cl::desc("With --quantize: values per scale along K (default 128)"),
@@ -130,9 +132,12 @@ cl::opt<std::string>
     report("report",
            cl::desc("Print a report on the model: 'fusion' lists the "
                     "transformer ops raising formed and each subgraph left "
-                    "unfused, with the reason; stops there unless --emit or "
-                    "-o is given"),
-           cl::value_desc("fusion"), cl::cat(xfcCategory));
+                    "unfused, with the reason; 'sparsity' lists each weight "
+                    "matrix's pattern, fraction nonzero, bytes dense and as "
+                    "its kernel stores them, and whether a sparse kernel "
+                    "reads it (after --sparsify, for the target); stops "
+                    "there unless --emit or -o is given"),
+           cl::value_desc("fusion|sparsity"), cl::cat(xfcCategory));
 cl::opt<std::string>
     dumpDir("dump-ir-dir",
             cl::desc("Write the module after every pass to DIR as "
@@ -339,7 +344,8 @@ FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
       !checkChoice("embed", embed, {"cubin", "ptx"}, errors) ||
       (!weights.empty() &&
        !checkChoice("weights", weights, {"embedded", "external"}, errors)) ||
-      (!report.empty() && !checkChoice("report", report, {"fusion"}, errors)) ||
+      (!report.empty() &&
+       !checkChoice("report", report, {"fusion", "sparsity"}, errors)) ||
       (!quantize.empty() &&
        !checkChoice("quantize", quantize, {"int4", "int8"}, errors)))
     return failure();
@@ -358,18 +364,18 @@ FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
   options.target.quantizeBits = quantize.empty()     ? 0
                                 : quantize == "int4" ? 4
                                                      : 8;
-  if (!sparsify.empty() && sparsify != "2:4") {
+  if (!sparsify.empty() && sparsify != "2:4" && sparsify != "auto") {
     StringRef rest = sparsify;
     double fraction;
     if (!rest.consume_front("unstructured:") || rest.getAsDouble(fraction) ||
         fraction <= 0 || fraction >= 1) {
-      errors << "xfc: --sparsify is 2:4 or unstructured:R with 0 < R < 1, "
-                "not '"
+      errors << "xfc: --sparsify is auto, 2:4 or unstructured:R with 0 < R "
+                "< 1, not '"
              << sparsify << "'\n";
       return failure();
     }
   }
-  options.target.sparsify = sparsify;
+  options.target.sparsify = sparsify == "auto" ? std::string() : sparsify;
   options.target.quantizeGroupSize = groupSize;
   options.target.quantizeSymmetric = symmetric;
   options.target.quantizeExclude = exclude;
@@ -398,8 +404,10 @@ FailureOr<Invocation> parseCommandLine(ArrayRef<const char *> commandLine,
     errors << "xfc: --weights=external is for --emit=library\n";
     return failure();
   }
-  options.fusionReport = report == "fusion";
-  options.compile = !options.fusionReport || emit.getNumOccurrences() ||
+  options.report = report == "fusion"     ? CompileOptions::Report::Fusion
+                   : report == "sparsity" ? CompileOptions::Report::Sparsity
+                                          : CompileOptions::Report::None;
+  options.compile = report.empty() || emit.getNumOccurrences() ||
                     outputFile.getNumOccurrences();
   options.output = outputFile.getNumOccurrences() ? std::string(outputFile)
                                                   : defaultOutput(options);

@@ -17,6 +17,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Codegen/CPU/SparsityReport.h"
 #include "xfc/Dialect/XF/Transforms/FusionReport.h"
 #include "xfc/InitAll.h"
 #include "xfc/Support/CompileProgress.h"
@@ -74,6 +76,7 @@ private:
   OwningOpRef<ModuleOp> readModel();
   FailureOr<ModelSignature> prepareEntry(ModuleOp module);
   LogicalResult printFusionReport(ModuleOp module);
+  LogicalResult printSparsityReport(ModuleOp module);
   LogicalResult runPipeline(ModuleOp module);
   FailureOr<SmallVector<WeightBlob>>
   moveWeights(ModuleOp module, StringRef directory, LibraryTarget &target);
@@ -146,6 +149,26 @@ LogicalResult Compilation::printFusionReport(ModuleOp module) {
   if (failed(pm.run(*raised)))
     return failure();
   xf::printFusionReport(*raised, llvm::outs());
+  return success();
+}
+
+/// The sparsity report of the model pruned, raised and given its CPU
+/// kernels' configurations (a copy, as for the fusion report).
+LogicalResult Compilation::printSparsityReport(ModuleOp module) {
+  OwningOpRef<ModuleOp> raised = module.clone();
+  PassManager pm(&context);
+  buildPipelineUpTo(pm, Stage::Transformer, options.target);
+  bool cpu = options.target.kind == TargetOptions::Kind::CPU;
+  if (cpu) {
+    SelectCPUKernelConfigsPassOptions configs;
+    configs.vectorISA = options.target.isa;
+    pm.addNestedPass<func::FuncOp>(createSelectCPUKernelConfigsPass(configs));
+  }
+  if (failed(pm.run(*raised)))
+    return failure();
+  xf::printSparsityReport(
+      *raised, cpu ? "cpu, " + options.target.isa : std::string("cuda"),
+      llvm::outs());
   return success();
 }
 
@@ -315,7 +338,11 @@ LogicalResult Compilation::run() {
       return failure();
     signature = std::move(*found);
   }
-  if (options.fusionReport && failed(printFusionReport(*module)))
+  if (options.report == CompileOptions::Report::Fusion &&
+      failed(printFusionReport(*module)))
+    return failure();
+  if (options.report == CompileOptions::Report::Sparsity &&
+      failed(printSparsityReport(*module)))
     return failure();
   if (!options.compile)
     return success();

@@ -17,7 +17,9 @@
 # sequence 7) against xfc's CPU library run there on the same inputs.
 # MODELS="a b" picks some of the zoo (or test/models, test/models/zoo-sizes);
 # give the same list at
-# both steps.
+# both steps. SPARSIFY=PATTERN (at prepare) compiles every library with
+# --sparsify=PATTERN and replaces the stored outputs by ONNX Runtime's on
+# the model pruned by the same rules (scripts/pruned-reference.py).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CARRY="$ROOT/carry/cuda"
@@ -26,6 +28,7 @@ MODELS="${MODELS:-gpt2_ts llama_ts bert_ts gpt2_ortfused llama_dynamo moesparse_
 # PRECISIONS=... picks others (precision:tolerance; tf32: 5e-3) at prepare
 # time; the carry holds 64 MB, about two precisions' libraries.
 PRECISIONS=${PRECISIONS:-"fp32:1e-4 bf16:2e-2"}
+SPARSIFY=${SPARSIFY:-auto}
 
 case "${1:-}" in
 prepare)
@@ -41,15 +44,21 @@ prepare)
       precision=${p%%:*}
       start=$(date +%s.%N)
       "$ROOT/build/bin/xfc" "$src.onnx" --target=cuda \
-        --precision="$precision" -o "$CARRY/$model.$precision.so"
+        --precision="$precision" --sparsify="$SPARSIFY" \
+        -o "$CARRY/$model.$precision.so"
       echo "$model.$precision $(echo "$(date +%s.%N) - $start" | bc)" \
         >>"$CARRY/compile-seconds.txt"
     done
     # Runs on the GPU machine's CPU: portable code (a session refuses a
     # library whose code needs extensions the CPU lacks).
-    "$ROOT/build/bin/xfc" "$src.onnx" --cpu=x86-64-v3 \
+    "$ROOT/build/bin/xfc" "$src.onnx" --cpu=x86-64-v3 --sparsify="$SPARSIFY" \
       -o "$CARRY/$model.cpu.so"
-    cp "$src.npz" "$CARRY/"
+    if [ "$SPARSIFY" = auto ]; then
+      cp "$src.npz" "$CARRY/"
+    else
+      /usr/bin/python3 "$ROOT/scripts/pruned-reference.py" "$SPARSIFY" \
+        "$src.onnx" "$src.npz" "$CARRY/$model.npz"
+    fi
   done
   echo "$PRECISIONS" >"$CARRY/precisions.txt"
   tar czf "$ARCHIVE" -C "$ROOT/carry" cuda && rm -rf "$CARRY"

@@ -5,9 +5,9 @@ One model holds every case, each product with its own input: K that is not
 a multiple of the 16-lane chunk, N that is not a multiple of the 4-column
 tile, 2:4 weights, 95% zeros with whole zero columns and tiles, Gemm's
 transposed B with a bias, an all-zero weight, and a weight with 30% zeros
-(dense kernels). Compiled for this machine's CPU (the sparse kernels where
-it has AVX-512) and for x86-64-v3 (AVX2: every weight stays dense, the same
-answers), run on fresh random inputs of 1 row (one token), 3 (rows one by
+(dense kernels); and what --report=sparsity says of them. Compiled for this
+machine's CPU (the sparse kernels where it has AVX-512) and for x86-64-v3
+(AVX2: every weight stays dense, the same answers), run on fresh random inputs of 1 row (one token), 3 (rows one by
 one), 4 (a block of 4) and 9 (two blocks and one more), and 2x5. The sums
 are f32 in another order than NumPy's float64: 1e-5 relative L2.
 """
@@ -117,3 +117,24 @@ def test_sparse_products_match_numpy(model, tmp_path, build_dir, cpu):
             scale = max(np.linalg.norm(want), 1e-30)
             error = np.linalg.norm(got - want) / scale
             assert error < TOLERANCE, f"{name} at {batch}x{rows}: {error:.2e}"
+
+
+@pytest.mark.parametrize("cpu,sparse", [("x86-64-v4", 5), ("x86-64-v3", 0)])
+def test_sparsity_report(model, build_dir, cpu, sparse):
+    """--report=sparsity names each weight with its pattern along K, the
+    fraction nonzero, its bytes and kernel; AVX2 targets have no sparse
+    kernels."""
+    path, _ = model
+    run = subprocess.run([build_dir / "bin" / "xfc", path, "--report=sparsity", f"--cpu={cpu}"],
+                         capture_output=True, text=True, check=True)
+    lines = {name: next(line for line in run.stdout.splitlines() if f"'w_{name}'" in line)
+             for name in CASES}
+    assert "K 64 x N 48, 2:4, 50.0% nonzero, 0.01 MB" in lines["two_four"]
+    assert "K 37 x N 10, unstructured" in lines["odd_k"]
+    assert "K 50 x N 20, unstructured" in lines["gemm_trans_b"]
+    assert "K 24 x N 8, 2:4, 0.0% nonzero" in lines["all_zero"]
+    assert "K 40 x N 12, dense" in lines["mostly_dense"]
+    assert lines["mostly_dense"].endswith("(dense kernel)")
+    kernel = "(sparse kernel)" if sparse else "(dense kernel)"
+    assert all(lines[name].endswith(kernel) for name in CASES if name not in DENSE)
+    assert f"weights: {len(CASES)}, on sparse kernels: {sparse}, bytes" in run.stdout

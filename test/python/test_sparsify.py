@@ -66,7 +66,7 @@ def test_sparsified_model_matches_onnx_runtime_on_the_pruned_model(name, pattern
 
 
 @pytest.mark.parametrize("pattern, message", [
-    ("3:4", "--sparsify is 2:4 or unstructured:R with 0 < R < 1, not '3:4'"),
+    ("3:4", "--sparsify is auto, 2:4 or unstructured:R with 0 < R < 1, not '3:4'"),
     ("unstructured:1.5", "not 'unstructured:1.5'"),
 ])
 def test_bad_patterns_are_errors(pattern, message, tmp_path, build_dir):
@@ -74,6 +74,20 @@ def test_bad_patterns_are_errors(pattern, message, tmp_path, build_dir):
                              f"--sparsify={pattern}", "-o", str(tmp_path / "x.so")],
                             capture_output=True, text=True)
     assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_auto_prunes_nothing(tmp_path, build_dir):
+    """--sparsify=auto (the default) keeps every weight: the library gives
+    the stored outputs of the dense model."""
+    library = tmp_path / "auto.so"
+    subprocess.run([str(build_dir / "bin" / "xfc"), str(ZOO / "gpt2_ts.onnx"), "--sparsify=auto",
+                    "-o", str(library)], check=True, capture_output=True)
+    data = np.load(ZOO / "gpt2_ts.npz")
+    loaded = xfc.load(library)
+    got = loaded.run({i.name: data[i.name] for i in loaded.inputs})
+    for key in got:
+        want = data["out:" + key]
+        assert np.linalg.norm(got[key] - want) / np.linalg.norm(want) <= 1e-4, key
 
 
 WANDA = [(name, "2:4") for name in FP32] + [("llama_ts", "unstructured:0.75")]

@@ -44,9 +44,10 @@ struct CompileOptions {
   WeightStorage weights = WeightStorage::Embedded;
   /// The library's C functions are CPREFIX_run, ...
   std::string cPrefix = "xfc";
-  /// Print the fusion report (on stdout) before compiling; with `compile`
-  /// false, only that.
-  bool fusionReport = false;
+  /// A report printed (on stdout) before compiling; with `compile` false,
+  /// only that.
+  enum class Report { None, Fusion, Sparsity };
+  Report report = Report::None;
   bool compile = true;
   /// Write the module after every pass into this directory.
   std::string dumpDir;

@@ -9,6 +9,7 @@
 
 #include "CPUKernels.h"
 #include "xfc/Codegen/CPU/Passes.h"
+#include "xfc/Dialect/XF/IR/ProductWeights.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Support/ElementsBytes.h"
@@ -65,33 +66,14 @@ KernelConfigAttr selectSparseConfig(MLIRContext *context) {
                                /*threads=*/0, /*stages=*/0);
 }
 
-/// Whether `op` reads `weight` as the right operand of its products.
-bool readsAsWeight(Operation *op, Value weight) {
-  if (auto product = dyn_cast<MatMulOp>(op))
-    return product.getRhs() == weight && product.getLhs() != weight;
-  if (auto linear = dyn_cast<LinearOp>(op))
-    return linear.getWeight() == weight && linear.getInput() != weight &&
-           linear.getBias() != weight;
-  if (auto mlp = dyn_cast<GatedMlpOp>(op))
-    return mlp.getInput() != weight;
-  if (auto transpose = dyn_cast<TransposeOp>(op))
-    return llvm::all_of(transpose->getUsers(), [&](Operation *user) {
-      auto product = dyn_cast<MatMulOp>(user);
-      return product && product.getRhs() == transpose.getResult() &&
-             product.getLhs() != transpose.getResult();
-    });
-  return false;
-}
-
-/// An f32 matrix read only as products' weights, with at least
+/// An f32 matrix read only as products' weights (not by an xf.gemm left
+/// unraised, which the kernel does not take), with at least
 /// kSparseZeroFraction of zeros.
 bool isSparseWeight(ConstantOp op) {
   RankedTensorType type = op.getType();
   if (type.getRank() != 2 || !type.hasStaticShape() ||
-      !type.getElementType().isF32() || op->use_empty() ||
-      !llvm::all_of(op->getUsers(), [&](Operation *user) {
-        return readsAsWeight(user, op.getResult());
-      }))
+      !type.getElementType().isF32() || !isReadOnlyAsWeight(op.getResult()) ||
+      llvm::any_of(op->getUsers(), llvm::IsaPred<GemmOp>))
     return false;
   std::optional<ArrayRef<char>> bytes = getElementsBytes(op.getValue());
   if (!bytes)

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "xfc/Dialect/XF/IR/ProductWeights.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Dialect/XF/Transforms/Passes.h"
 #include "xfc/Support/ElementsBytes.h"
@@ -109,17 +110,9 @@ struct SparsifyWeightsPass
     // Each weight operand and whether its rows are K.
     SmallVector<std::pair<OpOperand *, bool>> weights;
     getOperation().walk([&](Operation *op) {
-      if (auto matmul = dyn_cast<MatMulOp>(op))
-        weights.push_back({&matmul.getRhsMutable(), true});
-      else if (auto gemm = dyn_cast<GemmOp>(op))
-        weights.push_back({&gemm.getBMutable(), !gemm.getTransB()});
-      else if (auto linear = dyn_cast<LinearOp>(op))
-        weights.push_back(
-            {&linear.getWeightMutable(), !linear.getTransposeWeight()});
-      else if (auto mlp = dyn_cast<GatedMlpOp>(op))
-        for (OpOperand *w : {&mlp.getGateMutable(), &mlp.getUpMutable(),
-                             &mlp.getDownMutable()})
-          weights.push_back({w, true});
+      forEachWeightOperand(op, [&](OpOperand &operand, bool kIsRows) {
+        weights.push_back({&operand, kIsRows});
+      });
     });
     for (auto [operand, kIsRows] : weights)
       sparsify(*operand, kIsRows, *rule);

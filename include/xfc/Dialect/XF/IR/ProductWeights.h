@@ -1,0 +1,29 @@
+//===- ProductWeights.h - the operands matrix products read as weights -*- C++
+//-*-===//
+//
+// One definition of "a product's weight", shared by the passes that prune
+// weights (xf-sparsify), give them sparse kernels
+// (xf-select-cpu-kernel-configs) and report on them (--report=sparsity).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XFC_DIALECT_XF_IR_PRODUCTWEIGHTS_H
+#define XFC_DIALECT_XF_IR_PRODUCTWEIGHTS_H
+
+#include "mlir/IR/Operation.h"
+
+namespace mlir::xf {
+
+/// Calls `visit` on each operand of `op` that a matrix product reads as its
+/// weight (xf.matmul's right operand, xf.gemm's B, xf.linear's weight,
+/// xf.gated_mlp's three) with whether the weight's rows are K.
+void forEachWeightOperand(Operation *op,
+                          function_ref<void(OpOperand &, bool kIsRows)> visit);
+
+/// Whether `value` has uses and each is a product's weight operand, directly
+/// or through a 2-D xf.transpose whose uses all are.
+bool isReadOnlyAsWeight(Value value);
+
+} // namespace mlir::xf
+
+#endif // XFC_DIALECT_XF_IR_PRODUCTWEIGHTS_H
