@@ -4,11 +4,10 @@
 // before the model reached xfc) reads only the nonzero values and one mask
 // bit per weight. Each output column's K is cut into chunks of one vector
 // (L lanes); per chunk the column keeps an L-bit mask of its nonzeros and
-// the nonzero values in K order. The kernel loads L values from where the
-// chunk's values start, spreads them to the mask's lanes with an expand
-// (vexpandps on registers: x86's memory form is far slower on AMD's
-// cores), multiplies the chunk of the left operand's row and moves on by
-// the mask's population count:
+// the nonzero values in K order. For a row, the kernel loads L values from
+// where the chunk's values start, spreads them to the mask's lanes
+// (xf.expand_lanes: vexpandps), multiplies the chunk of the row and moves
+// on by the mask's population count:
 //
 //   y[m, n] = sum over chunks j of reduce_add(expand(values[p..], mask[n, j])
 //                                              * x[m, jL .. jL + L])
@@ -17,11 +16,14 @@
 // 0.525. The weight is packed at compile time per tile of C columns: the
 // masks [tiles, chunks, C] and one stream of values per tile, chunk by
 // chunk and column by column, with where each tile's stream starts. Tiles
-// are the parallel loop; rows go R at a time through a tile (each expanded
-// chunk serves R rows), the rest one by one; the R x C sums are reduced
-// across lanes once at the end. The weight's #xf.kernel_config (from
-// xf-select-cpu-kernel-configs) gives R, C and the ISA: avx512 expands
-// with its intrinsic on 16 lanes; vector, on 8 portable lanes.
+// are the parallel loop. Rows go R at a time through a tile expanded once
+// into a dense [chunks, C, L] scratch (the expansion then costs little per
+// row; blocking K to keep the scratch in the L1 cache measured 4-5% slower
+// at 128 rows), the rest one by one expanding each chunk as they read it
+// (one token reads the packed weight and nothing else); the R x C sums are
+// reduced across lanes once at the end. The weight's #xf.kernel_config
+// (from xf-select-cpu-kernel-configs) gives R, C and the ISA: avx512
+// expands with its intrinsic on 16 lanes; vector, on 8 portable lanes.
 //
 //===----------------------------------------------------------------------===//
 

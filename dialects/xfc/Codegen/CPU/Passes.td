@@ -98,8 +98,10 @@ def CPUSparseMatmulPass : Pass<"xf-cpu-sparse-matmul", "func::FuncOp"> {
     bit per weight, packed at compile time per tile of `columns` columns and
     chunk of one vector along K. Per chunk the kernel spreads the values to
     the mask's lanes (`xf.expand_lanes`: vexpandps with avx512, portable
-    code with vector's 8 lanes) and multiplies the left operand's rows,
-    `rows` at a time. Column tiles are the parallel loop. `xf.linear` and
+    code with vector's 8 lanes) and multiplies the left operand's rows:
+    blocks of `rows` rows from the tile expanded once into a dense scratch,
+    the rest (one token) one by one, expanding each chunk as they read it.
+    Column tiles are the parallel loop. `xf.linear` and
     `xf.gated_mlp` on such weights are decomposed first so that their
     products are taken.
   }];
