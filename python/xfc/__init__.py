@@ -121,7 +121,9 @@ def compile(onnx_path, out_path, target="cpu", shapes=None, cpu=None, weights="e
     magnitude first (xfc --sparsify, docs/sparsity.md); with
     `prune="wanda"` and `calibration`, by Wanda's scores (|W| times the
     norm of the input channel on the calibration inputs) instead: the
-    pruned model xfc.sparsity writes is compiled (needs onnx)."""
+    pruned model xfc.sparsity writes is compiled (needs onnx). Pruned here
+    or before, weights with at least 40% zeros run on sparse kernels on
+    AVX-512 CPUs (docs/sparsity.md)."""
     if prune not in (None, "magnitude", "wanda"):
         raise ValueError(f"prune must be None, 'magnitude' or 'wanda', not {prune!r}")
     if prune == "wanda":
