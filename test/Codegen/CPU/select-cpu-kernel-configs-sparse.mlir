@@ -8,9 +8,9 @@
 // gather reads too (a tied embedding) or that is a product's left operand.
 // Without avx512 no weight is sparse.
 // CHECK-LABEL: func.func @weights
-// CHECK: %[[W40:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [4, 4]>} dense<{{\[}}[1.000000e+00, 0.000000e+00, 2.000000e+00, 0.000000e+00, 3.000000e+00]]>
-// CHECK: %[[W60:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [4, 4]>} dense<{{\[}}[1.000000e+00], [0.000000e+00]
-// CHECK: %[[WT:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [4, 4]>} dense<{{\[}}[0.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]]>
+// CHECK: %[[W40:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [6, 4]>} dense<{{\[}}[1.000000e+00, 0.000000e+00, 2.000000e+00, 0.000000e+00, 3.000000e+00]]>
+// CHECK: %[[W60:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [6, 4]>} dense<{{\[}}[1.000000e+00], [0.000000e+00]
+// CHECK: %[[WT:.+]] = xf.constant {xf.kernel_config = #xf.kernel_config<avx512, tile = [6, 4]>} dense<{{\[}}[0.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]]>
 // CHECK: %[[W20:.+]] = xf.constant dense<{{\[}}[1.000000e+00, 0.000000e+00, 2.000000e+00, 4.000000e+00, 3.000000e+00]]>
 // CHECK: %[[TIED:.+]] = xf.constant dense<{{\[}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 3.000000e+00]]>
 // CHECK: %[[LEFT:.+]] = xf.constant dense<{{\[}}[0.000000e+00], [0.000000e+00]

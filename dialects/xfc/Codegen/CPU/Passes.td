@@ -28,7 +28,7 @@ def SelectCPUKernelConfigsPass
     With avx512, constant f32 [K, N] weights with at least 40% zeros read
     only by products (`xf.matmul`, `xf.linear`, `xf.gated_mlp`; transposed
     or not) get the sparse kernel's configuration on the constant (for
-    xf-cpu-sparse-matmul): tiles of 4 rows by 4 columns. Without avx512
+    xf-cpu-sparse-matmul): tiles of 6 rows by 4 columns. Without avx512
     they stay dense: the sparse kernel needs a register expand.
   }];
   let options = [
