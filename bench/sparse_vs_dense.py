@@ -7,20 +7,24 @@ pruned by xfc's rules (xfc.sparsity, as --sparsify does: 2:4 and
 unstructured 50/75/90%) and compiled by xfc, whose CPU kernels read only
 the nonzeros of weights with at least 40% zeros; it is timed against xfc
 on the dense model and ONNX Runtime 1.30 on the dense model (ONNX Runtime
-has no sparse weight kernels), with the same threads. One token is also
+has no sparse weight kernels), with the same threads, in rounds that time
+every variant and ONNX Runtime once each (the machine's speed drifts
+between runs; ratios are medians of each round's). One token is also
 compared with the time to read the weights' bytes as the kernel stores them
 (values and a mask bit per weight) at the read bandwidth bench/cpu_peaks.c
 measures. Outputs are checked against ONNX Runtime running the pruned file.
 Writes bench/results/sparse.json and prints a Markdown table.
 
 Usage: PYTHONPATH=python /usr/bin/python3 bench/sparse_vs_dense.py
-           [--reps N] [--threads T] [--shapes gpt2,llama] [--patterns dense,2:4,...]
+           [--reps N] [--threads T] [--rounds R] [--shapes gpt2,llama]
+           [--patterns dense,2:4,...]
 """
 
 import argparse
 import json
 import pathlib
 import platform
+import statistics
 import sys
 import tempfile
 
@@ -84,7 +88,10 @@ def main():
     parser.add_argument("--shapes", default="gpt2,llama")
     parser.add_argument("--patterns", default=",".join(PATTERNS),
                         help="dense first: the others are compared with it")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="each round times every variant and ONNX Runtime once")
     args = parse_cpu_bench_args(parser)
+    patterns = args.patterns.split(",")
     rows = []
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
@@ -93,58 +100,83 @@ def main():
             layers, products = SHAPES[shapes]
             dense_path = work / f"{shapes}_dense.onnx"
             widths = write_model(dense_path, layers, products)
-            dense = onnx.load(dense_path)
-            outputs = [o.name for o in dense.graph.output]
+            outputs = [o.name for o in onnx.load(dense_path).graph.output]
             rng = np.random.default_rng(1)
             feeds = {t: {f"x{k}": rng.standard_normal((t, k)).astype(np.float32)
                          for k in widths} for t in (1, 128)}
-            baseline = {}
-            for pattern in args.patterns.split(","):
+            # Every variant compiled and checked against ONNX Runtime on its
+            # own (pruned) file first.
+            variants = {}
+            for pattern in patterns:
                 model = onnx.load(dense_path)
                 if pattern != "dense":
                     prune_model(model, pattern)
                 path = work / f"{shapes}_{pattern.replace(':', '_')}.onnx"
                 onnx.save(model, path)
-                weight_bytes = stored_bytes(model)
                 library = xfc.load(xfc.compile(path, work / f"{path.stem}.so"))
+                errors = []
                 for tokens, feed in feeds.items():
                     got = library.run(feed)
-                    reps = affordable_reps(library, feed, args.reps, 20)
-                    xfc_ms = median_ms(library, feed, reps)
                     spec = {o: (np.float32, got[o].shape) for o in outputs}
-                    want, ort = run_ort(path, feed, spec, work / f"ort_{path.stem}_{tokens}",
-                                        reps=reps if pattern == "dense" else 1,
-                                        threads=args.threads)
-                    error = max(float(np.linalg.norm(got[o] - want[o]) / np.linalg.norm(want[o]))
-                                for o in outputs)
-                    if pattern == "dense":
-                        baseline[tokens] = (xfc_ms, ort["median_ms"])
-                    dense_ms, ort_ms = baseline[tokens]
+                    want, _ = run_ort(path, feed, spec, work / f"check_{path.stem}_{tokens}",
+                                      threads=args.threads)
+                    errors.append(max(float(np.linalg.norm(got[o] - want[o]) /
+                                            np.linalg.norm(want[o])) for o in outputs))
+                variants[pattern] = (library, stored_bytes(model), max(errors))
+            # Rounds of every variant side by side: ratios within a round
+            # share the machine's state (its speed drifts by up to 30%).
+            times = {(p, t): [] for p in patterns for t in feeds}
+            ort_times = {t: [] for t in feeds}
+            for round_ in range(args.rounds):
+                for tokens, feed in feeds.items():
+                    library = variants["dense"][0]
+                    reps = affordable_reps(library, feed, args.reps, 10)
+                    spec = {o: (np.float32, library.run(feed)[o].shape) for o in outputs}
+                    _, ort = run_ort(dense_path, feed, spec,
+                                     work / f"ort_{shapes}_{tokens}_{round_}", reps=reps,
+                                     threads=args.threads)
+                    ort_times[tokens].append(ort["median_ms"])
+                    for pattern in patterns:
+                        times[pattern, tokens].append(
+                            median_ms(variants[pattern][0], feed, reps))
+            for pattern in patterns:
+                _, weight_bytes, error = variants[pattern]
+                for tokens in feeds:
+                    xfc_ms = times[pattern, tokens]
+                    dense_ms, ort_ms = times["dense", tokens], ort_times[tokens]
+
+                    def ratio(base):
+                        return statistics.median(b / x for b, x in zip(base, xfc_ms))
                     row = {"shapes": shapes, "pattern": pattern, "tokens": tokens,
-                           "xfc_ms": round(xfc_ms, 3), "xfc_dense_ms": round(dense_ms, 3),
-                           "ort_dense_ms": round(ort_ms, 3),
-                           "speedup_vs_xfc_dense": round(dense_ms / xfc_ms, 2),
-                           "speedup_vs_ort_dense": round(ort_ms / xfc_ms, 2),
+                           "xfc_ms": round(statistics.median(xfc_ms), 3),
+                           "xfc_dense_ms": round(statistics.median(dense_ms), 3),
+                           "ort_dense_ms": round(statistics.median(ort_ms), 3),
+                           "speedup_vs_xfc_dense": round(ratio(dense_ms), 2),
+                           "speedup_vs_ort_dense": round(ratio(ort_ms), 2),
+                           "speedup_vs_ort_dense_per_round": [round(b / x, 2) for b, x in
+                                                              zip(ort_ms, xfc_ms)],
                            "weight_mb": round(weight_bytes / 1e6, 1),
                            "max_relative_error_vs_ort": error}
                     if tokens == 1:
                         bound_ms = weight_bytes / (read_gbs * 1e9) * 1e3
                         row.update(read_bound_ms=round(bound_ms, 3),
-                                   xfc_over_read_bound=round(xfc_ms / bound_ms, 2))
+                                   xfc_over_read_bound=round(row["xfc_ms"] / bound_ms, 2))
                     rows.append(row)
                     print(row, flush=True)
     result = {"machine": platform.processor() or platform.machine(), "threads": args.threads,
-              "reps": args.reps, "read_gbs": round(read_gbs, 1), "rows": rows}
+              "reps": args.reps, "rounds": args.rounds, "read_gbs": round(read_gbs, 1),
+              "rows": rows}
     out = ROOT / "bench" / "results" / "sparse.json"
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"\nread bandwidth {read_gbs:.1f} GB/s\n")
     print("| shapes | pattern | tokens | xfc ms | xfc dense ms | ORT dense ms | vs xfc dense |"
-          " vs ORT dense | xfc / read bound | rel. error vs ORT |")
+          " vs ORT dense (per round) | xfc / read bound | rel. error vs ORT |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
+        rounds = ", ".join(str(v) for v in r["speedup_vs_ort_dense_per_round"])
         print(f"| {r['shapes']} | {r['pattern']} | {r['tokens']} | {r['xfc_ms']} | "
               f"{r['xfc_dense_ms']} | {r['ort_dense_ms']} | {r['speedup_vs_xfc_dense']} | "
-              f"{r['speedup_vs_ort_dense']} | {r.get('xfc_over_read_bound', '')} | "
+              f"{r['speedup_vs_ort_dense']} ({rounds}) | {r.get('xfc_over_read_bound', '')} | "
               f"{r['max_relative_error_vs_ort']:.1e} |")
 
 

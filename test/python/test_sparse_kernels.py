@@ -7,9 +7,10 @@ tile, 2:4 weights, 95% zeros with whole zero columns and tiles, Gemm's
 transposed B with a bias, an all-zero weight, and a weight with 30% zeros
 (dense kernels); and what --report=sparsity says of them. Compiled for this
 machine's CPU (the sparse kernels where it has AVX-512) and for x86-64-v3
-(AVX2: every weight stays dense, the same answers), run on fresh random inputs of 1 row (one token), 3 (rows one by
-one), 6 (a block of 6), 13 (two blocks and one more) and 2x5. The sums
-are f32 in another order than NumPy's float64: 1e-5 relative L2.
+(AVX2: every weight stays dense, the same answers), run on fresh random
+inputs of 1 row (one token), 3 (rows one by one), 6 (a block of 6), 13
+(two blocks and one more) and 2x5. The sums are f32 in another order than
+NumPy's float64: 1e-5 relative L2.
 """
 
 import subprocess
