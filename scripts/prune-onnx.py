@@ -13,24 +13,37 @@ initializers that are MatMul's B (K: rows) or Gemm's B (K: columns with
 transB), read by no other node and no graph output.
 
 Usage: /usr/bin/python3 scripts/prune-onnx.py PATTERN IN.onnx OUT.onnx
-Prints the number of weights pruned.
+           [--calibration A.npz ...]
+Prints the number of weights pruned; with calibration inputs (.npz keyed
+by input name), then each weight's error against its dense product on the
+dense model's activations for those inputs: ||X (W' - W)|| / ||X W||.
 """
 
+import argparse
 import pathlib
 import sys
 
 import onnx
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "python"))
-from xfc.sparsity import prune_model  # noqa: E402
+from xfc.sparsity import layer_errors, prune_model  # noqa: E402
 
 
 def main():
-    pattern, source, target = sys.argv[1:4]
-    model = onnx.load(source)
-    count = prune_model(model, pattern)
-    onnx.save(model, target)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("pattern")
+    parser.add_argument("source")
+    parser.add_argument("target")
+    parser.add_argument("--calibration", nargs="+")
+    args = parser.parse_args()
+    model = onnx.load(args.source)
+    pruned = onnx.load(args.source)
+    count = prune_model(pruned, args.pattern)
+    onnx.save(pruned, args.target)
     print(count)
+    if args.calibration:
+        for name, error in layer_errors(model, pruned, args.calibration).items():
+            print(f"{name}: relative error {error:.3e}")
 
 
 if __name__ == "__main__":

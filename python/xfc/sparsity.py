@@ -112,20 +112,45 @@ def prune_model(model, pattern, channel_norms=None):
     return len(targets)
 
 
-def wanda_channel_norms(model, calibration):
-    """{activation input of each pruned product: L2 norm of each of its
-    channels over all calibration tokens}, observed by running `model`
-    compiled by xfc on `calibration` (.npz paths or {input: array})."""
+def _activation_products(model, calibration):
+    """({activation input of each pruned product: X^T X over all calibration
+    tokens}, the products), observed by running `model` compiled by xfc on
+    `calibration` (.npz paths or {input: array})."""
     from .gptq import _graph_inputs, _observe, load_calibration
     samples = load_calibration(calibration, _graph_inputs(model))
     products = product_weights(model.graph)
     if any(a is None for _, _, a in products):
-        raise ValueError("Wanda: a Gemm with transA reads its activation's channels as rows; "
+        raise ValueError("a Gemm with transA reads its activation's channels as rows; "
                          "only products of [..., K] activations are supported")
     activations = sorted({a for _, _, a in products})
-    with tempfile.TemporaryDirectory(prefix="xfc-wanda-") as folder:
-        squares = _observe(model, activations, samples, pathlib.Path(folder), "wanda")
+    with tempfile.TemporaryDirectory(prefix="xfc-sparsity-") as folder:
+        return _observe(model, activations, samples, pathlib.Path(folder), "sparsity"), products
+
+
+def wanda_channel_norms(model, calibration):
+    """{activation input of each pruned product: L2 norm of each of its
+    channels over all calibration tokens}."""
+    squares, _ = _activation_products(model, calibration)
     return {name: np.sqrt(np.diag(h)) for name, h in squares.items()}
+
+
+def layer_errors(model, pruned, calibration):
+    """{weight: relative L2 error of its product pruned against the dense
+    product, on the dense model's activations for `calibration`}:
+    ||X (W' - W)|| / ||X W||, from X^T X (no activation is kept)."""
+    squares, products = _activation_products(model, calibration)
+    dense = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    sparse = {t.name: numpy_helper.to_array(t) for t in pruned.graph.initializer}
+    errors = {}
+    for name, k_is_rows, activation in products:
+        w = dense[name].astype(np.float64)
+        d = sparse[name].astype(np.float64) - w
+        if not k_is_rows:
+            w, d = w.T, d.T
+        h = squares[activation]
+        reference = np.trace(w.T @ h @ w)
+        errors[name] = float(np.sqrt(np.trace(d.T @ h @ d) / reference)) if reference else 0.0
+    return errors
 
 
 def prune_wanda(model, calibration, pattern):

@@ -114,3 +114,39 @@ def test_wanda_is_closer_to_the_dense_model_than_magnitude(name, pattern, compil
 def test_wanda_needs_calibration(tmp_path):
     with pytest.raises(ValueError, match="needs sparsify= and calibration="):
         xfc.compile(ZOO / "gpt2_ts.onnx", tmp_path / "x.so", sparsify="2:4", prune="wanda")
+
+
+def test_layer_errors_on_calibration_inputs(tmp_path):
+    """scripts/prune-onnx.py --calibration prints each weight's error against
+    its dense product on the calibration activations: for a MatMul and a
+    transB Gemm fed by graph inputs, ||x (W' - W)|| / ||x W|| by NumPy."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng()
+    w = rng.standard_normal((24, 10)).astype(np.float32)
+    g = rng.standard_normal((6, 16)).astype(np.float32)  # Gemm B, transB: [N, K]
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"]),
+         helper.make_node("Gemm", ["z", "g"], ["u"], transB=1)], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["t", 24]),
+         helper.make_tensor_value_info("z", TensorProto.FLOAT, ["s", 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["t", 10]),
+         helper.make_tensor_value_info("u", TensorProto.FLOAT, ["s", 6])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(g, "g")])
+    model = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), model)
+    samples = [{"x": rng.standard_normal((5, 24)).astype(np.float32),
+                "z": rng.standard_normal((3, 16)).astype(np.float32)} for _ in range(2)]
+    paths = []
+    for i, sample in enumerate(samples):
+        paths.append(tmp_path / f"c{i}.npz")
+        np.savez(paths[-1], **sample)
+    run = subprocess.run(["/usr/bin/python3", str(ROOT / "scripts" / "prune-onnx.py"), "2:4",
+                          str(model), str(tmp_path / "p.onnx"), "--calibration", *map(str, paths)],
+                         capture_output=True, text=True, check=True)
+    printed = dict(line.split(": relative error ") for line in run.stdout.splitlines()[1:])
+    pruned = {t.name: numpy_helper.to_array(t) for t in onnx.load(tmp_path / "p.onnx").graph.initializer}
+    for name, dense, x in (("w", w, "x"), ("g", g.T, "z")):
+        sparse = pruned[name] if name == "w" else pruned[name].T
+        act = np.concatenate([s[x] for s in samples]).astype(np.float64)
+        want = np.linalg.norm(act @ (sparse - dense)) / np.linalg.norm(act @ dense)
+        assert abs(float(printed[name]) - want) <= 1e-3 * want, (name, printed[name], want)
