@@ -36,13 +36,13 @@ def main():
     parser.add_argument("target")
     parser.add_argument("--calibration", nargs="+")
     args = parser.parse_args()
-    model = onnx.load(args.source)
     pruned = onnx.load(args.source)
     count = prune_model(pruned, args.pattern)
     onnx.save(pruned, args.target)
     print(count)
     if args.calibration:
-        for name, error in layer_errors(model, pruned, args.calibration).items():
+        dense = onnx.load(args.source)
+        for name, error in layer_errors(dense, pruned, args.calibration).items():
             print(f"{name}: relative error {error:.3e}")
 
 

@@ -139,8 +139,11 @@ def layer_errors(model, pruned, calibration):
     product, on the dense model's activations for `calibration`}:
     ||X (W' - W)|| / ||X W||, from X^T X (no activation is kept)."""
     squares, products = _activation_products(model, calibration)
-    dense = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
-    sparse = {t.name: numpy_helper.to_array(t) for t in pruned.graph.initializer}
+    names = {name for name, _, _ in products}
+    dense = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer
+             if t.name in names}
+    sparse = {t.name: numpy_helper.to_array(t) for t in pruned.graph.initializer
+              if t.name in names}
     errors = {}
     for name, k_is_rows, activation in products:
         w = dense[name].astype(np.float64)

@@ -27,6 +27,18 @@ inline std::optional<ArrayRef<char>> getElementsBytes(Attribute value) {
   return std::nullopt;
 }
 
+/// The values of an f32 constant (not a splat) or resource blob, in place;
+/// nullopt for anything else.
+inline std::optional<ArrayRef<float>> getF32Elements(ElementsAttr attr) {
+  if (!attr.getElementType().isF32())
+    return std::nullopt;
+  std::optional<ArrayRef<char>> bytes = getElementsBytes(attr);
+  if (!bytes)
+    return std::nullopt;
+  return ArrayRef<float>(reinterpret_cast<const float *>(bytes->data()),
+                         attr.getNumElements());
+}
+
 /// The float values of a constant of f32, f16 or bf16 elements.
 inline std::optional<std::vector<float>> getFloats(ElementsAttr attr) {
   auto type = cast<ShapedType>(attr.getType());

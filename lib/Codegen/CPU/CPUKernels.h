@@ -53,6 +53,11 @@ struct WeightTiles {
                                         ArrayRef<KernelKind> kinds);
 };
 
+/// The bytes xf-cpu-sparse-matmul stores for a [K, N] weight with
+/// `nonzeros` nonzero values in the layout of `tiles`.
+int64_t sparseWeightBytes(int64_t k, int64_t n, int64_t nonzeros,
+                          const WeightTiles &tiles);
+
 /// The least fraction of zeros that makes a constant weight sparse: its
 /// values and one mask bit per weight are then at most 0.63 of its bytes.
 constexpr double kSparseZeroFraction = 0.4;

@@ -76,12 +76,10 @@ bool isSparseWeight(ConstantOp op) {
       !type.getElementType().isF32() || !isReadOnlyAsWeight(op.getResult()) ||
       llvm::any_of(op->getUsers(), llvm::IsaPred<GemmOp>))
     return false;
-  std::optional<ArrayRef<char>> bytes = getElementsBytes(op.getValue());
-  if (!bytes)
+  std::optional<ArrayRef<float>> values = getF32Elements(op.getValue());
+  if (!values)
     return false;
-  ArrayRef<float> values(reinterpret_cast<const float *>(bytes->data()),
-                         type.getNumElements());
-  int64_t zeros = llvm::count(values, 0.0f);
+  int64_t zeros = llvm::count(*values, 0.0f);
   return zeros >= kSparseZeroFraction * type.getNumElements();
 }
 

@@ -79,24 +79,37 @@ private:
 };
 } // namespace
 
+/// Chunks of K and tiles of columns of a [K, N] weight.
+static std::pair<int64_t, int64_t> sparseLayout(int64_t k, int64_t n,
+                                                const WeightTiles &geometry) {
+  return {(k + geometry.lanes - 1) / geometry.lanes,
+          (n + geometry.columns - 1) / geometry.columns};
+}
+
+int64_t mlir::xf::sparseWeightBytes(int64_t k, int64_t n, int64_t nonzeros,
+                                    const WeightTiles &geometry) {
+  auto [chunks, tiles] = sparseLayout(k, n, geometry);
+  // What pack allocates: the masks, the values and a vector of padding,
+  // where each tile starts.
+  return tiles * chunks * geometry.columns * geometry.lanes / 8 +
+         4 * (nonzeros + geometry.lanes) + 8 * tiles;
+}
+
 FailureOr<PackedWeight> SparseMatmulBuilder::pack(ConstantOp weight,
                                                   bool transposed,
                                                   const WeightTiles &geometry) {
   ElementsAttr attr = weight.getValue();
-  if (!attr.getElementType().isF32())
+  std::optional<ArrayRef<float>> data = getF32Elements(attr);
+  if (!data)
     return failure();
-  std::optional<ArrayRef<char>> bytes = getElementsBytes(attr);
-  if (!bytes)
-    return failure();
-  const auto *data = reinterpret_cast<const float *>(bytes->data());
   ArrayRef<int64_t> shape = weight.getType().getShape();
   int64_t k = shape[transposed ? 1 : 0], n = shape[transposed ? 0 : 1];
   auto at = [&](int64_t kk, int64_t col) {
-    return transposed ? data[col * k + kk] : data[kk * n + col];
+    return transposed ? (*data)[col * k + kk] : (*data)[kk * n + col];
   };
   int64_t lanes = geometry.lanes, columns = geometry.columns;
-  int64_t chunks = (k + lanes - 1) / lanes;
-  int64_t tiles = (n + columns - 1) / columns;
+  int64_t chunks, tiles;
+  std::tie(chunks, tiles) = sparseLayout(k, n, geometry);
   // Visits the nonzeros in the kernel's order: tile, chunk, column, K.
   auto forEachNonzero = [&](auto &&visit) {
     for (int64_t t = 0; t < tiles; ++t)

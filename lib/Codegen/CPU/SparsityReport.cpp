@@ -16,53 +16,24 @@ namespace {
 struct WeightSummary {
   std::string where;
   int64_t k, n, nonzeros;
-  bool twoOfFour, sparseKernel;
+  bool twoOfFour;
+  /// The sparse kernel's tiles, where one reads the weight.
+  std::optional<WeightTiles> sparseKernel;
 };
 } // namespace
-
-/// Whether the first product reading `weight` (directly or through a
-/// transpose) has the weight's rows as K.
-static bool kIsRows(Value weight) {
-  bool rows = true, found = false;
-  for (OpOperand &use : weight.getUses()) {
-    Operation *user = use.getOwner();
-    if (auto transpose = dyn_cast<TransposeOp>(user))
-      return !kIsRows(transpose.getResult());
-    forEachWeightOperand(user, [&](OpOperand &operand, bool isRows) {
-      if (&operand == &use && !found) {
-        rows = isRows;
-        found = true;
-      }
-    });
-    if (found)
-      break;
-  }
-  return rows;
-}
-
-/// The bytes xf-cpu-sparse-matmul stores for a [K, N] weight: a 16-bit mask
-/// per tile column and chunk of 16 along K, the nonzeros and a vector of
-/// padding.
-static int64_t sparseKernelBytes(int64_t k, int64_t n, int64_t nonzeros) {
-  int64_t columns = (n + 3) / 4 * 4, chunks = (k + 15) / 16;
-  return columns * chunks * 2 + 4 * (nonzeros + 16) + 8 * (columns / 4);
-}
 
 void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
                                    llvm::raw_ostream &os) {
   SmallVector<WeightSummary> weights;
   module.walk([&](ConstantOp constant) {
     auto type = cast<RankedTensorType>(constant.getType());
-    if (type.getRank() != 2 || !type.hasStaticShape() ||
-        !type.getElementType().isF32() ||
-        !isReadOnlyAsWeight(constant.getResult()))
+    bool rows;
+    std::optional<ArrayRef<float>> elements =
+        getF32Elements(constant.getValue());
+    if (type.getRank() != 2 || !type.hasStaticShape() || !elements ||
+        !isReadOnlyAsWeight(constant.getResult(), &rows))
       return;
-    std::optional<ArrayRef<char>> bytes = getElementsBytes(constant.getValue());
-    if (!bytes)
-      return;
-    ArrayRef<float> values(reinterpret_cast<const float *>(bytes->data()),
-                           type.getNumElements());
-    bool rows = kIsRows(constant.getResult());
+    ArrayRef<float> values = *elements;
     int64_t k = type.getDimSize(rows ? 0 : 1),
             n = type.getDimSize(rows ? 1 : 0);
     auto at = [&](int64_t kk, int64_t col) {
@@ -82,16 +53,17 @@ void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
       for (Operation *user : constant->getUsers())
         if (where = describeModelLocation(user->getLoc()); !where.empty())
           break;
-    weights.push_back({where.empty() ? "(no model location)" : where, k, n,
-                       type.getNumElements() - llvm::count(values, 0.0f),
-                       twoOfFour, constant->hasAttr(KernelConfigAttr::kName)});
+    weights.push_back(
+        {where.empty() ? "(no model location)" : where, k, n,
+         type.getNumElements() - llvm::count(values, 0.0f), twoOfFour,
+         WeightTiles::get(constant, {KernelKind::Avx512, KernelKind::Vector})});
   });
 
   auto megabytes = [](int64_t bytes) {
     return llvm::format("%.2f MB", bytes / 1e6);
   };
   os << "sparsity report (" << target
-     << "; sparse kernels: " << "weights with at least "
+     << "; sparse kernels: weights with at least "
      << llvm::format("%.0f", 100 * kSparseZeroFraction)
      << "% zeros, on avx512 CPU targets)\n";
   int64_t before = 0, after = 0, sparse = 0;
@@ -101,11 +73,12 @@ void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
     StringRef pattern = w.twoOfFour && zeros >= 0.5    ? "2:4"
                         : zeros >= kSparseZeroFraction ? "unstructured"
                                                        : "dense";
-    int64_t stored =
-        w.sparseKernel ? sparseKernelBytes(w.k, w.n, w.nonzeros) : dense;
+    int64_t stored = w.sparseKernel ? sparseWeightBytes(w.k, w.n, w.nonzeros,
+                                                        *w.sparseKernel)
+                                    : dense;
     before += dense;
     after += stored;
-    sparse += w.sparseKernel;
+    sparse += w.sparseKernel.has_value();
     os << "  " << w.where << ": K " << w.k << " x N " << w.n << ", " << pattern
        << ", " << llvm::format("%.1f", 100.0 * w.nonzeros / size)
        << "% nonzero, " << megabytes(dense) << " -> " << megabytes(stored)

@@ -20,23 +20,40 @@ void mlir::xf::forEachWeightOperand(
       visit(*w, true);
 }
 
-/// Whether `use` is a product's weight operand.
-static bool isWeightOperand(OpOperand &use) {
+/// Whether `use` is a product's weight operand; if so, whether the
+/// weight's rows are K, in `kIsRows`.
+static bool isWeightOperand(OpOperand &use, bool &kIsRows) {
   bool found = false;
-  forEachWeightOperand(use.getOwner(), [&](OpOperand &weight, bool) {
-    found |= &weight == &use;
+  forEachWeightOperand(use.getOwner(), [&](OpOperand &weight, bool isRows) {
+    if (&weight == &use && !found) {
+      found = true;
+      kIsRows = isRows;
+    }
   });
   return found;
 }
 
-bool mlir::xf::isReadOnlyAsWeight(Value value) {
-  return !value.use_empty() &&
-         llvm::all_of(value.getUses(), [](OpOperand &use) {
-           if (auto transpose = dyn_cast<TransposeOp>(use.getOwner()))
-             return transpose.getType().getRank() == 2 &&
-                    !transpose.getResult().use_empty() &&
-                    llvm::all_of(transpose.getResult().getUses(),
-                                 isWeightOperand);
-           return isWeightOperand(use);
-         });
+bool mlir::xf::isReadOnlyAsWeight(Value value, bool *kIsRows) {
+  // The orientation of each use (a transpose's uses see the rows as columns).
+  SmallVector<bool> rows;
+  auto weightUse = [&](OpOperand &use, bool transposed) {
+    bool isRows;
+    if (!isWeightOperand(use, isRows))
+      return false;
+    rows.push_back(isRows != transposed);
+    return true;
+  };
+  bool onlyWeights =
+      !value.use_empty() && llvm::all_of(value.getUses(), [&](OpOperand &use) {
+        if (auto transpose = dyn_cast<TransposeOp>(use.getOwner()))
+          return transpose.getType().getRank() == 2 &&
+                 !transpose.getResult().use_empty() &&
+                 llvm::all_of(
+                     transpose.getResult().getUses(),
+                     [&](OpOperand &inner) { return weightUse(inner, true); });
+        return weightUse(use, false);
+      });
+  if (onlyWeights && kIsRows)
+    *kIsRows = rows.front();
+  return onlyWeights;
 }

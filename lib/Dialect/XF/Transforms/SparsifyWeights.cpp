@@ -124,20 +124,17 @@ struct SparsifyWeightsPass
     if (!constant || !constant->hasOneUse())
       return;
     auto type = dyn_cast<RankedTensorType>(constant.getType());
-    std::optional<ArrayRef<char>> bytes =
-        getElementsBytes(constant.getValueAttr());
-    if (!type || type.getRank() != 2 || !type.hasStaticShape() ||
-        !type.getElementType().isF32() || !bytes)
+    std::optional<ArrayRef<float>> values =
+        getF32Elements(constant.getValueAttr());
+    if (!type || type.getRank() != 2 || !type.hasStaticShape() || !values)
       return;
     WeightMatrix matrix{type.getDimSize(0), type.getDimSize(1), kIsRows};
-    std::vector<float> values(type.getNumElements());
-    std::memcpy(values.data(), bytes->data(), values.size() * sizeof(float));
-    std::vector<float> pruned = values;
+    std::vector<float> pruned(values->begin(), values->end());
     prune(pruned, matrix, rule);
 
     double change = 0, norm = 0;
     int64_t kept = 0;
-    for (auto [before, after] : llvm::zip_equal(values, pruned)) {
+    for (auto [before, after] : llvm::zip_equal(*values, pruned)) {
       change += (before - after) * static_cast<double>(before - after);
       norm += before * static_cast<double>(before);
       kept += after != 0.0f;

@@ -21,8 +21,10 @@ void forEachWeightOperand(Operation *op,
                           function_ref<void(OpOperand &, bool kIsRows)> visit);
 
 /// Whether `value` has uses and each is a product's weight operand, directly
-/// or through a 2-D xf.transpose whose uses all are.
-bool isReadOnlyAsWeight(Value value);
+/// or through a 2-D xf.transpose whose uses all are. Where it is and
+/// `kIsRows` is given, sets it to whether `value`'s rows are K for its first
+/// product.
+bool isReadOnlyAsWeight(Value value, bool *kIsRows = nullptr);
 
 } // namespace mlir::xf
 
