@@ -209,12 +209,17 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createCopiesToLinalgPass());
   pm.addPass(createPlaceHostComputationsPass());
   addDeallocate(pm);
-  pm.addPass(createSelectCUDAKernelConfigsPass());
+  SelectCUDAKernelConfigsPassOptions configs;
+  configs.sparse = target.precision == TargetOptions::Precision::BF16;
+  pm.addPass(createSelectCUDAKernelConfigsPass(configs));
   pm.addNestedPass<func::FuncOp>(createGPUAttentionPass());
   if (target.precision != TargetOptions::Precision::FP32) {
     bool tf32 = target.precision == TargetOptions::Precision::TF32;
-    if (!tf32)
+    if (!tf32) {
+      pm.addPass(createCUDASparseWeightsPass());
+      pm.addPass(createSparseTensorCoreMatmulPass());
       pm.addPass(createCUDABF16WeightsPass());
+    }
     TensorCoreMatmulPassOptions options;
     options.precision =
         tf32 ? TensorCorePrecision::TF32 : TensorCorePrecision::BF16;

@@ -26,18 +26,6 @@ namespace mlir::xf {
 using namespace mlir;
 using namespace mlir::xf;
 
-/// The f32 constant global whose device copy `rhs` reads, if its bf16
-/// copy would have chunked rows; else null.
-static memref::GlobalOp getConstantSource(Value rhs, SymbolTable &symbols) {
-  auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
-  if (!get || !hasChunkedRows(get.getType()))
-    return {};
-  auto device = symbols.lookup<memref::GlobalOp>(get.getName());
-  FlatSymbolRefAttr source = device ? getDeviceCopySource(device) : nullptr;
-  return source ? symbols.lookup<memref::GlobalOp>(source.getAttr())
-                : memref::GlobalOp();
-}
-
 /// `source` rounded to bf16 (to nearest even; NaNs stay NaNs), a private
 /// constant right after it; null if its value is not f32 bytes.
 static memref::GlobalOp createBF16Copy(memref::GlobalOp source,
@@ -54,12 +42,9 @@ static memref::GlobalOp createBF16Copy(memref::GlobalOp source,
   auto tensorType = RankedTensorType::get(type.getShape(), b.getBF16Type());
   auto data = deriveResource(value, tensorType, "__bf16", [&](char *out) {
     for (size_t i = 0; i < bytes->size() / 4; ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, bytes->data() + 4 * i, 4);
-      uint16_t rounded =
-          (bits & 0x7fffffff) > 0x7f800000
-              ? uint16_t((bits >> 16) | 0x40)
-              : uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+      float element;
+      std::memcpy(&element, bytes->data() + 4 * i, 4);
+      uint16_t rounded = roundToBF16(element);
       std::memcpy(out + 2 * i, &rounded, 2);
     }
   });
@@ -90,8 +75,8 @@ struct CUDABF16WeightsPass
     llvm::DenseMap<Operation *, memref::GlobalOp> bf16Copies;
     for (linalg::MatmulOp op : products) {
       Value rhs = op->getOperand(1);
-      memref::GlobalOp source = getConstantSource(rhs, symbols);
-      if (!source)
+      memref::GlobalOp source = getConstantWeightSource(rhs, symbols);
+      if (!source || !hasChunkedRows(source.getType()))
         continue;
       auto [known, inserted] = bf16Copies.try_emplace(source);
       if (inserted)

@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/SymbolTable.h"
+#include "xfc/Codegen/CUDA/DeviceCopies.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
 
 using namespace mlir;
@@ -42,4 +44,19 @@ bool mlir::xf::hasChunkedRows(MemRefType type) {
   return type.getRank() == 2 && type.hasStaticShape() &&
          type.getLayout().isIdentity() &&
          type.getDimSize(1) % kBF16ChunkElements == 0;
+}
+
+memref::GlobalOp mlir::xf::getConstantWeightSource(Value rhs,
+                                                   SymbolTable &symbols) {
+  auto get = rhs.getDefiningOp<memref::GetGlobalOp>();
+  if (!get || !get.getType().hasStaticShape())
+    return {};
+  auto device = symbols.lookup<memref::GlobalOp>(get.getName());
+  FlatSymbolRefAttr source = device ? getDeviceCopySource(device) : nullptr;
+  auto global = source ? symbols.lookup<memref::GlobalOp>(source.getAttr())
+                       : memref::GlobalOp();
+  if (!global || !global.getConstant() ||
+      !global.getType().getElementType().isF32())
+    return {};
+  return global;
 }

@@ -13,7 +13,16 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <optional>
+
+namespace mlir {
+class SymbolTable;
+namespace memref {
+class GlobalOp;
+} // namespace memref
+} // namespace mlir
 
 namespace mlir::xf {
 
@@ -32,6 +41,20 @@ std::optional<std::array<Value, 3>> matchTensorCoreProduct(Operation *op,
 /// 16-byte asynchronous copies of bf16: static shape, rows contiguous, N a
 /// multiple of 8.
 bool hasChunkedRows(MemRefType type);
+
+/// The f32 constant global of static shape whose device copy `rhs` reads
+/// (a `memref.get_global` of a declaration marked `xf.device_copy_of`);
+/// null for anything else.
+memref::GlobalOp getConstantWeightSource(Value rhs, SymbolTable &symbols);
+
+/// `value` rounded to bf16, to nearest even (NaNs stay NaNs), as bits.
+inline uint16_t roundToBF16(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, 4);
+  if ((bits & 0x7fffffff) > 0x7f800000)
+    return uint16_t((bits >> 16) | 0x40);
+  return uint16_t((bits + 0x7fff + ((bits >> 16) & 1)) >> 16);
+}
 
 } // namespace mlir::xf
 

@@ -37,7 +37,20 @@ def SelectCUDAKernelConfigsPass
     each, 32 keys a step. The cost model of the Hopper kernels will choose
     by shape here. An op that already has a configuration keeps it,
     so IR given to `xfc-opt` can try another.
+
+    With `sparse`, a `linalg.matmul` whose right operand is a constant's
+    device copy with at most 2 nonzeros in each aligned group of 4 along K
+    (a 2:4 weight: `xfc --sparsify=2:4`, or pruned elsewhere) gets an
+    `mma_sp` configuration instead, for the sparse tensor cores: with at
+    most 16 rows (static), one warp per 8 rows by 16 columns, 512 deep a
+    step (a decode GEMV: many small blocks, each keeping 8 KB of weights in
+    flight per warp); else 64x64 tiles of four warps, 64 deep.
   }];
+  let options = [
+    Option<"sparse", "sparse", "bool", /*default=*/"false",
+           "Give products by 2:4 constant weights mma_sp configurations "
+           "(bf16 tensor-core products)">,
+  ];
   let dependentDialects = ["::mlir::xf::XFDialect"];
 }
 
@@ -107,6 +120,51 @@ def CUDABF16WeightsPass : Pass<"xf-cuda-bf16-weights", "ModuleOp"> {
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def CUDASparseWeightsPass : Pass<"xf-cuda-sparse-weights", "ModuleOp"> {
+  let summary = "Pack the 2:4 constant weights of mma_sp products";
+  let description = [{
+    For the CUDA target, before xf-tensor-core-matmul: each `linalg.matmul`
+    configured `mma_sp` (xf-select-cuda-kernel-configs) whose right operand
+    is a constant's device copy becomes `xf.sparse_matmul_buffers` of the
+    constant packed for the sparse tensor cores (values rounded to bf16 in
+    the lanes' `mma.sp` fragments, and their 2-bit positions; private
+    constants `NAME__sp24_values` and `NAME__sp24_metadata`, made once per
+    constant, read through device copies of their own), its configuration
+    kept. A weight that is not 2:4 along K, or not a constant, is an error
+    naming it. The f32 device copies left unread are dropped by
+    xf-drop-unused-globals.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::xf::XFDialect"];
+}
+
+def SparseTensorCoreMatmulPass
+    : Pass<"xf-sparse-tensor-core-matmul", "ModuleOp"> {
+  let summary = "Compute products by 2:4 weights on the sparse tensor cores";
+  let description = [{
+    Each `xf.sparse_matmul_buffers` becomes a `gpu.launch` computing it with
+    NVVM's `mma.sp` m16n8k32 (bf16 operands, f32 accumulators) as its
+    `mma_sp` configuration says. The weight's transpose is the sparse A
+    operand: a block computes a [M, N] tile of the output as its warps'
+    [M, N] tiles, each 16 columns by 8 rows per instruction. Per reduction
+    step of K, each warp first loads its A fragments and metadata straight
+    from the packed weight (16 bytes and 4 per lane and tile, coalesced;
+    no shared memory, as no other warp of the block reads them), then the
+    block stages the left operand's [M, K] slice in shared memory rounded
+    to bf16 (zeros past the edges), and each warp loads its B fragments
+    with `ldmatrix` (the left operand's rows are B's columns) and
+    accumulates. The product is added to the output.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def TensorCoreMatmulPass : Pass<"xf-tensor-core-matmul", "ModuleOp"> {

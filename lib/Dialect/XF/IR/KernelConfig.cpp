@@ -33,6 +33,32 @@ verifyVectorConfig(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+/// A tensor-core product's tiles: a block's [M, N, K] of warp tiles [M, N],
+/// each made of whole instruction tiles [M, N, K], one warp per warp tile.
+static LogicalResult
+verifyWarpTiles(function_ref<InFlightDiagnostic()> emitError, StringRef kind,
+                ArrayRef<int64_t> tile, ArrayRef<int64_t> warpTile,
+                int64_t threads, std::array<int64_t, 3> instruction) {
+  if (tile.size() != 3 || warpTile.size() != 2)
+    return emitError() << kind
+                       << " needs tile = [M, N, K] and warp_tile = [M, N]";
+  if (warpTile[0] % instruction[0] != 0 || warpTile[1] % instruction[1] != 0)
+    return emitError() << "a warp's tile is made of " << instruction[0] << "x"
+                       << instruction[1] << " " << kind << " tiles";
+  if (tile[0] % warpTile[0] != 0 || tile[1] % warpTile[1] != 0)
+    return emitError() << "the block's tile must split into warp tiles";
+  int64_t warps = (tile[0] / warpTile[0]) * (tile[1] / warpTile[1]);
+  if (threads != 32 * warps)
+    return emitError() << "a [" << tile[0] << ", " << tile[1] << "] tile of ["
+                       << warpTile[0] << ", " << warpTile[1]
+                       << "] warp tiles takes " << 32 * warps
+                       << " threads, not " << threads;
+  if (tile[2] % instruction[2] != 0)
+    return emitError() << "the reduction step must be a multiple of "
+                       << instruction[2];
+  return success();
+}
+
 LogicalResult
 KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          KernelKind kind, ArrayRef<int64_t> tile,
@@ -49,24 +75,14 @@ KernelConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (threads % 32 != 0)
     return emitError() << "threads must be whole warps of 32, not " << threads;
   switch (kind) {
-  case KernelKind::MmaSync: {
-    if (tile.size() != 3 || warpTile.size() != 2)
-      return emitError() << "mma_sync needs tile = [M, N, K] and warp_tile "
-                            "= [M, N]";
-    if (warpTile[0] % 16 != 0 || warpTile[1] % 8 != 0)
-      return emitError() << "a warp's tile is made of 16x8 mma.sync tiles";
-    if (tile[0] % warpTile[0] != 0 || tile[1] % warpTile[1] != 0)
-      return emitError() << "the block's tile must split into warp tiles";
-    int64_t warps = (tile[0] / warpTile[0]) * (tile[1] / warpTile[1]);
-    if (threads != 32 * warps)
-      return emitError() << "a [" << tile[0] << ", " << tile[1] << "] tile of ["
-                         << warpTile[0] << ", " << warpTile[1]
-                         << "] warp tiles takes " << 32 * warps
-                         << " threads, not " << threads;
-    if (tile[2] % 16 != 0)
-      return emitError() << "the reduction step must be a multiple of 16";
-    return success();
-  }
+  case KernelKind::MmaSync:
+    return verifyWarpTiles(emitError, "mma_sync", tile, warpTile, threads,
+                           /*instruction=*/{16, 8, 16});
+  case KernelKind::MmaSp:
+    // The weight's transpose is the sparse operand: a warp's rows are in
+    // 8-row B operands, its columns in 16-column A operands.
+    return verifyWarpTiles(emitError, "mma_sp", tile, warpTile, threads,
+                           /*instruction=*/{8, 16, 32});
   case KernelKind::Simt:
     if (tile.size() != 2 || !warpTile.empty())
       return emitError() << "simt needs tile = [queries, keys] and no "
@@ -90,7 +106,7 @@ Attribute KernelConfigAttr::parse(AsmParser &parser, Type) {
   std::optional<KernelKind> kind = symbolizeKernelKind(kindName);
   if (!kind) {
     parser.emitError(loc) << "unknown kernel kind '" << kindName
-                          << "': mma_sync, simt or vector";
+                          << "': mma_sync, mma_sp, simt, vector, avx2 or avx512";
     return {};
   }
   auto parseSizes = [&](SmallVector<int64_t> &sizes) {

@@ -286,6 +286,28 @@ LogicalResult ExpandLanesOp::verify() {
   return success();
 }
 
+LogicalResult SparseMatmulBuffersOp::verify() {
+  auto lhs = cast<MemRefType>(getLhs().getType());
+  auto result = cast<MemRefType>(getResult().getType());
+  if (lhs.getRank() != 2 || result.getRank() != 2 ||
+      !lhs.getElementType().isF32() || !result.getElementType().isF32())
+    return emitOpError() << "takes [M, K] and [M, N] f32 buffers";
+  if (lhs.isDynamicDim(1) || result.isDynamicDim(1))
+    return emitOpError() << "needs the weight's K and N static";
+  int64_t tiles = getTileCount(lhs.getDimSize(1), result.getDimSize(1));
+  for (auto [name, buffer, perTile] :
+       {std::tuple("values", getValues(), kValueWords),
+        std::tuple("metadata", getMetadata(), kMetadataWords)}) {
+    auto type = cast<MemRefType>(buffer.getType());
+    if (!type.isDynamicDim(0) && type.getDimSize(0) != tiles * perTile)
+      return emitOpError() << "a [" << lhs.getDimSize(1) << ", "
+                           << result.getDimSize(1) << "] weight has "
+                           << tiles * perTile << " words of " << name
+                           << ", not " << type.getDimSize(0);
+  }
+  return success();
+}
+
 LogicalResult MultiplyAddPairsOp::verify() {
   auto lhs = cast<VectorType>(getLhs().getType());
   if (lhs.getDimSize(0) != 2 * getType().getDimSize(0))

@@ -999,3 +999,36 @@ func.func @quantized_stack_scales(%q: tensor<4x6x16xui8>, %s: tensor<3x6x2xf32>)
   %0 = xf.quantized_weight %q, %s {bits = 4 : i64, group_size = 16 : i64, k = 32 : i64} : (tensor<4x6x16xui8>, tensor<3x6x2xf32>) -> tensor<4x32x6xf32>
   return
 }
+
+// -----
+
+// A [40, 20] weight is 2 x 2 tiles of 16 columns by 32 along K: 512 words.
+func.func @sparse_matmul_values(%a: memref<?x40xf32>, %v: memref<500xi32>, %m: memref<64xi32>, %c: memref<?x20xf32>) {
+  // expected-error @+1 {{a [40, 20] weight has 512 words of values, not 500}}
+  xf.sparse_matmul_buffers %a, %v, %m into %c : memref<?x40xf32>, memref<500xi32>, memref<64xi32> into memref<?x20xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_matmul_metadata(%a: memref<?x40xf32>, %v: memref<512xi32>, %m: memref<32xi32>, %c: memref<?x20xf32>) {
+  // expected-error @+1 {{a [40, 20] weight has 64 words of metadata, not 32}}
+  xf.sparse_matmul_buffers %a, %v, %m into %c : memref<?x40xf32>, memref<512xi32>, memref<32xi32> into memref<?x20xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_matmul_dynamic(%a: memref<?x?xf32>, %v: memref<512xi32>, %m: memref<64xi32>, %c: memref<?x20xf32>) {
+  // expected-error @+1 {{needs the weight's K and N static}}
+  xf.sparse_matmul_buffers %a, %v, %m into %c : memref<?x?xf32>, memref<512xi32>, memref<64xi32> into memref<?x20xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_matmul_types(%a: memref<?x40xf16>, %v: memref<512xi32>, %m: memref<64xi32>, %c: memref<?x20xf32>) {
+  // expected-error @+1 {{takes [M, K] and [M, N] f32 buffers}}
+  xf.sparse_matmul_buffers %a, %v, %m into %c : memref<?x40xf16>, memref<512xi32>, memref<64xi32> into memref<?x20xf32>
+  return
+}

@@ -2,6 +2,8 @@
 
 // CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>}
 "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [32, 32], threads = 128, stages = 1>} : () -> ()
+// CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sp, tile = [8, 16, 512], warp_tile = [8, 16], threads = 32, stages = 1>}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sp, tile = [8, 16, 512], warp_tile = [8, 16], threads = 32, stages = 1>} : () -> ()
 // CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>}
 "test.op"() {xf.kernel_config = #xf.kernel_config<simt, tile = [32, 32], threads = 128, stages = 1>} : () -> ()
 // CHECK: "test.op"() {xf.kernel_config = #xf.kernel_config<vector, tile = [8, 32, 128]>}
@@ -21,7 +23,7 @@
 
 // -----
 
-// expected-error @below {{a warp's tile is made of 16x8 mma.sync tiles}}
+// expected-error @below {{a warp's tile is made of 16x8 mma_sync tiles}}
 "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64, 32], warp_tile = [24, 32], threads = 128, stages = 1>} : () -> ()
 
 // -----
@@ -33,6 +35,17 @@
 
 // expected-error @below {{mma_sync needs tile = [M, N, K] and warp_tile = [M, N]}}
 "test.op"() {xf.kernel_config = #xf.kernel_config<mma_sync, tile = [64, 64], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// mma.sp's B operand is 8 rows, its sparse A operand 16 columns.
+// expected-error @below {{a warp's tile is made of 8x16 mma_sp tiles}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sp, tile = [64, 64, 64], warp_tile = [32, 24], threads = 128, stages = 1>} : () -> ()
+
+// -----
+
+// expected-error @below {{the reduction step must be a multiple of 32}}
+"test.op"() {xf.kernel_config = #xf.kernel_config<mma_sp, tile = [64, 64, 48], warp_tile = [32, 32], threads = 128, stages = 1>} : () -> ()
 
 // -----
 
@@ -77,5 +90,5 @@
 
 // -----
 
-// expected-error @below {{unknown kernel kind 'wmma': mma_sync, simt or vector}}
+// expected-error @below {{unknown kernel kind 'wmma': mma_sync, mma_sp, simt, vector, avx2 or avx512}}
 "test.op"() {xf.kernel_config = #xf.kernel_config<wmma, tile = [32, 32]>} : () -> ()

@@ -102,11 +102,12 @@ def XF_KernelKind_Simt : I32EnumAttrCase<"Simt", 1, "simt">;
 def XF_KernelKind_Vector : I32EnumAttrCase<"Vector", 2, "vector">;
 def XF_KernelKind_Avx2 : I32EnumAttrCase<"Avx2", 3, "avx2">;
 def XF_KernelKind_Avx512 : I32EnumAttrCase<"Avx512", 4, "avx512">;
+def XF_KernelKind_MmaSp : I32EnumAttrCase<"MmaSp", 5, "mma_sp">;
 
 def XF_KernelKindEnum : I32EnumAttr<"KernelKind",
     "the instructions a kernel computes with",
     [XF_KernelKind_MmaSync, XF_KernelKind_Simt, XF_KernelKind_Vector,
-     XF_KernelKind_Avx2, XF_KernelKind_Avx512]> {
+     XF_KernelKind_Avx2, XF_KernelKind_Avx512, XF_KernelKind_MmaSp]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::mlir::xf";
 }
@@ -130,6 +131,9 @@ def XF_KernelConfigAttr : AttrDef<XF_Dialect, "KernelConfig"> {
       `tile = [M, N, K]` is a block's output tile and reduction step,
       `warp_tile = [M, N]` each warp's part of it (multiples of 16 and 8),
       `threads` = 32 per warp.
+    - `mma_sp` (a product by a 2:4 sparse constant weight on the sparse
+      tensor cores, `mma.sp`): `tile = [M, N, K]` as for `mma_sync` (K a
+      multiple of 32), `warp_tile = [M, N]` (multiples of 8 and 16).
     - `simt` (attention on the CUDA cores): `tile = [queries, keys]`, the
       queries a block takes and the keys it reads per step; `threads` a
       multiple of the queries (lanes per query).

@@ -242,6 +242,44 @@ def XF_AttentionBuffersOp : Op<XF_Dialect, "attention_buffers"> {
   let opDocGroup = XF_TransformerOpsGroup;
 }
 
+def XF_SparseMatmulBuffersOp : Op<XF_Dialect, "sparse_matmul_buffers"> {
+  let summary = "a product by a 2:4 sparse weight packed for `mma.sp`";
+  let description = [{
+    `result += lhs x W` on buffers, where `lhs` is [M, K] f32, `result`
+    [M, N] f32 and W a constant [K, N] weight with at most 2 nonzeros in
+    each aligned group of 4 along K, stored as the sparse tensor cores read
+    it (xf-cuda-sparse-weights packs it; xf-sparse-tensor-core-matmul
+    builds the kernel). W's transpose is cut into tiles of 16 columns by 32
+    along K (zero-padded), column tiles outermost; per tile, `values` holds
+    the 32 lanes' A fragments of `mma.sp` m16n8k32 (4 words of two bf16
+    each per lane, the kept values of each group in K order) and
+    `metadata` 16 words: the 2-bit positions of the kept values, one word
+    for each lane that supplies them (sparsity selector 0).
+  }];
+  let arguments = (ins Arg<AnyMemRef, "", [MemRead]>:$lhs,
+                       Arg<MemRefRankOf<[I32], [1]>, "", [MemRead]>:$values,
+                       Arg<MemRefRankOf<[I32], [1]>, "", [MemRead]>:$metadata,
+                       Arg<AnyMemRef, "", [MemRead, MemWrite]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $values `,` $metadata `into` $result attr-dict `:`
+    type($lhs) `,` type($values) `,` type($metadata) `into` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// A tile of W's transpose: 16 columns of W by 32 along K, one
+    /// `mma.sp` m16n8k32 A operand.
+    static constexpr int64_t kTileColumns = 16, kTileDepth = 32;
+    /// Words per tile: 32 lanes x 4 of values, 16 of metadata.
+    static constexpr int64_t kValueWords = 128, kMetadataWords = 16;
+    /// The tiles of a [depth, columns] weight, zero-padded.
+    static int64_t getTileCount(int64_t depth, int64_t columns) {
+      return ((columns + kTileColumns - 1) / kTileColumns) *
+             ((depth + kTileDepth - 1) / kTileDepth);
+    }
+  }];
+  let hasVerifier = 1;
+  let opDocGroup = XF_TransformerOpsGroup;
+}
+
 def XF_MultiplyAddPairsOp : Op<XF_Dialect, "multiply_add_pairs",
                                 [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
   let summary = "sums of products of adjacent 16-bit lanes, in 32 bits";
