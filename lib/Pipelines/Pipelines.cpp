@@ -230,6 +230,10 @@ void mlir::xf::buildLinalgToGPUKernelsPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createMapLoopsToGPUPass());
   pm.addNestedPass<func::FuncOp>(createLowerExpandShapePass());
   pm.addPass(createCanonicalizerPass());
+  // Constants move back into the kernels (canonicalization hoisted them):
+  // kernel code folds them, and some instructions (mma.sp's sparsity
+  // selector) take only immediates.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createAlignWorkgroupBuffersPass());
 }

@@ -16,6 +16,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
+from xfc.sparsity import magnitude, prune  # noqa: E402
+
 OPSETS = [helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
 F32 = TensorProto.FLOAT
 
@@ -34,13 +37,17 @@ def save(out, name, nodes, inputs, output_shape, initializers, feeds, ref):
     np.savez(os.path.join(out, name + ".ref.npz"), **ref)
 
 
-def gemm(out, name, seed, b, m, k, n, bias):
-    """X [B, M, K] @ W [K, N] (+ bias): a dense layer as exporters write it."""
+def gemm(out, name, seed, b, m, k, n, bias, sparse=False):
+    """X [B, M, K] @ W [K, N] (+ bias): a dense layer as exporters write it;
+    with `sparse`, W pruned 2:4 along K by xfc's rule (the sparse tensor
+    cores' kernel)."""
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((b, m, k), dtype=np.float32)
     # Scaled so outputs stay O(1) at any K: the error measure is relative,
     # but this keeps bf16 rounding of the result comparable across shapes.
     w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    if sparse:
+        w = prune(w, magnitude(w), True, "2:4")
     inits = {"W": w}
     nodes = [helper.make_node("MatMul", ["X", "W"], ["XW" if bias else "Y"])]
     if bias:
@@ -133,6 +140,13 @@ CASES = [
     ("gemm", dict(b=1, m=1, k=1024, n=256, bias=True)),
     ("gemm", dict(b=7, m=129, k=1024, n=256, bias=False)),
     ("gemm", dict(b=1, m=37, k=1024, n=256, bias=True)),
+    # 2:4 weights: the sparse kernel's GEMV configuration (at most 16 rows)
+    # and its 64x64 one; K not whole 32-deep tiles, N not whole 16 columns.
+    ("gemm", dict(b=1, m=1, k=100, n=20, bias=False, sparse=True)),
+    ("gemm", dict(b=1, m=16, k=1024, n=256, bias=True, sparse=True)),
+    ("gemm", dict(b=7, m=1, k=4096, n=48, bias=False, sparse=True)),
+    ("gemm", dict(b=7, m=37, k=768, n=1000, bias=True, sparse=True)),
+    ("gemm", dict(b=7, m=129, k=64, n=96, bias=True, sparse=True)),
     ("attention", dict(b=1, h=8, hkv=8, s=7, d=64, mask=None)),
     ("attention", dict(b=7, h=8, hkv=8, s=33, d=128, mask=-INF)),
     ("attention", dict(b=1, h=8, hkv=2, s=129, d=64, mask=-1e9)),
@@ -157,7 +171,7 @@ def case_name(kind, p):
                 + ("_causal" if p["mask"] is not None else "")
                 + ("_bcast" if p.get("broadcast") else ""))
     name = f"{kind}_b{p['b']}_m{p['m']}_k{p['k']}_n{p['n']}"
-    return name + "".join(f"_{flag}" for flag in ("bias", "zero_points", "flat_scales")
+    return name + "".join(f"_{flag}" for flag in ("bias", "zero_points", "flat_scales", "sparse")
                           if p.get(flag))
 
 

@@ -17,12 +17,41 @@ struct WeightSummary {
   std::string where;
   int64_t k, n, nonzeros;
   bool twoOfFour;
-  /// The sparse kernel's tiles, where one reads the weight.
-  std::optional<WeightTiles> sparseKernel;
+  /// Its bytes as its kernel stores them, and whether that is a sparse one.
+  int64_t stored;
+  bool sparseKernel;
 };
 } // namespace
 
+/// A weight's bytes on `kernels`' target and whether a sparse kernel reads
+/// it.
+static std::pair<int64_t, bool> getKernelBytes(ConstantOp constant, int64_t k,
+                                               int64_t n, int64_t nonzeros,
+                                               bool twoOfFour,
+                                               SparseKernels kernels) {
+  switch (kernels) {
+  case SparseKernels::CPU:
+    if (std::optional<WeightTiles> tiles = WeightTiles::get(
+            constant, {KernelKind::Avx512, KernelKind::Vector}))
+      return {sparseWeightBytes(k, n, nonzeros, *tiles), true};
+    return {4 * k * n, false};
+  case SparseKernels::TensorCores:
+    // The packed values and metadata of mma.sp, or a bf16 copy.
+    if (twoOfFour)
+      return {SparseMatmulBuffersOp::getTileCount(k, n) *
+                  (SparseMatmulBuffersOp::kValueWords +
+                   SparseMatmulBuffersOp::kMetadataWords) *
+                  4,
+              true};
+    return {2 * k * n, false};
+  case SparseKernels::None:
+    return {4 * k * n, false};
+  }
+  llvm_unreachable("every target's kernels are handled");
+}
+
 void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
+                                   SparseKernels kernels,
                                    llvm::raw_ostream &os) {
   SmallVector<WeightSummary> weights;
   module.walk([&](ConstantOp constant) {
@@ -36,36 +65,29 @@ void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
     ArrayRef<float> values = *elements;
     int64_t k = type.getDimSize(rows ? 0 : 1),
             n = type.getDimSize(rows ? 1 : 0);
-    auto at = [&](int64_t kk, int64_t col) {
-      return rows ? values[kk * n + col] : values[col * k + kk];
-    };
-    // 2:4: at most 2 nonzeros in each group of 4 along K.
-    bool twoOfFour = true;
-    for (int64_t col = 0; col < n && twoOfFour; ++col)
-      for (int64_t k0 = 0; k0 < k && twoOfFour; k0 += 4) {
-        int64_t count = 0;
-        for (int64_t kk = k0; kk < std::min(k, k0 + 4); ++kk)
-          count += at(kk, col) != 0.0f;
-        twoOfFour = count <= 2;
-      }
+    bool twoOfFour = isTwoFourAlongK(values, k, n, rows);
     std::string where = describeModelLocation(constant.getLoc());
     if (where.empty())
       for (Operation *user : constant->getUsers())
         if (where = describeModelLocation(user->getLoc()); !where.empty())
           break;
-    weights.push_back(
-        {where.empty() ? "(no model location)" : where, k, n,
-         type.getNumElements() - llvm::count(values, 0.0f), twoOfFour,
-         WeightTiles::get(constant, {KernelKind::Avx512, KernelKind::Vector})});
+    int64_t nonzeros = type.getNumElements() - llvm::count(values, 0.0f);
+    auto [stored, sparseKernel] =
+        getKernelBytes(constant, k, n, nonzeros, twoOfFour, kernels);
+    weights.push_back({where.empty() ? "(no model location)" : where, k, n,
+                       nonzeros, twoOfFour, stored, sparseKernel});
   });
 
   auto megabytes = [](int64_t bytes) {
     return llvm::format("%.2f MB", bytes / 1e6);
   };
-  os << "sparsity report (" << target
-     << "; sparse kernels: weights with at least "
-     << llvm::format("%.0f", 100 * kSparseZeroFraction)
-     << "% zeros, on avx512 CPU targets)\n";
+  os << "sparsity report (" << target << "; sparse kernels: ";
+  if (kernels == SparseKernels::TensorCores)
+    os << "2:4 weights, on the sparse tensor cores)\n";
+  else
+    os << "weights with at least "
+       << llvm::format("%.0f", 100 * kSparseZeroFraction)
+       << "% zeros, on avx512 CPU targets)\n";
   int64_t before = 0, after = 0, sparse = 0;
   for (const WeightSummary &w : weights) {
     int64_t size = w.k * w.n, dense = 4 * size;
@@ -73,15 +95,12 @@ void mlir::xf::printSparsityReport(ModuleOp module, StringRef target,
     StringRef pattern = w.twoOfFour && zeros >= 0.5    ? "2:4"
                         : zeros >= kSparseZeroFraction ? "unstructured"
                                                        : "dense";
-    int64_t stored = w.sparseKernel ? sparseWeightBytes(w.k, w.n, w.nonzeros,
-                                                        *w.sparseKernel)
-                                    : dense;
     before += dense;
-    after += stored;
-    sparse += w.sparseKernel.has_value();
+    after += w.stored;
+    sparse += w.sparseKernel;
     os << "  " << w.where << ": K " << w.k << " x N " << w.n << ", " << pattern
        << ", " << llvm::format("%.1f", 100.0 * w.nonzeros / size)
-       << "% nonzero, " << megabytes(dense) << " -> " << megabytes(stored)
+       << "% nonzero, " << megabytes(dense) << " -> " << megabytes(w.stored)
        << (w.sparseKernel ? " (sparse kernel)" : " (dense kernel)") << "\n";
   }
   os << "  weights: " << weights.size() << ", on sparse kernels: " << sparse

@@ -11,6 +11,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "xfc/Codegen/CUDA/Passes.h"
 #include "xfc/Dialect/XF/IR/XFDialect.h"
+#include "xfc/Dialect/XF/IR/ProductWeights.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Support/ElementsBytes.h"
 

@@ -22,19 +22,6 @@ using namespace mlir::xf;
 
 using Layout = SparseMatmulBuffersOp;
 
-bool mlir::xf::isTwoFourAlongK(ArrayRef<float> weight, int64_t depth,
-                               int64_t columns) {
-  for (int64_t k0 = 0; k0 < depth; k0 += 4)
-    for (int64_t n = 0; n < columns; ++n) {
-      int nonzeros = 0;
-      for (int64_t k = k0; k < std::min(k0 + 4, depth); ++k)
-        nonzeros += weight[k * columns + n] != 0;
-      if (nonzeros > 2)
-        return false;
-    }
-  return true;
-}
-
 namespace {
 /// One tile of W's transpose: per row (a column of W) and group of 4 along
 /// K, the two kept values (bf16 bits) and their positions.

@@ -14,6 +14,7 @@
 #include "mlir/IR/SymbolTable.h"
 #include "xfc/Codegen/CUDA/DeviceCopies.h"
 #include "xfc/Codegen/CUDA/Passes.h"
+#include "xfc/Dialect/XF/IR/ProductWeights.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Support/ElementsBytes.h"
 #include <cstring>
@@ -113,9 +114,24 @@ struct CUDASparseWeightsPass
         return memref::GetGlobalOp::create(b, global.getType(),
                                            global.getSymName());
       };
+      // The kernel's K and N are the weight's: operands whose types leave
+      // them dynamic are cast to them (the product already requires them).
+      ArrayRef<int64_t> shape = source.getType().getShape();
+      auto withColumns = [&](Value buffer, int64_t columns) -> Value {
+        auto type = cast<MemRefType>(buffer.getType());
+        if (!type.isDynamicDim(1))
+          return buffer;
+        return memref::CastOp::create(
+            b,
+            MemRefType::get({type.getDimSize(0), columns},
+                            type.getElementType(), type.getLayout(),
+                            type.getMemorySpace()),
+            buffer);
+      };
       auto sparse = SparseMatmulBuffersOp::create(
-          b, op->getOperand(0), read(known->second.values),
-          read(known->second.metadata), op->getOperand(2));
+          b, withColumns(op->getOperand(0), shape[0]),
+          read(known->second.values), read(known->second.metadata),
+          withColumns(op->getOperand(2), shape[1]));
       sparse->setDiscardableAttrs(op->getDiscardableAttrDictionary());
       op.erase();
       if (rhs.use_empty())

@@ -28,11 +28,19 @@
 // DENSE-COUNT-2: linalg.matmul {xf.kernel_config = #xf.kernel_config<mma_sync,
 
 // KERNEL-LABEL: func.func @pruned
+// Step 0's operands before the loop: the left operand 4 columns at a time
+// (K is a multiple of 4), the weight's fragment and metadata.
 // KERNEL: gpu.launch
+// KERNEL: vector.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x8xf32>, vector<4xf32>
 // KERNEL: vector.load %{{.*}}[%{{.*}}] : memref<128xi32>, vector<4xi32>
 // KERNEL: memref.load %{{.*}}[%{{.*}}] : memref<16xi32>
-// KERNEL: arith.truncf %{{.*}} : f32 to bf16
+// Each step stores its slice, loads the next step's operands, computes.
+// KERNEL: scf.for
+// KERNEL: arith.truncf %{{.*}} : vector<4xf32> to vector<4xbf16>
+// KERNEL: vector.store
 // KERNEL: gpu.barrier
+// KERNEL: vector.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x8xf32>, vector<4xf32>
+// KERNEL: vector.load %{{.*}}[%{{.*}}] : memref<128xi32>, vector<4xi32>
 // KERNEL: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x72xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
 // KERNEL-COUNT-8: nvvm.mma.sp.sync
 // KERNEL: gpu.launch
@@ -66,5 +74,29 @@ memref.global constant @full_on_gpu : memref<4x8xf32> {alignment = 64 : i64, xf.
 func.func @dense(%a: memref<?x4xf32>, %c: memref<?x8xf32>) {
   %w = memref.get_global @full_on_gpu : memref<4x8xf32>
   linalg.matmul ins(%a, %w : memref<?x4xf32>, memref<4x8xf32>) outs(%c : memref<?x8xf32>)
+  return
+}
+
+// -----
+
+// Operands whose types leave K or N dynamic are cast to the weight's.
+// CHECK-LABEL: func.func @dynamic_columns
+// CHECK: %[[A:.*]] = memref.cast %{{.*}} : memref<?x?xf32> to memref<?x8xf32>
+// CHECK: %[[C:.*]] = memref.cast %{{.*}} : memref<?x?xf32> to memref<?x16xf32>
+// CHECK: xf.sparse_matmul_buffers %[[A]], %{{.*}}, %{{.*}} into %[[C]]
+memref.global "private" constant @pruned : memref<8x16xf32> = dense<[
+  [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+  [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+  [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+  [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+  [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5],
+  [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+  [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+  [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]> {alignment = 64 : i64}
+memref.global constant @pruned_on_gpu : memref<8x16xf32> {alignment = 64 : i64, xf.device_copy_of = @pruned}
+func.func @dynamic_columns(%a: memref<?x?xf32>, %c: memref<?x?xf32>) {
+  %w = memref.get_global @pruned_on_gpu : memref<8x16xf32>
+  linalg.matmul {xf.kernel_config = #xf.kernel_config<mma_sp, tile = [64, 64, 64], warp_tile = [32, 32], threads = 128, stages = 1>}
+    ins(%a, %w : memref<?x?xf32>, memref<8x16xf32>) outs(%c : memref<?x?xf32>)
   return
 }

@@ -9,13 +9,17 @@
 
 namespace mlir::xf {
 
+/// Which sparse kernels a target has: the CPU's (after
+/// xf-select-cpu-kernel-configs, whose configurations decide), CUDA's bf16
+/// tensor cores (2:4 weights on mma.sp), or none (CUDA in f32 or tf32).
+enum class SparseKernels { CPU, TensorCores, None };
+
 /// For each f32 weight matrix of `module`'s products (after pruning and
-/// raising, and after xf-select-cpu-kernel-configs where `target` has
-/// sparse kernels): its pattern (2:4 along K, unstructured, dense), the
-/// fraction nonzero, its bytes dense and as its kernel stores them, and
-/// which kernel reads it; then the totals. xfc --report=sparsity.
+/// raising): its pattern (2:4 along K, unstructured, dense), the fraction
+/// nonzero, its bytes dense and as its kernel stores them, and which
+/// kernel reads it; then the totals. xfc --report=sparsity.
 void printSparsityReport(ModuleOp module, StringRef target,
-                         llvm::raw_ostream &os);
+                         SparseKernels kernels, llvm::raw_ostream &os);
 
 } // namespace mlir::xf
 

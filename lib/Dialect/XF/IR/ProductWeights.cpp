@@ -57,3 +57,19 @@ bool mlir::xf::isReadOnlyAsWeight(Value value, bool *kIsRows) {
     *kIsRows = rows.front();
   return onlyWeights;
 }
+
+bool mlir::xf::isTwoFourAlongK(ArrayRef<float> values, int64_t k, int64_t n,
+                               bool kIsRows) {
+  auto at = [&](int64_t kk, int64_t col) {
+    return kIsRows ? values[kk * n + col] : values[col * k + kk];
+  };
+  for (int64_t k0 = 0; k0 < k; k0 += 4)
+    for (int64_t col = 0; col < n; ++col) {
+      int64_t nonzeros = 0;
+      for (int64_t kk = k0; kk < std::min(k, k0 + 4); ++kk)
+        nonzeros += at(kk, col) != 0.0f;
+      if (nonzeros > 2)
+        return false;
+    }
+  return true;
+}

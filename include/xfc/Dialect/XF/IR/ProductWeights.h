@@ -26,6 +26,12 @@ void forEachWeightOperand(Operation *op,
 /// product.
 bool isReadOnlyAsWeight(Value value, bool *kIsRows = nullptr);
 
+/// Whether a [K, N] weight (`values` row-major, or its [N, K] transpose
+/// when K is not its rows) has at most 2 nonzeros in each aligned group of
+/// 4 along K in every column: 2:4, as the sparse tensor cores take it.
+bool isTwoFourAlongK(ArrayRef<float> values, int64_t k, int64_t n,
+                     bool kIsRows = true);
+
 } // namespace mlir::xf
 
 #endif // XFC_DIALECT_XF_IR_PRODUCTWEIGHTS_H
