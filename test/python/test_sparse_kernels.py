@@ -140,3 +140,32 @@ def test_sparsity_report(model, build_dir, cpu, sparse):
     kernel = "(sparse kernel)" if sparse else "(dense kernel)"
     assert all(lines[name].endswith(kernel) for name in CASES if name not in DENSE)
     assert f"weights: {len(CASES)}, on sparse kernels: {sparse}, bytes" in run.stdout
+
+
+def is_two_four(w):
+    """At most 2 nonzeros in each group of 4 along K (w's rows)."""
+    k = w.shape[0]
+    padded = np.concatenate([w, np.zeros(((-k) % 4, w.shape[1]), w.dtype)])
+    return bool(((padded.reshape(-1, 4, w.shape[1]) != 0).sum(axis=1) <= 2).all())
+
+
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_cuda_sparsity_report(model, build_dir, precision):
+    """On CUDA the 2:4 weights (two_four, all_zero, and others whose random
+    zeros happen to leave at most 2 in each group of 4) go to the sparse
+    tensor cores in bf16, packed: K 64 x N 48 is 2 x 3 tiles of 576 bytes;
+    in f32 every weight stays dense. The others stay dense (bf16 copies)."""
+    path, refs = model
+    run = subprocess.run([build_dir / "bin" / "xfc", path, "--report=sparsity",
+                          "--target=cuda", f"--precision={precision}"],
+                         capture_output=True, text=True, check=True)
+    lines = {name: next(line for line in run.stdout.splitlines() if f"'w_{name}'" in line)
+             for name in CASES}
+    sparse = {name for name, (w, _) in refs.items() if is_two_four(w)} if precision == "bf16" else set()
+    assert precision == "fp32" or {"two_four", "all_zero"} <= sparse
+    for name in CASES:
+        assert lines[name].endswith("(sparse kernel)" if name in sparse else "(dense kernel)"), name
+    if sparse:
+        assert "2:4 weights, on the sparse tensor cores" in run.stdout
+        assert lines["two_four"].endswith("0.01 MB -> 0.00 MB (sparse kernel)")
+    assert f"weights: {len(CASES)}, on sparse kernels: {len(sparse)}, bytes" in run.stdout
