@@ -181,15 +181,6 @@ static void take_inputs(xfc__cuda_run *run, cuda_session *s,
                      "input '%s' is memory of CUDA device %d, but this "
                      "library runs on device %d (XFC_CUDA_DEVICE)",
                      name, ordinal, xfc__cuda_device_ordinal());
-    /* Kernels read activations 16 bytes at a time (the sparse tensor
-     * cores' products); allocations are aligned, a view into one may not
-     * be, and a misaligned load would end the context. */
-    else if (pointer % 16 != 0)
-      xfc__cuda_fail(run, XFC_INVALID_ARGUMENT,
-                     "input '%s' (%p) is not 16-byte aligned, as the "
-                     "kernels read it: pass the start of an allocation or "
-                     "a copy of the view",
-                     name, inputs[i].data);
   }
   for (size_t i = 0; i < xfc__num_inputs; ++i)
     s->device_inputs[i] = inputs[i];

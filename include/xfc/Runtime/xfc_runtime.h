@@ -110,8 +110,7 @@ xfc_status xfc_run(xfc_session *session, const xfc_tensor *inputs,
  * the session owns as above (work queued on other streams must be done
  * reading it by then). When the function returns, the outputs are
  * complete. XFC_INVALID_ARGUMENT names an input that is not device memory
- * of that GPU, where the driver can tell, or whose data is not 16-byte
- * aligned (allocations are; a view into one may not be). For a library compiled for the
+ * of that GPU, where the driver can tell. For a library compiled for the
  * CPU the device is the host: the same as xfc_run. */
 xfc_status xfc_run_on_device(xfc_session *session, const xfc_tensor *inputs,
                              size_t num_inputs, xfc_tensor *outputs,
