@@ -42,8 +42,6 @@ namespace {
 // The instruction: A is 16 weight columns by 32 along K, B 32 by 8 rows.
 constexpr int64_t kRowsPerMma = 8, kColumnsPerMma = Layout::kTileColumns,
                   kMmaDepth = Layout::kTileDepth;
-// A warp's A operand for one 16x32 tile: 4 registers, then the metadata.
-constexpr int64_t kFragmentValues = 5;
 // Shared-memory rows stay 16-byte aligned (ldmatrix reads 16-byte rows).
 constexpr int64_t kPadElements = 8;
 
@@ -117,18 +115,8 @@ public:
         b, arith::RemUIOp::create(b, warp, index(tiles.warpsN())),
         index(tiles.warpN));
 
-    // Software pipelined: step 0's operands are loaded before the loop, and
-    // each iteration loads the next step's into registers while it
-    // computes (past the last step the slice reads nothing and the weight
-    // its first tile), then stores that slice once every warp is done.
     Value zero = arith::ConstantOp::create(b, b.getF32FloatAttr(0));
-    int64_t accCount = tiles.fragmentsM() * tiles.fragmentsN() * 4;
-    SmallVector<Value> inits(accCount, zero);
-    SmallVector<Value> firstSlice = loadSlice(index(0));
-    SmallVector<Value> firstWeights = loadWeightFragments(index(0));
-    int64_t sliceCount = firstSlice.size();
-    llvm::append_range(inits, firstSlice);
-    llvm::append_range(inits, firstWeights);
+    SmallVector<Value> inits(tiles.fragmentsM() * tiles.fragmentsN() * 4, zero);
     int64_t steps = (depthTiles * kMmaDepth + tiles.k - 1) / tiles.k;
     auto loop = scf::ForOp::create(b, index(0), index(steps), index(1), inits);
     // The kernel shows what it was built from.
@@ -136,35 +124,35 @@ public:
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(loop.getBody());
-      ValueRange args = loop.getRegionIterArgs();
-      storeSlice(args.slice(accCount, sliceCount));
+      Value step = loop.getInductionVar();
+      SmallVector<Fragment> fragments = loadWeightFragments(step);
+      stageSlice(arith::MulIOp::create(b, step, index(tiles.k)));
       gpu::BarrierOp::create(b);
-      Value next = arith::AddIOp::create(b, loop.getInductionVar(), index(1));
-      SmallVector<Value> results(args.take_front(accCount));
-      llvm::append_range(
-          results, loadSlice(arith::MulIOp::create(b, next, index(tiles.k))));
-      SmallVector<Value> nextWeights = loadWeightFragments(next);
-      ValueRange weights = args.drop_front(accCount + sliceCount);
-      MutableArrayRef<Value> accs(results.data(), accCount);
-      int64_t perStep = tiles.fragmentsN() * kFragmentValues;
+      SmallVector<Value> accs(loop.getRegionIterArgs());
       for (int64_t kk = 0; kk < tiles.mmaSteps(); ++kk)
-        multiply(kk, weights.slice(kk * perStep, perStep), accs);
+        multiply(kk, ArrayRef(fragments).slice(kk * tiles.fragmentsN(),
+                                               tiles.fragmentsN()),
+                 accs);
       gpu::BarrierOp::create(b);
-      llvm::append_range(results, nextWeights);
-      scf::YieldOp::create(b, results);
+      scf::YieldOp::create(b, accs);
     }
-    storeAccumulators(loop.getResults().take_front(accCount));
+    storeAccumulators(loop.getResults());
     gpu::TerminatorOp::create(b);
   }
 
 private:
+  /// A warp's A operand for one 16x32 tile: 4 registers and the metadata.
+  struct Fragment {
+    SmallVector<Value> registers;
+    Value metadata;
+  };
+
   Value index(int64_t value) {
     return arith::ConstantIndexOp::create(b, value);
   }
 
-  /// The warp's A fragments of reduction step `step`, depth-major, each
-  /// as its kFragmentValues values.
-  SmallVector<Value> loadWeightFragments(Value step) {
+  /// The warp's A fragments of reduction step `step`, depth-major.
+  SmallVector<Fragment> loadWeightFragments(Value step) {
     Value firstTile =
         arith::DivUIOp::create(b, arith::AddIOp::create(b, colBase, warpCol),
                                index(kColumnsPerMma));
@@ -178,7 +166,7 @@ private:
         arith::RemUIOp::create(b, lane, index(2)));
     Value valueWord = arith::MulIOp::create(b, lane, index(4));
     auto i32x4 = VectorType::get({4}, b.getI32Type());
-    SmallVector<Value> fragments;
+    SmallVector<Fragment> fragments;
     for (int64_t kk = 0; kk < tiles.mmaSteps(); ++kk)
       for (int64_t f = 0; f < tiles.fragmentsN(); ++f) {
         Value columnTile = arith::AddIOp::create(b, firstTile, index(f));
@@ -200,51 +188,28 @@ private:
             ValueRange{arith::AddIOp::create(
                 b, arith::MulIOp::create(b, tile, index(Layout::kValueWords)),
                 valueWord)});
+        Fragment fragment;
         for (int64_t i = 0; i < 4; ++i)
-          fragments.push_back(
+          fragment.registers.push_back(
               vector::ExtractOp::create(b, words, ArrayRef<int64_t>{i}));
-        fragments.push_back(memref::LoadOp::create(
+        fragment.metadata = memref::LoadOp::create(
             b, metadata,
             ValueRange{arith::AddIOp::create(
                 b,
                 arith::MulIOp::create(b, tile, index(Layout::kMetadataWords)),
-                metadataWord)}));
+                metadataWord)});
+        fragments.push_back(std::move(fragment));
       }
     return fragments;
   }
 
-  /// How many columns a thread moves at once: 4 (16-byte loads) where the
-  /// rows are contiguous and whole runs long, which a run then either is or
-  /// is not inside of.
-  int64_t sliceRunWidth() {
-    auto lhsType = cast<MemRefType>(lhs.getType());
-    return depth % 4 == 0 && lhsType.getLayout().isIdentity() &&
-                   tiles.m * tiles.k / 4 % tiles.threads == 0
-               ? 4
-               : 1;
-  }
-
-  /// Where this thread's run `e` of the slice is: (row, column) in it.
-  std::pair<Value, Value> sliceRun(int64_t e) {
-    int64_t width = sliceRunWidth(), runsPerRow = tiles.k / width;
-    Value run = arith::AddIOp::create(b, thread, index(e));
-    return {arith::DivUIOp::create(b, run, index(runsPerRow)),
-            arith::MulIOp::create(
-                b, arith::RemUIOp::create(b, run, index(runsPerRow)),
-                index(width))};
-  }
-
-  /// This thread's runs of the left operand's [m, k] slice from column
-  /// `k0` (f32 vectors; zeros past its rows and depth). Consecutive threads
-  /// take consecutive runs.
-  SmallVector<Value> loadSlice(Value k0) {
-    auto f32s = VectorType::get({sliceRunWidth()}, b.getF32Type());
-    Value zeros = arith::ConstantOp::create(
-        b, f32s, DenseElementsAttr::get(f32s, b.getF32FloatAttr(0)));
-    SmallVector<Value> runs;
-    for (int64_t e = 0; e < tiles.m * tiles.k / sliceRunWidth();
-         e += tiles.threads) {
-      auto [row, col] = sliceRun(e);
+  /// The left operand's [m, k] slice from column `k0`, as bf16; zeros past
+  /// its rows and depth. Consecutive threads take consecutive columns.
+  void stageSlice(Value k0) {
+    for (int64_t e = 0; e < tiles.m * tiles.k; e += tiles.threads) {
+      Value element = arith::AddIOp::create(b, thread, index(e));
+      Value row = arith::DivUIOp::create(b, element, index(tiles.k));
+      Value col = arith::RemUIOp::create(b, element, index(tiles.k));
       Value globalRow = arith::AddIOp::create(b, rowBase, row);
       Value globalCol = arith::AddIOp::create(b, k0, col);
       Value inside = arith::AndIOp::create(
@@ -252,27 +217,21 @@ private:
           arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalRow, rows),
           arith::CmpIOp::create(b, arith::CmpIPredicate::ult, globalCol,
                                 index(depth)));
-      auto read = scf::IfOp::create(b, f32s, inside, /*withElseRegion=*/true);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(read.thenBlock());
-      scf::YieldOp::create(
-          b, vector::LoadOp::create(b, f32s, lhs,
-                                    ValueRange{globalRow, globalCol})
-                 .getResult());
-      b.setInsertionPointToStart(read.elseBlock());
-      scf::YieldOp::create(b, zeros);
-      runs.push_back(read.getResult(0));
-    }
-    return runs;
-  }
-
-  /// Stores loadSlice's runs into the shared slice, as bf16.
-  void storeSlice(ValueRange runs) {
-    auto bf16s = VectorType::get({sliceRunWidth()}, b.getBF16Type());
-    for (auto [i, run] : llvm::enumerate(runs)) {
-      auto [row, col] = sliceRun(i * tiles.threads);
-      vector::StoreOp::create(b, arith::TruncFOp::create(b, bf16s, run), slice,
-                              ValueRange{row, col});
+      auto read = scf::IfOp::create(b, b.getF32Type(), inside,
+                                    /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(read.thenBlock());
+        scf::YieldOp::create(
+            b, memref::LoadOp::create(b, lhs, ValueRange{globalRow, globalCol})
+                   .getResult());
+        b.setInsertionPointToStart(read.elseBlock());
+        scf::YieldOp::create(
+            b, arith::ConstantOp::create(b, b.getF32FloatAttr(0)).getResult());
+      }
+      memref::StoreOp::create(
+          b, arith::TruncFOp::create(b, b.getBF16Type(), read.getResult(0)),
+          slice, ValueRange{row, col});
     }
   }
 
@@ -280,7 +239,8 @@ private:
   /// of the left operand by 32) is four 8x8 matrices, lane l giving row
   /// l % 8 of matrix l / 8, so register i holds row l / 4, columns
   /// 8i + 2 (l % 4) and the next.
-  void multiply(int64_t kk, ValueRange weights, MutableArrayRef<Value> accs) {
+  void multiply(int64_t kk, ArrayRef<Fragment> weights,
+                SmallVectorImpl<Value> &accs) {
     Value row = arith::AddIOp::create(
         b, warpRow, arith::RemUIOp::create(b, lane, index(8)));
     Value col = arith::AddIOp::create(
@@ -308,11 +268,9 @@ private:
     for (int64_t n = 0; n < tiles.fragmentsN(); ++n)
       for (int64_t m = 0; m < tiles.fragmentsM(); ++m) {
         MutableArrayRef<Value> acc(&accs[(n * tiles.fragmentsM() + m) * 4], 4);
-        ValueRange fragment =
-            weights.slice(n * kFragmentValues, kFragmentValues);
         auto mma = NVVM::MmaSpOp::create(
-            b, resultType, fragment.take_front(4), inputs[m], acc,
-            fragment.back(), selector,
+            b, resultType, weights[n].registers, inputs[m], acc,
+            weights[n].metadata, selector,
             {Layout::kTileColumns, kRowsPerMma, kMmaDepth},
             /*intOverflow=*/std::nullopt,
             std::array{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16});

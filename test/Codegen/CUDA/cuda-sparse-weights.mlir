@@ -28,19 +28,13 @@
 // DENSE-COUNT-2: linalg.matmul {xf.kernel_config = #xf.kernel_config<mma_sync,
 
 // KERNEL-LABEL: func.func @pruned
-// Step 0's operands before the loop: the left operand 4 columns at a time
-// (K is a multiple of 4), the weight's fragment and metadata.
+// Each step loads the warp's weight fragments and metadata, then stages
+// the left operand's slice in bf16.
 // KERNEL: gpu.launch
-// KERNEL: vector.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x8xf32>, vector<4xf32>
 // KERNEL: vector.load %{{.*}}[%{{.*}}] : memref<128xi32>, vector<4xi32>
 // KERNEL: memref.load %{{.*}}[%{{.*}}] : memref<16xi32>
-// Each step stores its slice, loads the next step's operands, computes.
-// KERNEL: scf.for
-// KERNEL: arith.truncf %{{.*}} : vector<4xf32> to vector<4xbf16>
-// KERNEL: vector.store
+// KERNEL: arith.truncf %{{.*}} : f32 to bf16
 // KERNEL: gpu.barrier
-// KERNEL: vector.load %{{.*}}[%{{.*}}, %{{.*}}] : memref<?x8xf32>, vector<4xf32>
-// KERNEL: vector.load %{{.*}}[%{{.*}}] : memref<128xi32>, vector<4xi32>
 // KERNEL: nvgpu.ldmatrix %{{.*}}[%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x72xbf16, #gpu.address_space<workgroup>> -> vector<4x2xbf16>
 // KERNEL-COUNT-8: nvvm.mma.sp.sync
 // KERNEL: gpu.launch
