@@ -166,8 +166,7 @@ LogicalResult Compilation::printSparsityReport(ModuleOp module) {
   }
   if (failed(pm.run(*raised)))
     return failure();
-  bool tensorCores =
-      options.target.precision == TargetOptions::Precision::BF16;
+  bool tensorCores = options.target.precision == TargetOptions::Precision::BF16;
   xf::printSparsityReport(
       *raised, cpu ? "cpu, " + options.target.isa : std::string("cuda"),
       cpu           ? xf::SparseKernels::CPU

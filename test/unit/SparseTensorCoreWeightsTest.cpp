@@ -51,21 +51,25 @@ std::vector<float> unpack(const PackedTwoFourWeight &packed, int64_t k,
     uint16_t kept[16][16];
     for (int64_t lane = 0; lane < 32; ++lane)
       for (int64_t reg = 0; reg < 4; ++reg) {
-        uint32_t word = packed.values[tile * Layout::kValueWords + lane * 4 + reg];
-        int64_t row = lane / 4 + 8 * (reg % 2), col = 2 * (lane % 4) + 8 * (reg / 2);
+        uint32_t word =
+            packed.values[tile * Layout::kValueWords + lane * 4 + reg];
+        int64_t row = lane / 4 + 8 * (reg % 2),
+                col = 2 * (lane % 4) + 8 * (reg / 2);
         kept[row][col] = word & 0xffff;
         kept[row][col + 1] = word >> 16;
       }
     for (int64_t group4 = 0; group4 < 8; ++group4)
       for (int64_t half = 0; half < 2; ++half) {
-        uint32_t word = packed.metadata[tile * Layout::kMetadataWords + group4 * 2 + half];
+        uint32_t word =
+            packed.metadata[tile * Layout::kMetadataWords + group4 * 2 + half];
         for (int64_t i = 0; i < 8; ++i) {
           int64_t row = group4 + 8 * (i / 4), group = 4 * half + i % 4;
           uint32_t nibble = word >> (4 * i) & 15;
           int64_t first = nibble & 3, second = nibble >> 2;
           // The hardware refuses repeated positions; the packer orders them.
           EXPECT_LT(first, second) << "tile " << tile << " row " << row;
-          for (auto [j, position] : {std::pair(0, first), std::pair(1, second)}) {
+          for (auto [j, position] :
+               {std::pair(0, first), std::pair(1, second)}) {
             int64_t kk = k0 + 4 * group + position, col = col0 + row;
             uint32_t bits = uint32_t(kept[row][2 * group + j]) << 16;
             float value;

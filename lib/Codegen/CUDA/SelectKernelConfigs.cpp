@@ -10,8 +10,8 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
 #include "xfc/Codegen/CUDA/Passes.h"
-#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/ProductWeights.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include "xfc/Dialect/XF/IR/XFOps.h"
 #include "xfc/Support/ElementsBytes.h"
 
@@ -35,8 +35,7 @@ KernelConfigAttr selectProductConfig(MLIRContext *context) {
 /// (at most 16 rows) as one warp per 8 rows by 16 columns, 512 deep a step,
 /// so that many small blocks each keep 8 KB of weights in flight; else
 /// 64x64 tiles of four 32x32 warp tiles, 64 deep.
-KernelConfigAttr selectSparseProductConfig(MLIRContext *context,
-                                           bool fewRows) {
+KernelConfigAttr selectSparseProductConfig(MLIRContext *context, bool fewRows) {
   if (fewRows)
     return KernelConfigAttr::get(context, KernelKind::MmaSp, {8, 16, 512},
                                  {8, 16}, /*threads=*/32, /*stages=*/1);

@@ -67,12 +67,18 @@ struct SparseTiles {
                                 "reduction step at a time, not "
                              << config.getStages();
     ArrayRef<int64_t> tile = config.getTile(), warp = config.getWarpTile();
-    SparseTiles tiles{config,  tile[0], tile[1],
-                      tile[2], warp[0], warp[1], config.getThreads()};
+    SparseTiles tiles{config,
+                      tile[0],
+                      tile[1],
+                      tile[2],
+                      warp[0],
+                      warp[1],
+                      config.getThreads()};
     if (tiles.m * tiles.k % tiles.threads != 0)
-      return op->emitError() << "xf-sparse-tensor-core-matmul: "
-                             << tiles.threads << " threads do not split a ["
-                             << tiles.m << ", " << tiles.k << "] slice";
+      return op->emitError()
+             << "xf-sparse-tensor-core-matmul: " << tiles.threads
+             << " threads do not split a [" << tiles.m << ", " << tiles.k
+             << "] slice";
     return tiles;
   }
 };
@@ -130,8 +136,9 @@ public:
       gpu::BarrierOp::create(b);
       SmallVector<Value> accs(loop.getRegionIterArgs());
       for (int64_t kk = 0; kk < tiles.mmaSteps(); ++kk)
-        multiply(kk, ArrayRef(fragments).slice(kk * tiles.fragmentsN(),
-                                               tiles.fragmentsN()),
+        multiply(kk,
+                 ArrayRef(fragments).slice(kk * tiles.fragmentsN(),
+                                           tiles.fragmentsN()),
                  accs);
       gpu::BarrierOp::create(b);
       scf::YieldOp::create(b, accs);
@@ -153,9 +160,8 @@ private:
 
   /// The warp's A fragments of reduction step `step`, depth-major.
   SmallVector<Fragment> loadWeightFragments(Value step) {
-    Value firstTile =
-        arith::DivUIOp::create(b, arith::AddIOp::create(b, colBase, warpCol),
-                               index(kColumnsPerMma));
+    Value firstTile = arith::DivUIOp::create(
+        b, arith::AddIOp::create(b, colBase, warpCol), index(kColumnsPerMma));
     Value firstDepth = arith::MulIOp::create(b, step, index(tiles.mmaSteps()));
     // Lanes 4g and 4g + 1 supply the metadata (selector 0); the other two
     // of each group of four load the same words.
@@ -244,8 +250,9 @@ private:
     Value row = arith::AddIOp::create(
         b, warpRow, arith::RemUIOp::create(b, lane, index(8)));
     Value col = arith::AddIOp::create(
-        b, arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(8)),
-                                 index(8)),
+        b,
+        arith::MulIOp::create(b, arith::DivUIOp::create(b, lane, index(8)),
+                              index(8)),
         index(kk * kMmaDepth));
     Type bf16 = b.getBF16Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
     SmallVector<SmallVector<Value>> inputs;
@@ -291,12 +298,11 @@ private:
         for (int64_t i = 0; i < 4; ++i) {
           Value col = arith::AddIOp::create(
               b, arith::AddIOp::create(b, colBase, warpCol),
-              arith::AddIOp::create(
-                  b, group, index(n * kColumnsPerMma + 8 * (i / 2))));
+              arith::AddIOp::create(b, group,
+                                    index(n * kColumnsPerMma + 8 * (i / 2))));
           Value row = arith::AddIOp::create(
               b, arith::AddIOp::create(b, rowBase, warpRow),
-              arith::AddIOp::create(b, pair,
-                                    index(m * kRowsPerMma + i % 2)));
+              arith::AddIOp::create(b, pair, index(m * kRowsPerMma + i % 2)));
           Value inside = arith::AndIOp::create(
               b, arith::CmpIOp::create(b, arith::CmpIPredicate::ult, row, rows),
               arith::CmpIOp::create(b, arith::CmpIPredicate::ult, col,
@@ -307,8 +313,8 @@ private:
           Value old = memref::LoadOp::create(b, out, ValueRange{row, col});
           memref::StoreOp::create(
               b,
-              arith::AddFOp::create(
-                  b, old, accs[(n * tiles.fragmentsM() + m) * 4 + i]),
+              arith::AddFOp::create(b, old,
+                                    accs[(n * tiles.fragmentsM() + m) * 4 + i]),
               out, ValueRange{row, col});
         }
   }

@@ -84,9 +84,9 @@ PackedTwoFourWeight mlir::xf::packTwoFourWeight(ArrayRef<float> weight,
   packed.metadata.reserve(tiles * Layout::kMetadataWords);
   // Column tiles outermost: a warp walks one along K.
   for (int64_t tile = 0; tile < tiles; ++tile) {
-    CompressedTile compressed(
-        weight, depth, columns, tile / depthTiles * Layout::kTileColumns,
-        tile % depthTiles * Layout::kTileDepth);
+    CompressedTile compressed(weight, depth, columns,
+                              tile / depthTiles * Layout::kTileColumns,
+                              tile % depthTiles * Layout::kTileDepth);
     for (int64_t lane = 0; lane < 32; ++lane)
       for (int64_t reg = 0; reg < 4; ++reg)
         packed.values.push_back(compressed.fragmentWord(lane, reg));

@@ -20,7 +20,8 @@ struct PackedTwoFourWeight {
 };
 
 /// Packs a row-major [depth, columns] weight for which isTwoFourAlongK
-/// (ProductWeights.h) holds: values rounded to bf16, zero-padded to whole tiles.
+/// (ProductWeights.h) holds: values rounded to bf16, zero-padded to whole
+/// tiles.
 PackedTwoFourWeight packTwoFourWeight(ArrayRef<float> weight, int64_t depth,
                                       int64_t columns);
 

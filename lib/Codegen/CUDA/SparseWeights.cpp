@@ -82,7 +82,8 @@ struct CUDASparseWeightsPass
   void runOnOperation() override {
     SmallVector<linalg::MatmulOp> products;
     getOperation().walk([&](linalg::MatmulOp op) {
-      auto config = op->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
+      auto config =
+          op->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
       if (config && config.getKind() == KernelKind::MmaSp)
         products.push_back(op);
     });
@@ -92,10 +93,9 @@ struct CUDASparseWeightsPass
     for (linalg::MatmulOp op : products) {
       bool batched;
       Value rhs = op->getOperand(1);
-      memref::GlobalOp source =
-          matchTensorCoreProduct(op, batched) && !batched
-              ? getConstantWeightSource(rhs, symbols)
-              : memref::GlobalOp();
+      memref::GlobalOp source = matchTensorCoreProduct(op, batched) && !batched
+                                    ? getConstantWeightSource(rhs, symbols)
+                                    : memref::GlobalOp();
       if (!source) {
         op->emitError() << "xf-cuda-sparse-weights: an mma_sp product "
                            "multiplies f32 buffers by a constant weight";

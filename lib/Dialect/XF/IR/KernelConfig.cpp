@@ -105,8 +105,9 @@ Attribute KernelConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   std::optional<KernelKind> kind = symbolizeKernelKind(kindName);
   if (!kind) {
-    parser.emitError(loc) << "unknown kernel kind '" << kindName
-                          << "': mma_sync, mma_sp, simt, vector, avx2 or avx512";
+    parser.emitError(loc)
+        << "unknown kernel kind '" << kindName
+        << "': mma_sync, mma_sp, simt, vector, avx2 or avx512";
     return {};
   }
   auto parseSizes = [&](SmallVector<int64_t> &sizes) {
