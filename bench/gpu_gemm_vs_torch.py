@@ -45,25 +45,33 @@ def weight(m, k, n):
     return rng.standard_normal((k, n), dtype=np.float32) / np.float32(np.sqrt(k))
 
 
-def prepare():
+def compile_matmul(folder, stem, m, w, precisions):
+    """An ONNX MatMul of an input x [m, K] by the constant w [K, N], compiled
+    for CUDA into folder/STEM.PRECISION.so at each precision (the ONNX file
+    is not kept)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     import xfc
+    k, n = w.shape
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])], stem,
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+        [numpy_helper.from_array(w, "w")])
+    model_path = folder / f"{stem}.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              model_path)
+    for precision in precisions:
+        xfc.compile(model_path, folder / f"{stem}.{precision}.so",
+                    target="cuda", precision=precision)
+    model_path.unlink()
+
+
+def prepare():
     folder = ROOT / "carry" / "gemm"
     folder.mkdir(parents=True, exist_ok=True)
     for m, k, n in CASES:
-        graph = helper.make_graph(
-            [helper.make_node("MatMul", ["x", "w"], ["y"])], name(m, k, n),
-            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-            [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
-            [numpy_helper.from_array(weight(m, k, n), "w")])
-        model_path = folder / f"{name(m, k, n)}.onnx"
-        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
-                  model_path)
-        for precision in PRECISIONS:
-            xfc.compile(model_path, folder / f"{name(m, k, n)}.{precision}.so",
-                        target="cuda", precision=precision)
-        model_path.unlink()
+        compile_matmul(folder, name(m, k, n), m, weight(m, k, n), PRECISIONS)
     with tarfile.open(ARCHIVE, "w:gz") as archive:
         archive.add(folder, arcname="gemm")
     subprocess.run(["rm", "-rf", str(folder)], check=True)

@@ -32,6 +32,7 @@ import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
 CASES = [(1, 4096, 11008), (16, 4096, 11008), (4096, 4096, 4096), (8192, 8192, 8192)]
 ARCHIVE = ROOT / "carry" / "sparse-gemm.tgz"
 
@@ -51,24 +52,12 @@ def weight(k, n, sparse):
 
 
 def prepare():
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-    import xfc
+    from gpu_gemm_vs_torch import compile_matmul
     folder = ROOT / "carry" / "sparse-gemm"
     folder.mkdir(parents=True, exist_ok=True)
     for m, k, n in CASES:
         for sparse in (True, False):
-            graph = helper.make_graph(
-                [helper.make_node("MatMul", ["x", "w"], ["y"])], name(m, k, n, sparse),
-                [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
-                [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
-                [numpy_helper.from_array(weight(k, n, sparse), "w")])
-            model_path = folder / f"{name(m, k, n, sparse)}.onnx"
-            onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
-                      model_path)
-            xfc.compile(model_path, folder / f"{name(m, k, n, sparse)}.so",
-                        target="cuda", precision="bf16")
-            model_path.unlink()
+            compile_matmul(folder, name(m, k, n, sparse), m, weight(k, n, sparse), ["bf16"])
     with tarfile.open(ARCHIVE, "w:gz") as archive:
         archive.add(folder, arcname="sparse-gemm")
     subprocess.run(["rm", "-rf", str(folder)], check=True)
@@ -109,7 +98,7 @@ def run():
         for sparse in (True, False):
             kind = "sparse" if sparse else "dense"
             w = torch.from_numpy(weight(k, n, sparse)).cuda()
-            model = xfc.load(folder / f"{name(m, k, n, sparse)}.so")
+            model = xfc.load(folder / f"{name(m, k, n, sparse)}.bf16.so")
             result = {}
 
             def ours():

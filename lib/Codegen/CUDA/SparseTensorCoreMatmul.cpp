@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TensorCoreProducts.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -57,15 +58,11 @@ struct SparseTiles {
   int64_t mmaSteps() const { return k / kMmaDepth; }
 
   static FailureOr<SparseTiles> get(Operation *op) {
-    auto config =
-        op->getAttrOfType<xf::KernelConfigAttr>(xf::KernelConfigAttr::kName);
-    if (!config || config.getKind() != xf::KernelKind::MmaSp)
-      return op->emitError() << "xf-sparse-tensor-core-matmul: the product "
-                                "needs an mma_sp xf.kernel_config";
-    if (config.getStages() != 1)
-      return op->emitError() << "xf-sparse-tensor-core-matmul: stages one "
-                                "reduction step at a time, not "
-                             << config.getStages();
+    FailureOr<xf::KernelConfigAttr> found = xf::getSingleStageConfig(
+        op, xf::KernelKind::MmaSp, "xf-sparse-tensor-core-matmul");
+    if (failed(found))
+      return failure();
+    xf::KernelConfigAttr config = *found;
     ArrayRef<int64_t> tile = config.getTile(), warp = config.getWarpTile();
     SparseTiles tiles{config,
                       tile[0],

@@ -61,20 +61,11 @@ struct MatmulTiles {
   /// The tiles of `op`'s configuration; an error at `op` when it has none
   /// or one this generator does not build.
   static FailureOr<MatmulTiles> get(Operation *op) {
-    auto config =
-        op->getAttrOfType<xf::KernelConfigAttr>(xf::KernelConfigAttr::kName);
-    if (!config)
-      return op->emitError() << "xf-tensor-core-matmul: the product has no "
-                                "xf.kernel_config (xf-select-cuda-kernel-"
-                                "configs chooses one)";
-    if (config.getKind() != xf::KernelKind::MmaSync)
-      return op->emitError() << "xf-tensor-core-matmul: builds mma_sync "
-                                "kernels, not "
-                             << xf::stringifyKernelKind(config.getKind());
-    if (config.getStages() != 1)
-      return op->emitError() << "xf-tensor-core-matmul: stages one "
-                                "reduction step at a time, not "
-                             << config.getStages();
+    FailureOr<xf::KernelConfigAttr> found = xf::getSingleStageConfig(
+        op, xf::KernelKind::MmaSync, "xf-tensor-core-matmul");
+    if (failed(found))
+      return failure();
+    xf::KernelConfigAttr config = *found;
     ArrayRef<int64_t> tile = config.getTile(), warp = config.getWarpTile();
     MatmulTiles tiles{config,
                       tile[0],

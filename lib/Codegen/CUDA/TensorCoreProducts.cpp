@@ -60,3 +60,21 @@ memref::GlobalOp mlir::xf::getConstantWeightSource(Value rhs,
     return {};
   return global;
 }
+
+FailureOr<xf::KernelConfigAttr>
+mlir::xf::getSingleStageConfig(Operation *op, KernelKind kind, StringRef pass) {
+  auto config = op->getAttrOfType<KernelConfigAttr>(KernelConfigAttr::kName);
+  if (!config)
+    return op->emitError() << pass
+                           << ": the product has no xf.kernel_config "
+                              "(xf-select-cuda-kernel-configs chooses one)";
+  if (config.getKind() != kind)
+    return op->emitError() << pass << ": builds " << stringifyKernelKind(kind)
+                           << " kernels, not "
+                           << stringifyKernelKind(config.getKind());
+  if (config.getStages() != 1)
+    return op->emitError() << pass
+                           << ": stages one reduction step at a time, not "
+                           << config.getStages();
+  return config;
+}

@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Operation.h"
+#include "xfc/Dialect/XF/IR/XFDialect.h"
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -36,6 +37,11 @@ constexpr int64_t kBF16ChunkElements = 8;
 /// copies as it is.
 std::optional<std::array<Value, 3>> matchTensorCoreProduct(Operation *op,
                                                            bool &batched);
+
+/// `op`'s #xf.kernel_config, of `kind` and one stage (what `pass`'s
+/// generator builds); an error at `op` naming `pass` otherwise.
+FailureOr<KernelConfigAttr> getSingleStageConfig(Operation *op, KernelKind kind,
+                                                 StringRef pass);
 
 /// Whether a [K, N] buffer of `type` can be copied into shared memory in
 /// 16-byte asynchronous copies of bf16: static shape, rows contiguous, N a
